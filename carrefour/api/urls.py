@@ -1,0 +1,3 @@
+"""Open data JSON API, version 1."""
+
+urlpatterns: list[object] = []

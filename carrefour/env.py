@@ -1,0 +1,123 @@
+"""Settings read from the environment, declared once with their documentation."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class ImproperlyConfiguredError(RuntimeError):
+    """Raised at start-up when the environment is not usable."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One environment variable, its default and what it is for."""
+
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("CARREFOUR_PRODUCTION", "0", "1 en production : exige SECRET_KEY et ALLOWED_HOSTS, DEBUG interdit."),
+    Setting("DEBUG", "0", "1 pour le mode débogage de Django (jamais en production)."),
+    Setting("SECRET_KEY", "", "Clé secrète Django. Obligatoire en production ; sinon générée dans var/."),
+    Setting("ALLOWED_HOSTS", "127.0.0.1,localhost", "Noms d'hôte servis, séparés par des virgules."),
+    Setting("DATABASE_URL", "", "PostgreSQL (postgresql://user:pass@host:port/base) ; vide = SQLite var/carrefour.sqlite3."),
+    Setting("CARREFOUR_DATA_DIR", "var", "Dossier des données locales (base SQLite, index, cache HTTP)."),
+    Setting("CARREFOUR_SOURCES_DIR", "sources", "Dossier des définitions de sources YAML."),
+    Setting(
+        "CARREFOUR_TILE_URL",
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "Modèle d'URL des tuiles de la carte (Leaflet).",
+    ),
+    Setting(
+        "CARREFOUR_TILE_ATTRIBUTION",
+        "&copy; les contributeurs d'OpenStreetMap",
+        "Attribution affichée sur la carte.",
+    ),
+    Setting(
+        "CARREFOUR_USER_AGENT",
+        "CarrefourBot/0.1 (+https://github.com/carrefour-innovations-sociales/carrefour)",
+        "User-Agent du moissonneur, avec une URL de contact.",
+    ),
+    Setting(
+        "CARREFOUR_HARVEST_ALLOWED_HOSTS",
+        "",
+        "Hôtes privés ou locaux que le moissonneur peut atteindre (ex. 127.0.0.1 pour le simulateur).",
+    ),
+    Setting("CARREFOUR_PORT", "8000", "Port de `carrefour serve`."),
+)
+
+_DEFAULTS = {s.name: s.default for s in SETTINGS}
+
+
+def env_str(name: str) -> str:
+    """Value of a declared setting, from the environment or its default."""
+    return os.environ.get(name, _DEFAULTS[name])
+
+
+def env_bool(name: str) -> bool:
+    """Boolean value of a declared setting."""
+    return env_str(name).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str) -> list[str]:
+    """Comma-separated list value of a declared setting."""
+    return [item.strip() for item in env_str(name).split(",") if item.strip()]
+
+
+def data_dir() -> Path:
+    """Directory of local data (SQLite database, index, caches)."""
+    path = Path(env_str("CARREFOUR_DATA_DIR"))
+    return path if path.is_absolute() else BASE_DIR / path
+
+
+def secret_key(production: bool) -> str:
+    """SECRET_KEY from the environment; a random per-machine key outside production."""
+    key = env_str("SECRET_KEY")
+    if key:
+        return key
+    if production:
+        raise ImproperlyConfiguredError("SECRET_KEY must be set when CARREFOUR_PRODUCTION=1")
+    # Never a default baked in the code: each machine generates its own development key once.
+    path = data_dir() / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(50))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def database_config(url: str) -> dict[str, object]:
+    """Django DATABASES entry for DATABASE_URL (PostgreSQL) or the embedded SQLite file."""
+    if not url:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": data_dir() / "carrefour.sqlite3",
+            "OPTIONS": {
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
+        }
+    parts = urlsplit(url)
+    if parts.scheme not in {"postgres", "postgresql"}:
+        raise ImproperlyConfiguredError(f"DATABASE_URL: unsupported scheme {parts.scheme!r} (postgresql://…)")
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    return {
+        "ENGINE": "django.db.backends.postgresql",
+        "NAME": unquote(parts.path.lstrip("/")) or "carrefour",
+        "USER": unquote(parts.username or ""),
+        "PASSWORD": unquote(parts.password or ""),
+        "HOST": query.pop("host", None) or parts.hostname or "",
+        "PORT": query.pop("port", None) or (str(parts.port) if parts.port else ""),
+        "CONN_MAX_AGE": 60,
+        "OPTIONS": query,
+    }

@@ -1,0 +1,36 @@
+"""Raw records exactly as extracted from a source, before any mapping."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from carrefour.sources.models import HarvestRun, Source
+
+
+class RawRecord(models.Model):
+    """One record of one source, keyed by (source, source_record_id), updated in place."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", "Présent"
+        GONE = "gone", "Disparu de la source"
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, related_name="raw_records")
+    source_record_id = models.CharField(max_length=500)
+    url = models.CharField(max_length=2000, blank=True)
+    # Field name -> extracted value (str, list of str, number or null), before vocabulary mapping.
+    payload = models.JSONField(default=dict)
+    content_hash = models.CharField(max_length=64, db_index=True)
+    fetched_at = models.DateTimeField()
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    last_run = models.ForeignKey(HarvestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
+    missed_runs = models.PositiveIntegerField(default=0, help_text="Successful runs in a row without it.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_record_id"], name="raw_record_source_id_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.slug}:{self.source_record_id}"

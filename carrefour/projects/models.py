@@ -1,0 +1,75 @@
+"""Canonical projects: one per cluster, merged field by field with provenance."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.text import slugify
+
+from carrefour.dedup.models import Cluster
+
+
+class Project(models.Model):
+    """A real social-innovation project, as published on the Carrefour."""
+
+    cluster = models.OneToOneField(Cluster, on_delete=models.PROTECT, related_name="project")
+    title = models.CharField(max_length=300)
+    summary = models.TextField(blank=True)
+    description = models.TextField(blank=True, help_text="Sanitized HTML.")
+    themes = models.JSONField(default=list, blank=True)
+    publics = models.JSONField(default=list, blank=True)
+    actor_type = models.CharField(max_length=40, blank=True)
+    organization = models.CharField(max_length=300, blank=True)
+    scale = models.CharField(max_length=40, blank=True)
+    status = models.CharField(max_length=40, blank=True, default="inconnu")
+    start_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    website = models.CharField(max_length=500, blank=True)
+    address = models.CharField(max_length=500, blank=True)
+    postal_code = models.CharField(max_length=10, blank=True)
+    commune_code = models.CharField(max_length=5, blank=True, db_index=True)
+    commune_name = models.CharField(max_length=200, blank=True)
+    epci_code = models.CharField(max_length=9, blank=True)
+    departement_code = models.CharField(max_length=3, blank=True, db_index=True)
+    region_code = models.CharField(max_length=2, blank=True, db_index=True)
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    precision = models.CharField(max_length=20, blank=True)
+    # {field: {"source": slug, "record": raw record id, "inferred": bool}}
+    provenance = models.JSONField(default=dict, blank=True)
+    # Editorial overrides {field: value}: win over every source, survive every harvest.
+    overrides = models.JSONField(default=dict, blank=True)
+    fictional = models.BooleanField(default=False, help_text="Built only from fictional (simulated) sources.")
+    is_published = models.BooleanField(default=True, db_index=True)
+    content_hash = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def slug(self) -> str:
+        """URL slug derived from the title (the id is what identifies the project)."""
+        return slugify(self.title)[:80] or "projet"
+
+
+class ProjectSource(models.Model):
+    """One publication of a project on a partner platform."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="sources")
+    raw = models.OneToOneField("harvest.RawRecord", on_delete=models.CASCADE, related_name="project_source")
+    source = models.ForeignKey("sources.Source", on_delete=models.PROTECT, related_name="+")
+    source_record_id = models.CharField(max_length=500)
+    url = models.CharField(max_length=2000, blank=True)
+    title = models.CharField(max_length=300, blank=True)
+    first_seen_at = models.DateTimeField()
+    last_seen_at = models.DateTimeField()
+    gone = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["source__name"]
+
+    def __str__(self) -> str:
+        return f"{self.source_id}:{self.source_record_id}"

@@ -1,0 +1,113 @@
+"""Django settings, all read from the environment (see carrefour/env.py and README)."""
+
+from __future__ import annotations
+
+from carrefour.env import (
+    BASE_DIR,
+    ImproperlyConfiguredError,
+    data_dir,
+    database_config,
+    env_bool,
+    env_list,
+    env_str,
+    secret_key,
+)
+
+PRODUCTION = env_bool("CARREFOUR_PRODUCTION")
+DEBUG = env_bool("DEBUG")
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfiguredError("DEBUG cannot be on when CARREFOUR_PRODUCTION=1")
+SECRET_KEY = secret_key(PRODUCTION)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
+if PRODUCTION and not env_str("ALLOWED_HOSTS"):
+    raise ImproperlyConfiguredError("ALLOWED_HOSTS must be set when CARREFOUR_PRODUCTION=1")
+
+DATA_DIR = data_dir()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+SOURCES_DIR = BASE_DIR / env_str("CARREFOUR_SOURCES_DIR")
+INDEX_DIR = DATA_DIR / "index"
+NODE_MODULES_DIR = BASE_DIR / "node_modules"
+SCHEMA_DIR = BASE_DIR / "schema"
+TILE_URL = env_str("CARREFOUR_TILE_URL")
+TILE_ATTRIBUTION = env_str("CARREFOUR_TILE_ATTRIBUTION")
+HARVEST_USER_AGENT = env_str("CARREFOUR_USER_AGENT")
+HARVEST_ALLOWED_HOSTS = env_list("CARREFOUR_HARVEST_ALLOWED_HOSTS")
+SERVE_PORT = int(env_str("CARREFOUR_PORT"))
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "dsfr",
+    "widget_tweaks",
+    # The pipeline, one app per stage, in the order data flows.
+    "carrefour.sources",
+    "carrefour.harvest",
+    "carrefour.normalize",
+    "carrefour.territories",
+    "carrefour.dedup",
+    "carrefour.projects",
+    "carrefour.search",
+    "carrefour.web",
+    "carrefour.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "carrefour.urls"
+WSGI_APPLICATION = "carrefour.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "dsfr.context_processors.site_config",
+                "carrefour.web.context_processors.carrefour",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": database_config(env_str("DATABASE_URL"))}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+LANGUAGE_CODE = "fr"
+TIME_ZONE = "Europe/Paris"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "staticfiles"
+STATICFILES_DIRS: list[object] = []
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_SECURE = PRODUCTION
+CSRF_COOKIE_SECURE = PRODUCTION
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {"scrapy": {"level": "WARNING"}, "carrefour": {"level": "INFO"}},
+}

@@ -1,0 +1,11 @@
+"""Template context shared by every page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def carrefour(request: HttpRequest) -> dict[str, object]:
+    """Map tile settings available to every template."""
+    return {"TILE_URL": settings.TILE_URL, "TILE_ATTRIBUTION": settings.TILE_ATTRIBUTION}
