@@ -5,26 +5,42 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('harvest', '0001_initial'),
+        ("harvest", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Record',
+            name="Record",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data', models.JSONField(default=dict)),
-                ('inferred', models.JSONField(blank=True, default=list)),
-                ('errors', models.JSONField(blank=True, default=list)),
-                ('is_valid', models.BooleanField(db_index=True, default=True)),
-                ('unmapped', models.JSONField(blank=True, default=dict)),
-                ('raw_hash', models.CharField(help_text='Content hash of the raw payload it was built from.', max_length=64)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('raw', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='record', to='harvest.rawrecord')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("data", models.JSONField(default=dict)),
+                ("inferred", models.JSONField(blank=True, default=list)),
+                ("errors", models.JSONField(blank=True, default=list)),
+                ("is_valid", models.BooleanField(db_index=True, default=True)),
+                ("unmapped", models.JSONField(blank=True, default=dict)),
+                (
+                    "raw_hash",
+                    models.CharField(
+                        help_text="Content hash of the raw payload it was built from.", max_length=64
+                    ),
+                ),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "raw",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="record",
+                        to="harvest.rawrecord",
+                    ),
+                ),
             ],
         ),
     ]

@@ -5,70 +5,110 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('dedup', '0001_initial'),
-        ('harvest', '0001_initial'),
-        ('sources', '0001_initial'),
+        ("dedup", "0001_initial"),
+        ("harvest", "0001_initial"),
+        ("sources", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Project',
+            name="Project",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=300)),
-                ('summary', models.TextField(blank=True)),
-                ('description', models.TextField(blank=True, help_text='Sanitized HTML.')),
-                ('themes', models.JSONField(blank=True, default=list)),
-                ('publics', models.JSONField(blank=True, default=list)),
-                ('actor_type', models.CharField(blank=True, max_length=40)),
-                ('organization', models.CharField(blank=True, max_length=300)),
-                ('scale', models.CharField(blank=True, max_length=40)),
-                ('status', models.CharField(blank=True, default='inconnu', max_length=40)),
-                ('start_year', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('website', models.CharField(blank=True, max_length=500)),
-                ('address', models.CharField(blank=True, max_length=500)),
-                ('postal_code', models.CharField(blank=True, max_length=10)),
-                ('commune_code', models.CharField(blank=True, db_index=True, max_length=5)),
-                ('commune_name', models.CharField(blank=True, max_length=200)),
-                ('epci_code', models.CharField(blank=True, max_length=9)),
-                ('departement_code', models.CharField(blank=True, db_index=True, max_length=3)),
-                ('region_code', models.CharField(blank=True, db_index=True, max_length=2)),
-                ('latitude', models.FloatField(blank=True, null=True)),
-                ('longitude', models.FloatField(blank=True, null=True)),
-                ('precision', models.CharField(blank=True, max_length=20)),
-                ('provenance', models.JSONField(blank=True, default=dict)),
-                ('overrides', models.JSONField(blank=True, default=dict)),
-                ('fictional', models.BooleanField(default=False, help_text='Built only from fictional (simulated) sources.')),
-                ('is_published', models.BooleanField(db_index=True, default=True)),
-                ('content_hash', models.CharField(blank=True, max_length=64)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(db_index=True)),
-                ('cluster', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='project', to='dedup.cluster')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=300)),
+                ("summary", models.TextField(blank=True)),
+                ("description", models.TextField(blank=True, help_text="Sanitized HTML.")),
+                ("themes", models.JSONField(blank=True, default=list)),
+                ("publics", models.JSONField(blank=True, default=list)),
+                ("actor_type", models.CharField(blank=True, max_length=40)),
+                ("organization", models.CharField(blank=True, max_length=300)),
+                ("scale", models.CharField(blank=True, max_length=40)),
+                ("status", models.CharField(blank=True, default="inconnu", max_length=40)),
+                ("start_year", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("website", models.CharField(blank=True, max_length=500)),
+                ("address", models.CharField(blank=True, max_length=500)),
+                ("postal_code", models.CharField(blank=True, max_length=10)),
+                ("commune_code", models.CharField(blank=True, db_index=True, max_length=5)),
+                ("commune_name", models.CharField(blank=True, max_length=200)),
+                ("epci_code", models.CharField(blank=True, max_length=9)),
+                ("departement_code", models.CharField(blank=True, db_index=True, max_length=3)),
+                ("region_code", models.CharField(blank=True, db_index=True, max_length=2)),
+                ("latitude", models.FloatField(blank=True, null=True)),
+                ("longitude", models.FloatField(blank=True, null=True)),
+                ("precision", models.CharField(blank=True, max_length=20)),
+                ("provenance", models.JSONField(blank=True, default=dict)),
+                ("overrides", models.JSONField(blank=True, default=dict)),
+                (
+                    "fictional",
+                    models.BooleanField(
+                        default=False, help_text="Built only from fictional (simulated) sources."
+                    ),
+                ),
+                ("is_published", models.BooleanField(db_index=True, default=True)),
+                ("content_hash", models.CharField(blank=True, max_length=64)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(db_index=True)),
+                (
+                    "cluster",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="project",
+                        to="dedup.cluster",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='ProjectSource',
+            name="ProjectSource",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_record_id', models.CharField(max_length=500)),
-                ('url', models.CharField(blank=True, max_length=2000)),
-                ('title', models.CharField(blank=True, max_length=300)),
-                ('first_seen_at', models.DateTimeField()),
-                ('last_seen_at', models.DateTimeField()),
-                ('gone', models.BooleanField(default=False)),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='sources', to='projects.project')),
-                ('raw', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='project_source', to='harvest.rawrecord')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='sources.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source_record_id", models.CharField(max_length=500)),
+                ("url", models.CharField(blank=True, max_length=2000)),
+                ("title", models.CharField(blank=True, max_length=300)),
+                ("first_seen_at", models.DateTimeField()),
+                ("last_seen_at", models.DateTimeField()),
+                ("gone", models.BooleanField(default=False)),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sources",
+                        to="projects.project",
+                    ),
+                ),
+                (
+                    "raw",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="project_source",
+                        to="harvest.rawrecord",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="sources.source"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['source__name'],
+                "ordering": ["source__name"],
             },
         ),
     ]

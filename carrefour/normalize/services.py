@@ -1,0 +1,107 @@
+"""Map a raw payload to the common schema: the normalize stage of the pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from carrefour.normalize.actors import actor_type_guess
+from carrefour.normalize.text import (
+    MAX_SUMMARY,
+    MAX_TITLE,
+    html_sanitize,
+    html_to_text,
+    text_clean,
+)
+from carrefour.normalize.values import float_parse, value_is_missing, value_list, website_clean, year_parse
+from carrefour.normalize.vocabularies import VOCABULARY_FIELDS, vocabulary_map, vocabulary_mapping_build
+
+# Payload fields that describe the place, handed to the territories stage as they are (cleaned).
+LOCATION_FIELDS = ("address", "postal_code", "commune", "commune_code", "departement", "region")
+SUMMARY_FROM_DESCRIPTION = 280
+
+
+@dataclass
+class NormalizedRecord:
+    """Result of mapping one payload: common-schema data, location input, and what went wrong."""
+
+    data: dict[str, Any]
+    location_input: dict[str, Any]
+    errors: list[dict[str, str]] = field(default_factory=list)
+    unmapped: dict[str, list[str]] = field(default_factory=dict)
+    inferred: list[str] = field(default_factory=list)
+
+    @property
+    def is_valid(self) -> bool:
+        """A record with errors is kept raw but never published."""
+        return not self.errors
+
+
+def _summary(payload: Mapping[str, Any], description_html: str) -> str:
+    if not value_is_missing(payload.get("summary")):
+        return text_clean(payload.get("summary"), max_length=MAX_SUMMARY)
+    if not description_html:
+        return ""
+    first = html_to_text(description_html).split("\n\n")[0]
+    return text_clean(first, max_length=SUMMARY_FROM_DESCRIPTION)
+
+
+def _location_input(payload: Mapping[str, Any]) -> dict[str, Any]:
+    location: dict[str, Any] = {
+        name: text_clean(payload[name], max_length=300)
+        for name in LOCATION_FIELDS
+        if not value_is_missing(payload.get(name))
+    }
+    if not value_is_missing(payload.get("location_text")):
+        location["text"] = text_clean(payload["location_text"], max_length=300)
+    for name in ("latitude", "longitude"):
+        number = float_parse(payload.get(name))
+        if number is not None:
+            location[name] = number
+    return location
+
+
+def record_normalize(payload: Mapping[str, Any], definition: Mapping[str, Any]) -> NormalizedRecord:
+    """Map one raw payload to the common schema with the vocabularies of its source definition."""
+    vocab_specs = definition.get("vocabularies") or {}
+    data: dict[str, Any] = {}
+    result = NormalizedRecord(data=data, location_input=_location_input(payload))
+
+    title = text_clean(payload.get("title"), max_length=MAX_TITLE)
+    if len(title) < 2 or value_is_missing(title):
+        result.errors.append({"field": "title", "message": "titre absent ou inutilisable"})
+    data["title"] = title
+    description = (
+        html_sanitize(payload.get("description")) if not value_is_missing(payload.get("description")) else ""
+    )
+    data["description"] = description
+    data["summary"] = _summary(payload, description)
+
+    for name in VOCABULARY_FIELDS:
+        mapping = vocabulary_mapping_build(vocab_specs.get(name))
+        source_values = value_list(payload.get(name))
+        if name == "actor_type":
+            # Sources often give a legal form instead of (or as well as) an actor type.
+            source_values += value_list(payload.get("legal_form"))
+        codes, unmapped = vocabulary_map(name, source_values, mapping)
+        if unmapped:
+            result.unmapped[name] = unmapped
+        if name in ("themes", "publics"):
+            data[name] = codes
+        else:
+            data[name] = codes[0] if codes else None
+
+    organization = text_clean(payload.get("organization"), max_length=MAX_TITLE) or None
+    data["organization"] = organization
+    if data["actor_type"] is None:
+        guessed = actor_type_guess(text_clean(payload.get("legal_form")), organization)
+        if guessed:
+            data["actor_type"] = guessed
+            result.inferred.append("actor_type")
+    data["status"] = data["status"] or "inconnu"
+    data["start_year"] = year_parse(payload.get("start_year"))
+    data["website"] = website_clean(payload.get("website"))
+    updated = text_clean(payload.get("updated"), max_length=40)
+    data["source_updated"] = updated or None
+    return result

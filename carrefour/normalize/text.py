@@ -1,0 +1,142 @@
+"""Text cleaning and HTML sanitizing: every string that reaches a page or an export goes through here."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+import nh3
+
+# Zero-width and bidi control characters that partners paste from word processors.
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069]")
+# NBSP and narrow NBSP come from French typography (« », before : ; ! ?): plain spaces for us.
+_SPACES = re.compile("[\u00a0\u202f\u2007\u2009\t\r\f\v ]+")
+_BLANK_LINES = re.compile(r"\n\s*\n+")
+# UTF-8 bytes decoded as windows-1252 ("Ã©" for "é"): typical of CSV exports re-encoded by a spreadsheet.
+_MOJIBAKE = re.compile(
+    "[ÃÂâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2018-\u203a\u20ac\u2122]"
+)
+_TAG = re.compile(r"<[^>]*>")
+# What must never survive in any string, even as text: it is what an attacker would need on a page
+# that forgot to escape, and what partners' own sites may have been fed.
+_HOSTILE = (
+    re.compile(r"<\s*/?\s*script\b[^>]*>?", re.I),
+    re.compile(r"\bon[a-z]{3,}\s*=", re.I),
+    re.compile(
+        r"j[\s\x00-\x1f]*a[\s\x00-\x1f]*v[\s\x00-\x1f]*a[\s\x00-\x1f]*s[\s\x00-\x1f]*c[\s\x00-\x1f]*"
+        r"r[\s\x00-\x1f]*i[\s\x00-\x1f]*p[\s\x00-\x1f]*t[\s\x00-\x1f]*:",
+        re.I,
+    ),
+)
+
+ALLOWED_TAGS = {"p", "br", "a", "ul", "ol", "li", "strong", "em", "b", "i", "blockquote"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_URL_SCHEMES = {"http", "https", "mailto"}
+MAX_TITLE = 300
+MAX_SUMMARY = 2000
+MAX_DESCRIPTION = 50_000
+
+
+def text_fix_mojibake(value: str) -> str:
+    """Repair UTF-8 text that was decoded as windows-1252, when it clearly was."""
+    if not _MOJIBAKE.search(value):
+        return value
+    try:
+        repaired = value.encode("cp1252").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
+    return repaired
+
+
+def text_unescape(value: str) -> str:
+    """Decode HTML entities, including doubly encoded ones (&amp;eacute;)."""
+    for _ in range(3):
+        decoded = html.unescape(value)
+        if decoded == value:
+            break
+        value = decoded
+    return value
+
+
+def text_neutralize(value: str) -> str:
+    """Remove script tags, event handlers and javascript: URLs that survived as text."""
+    for _ in range(5):
+        cleaned = value
+        for pattern in _HOSTILE:
+            cleaned = pattern.sub("", cleaned)
+        if cleaned == value:
+            break
+        value = cleaned
+    return value
+
+
+def text_clean(value: object, *, max_length: int | None = None, multiline: bool = False) -> str:
+    """Plain text: entities decoded, tags dropped, invisible characters and odd spaces normalized."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        value = " ".join(str(v) for v in value if v is not None)
+    text = unicodedata.normalize("NFC", text_fix_mojibake(text_unescape(str(value))))
+    text = _INVISIBLE.sub("", text)
+    text = nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}) if "<" in text else text
+    text = text_neutralize(text_unescape(text))
+    if multiline:
+        text = "\n\n".join(
+            _SPACES.sub(" ", p).strip() for p in _BLANK_LINES.split(text.replace("\r\n", "\n"))
+        )
+        text = re.sub(r" *\n *", "\n", text).strip()
+    else:
+        text = _SPACES.sub(" ", text.replace("\n", " ")).strip()
+    if max_length and len(text) > max_length:
+        text = text[: max_length - 1].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def html_sanitize(value: object, *, max_length: int = MAX_DESCRIPTION) -> str:
+    """Safe HTML fragment from a source's description (plain text becomes paragraphs)."""
+    raw = text_fix_mojibake(text_unescape(str(value or "")))
+    raw = _INVISIBLE.sub("", unicodedata.normalize("NFC", raw))
+    if not _TAG.search(raw):
+        paragraphs = [p for p in (text_clean(p) for p in _BLANK_LINES.split(raw)) if p]
+        raw = "".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
+    else:
+        # Old-school pages separate paragraphs with <br><br> and never close <p>.
+        raw = re.sub(r"(?i)(<br\s*/?>\s*){2,}", "</p><p>", raw)
+    cleaned = raw
+    for _ in range(3):
+        # Sanitizing again until stable defeats nested payloads such as <scr<script>ipt>.
+        cleaned = nh3.clean(
+            cleaned,
+            tags=ALLOWED_TAGS,
+            clean_content_tags={"script", "style", "iframe", "object", "embed", "svg", "math"},
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=ALLOWED_URL_SCHEMES,
+            link_rel="nofollow noopener noreferrer",
+        )
+        neutral = text_neutralize(text_unescape(cleaned))
+        if neutral == text_unescape(cleaned):
+            break
+        cleaned = neutral
+    cleaned = _SPACES.sub(" ", cleaned).replace("<p> ", "<p>").replace(" </p>", "</p>").replace("<p></p>", "")
+    if len(cleaned) > max_length:
+        cleaned = nh3.clean(
+            cleaned[:max_length] + "…",
+            tags=ALLOWED_TAGS,
+            attributes=ALLOWED_ATTRIBUTES,
+            url_schemes=ALLOWED_URL_SCHEMES,
+            link_rel="nofollow noopener noreferrer",
+        )
+    return cleaned.strip()
+
+
+def html_to_text(value: str) -> str:
+    """Plain text of a sanitized fragment, for summaries and the search index."""
+    return text_clean(re.sub(r"(?i)</p>|<br\s*/?>", "\n\n", value), multiline=True)
+
+
+def text_key(value: object) -> str:
+    """Comparison key with case, accents, punctuation and spaces folded ("Épicerie !" → "epicerie")."""
+    text = text_clean(value).replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+    return re.sub(r"[^0-9a-z]+", " ", text).strip()

@@ -1,0 +1,103 @@
+"""Common vocabularies (schema/vocabularies.json) and the mapping of a source's own terms to them."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.conf import settings
+
+from carrefour.normalize.text import text_key
+
+# Field of a record -> key of its vocabulary in vocabularies.json.
+VOCABULARY_FIELDS = {
+    "themes": "themes",
+    "publics": "publics",
+    "actor_type": "actor_types",
+    "scale": "scales",
+    "status": "statuses",
+}
+
+
+@cache
+def vocabularies() -> dict[str, dict[str, str]]:
+    """Code -> French label for each common vocabulary."""
+    data = json.loads((settings.SCHEMA_DIR / "vocabularies.json").read_text(encoding="utf-8"))
+    return {name: data[key] for name, key in VOCABULARY_FIELDS.items()}
+
+
+def vocabulary_label(field_name: str, code: str) -> str:
+    """French label of a code (the code itself when unknown)."""
+    return vocabularies().get(field_name, {}).get(code, code)
+
+
+@cache
+def _common_keys(field_name: str) -> dict[str, str]:
+    """Folded code and folded label -> code: values already in the common vocabulary are accepted as is."""
+    keys: dict[str, str] = {}
+    for code, label in vocabularies()[field_name].items():
+        keys[text_key(code)] = code
+        keys[text_key(label)] = code
+    return keys
+
+
+@dataclass(frozen=True)
+class VocabularyMapping:
+    """A source's mapping for one field: exact terms (folded) and regex rules, to one or more codes."""
+
+    exact: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    patterns: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = ()
+
+
+def _codes(value: object) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)  # type: ignore[attr-defined]
+
+
+def vocabulary_mapping_build(spec: Mapping[str, object] | None) -> VocabularyMapping:
+    """Compile the `vocabularies.<field>` block of a source definition.
+
+    Keys are source terms compared case- and accent-insensitively; a key written `/regex/` is a
+    pattern rule matched against the folded term. Values are a code, a list of codes, or null
+    (the term is known and deliberately ignored).
+    """
+    exact: dict[str, tuple[str, ...]] = {}
+    patterns: list[tuple[re.Pattern[str], tuple[str, ...]]] = []
+    for term, target in (spec or {}).items():
+        term = str(term)
+        if len(term) > 2 and term.startswith("/") and term.endswith("/"):
+            patterns.append((re.compile(term[1:-1], re.I), _codes(target)))
+        else:
+            exact[text_key(term)] = _codes(target)
+    return VocabularyMapping(exact=exact, patterns=tuple(patterns))
+
+
+def vocabulary_map(
+    field_name: str, values: Iterable[str], mapping: VocabularyMapping
+) -> tuple[list[str], list[str]]:
+    """Map source terms to common codes; returns (codes in first-seen order, unmapped terms)."""
+    valid = vocabularies()[field_name]
+    common = _common_keys(field_name)
+    codes: list[str] = []
+    unmapped: list[str] = []
+    for value in values:
+        key = text_key(value)
+        if not key:
+            continue
+        if key in mapping.exact:
+            found: tuple[str, ...] | None = mapping.exact[key]
+        elif key in common:
+            found = (common[key],)
+        else:
+            found = next((target for rx, target in mapping.patterns if rx.search(key)), None)
+        if found is None:
+            unmapped.append(str(value).strip())
+            continue
+        codes.extend(code for code in found if code in valid and code not in codes)
+    return codes, unmapped

@@ -1,0 +1,64 @@
+"""Read access to canonical projects, and their common-schema representation."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from carrefour.projects.models import Project, ProjectSource
+from carrefour.projects.services import LOCATION_COLUMNS
+
+SCHEMA_VERSION = "1.0.0"
+
+
+def project_queryset() -> QuerySet[Project]:
+    """Published projects with their sources, ready to serialize."""
+    return Project.objects.filter(is_published=True).prefetch_related(
+        Prefetch(
+            "sources", queryset=ProjectSource.objects.select_related("source").order_by("source__name", "id")
+        )
+    )
+
+
+def project_to_dict(project: Project) -> dict[str, Any]:
+    """A project in the common schema (schema/project.schema.json), as the API and exports publish it."""
+    location = {name: getattr(project, name) or None for name in LOCATION_COLUMNS}
+    publications = [
+        {
+            "platform": ps.source.slug,
+            "platform_name": ps.source.name,
+            "source_id": ps.source_record_id,
+            "url": ps.url or None,
+            "first_seen": ps.first_seen_at.isoformat(),
+            "last_seen": ps.last_seen_at.isoformat(),
+            "licence": ps.source.licence or None,
+            "gone": ps.gone,
+        }
+        for ps in project.sources.all()
+    ]
+    return {
+        "id": project.pk,
+        "title": project.title,
+        "summary": project.summary or None,
+        "description": project.description or None,
+        "themes": project.themes,
+        "publics": project.publics,
+        "actor_type": project.actor_type or None,
+        "organization": project.organization or None,
+        "scale": project.scale or None,
+        "status": project.status or "inconnu",
+        "start_year": project.start_year,
+        "website": project.website or None,
+        "location": location,
+        "publications": publications,
+        "cluster_id": str(project.cluster_id),
+        "fictional": project.fictional,
+        "updated_at": project.updated_at.isoformat(),
+    }
+
+
+def project_iter_dicts(*, chunk_size: int = 1000) -> Iterator[dict[str, Any]]:
+    """All published projects in the common schema, streamed in id order."""
+    yield from (project_to_dict(p) for p in project_queryset().order_by("id").iterator(chunk_size=chunk_size))
