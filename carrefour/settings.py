@@ -64,6 +64,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "carrefour.web.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "carrefour.urls"
@@ -96,7 +97,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
-STATICFILES_DIRS: list[object] = []
+# Only the map libraries' dist folders: node_modules also holds large geographic data files.
+STATICFILES_DIRS: list[object] = [
+    ("leaflet", NODE_MODULES_DIR / "leaflet" / "dist"),
+    ("leaflet.markercluster", NODE_MODULES_DIR / "leaflet.markercluster" / "dist"),
+]
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 SECURE_CONTENT_TYPE_NOSNIFF = True

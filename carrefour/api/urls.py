@@ -1,3 +1,11 @@
 """Open data JSON API, version 1."""
 
-urlpatterns: list[object] = []
+from django.urls import path
+
+from carrefour.api import views
+
+app_name = "api"
+urlpatterns = [
+    path("projects", views.project_list, name="project-list"),
+    path("projects/<int:pk>", views.project_detail, name="project-detail"),
+]

@@ -1,0 +1,129 @@
+"""Index maintenance: full rebuild into a fresh generation, incremental update, staleness."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import UTC
+
+import tantivy
+from django.db.models import Max, QuerySet
+
+from carrefour.projects.models import Project, ProjectSource
+from carrefour.search.schema import SCHEMA_VERSION, analyzer_french, document_from_project, schema_build
+from carrefour.search.storage import (
+    FRENCH,
+    generation_create,
+    generation_current,
+    generation_publish,
+    index_open,
+    index_write_lock,
+    meta_read,
+    meta_write,
+)
+
+logger = logging.getLogger(__name__)
+BATCH = 1000
+WRITER_HEAP = 128_000_000
+
+
+def _source_slugs(project_ids: list[int]) -> dict[int, list[str]]:
+    """Slugs of the sources still publishing each project."""
+    slugs: dict[int, list[str]] = defaultdict(list)
+    rows = ProjectSource.objects.filter(project_id__in=project_ids, gone=False).values_list(
+        "project_id", "source__slug"
+    )
+    for project_id, slug in rows:
+        slugs[project_id].append(slug)
+    return slugs
+
+
+def _published_batches(ids: Iterable[int] | None = None) -> Iterable[list[Project]]:
+    """Published projects in batches of BATCH, by id."""
+    queryset = Project.objects.filter(is_published=True).order_by("id")
+    if ids is not None:
+        queryset = queryset.filter(id__in=list(ids))
+    last = 0
+    while True:
+        batch = list(queryset.filter(id__gt=last)[:BATCH])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+def _newest_update(queryset: QuerySet[Project]) -> str:
+    """ISO timestamp (UTC) of the most recent update in a queryset, "" when empty."""
+    newest = queryset.aggregate(newest=Max("updated_at"))["newest"]
+    return newest.astimezone(UTC).isoformat() if newest else ""
+
+
+def index_rebuild(progress: Callable[[int, int], None] | None = None) -> int:
+    """Build the whole index into a fresh generation, switch to it atomically; number of documents."""
+    with index_write_lock():
+        newest = _newest_update(Project.objects.all())
+        total = Project.objects.filter(is_published=True).count()
+        path = generation_create()
+        index = tantivy.Index(schema_build(), path=str(path))
+        index.register_tokenizer(FRENCH, analyzer_french())
+        writer = index.writer(WRITER_HEAP)
+        count = 0
+        for batch in _published_batches():
+            slugs = _source_slugs([p.pk for p in batch])
+            for project in batch:
+                writer.add_document(document_from_project(project, slugs.get(project.pk, [])))
+            count += len(batch)
+            if progress:
+                progress(count, total)
+        writer.commit()
+        writer.wait_merging_threads()
+        meta_write(path, {"schema": SCHEMA_VERSION, "newest_update": newest, "documents": count})
+        generation_publish(path)
+    logger.info("index rebuilt: %d documents", count)
+    return count
+
+
+def index_update(project_ids: Iterable[int]) -> None:
+    """Re-index the given projects: upsert the published ones, delete the others."""
+    ids = sorted(set(project_ids))
+    if not ids:
+        return
+    with index_write_lock():
+        index = index_open()
+        if index is None:
+            logger.warning(
+                "no index yet: update of %d projects skipped (run `carrefour index rebuild`)", len(ids)
+            )
+            return
+        writer = index.writer(WRITER_HEAP // 4, 1)
+        for project_id in ids:
+            writer.delete_documents_by_term("id", project_id)
+        for batch in _published_batches(ids):
+            slugs = _source_slugs([p.pk for p in batch])
+            for project in batch:
+                writer.add_document(document_from_project(project, slugs.get(project.pk, [])))
+        writer.commit()
+        writer.wait_merging_threads()
+        index.reload()
+        path = generation_current()
+        if path is not None:
+            meta = meta_read(path)
+            newest = _newest_update(Project.objects.filter(id__in=ids))
+            meta["newest_update"] = max(str(meta.get("newest_update") or ""), newest)
+            meta_write(path, meta)
+
+
+def index_is_stale() -> bool:
+    """True when the index is missing, of another schema, or behind the projects table."""
+    path = generation_current()
+    index = index_open(path)
+    if path is None or index is None:
+        return True
+    meta = meta_read(path)
+    if meta.get("schema") != SCHEMA_VERSION:
+        return True
+    published = Project.objects.filter(is_published=True)
+    if index.searcher().num_docs != published.count():
+        return True
+    return _newest_update(Project.objects.all()) > str(meta.get("newest_update") or "")

@@ -1,0 +1,123 @@
+"""Index generations on disk: a `current` pointer file names the live one, switched atomically."""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import secrets
+import shutil
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import tantivy
+from django.conf import settings
+
+from carrefour.search.schema import FRENCH, analyzer_french
+
+POINTER = "current"
+META = "carrefour.json"
+_cache: dict[str, tantivy.Index] = {}
+_cache_lock = threading.Lock()
+
+
+def index_root() -> Path:
+    """Directory holding the index generations."""
+    root = Path(settings.INDEX_DIR)
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+@contextmanager
+def index_write_lock() -> Iterator[None]:
+    """Serialize writers (rebuild, update) across processes."""
+    with open(index_root() / ".lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _pointer_read() -> str:
+    """Name of the live generation, "" when none."""
+    try:
+        return (index_root() / POINTER).read_text().strip()
+    except FileNotFoundError:
+        return ""
+
+
+def generation_current() -> Path | None:
+    """Directory of the live generation, or None when no index was built."""
+    name = _pointer_read()
+    while name:
+        path = index_root() / name
+        if (path / META).exists():
+            return path
+        # Switched (and the old generation removed) between the two reads: follow the pointer.
+        again = _pointer_read()
+        if again == name:
+            return None
+        name = again
+    return None
+
+
+def generation_create() -> Path:
+    """A fresh, empty generation directory."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    path = index_root() / f"gen-{stamp}-{secrets.token_hex(4)}"
+    path.mkdir()
+    return path
+
+
+def generation_publish(path: Path) -> None:
+    """Point `current` at a generation (atomic rename), then delete the older ones."""
+    root = index_root()
+    tmp = root / f".{POINTER}.{secrets.token_hex(4)}"
+    tmp.write_text(path.name)
+    os.replace(tmp, root / POINTER)
+    for old in root.glob("gen-*"):
+        if old != path:
+            # Readers holding the old files keep them open (POSIX) until they switch.
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def meta_read(path: Path) -> dict[str, object]:
+    """Build metadata of a generation."""
+    return json.loads((path / META).read_text())
+
+
+def meta_write(path: Path, meta: dict[str, object]) -> None:
+    """Write build metadata; its presence marks a generation as complete."""
+    (path / META).write_text(json.dumps(meta))
+
+
+def _index_load(path: Path) -> tantivy.Index:
+    """Open a generation, cached per process."""
+    key = str(path)
+    with _cache_lock:
+        index = _cache.get(key)
+        if index is None:
+            index = tantivy.Index.open(key)
+            index.register_tokenizer(FRENCH, analyzer_french())
+            _cache.clear()  # older generations: let their deleted files be released
+            _cache[key] = index
+    return index
+
+
+def index_open(path: Path | None = None) -> tantivy.Index | None:
+    """The tantivy Index of a generation (the live one by default); None when there is no index."""
+    if path is not None:
+        return _index_load(path)
+    for _attempt in range(5):
+        current = generation_current()
+        if current is None:
+            return None
+        try:
+            return _index_load(current)
+        except (ValueError, OSError):
+            continue  # removed by a concurrent rebuild after we read the pointer: read it again
+    return None

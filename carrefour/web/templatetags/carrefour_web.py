@@ -1,0 +1,42 @@
+"""Template filters: HTML sanitized again before display (defense in depth), safe links, labels."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import nh3
+from django import template
+from django.utils.safestring import SafeString, mark_safe
+
+from carrefour.search.labels import vocabularies
+
+register = template.Library()
+
+ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a", "blockquote", "h3", "h4", "h5"}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+
+
+@register.filter
+def sanitize_html(value: object) -> SafeString:
+    """Allow-listed HTML only (scripts, handlers and styles removed), marked safe afterwards."""
+    cleaned = nh3.clean(
+        str(value or ""),
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        link_rel="noopener noreferrer nofollow ugc",
+    )
+    return mark_safe(cleaned)  # noqa: S308 - nh3 output is an allow-listed fragment
+
+
+@register.filter
+def http_url(value: object) -> str:
+    """The URL when it is http(s), else "" (no javascript: or data: links)."""
+    url = str(value or "").strip()
+    return url if urlsplit(url).scheme in {"http", "https"} else ""
+
+
+@register.filter
+def vocabulary_label(code: object, vocabulary: str) -> str:
+    """Label of a code in a common vocabulary (the code itself when unknown)."""
+    return vocabularies().get(vocabulary, {}).get(str(code), str(code))
