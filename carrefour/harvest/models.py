@@ -23,7 +23,14 @@ class RawRecord(models.Model):
     fetched_at = models.DateTimeField()
     first_seen_at = models.DateTimeField()
     last_seen_at = models.DateTimeField()
-    last_run = models.ForeignKey(HarvestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_run = models.ForeignKey(
+        HarvestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The run that last created or changed this record (content, or state gone/back): the pipeline
+    # re-normalizes exactly the records whose changed_run is the run it is processing.
+    changed_run = models.ForeignKey(
+        HarvestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="changed_raw_records"
+    )
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
     missed_runs = models.PositiveIntegerField(default=0, help_text="Successful runs in a row without it.")
 

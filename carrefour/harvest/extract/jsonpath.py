@@ -1,0 +1,74 @@
+"""JSON path extractor: `a.b`, `items[0]`, `data[*].url`, `territoire[?niveau=region].libelle`."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from carrefour.harvest.extract.document import Document, ExtractionError
+
+_TOKEN = re.compile(r"([^.\[\]]+)|\[(\*|-?\d+|\?[^\]=]+=[^\]]*)\]")
+
+
+def json_path_tokens(path: str) -> list[str]:
+    """Tokens of a path; raises ExtractionError on syntax errors."""
+    path = path.strip()
+    if path.startswith("$"):
+        path = path[1:].lstrip(".")
+    tokens, pos = [], 0
+    while pos < len(path):
+        if path[pos] == ".":
+            pos += 1
+            continue
+        match = _TOKEN.match(path, pos)
+        if not match:
+            raise ExtractionError(f"bad JSON path {path!r} at {pos}")
+        tokens.append(match.group(1) if match.group(1) is not None else f"[{match.group(2)}]")
+        pos = match.end()
+    return tokens
+
+
+def _step(node: Any, token: str) -> list[Any]:
+    """Nodes reached from one node by one token."""
+    if token == "[*]":  # noqa: S105 (a path token, not a password)
+        return list(node) if isinstance(node, list) else list(node.values()) if isinstance(node, dict) else []
+    if token.startswith("[?"):
+        key, _, expected = token[2:-1].partition("=")
+        candidates = node if isinstance(node, list) else [node]
+        return [c for c in candidates if isinstance(c, dict) and str(c.get(key.strip())) == expected.strip()]
+    if token.startswith("["):
+        index = int(token[1:-1])
+        return [node[index]] if isinstance(node, list) and -len(node) <= index < len(node) else []
+    if isinstance(node, dict):
+        return [node[token]] if token in node else []
+    return []
+
+
+def json_path_find(data: Any, path: str) -> list[Any]:
+    """Every value at `path` in data (lists at the end are flattened, nulls dropped)."""
+    nodes = [data]
+    for token in json_path_tokens(path):
+        nodes = [found for node in nodes for found in _step(node, token)]
+    out: list[Any] = []
+    for node in nodes:
+        if isinstance(node, list):
+            out.extend(v for v in node if v is not None)
+        elif node is not None:
+            out.append(node)
+    return out
+
+
+class JsonExtractor:
+    """`json: "porteur.nom"` — value(s) at a path of a JSON document (lists are flattened)."""
+
+    key = "json"
+
+    def values(self, spec: dict[str, Any], doc: Document) -> list[Any]:
+        """Values found at the path."""
+        if doc.data is None and doc.selector is not None:
+            raise ExtractionError(f"`json` needs a JSON document, {doc.url} is not one")
+        return json_path_find(doc.data, spec["json"])
+
+    def nodes(self, spec: dict[str, Any], doc: Document) -> list[Any]:
+        """Objects at the path (for list.records: one record per object)."""
+        return self.values(spec, doc)

@@ -1,0 +1,42 @@
+"""What a source kind provides to the generic spider: parse a response, list its inline records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, Protocol
+
+from scrapy.http import Response
+
+from carrefour.harvest.extract.document import Document
+from carrefour.harvest.extract.record import RecordResult
+
+
+class GarbageError(ValueError):
+    """A response that is not what the source kind promises (HTML instead of JSON, no CSV header…)."""
+
+
+class Kind(Protocol):
+    """One kind of source (html, json_api, csv)."""
+
+    name: str
+    description: str
+
+    def page(self, response: Response, definition: dict[str, Any]) -> Document:
+        """The response as a document; raises GarbageError when it cannot be parsed."""
+        ...
+
+    def records(self, page: Document, definition: dict[str, Any]) -> Iterator[Document | RecordResult]:
+        """Records held by the page itself (rows, list items); RecordResult = a rejected item."""
+        ...
+
+
+def response_text(response: Response, definition: dict[str, Any], default: str = "utf-8") -> str:
+    """Body decoded with the definition's encoding override, else the declared one, else default."""
+    encoding = definition.get("encoding") or getattr(response, "encoding", None) or default
+    # Python's utf-8 codec keeps a BOM; sources exporting for Excel start their files with one.
+    if encoding.lower().replace("_", "-") in {"utf-8", "utf8"}:
+        encoding = "utf-8-sig"
+    try:
+        return response.body.decode(encoding, errors="replace")
+    except LookupError as exc:
+        raise GarbageError(f"unknown encoding {encoding!r}") from exc

@@ -1,0 +1,165 @@
+"""`carrefour harvest [SOURCE…|--all]`: load the YAML definitions, harvest, then run the pipeline."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from carrefour.harvest.services import HarvestProgress, harvest_changed_raw_ids, harvest_run
+from carrefour.sources.definitions import SourceDefinitionError
+from carrefour.sources.models import HarvestRun, Source
+from carrefour.sources.services import source_load_all
+
+
+def _base_urls(options: dict[str, Any]) -> dict[str, str]:
+    """Base URL overrides by source slug or simulator platform (JSON file, env, then --base-url)."""
+    urls: dict[str, str] = {}
+    path = options.get("simulator_urls") or os.environ.get("CARREFOUR_SIMULATOR_URLS")
+    if path:
+        try:
+            urls.update(json.loads(Path(path).read_text(encoding="utf-8")))
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"--simulator-urls {path}: {exc}") from exc
+    for item in options.get("base_url") or []:
+        key, sep, url = item.partition("=")
+        if not sep or not url.startswith(("http://", "https://")):
+            raise CommandError(f"--base-url {item!r}: expected SLUG=http://host:port")
+        urls[key.strip()] = url.strip()
+    return urls
+
+
+class _Progress:
+    """Progress lines on stderr: rewritten in place on a terminal, throttled otherwise."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.last = 0.0
+
+    def __call__(self, state: HarvestProgress) -> None:
+        now = time.monotonic()
+        if state.stage == "crawl" and now - self.last < (0.2 if self.tty else 5.0):
+            return
+        self.last = now
+        line = (
+            f"[{state.source}] {state.stage}: {state.pages} pages, {state.records} records, "
+            f"{state.rejected} rejected"
+        )
+        if state.stage == "store":
+            line += f", {state.stored} stored"
+        self.stream.write(("\r\x1b[K" + line) if self.tty else line + "\n")
+        if self.tty and state.stage == "done":
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+class Command(BaseCommand):
+    """Harvest sources declared in sources/*.yml."""
+
+    help = "Moissonne les sources (définitions YAML de sources/) puis traite les fiches modifiées."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("sources", nargs="*", metavar="SOURCE", help="slugs of the sources to harvest")
+        parser.add_argument("--all", action="store_true", help="harvest every enabled source")
+        parser.add_argument(
+            "--base-url",
+            action="append",
+            metavar="SLUG=URL",
+            help="base URL filling {base_url} (slug or simulator platform; repeatable)",
+        )
+        parser.add_argument(
+            "--simulator-urls",
+            metavar="FILE.json",
+            help="the simulator's first stdout line saved to a file ({platform: base URL})",
+        )
+        parser.add_argument("--no-pipeline", action="store_true", help="only harvest, do not normalize")
+        parser.add_argument(
+            "--validate-only", action="store_true", help="only load and validate the definitions"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            sources = source_load_all()
+        except SourceDefinitionError as exc:
+            raise CommandError(str(exc)) from exc
+        self.stderr.write(f"{len(sources)} source definitions loaded")
+        if options["validate_only"]:
+            return
+        selected = self._select(options)
+        base_urls = _base_urls(options)
+        progress = _Progress(sys.stderr)
+        runs: list[HarvestRun] = []
+        for source in selected:
+            base = base_urls.get(source.slug) or base_urls.get(
+                source.definition.get("simulator_platform", "")
+            )
+            runs.append(harvest_run(source, base_url=base, progress=progress))
+        self._summary(runs)
+        changed = [pk for run in runs for pk in harvest_changed_raw_ids(run)]
+        if not options["no_pipeline"]:
+            self._pipeline(changed)
+        if any(run.status == HarvestRun.Status.FAILED for run in runs):
+            raise CommandError("at least one harvest failed (see the table above)")
+
+    def _select(self, options: dict[str, Any]) -> list[Source]:
+        """Sources named on the command line, or all enabled ones with --all."""
+        if options["all"] == bool(options["sources"]):
+            raise CommandError("name sources to harvest or give --all (not both)")
+        if options["all"]:
+            return list(Source.objects.filter(enabled=True))
+        found = {s.slug: s for s in Source.objects.filter(slug__in=options["sources"])}
+        missing = [slug for slug in options["sources"] if slug not in found]
+        if missing:
+            known = ", ".join(Source.objects.values_list("slug", flat=True))
+            raise CommandError(f"unknown source(s) {', '.join(missing)} (known: {known})")
+        return [found[slug] for slug in options["sources"]]
+
+    def _summary(self, runs: list[HarvestRun]) -> None:
+        """One line per run, then rejection reasons and messages."""
+        header = (
+            f"{'source':<24} {'seen':>6} {'new':>6} {'upd':>6} {'same':>6} {'rej':>5} {'gone':>5} "
+            f"{'time':>7}  status"
+        )
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for run in runs:
+            seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at else 0.0
+            self.stdout.write(
+                f"{run.source.slug:<24} {run.records_seen:>6} {run.records_created:>6} "
+                f"{run.records_updated:>6} {run.records_unchanged:>6} {run.records_rejected:>5} "
+                f"{run.records_gone:>5} {seconds:>6.1f}s  {run.status}"
+            )
+        for run in runs:
+            if run.message:
+                self.stdout.write(f"{run.source.slug}: {run.message}")
+            reasons: dict[str, int] = {}
+            for error in run.errors:
+                reasons[error["reason"]] = reasons.get(error["reason"], 0) + 1
+            for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:10]:
+                self.stdout.write(f"  {run.source.slug}: {count} × {reason}")
+
+    def _pipeline(self, raw_ids: list[int]) -> None:
+        """Hand the created/changed raw records to carrefour.pipeline."""
+        try:
+            pipeline = importlib.import_module("carrefour.pipeline")
+        except ModuleNotFoundError as exc:
+            if exc.name != "carrefour.pipeline":
+                raise
+            raise CommandError(
+                f"records stored, but carrefour.pipeline is missing: {len(raw_ids)} changed records not "
+                "normalized (use --no-pipeline to only harvest)"
+            ) from exc
+
+        def progress(done: int, total: int) -> None:
+            self.stderr.write(f"\rpipeline: {done}/{total}", ending="")
+
+        result = pipeline.pipeline_process(raw_ids, progress=progress)
+        self.stderr.write("")
+        self.stdout.write(f"pipeline: {result}")

@@ -1,0 +1,182 @@
+"""Services of the harvest app: run a source's crawl, judge it, store its records."""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.conf import settings
+from django.utils import timezone
+
+from carrefour.harvest.models import RawRecord
+from carrefour.harvest.runner import CrawlError, crawl_events
+from carrefour.harvest.store import StoreCounts, raw_records_mark_missing, raw_records_store
+from carrefour.sources.definitions import SourceDefinitionError, definition_resolve
+from carrefour.sources.models import HarvestRun, Source
+
+logger = logging.getLogger(__name__)
+
+MAX_ERRORS = 200
+# A run seeing less than this share of the previous successful run's records is suspicious.
+SHARP_DROP_RATIO = 0.5
+
+
+@dataclass
+class HarvestProgress:
+    """Where a harvest stands, passed to the progress callback as events come."""
+
+    source: str
+    stage: str  # "crawl", "store" or "done"
+    pages: int = 0
+    records: int = 0
+    rejected: int = 0
+    stored: int = 0
+    url: str = ""
+
+
+ProgressCallback = Callable[[HarvestProgress], None]
+
+
+@dataclass
+class _Tally:
+    """Events of a crawl, counted; records are spooled to a temporary file."""
+
+    spool: IO[str]
+    pages: int = 0
+    records: int = 0
+    rejected: int = 0
+    fatal: list[dict[str, str]] = field(default_factory=list)
+    list_errors: list[dict[str, str]] = field(default_factory=list)
+    errors: list[dict[str, str]] = field(default_factory=list)
+
+    def add(self, event: dict[str, Any]) -> None:
+        """Count one event (and keep its error, capped)."""
+        kind = event.get("type")
+        if kind == "page":
+            self.pages += 1
+        elif kind == "record":
+            self.records += 1
+            self.spool.write(json.dumps(event, ensure_ascii=False) + "\n")
+        elif kind in {"reject", "fatal", "list_error"}:
+            error = {"url": str(event.get("url", "")), "reason": str(event.get("reason", ""))}
+            if kind == "reject":
+                self.rejected += 1
+            else:
+                (self.fatal if kind == "fatal" else self.list_errors).append(error)
+            if len(self.errors) < MAX_ERRORS:
+                self.errors.append(error)
+
+    def spooled(self) -> Iterator[dict[str, Any]]:
+        """The spooled records, in crawl order."""
+        self.spool.seek(0)
+        for line in self.spool:
+            yield json.loads(line)
+
+
+def _previous_success(run: HarvestRun) -> HarvestRun | None:
+    """The source's last successful run before this one."""
+    return (
+        HarvestRun.objects.filter(source=run.source, status=HarvestRun.Status.SUCCESS)
+        .exclude(pk=run.pk)
+        .order_by("-started_at")
+        .first()
+    )
+
+
+def _failure_reason(run: HarvestRun, tally: _Tally) -> str | None:
+    """Why a crawl must not touch the stored records, or None when its records can be stored."""
+    if tally.records:
+        return None
+    if tally.fatal:
+        reasons = "; ".join(f"{e['url']}: {e['reason']}" for e in tally.fatal[:3])
+        return f"source down or unusable — {reasons}"
+    before = RawRecord.objects.filter(source=run.source, state=RawRecord.State.ACTIVE).count()
+    if before:
+        return f"0 records extracted where {before} were stored before"
+    return "0 records extracted"
+
+
+def _health(run: HarvestRun, tally: _Tally, counts: StoreCounts) -> tuple[str, str]:
+    """Status and message of a run whose records were stored."""
+    if tally.fatal or tally.list_errors:
+        first = (tally.fatal or tally.list_errors)[0]
+        return HarvestRun.Status.SUSPICIOUS, f"listing incomplete — {first['url']}: {first['reason']}"
+    previous = _previous_success(run)
+    if previous and previous.records_seen and counts.seen < previous.records_seen * SHARP_DROP_RATIO:
+        return (
+            HarvestRun.Status.SUSPICIOUS,
+            f"records dropped sharply: {counts.seen} vs {previous.records_seen} "
+            f"on {previous.started_at:%Y-%m-%d}",
+        )
+    if tally.rejected > counts.seen:
+        return (
+            HarvestRun.Status.SUSPICIOUS,
+            f"more records rejected ({tally.rejected}) than kept ({counts.seen})",
+        )
+    return HarvestRun.Status.SUCCESS, ""
+
+
+def _finish(run: HarvestRun, status: str, message: str, tally: _Tally) -> HarvestRun:
+    """Record the end of a run."""
+    run.status, run.message = status, message
+    run.pages_fetched, run.records_rejected, run.errors = tally.pages, tally.rejected, tally.errors
+    run.finished_at = timezone.now()
+    run.save()
+    logger.info("harvest %s: %s %s", run.source.slug, status, message)
+    return run
+
+
+def harvest_run(
+    source: Source, *, base_url: str | None = None, progress: ProgressCallback | None = None
+) -> HarvestRun:
+    """Harvest one source: crawl (child process), judge the crawl, upsert RawRecords unless it failed."""
+    run = HarvestRun.objects.create(source=source, started_at=timezone.now())
+    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        tally = _Tally(spool=spool)
+        state = HarvestProgress(source=source.slug, stage="crawl")
+        try:
+            definition = definition_resolve(source.definition, base_url=base_url)
+            events = crawl_events(
+                definition,
+                user_agent=settings.HARVEST_USER_AGENT,
+                allowed_hosts=list(settings.HARVEST_ALLOWED_HOSTS),
+            )
+            for event in events:
+                tally.add(event)
+                if progress and event.get("type") in {"page", "record", "reject"}:
+                    state.pages, state.records, state.rejected = tally.pages, tally.records, tally.rejected
+                    state.url = str(event.get("url", ""))
+                    progress(state)
+        except (SourceDefinitionError, CrawlError) as exc:
+            return _finish(run, HarvestRun.Status.FAILED, str(exc)[:2000], tally)
+        reason = _failure_reason(run, tally)
+        if reason:
+            # A failed run never alters stored records: nothing below runs.
+            return _finish(run, HarvestRun.Status.FAILED, reason, tally)
+
+        def store_progress(counts: StoreCounts) -> None:
+            if progress:
+                state.stage, state.stored = "store", counts.seen
+                progress(state)
+
+        counts = raw_records_store(run, tally.spooled(), now=run.started_at, progress=store_progress)
+    run.records_seen, run.records_created = counts.seen, counts.created
+    run.records_updated, run.records_unchanged = counts.updated, counts.unchanged
+    status, message = _health(run, tally, counts)
+    if status == HarvestRun.Status.SUCCESS:
+        # Only a complete, healthy listing says anything about records that disappeared.
+        run.records_gone = raw_records_mark_missing(run)
+    _finish(run, status, message, tally)
+    if progress:
+        state.stage = "done"
+        progress(state)
+    return run
+
+
+def harvest_changed_raw_ids(run: HarvestRun) -> list[int]:
+    """Ids of the RawRecords a run created or changed (incl. records it marked gone), for the pipeline."""
+    return list(RawRecord.objects.filter(changed_run=run).order_by("pk").values_list("pk", flat=True))

@@ -1,0 +1,216 @@
+"""Reading, validating and resolving the YAML source definitions (no Django needed here)."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jsonschema import Draft202012Validator
+
+from carrefour.env import BASE_DIR
+
+SCHEMA_PATH = Path(__file__).with_name("definition.schema.json")
+
+# Keys naming where an extractor takes its value; exactly one per extractor (the harvest registry
+# must offer one extractor per key, which tests/sources checks).
+SOURCE_KEYS = ("css", "xpath", "json", "column", "const", "url", "field")
+
+# Which extractor keys make sense for each kind of document.
+KIND_KEYS = {
+    "html": {"css", "xpath", "const", "url", "field"},
+    "json_api": {"json", "const", "url", "field"},
+    "csv": {"column", "const", "url", "field"},
+}
+
+# YAML `vocabularies` block -> key of schema/vocabularies.json holding the allowed codes.
+VOCABULARY_KEYS = {
+    "themes": "themes",
+    "publics": "publics",
+    "actor_type": "actor_types",
+    "scale": "scales",
+    "status": "statuses",
+}
+
+FREQUENCY_HOURS = {"hourly": 1, "daily": 24, "weekly": 24 * 7, "monthly": 24 * 30}
+
+
+class SourceDefinitionError(ValueError):
+    """A definition file that cannot be used, with every problem found (file + key path)."""
+
+    def __init__(self, path: Path | str, problems: list[str]) -> None:
+        self.path = str(path)
+        self.problems = problems
+        super().__init__(
+            f"{self.path}: invalid source definition\n" + "\n".join(f"  - {p}" for p in problems)
+        )
+
+
+def shared_dir() -> Path:
+    """Shared read-only material (real data files): env CARREFOUR_SHARED_DIR, default ../shared."""
+    return Path(os.environ.get("CARREFOUR_SHARED_DIR") or BASE_DIR.parent / "shared")
+
+
+@cache
+def definition_schema() -> dict[str, Any]:
+    """The JSON Schema every YAML source definition must satisfy."""
+    schema: dict[str, Any] = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    return schema
+
+
+def _key_path(parts: list[str | int] | Any) -> str:
+    """Dotted path of a key in the definition (`fields.title.css`, `start_urls[0]`)."""
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(racine)"
+
+
+def _extractors(definition: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """Every extractor block of a definition with its key path."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    if isinstance(definition.get("record_id"), dict):
+        found.append(("record_id", definition["record_id"]))
+    for name, spec in (definition.get("fields") or {}).items():
+        if isinstance(spec, dict):
+            found.append((f"fields.{name}", spec))
+    for block in ("list", "pagination"):
+        for name, spec in (definition.get(block) or {}).items():
+            if isinstance(spec, dict):
+                found.append((f"{block}.{name}", spec))
+    return found
+
+
+def _check_extractors(definition: dict[str, Any]) -> list[str]:
+    """Problems the schema cannot express: one value source per extractor, valid regexes."""
+    problems = []
+    allowed = KIND_KEYS.get(definition.get("kind", ""), set(SOURCE_KEYS))
+    for where, spec in _extractors(definition):
+        keys = [k for k in SOURCE_KEYS if k in spec]
+        if len(keys) != 1:
+            problems.append(
+                f"{where}: exactly one of {', '.join(SOURCE_KEYS)} expected, found {keys or 'none'}"
+            )
+        elif keys[0] not in allowed:
+            problems.append(f"{where}: `{keys[0]}` cannot be used with kind {definition.get('kind')!r}")
+        patterns = [spec["regex"]] if "regex" in spec else []
+        patterns += [pair[0] for pair in spec.get("replace", [])]
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                problems.append(f"{where}: invalid regex {pattern!r}: {exc}")
+    return problems
+
+
+def _check_structure(definition: dict[str, Any]) -> list[str]:
+    """Kind-specific requirements (list block, pagination selector)."""
+    problems = []
+    kind = definition.get("kind")
+    lst = definition.get("list") or {}
+    if kind in {"html", "json_api"} and not lst:
+        problems.append("list: required for kind html/json_api (`links` to detail pages and/or `records`)")
+    pagination = definition.get("pagination") or {}
+    if pagination.get("type") in {"next_link", "json_next"} and "next" not in pagination:
+        problems.append(f"pagination.next: required when pagination.type is {pagination['type']!r}")
+    if kind == "csv" and lst:
+        problems.append("list: not used by kind csv (every row is a record)")
+    return problems
+
+
+@cache
+def _common_codes(vocabularies_path: str) -> dict[str, set[str]]:
+    """Allowed common codes per vocabulary, read from schema/vocabularies.json."""
+    data = json.loads(Path(vocabularies_path).read_text(encoding="utf-8"))
+    return {key: set(data[key]) for key in VOCABULARY_KEYS.values()}
+
+
+def _check_vocabularies(definition: dict[str, Any], vocabularies_path: Path | None) -> list[str]:
+    """Every mapped value must be a code of the common vocabularies."""
+    if vocabularies_path is None or not vocabularies_path.exists():
+        return []
+    codes = _common_codes(str(vocabularies_path))
+    problems = []
+    for block, mapping in (definition.get("vocabularies") or {}).items():
+        allowed = codes[VOCABULARY_KEYS[block]]
+        for term, value in (mapping or {}).items():
+            values = value if isinstance(value, list) else [value] if value is not None else []
+            for code in values:
+                if code not in allowed:
+                    problems.append(
+                        f"vocabularies.{block}.{term!r}: unknown code {code!r} "
+                        f"(allowed: {', '.join(sorted(allowed))})"
+                    )
+    return problems
+
+
+def definition_check(definition: Any, *, vocabularies_path: Path | None = None) -> list[str]:
+    """Every problem of a parsed definition, as `key.path: message` strings (empty = valid)."""
+    if not isinstance(definition, dict):
+        return ["(racine): a mapping (key: value) is expected"]
+    validator = Draft202012Validator(definition_schema())
+    problems = [
+        f"{_key_path(list(error.absolute_path))}: {error.message}"
+        for error in sorted(validator.iter_errors(definition), key=lambda e: list(map(str, e.absolute_path)))
+    ]
+    problems += _check_extractors(definition)
+    problems += _check_structure(definition)
+    problems += _check_vocabularies(definition, vocabularies_path)
+    return problems
+
+
+def definition_read(path: Path, *, vocabularies_path: Path | None = None) -> dict[str, Any]:
+    """Parse and validate one YAML definition file; raise SourceDefinitionError on any problem."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SourceDefinitionError(path, [f"cannot read the file: {exc}"]) from exc
+    try:
+        definition = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise SourceDefinitionError(path, [f"YAML syntax error: {exc}"]) from exc
+    problems = definition_check(definition, vocabularies_path=vocabularies_path)
+    if problems:
+        raise SourceDefinitionError(path, problems)
+    if definition["slug"] != path.stem:
+        raise SourceDefinitionError(
+            path, [f"slug: {definition['slug']!r} must match the file name {path.stem!r}"]
+        )
+    return dict(definition)
+
+
+def definition_frequency_hours(definition: dict[str, Any]) -> int:
+    """Harvest frequency in hours (default weekly)."""
+    frequency = definition.get("frequency", "weekly")
+    return frequency if isinstance(frequency, int) else FREQUENCY_HOURS[frequency]
+
+
+def _resolve_url(url: str, base_url: str, base_dir: Path) -> str:
+    """Fill placeholders; a plain path (no scheme) is a local file relative to the shared directory."""
+    url = url.replace("{base_url}", base_url.rstrip("/")).replace("{shared_dir}", str(base_dir))
+    if "://" in url:
+        return url
+    path = Path(url)
+    return (path if path.is_absolute() else base_dir / path).resolve().as_uri()
+
+
+def definition_resolve(definition: dict[str, Any], *, base_url: str | None = None) -> dict[str, Any]:
+    """A copy ready to crawl: `{base_url}`/`{shared_dir}` filled, relative paths turned into file:// URLs."""
+    resolved = copy.deepcopy(definition)
+    base = base_url or definition.get("base_url") or ""
+    if any("{base_url}" in url for url in definition["start_urls"]) and not base:
+        raise SourceDefinitionError(
+            definition.get("slug", "?"),
+            ["start_urls: uses {base_url} but no base_url is defined nor given (--base-url SLUG=URL)"],
+        )
+    base_dir = shared_dir()
+    resolved["start_urls"] = [_resolve_url(url, base, base_dir) for url in definition["start_urls"]]
+    if "website" in resolved:
+        resolved["website"] = resolved["website"].replace("{base_url}", base.rstrip("/"))
+    resolved["base_url"] = base
+    return resolved

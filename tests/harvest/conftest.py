@@ -1,0 +1,85 @@
+"""Fixtures of the harvest tests: a tiny programmable web site, a rate-limited simulator world."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from carrefour.sources.definitions import definition_check
+from carrefour.sources.models import Source
+from carrefour.sources.services import source_upsert_from_definition
+from tests.simulator import World, world_generate, world_serve
+
+
+@dataclass
+class MiniSite:
+    """Routes path -> (status, headers, body) served on loopback; every requested path is logged."""
+
+    url: str = ""
+    routes: dict[str, tuple[int, dict[str, str], bytes]] = field(default_factory=dict)
+    log: list[str] = field(default_factory=list)
+
+    def route(
+        self,
+        path: str,
+        body: str | bytes,
+        *,
+        status: int = 200,
+        ctype: str = "text/html; charset=utf-8",
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        """Serve body at path."""
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self.routes[path] = (status, {"Content-Type": ctype, **(headers or {})}, data)
+
+
+@pytest.fixture
+def mini_site() -> Iterator[MiniSite]:
+    """A programmable site on a free loopback port (404 for unknown paths)."""
+    site = MiniSite()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            site.log.append(self.path)
+            status, headers, body = site.routes.get(
+                self.path, (404, {"Content-Type": "text/plain"}, b"not found")
+            )
+            self.send_response(status)
+            for key, value in headers.items():
+                self.send_header(key, value)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    site.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield site
+    server.shutdown()
+    server.server_close()
+
+
+def make_source(definition: dict[str, Any]) -> Source:
+    """A Source row from an inline (valid) definition."""
+    base = {"name": definition["slug"], "fictional": True, "politeness": {"delay": 0, "concurrency": 2}}
+    full = {**base, **definition}
+    assert definition_check(full) == []
+    return source_upsert_from_definition(full)
+
+
+@pytest.fixture(scope="session")
+def ratelimited_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    """A small `api` world served with the API's real rate limit (10 requests/s)."""
+    world = world_generate(Path(tmp_path_factory.mktemp("rl-world")), projects=60, seed=5, platforms=["api"])
+    with world_serve(world) as served:
+        yield served

@@ -1,0 +1,125 @@
+"""Source definitions: the YAML files, validation errors, registry and documentation."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from carrefour.harvest.extract import EXTRACTORS, TRANSFORMS
+from carrefour.harvest.kinds import KINDS
+from carrefour.sources.definitions import SOURCE_KEYS, SourceDefinitionError, definition_schema
+from carrefour.sources.models import Source
+from carrefour.sources.services import source_definition_validate, source_load_all
+
+DOC = Path(settings.BASE_DIR) / "docs" / "sources.md"
+
+VALID = """\
+slug: {slug}
+name: Exemple
+kind: html
+start_urls: ["{{base_url}}/liste"]
+pagination: {{type: next_link, next: {{css: "a[rel=next]::attr(href)"}}}}
+list: {{links: {{css: "a.fiche::attr(href)"}}}}
+record_id: {{url: last_segment}}
+fields:
+  title: {{css: h1}}
+"""
+
+
+def write(tmp_path: Path, text: str, slug: str = "exemple") -> Path:
+    """A definition file in a temporary directory."""
+    path = tmp_path / f"{slug}.yml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.django_db
+def test_project_definitions_load() -> None:
+    sources = source_load_all()
+    slugs = {s.slug for s in sources}
+    assert {"regards-solidaires", "initiatives-data", "observatoire-regional", "ffe-laureats"} <= slugs
+    portraits = Source.objects.get(slug="regards-solidaires")
+    assert portraits.fictional and portraits.kind == "html"
+    assert portraits.definition["vocabularies"]["themes"]["Lien social"] == "lien-social"
+    assert portraits.definition_path == "sources/regards-solidaires.yml"
+    assert not Source.objects.get(slug="ffe-laureats").fictional
+    # A second load updates the same rows.
+    source_load_all()
+    assert Source.objects.filter(slug__in=slugs).count() == len(slugs)
+
+
+def test_valid_example(tmp_path: Path) -> None:
+    assert source_definition_validate(write(tmp_path, VALID.format(slug="exemple")))["kind"] == "html"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (lambda t: t.replace("title: {css: h1}", "titel: {css: h1}"), "fields: 'titel' is not one of"),
+        (
+            lambda t: t.replace("title: {css: h1}", "title: {css: h1, xpath: //h1}"),
+            "fields.title: exactly one of",
+        ),
+        (
+            lambda t: t.replace("title: {css: h1}", "title: {json: titre}"),
+            "fields.title: `json` cannot be used with kind 'html'",
+        ),
+        (
+            lambda t: t.replace("title: {css: h1}", "title: {css: h1, regex: '(unclosed'}"),
+            "fields.title: invalid regex",
+        ),
+        (lambda t: t.replace("kind: html", "kind: rss"), "kind: 'rss' is not one of"),
+        (lambda t: t.replace("record_id: {url: last_segment}\n", ""), "(racine): 'record_id' is a required"),
+        (
+            lambda t: t.replace(
+                '{type: next_link, next: {css: "a[rel=next]::attr(href)"}}', "{type: next_link}"
+            ),
+            "pagination.next: required",
+        ),
+        (
+            lambda t: t + "vocabularies:\n  themes:\n    Jardins: jardinage\n",
+            "vocabularies.themes.'Jardins': unknown code 'jardinage'",
+        ),
+        (lambda t: t + "politeness: {delay: -1}\n", "politeness.delay: -1 is less than the minimum"),
+        (lambda t: t.replace("start_urls: [", "start_urls: [ ["), "YAML syntax error"),
+        (lambda t: t.replace("slug: exemple", "slug: autre"), "slug: 'autre' must match the file name"),
+    ],
+)
+def test_invalid_definitions_give_clear_errors(tmp_path: Path, change, expected: str) -> None:
+    path = write(tmp_path, change(VALID.format(slug="exemple")))
+    with pytest.raises(SourceDefinitionError) as info:
+        source_definition_validate(path)
+    message = str(info.value)
+    assert str(path) in message
+    assert expected in message, message
+
+
+@pytest.mark.django_db
+def test_one_invalid_file_blocks_the_sync(tmp_path: Path) -> None:
+    write(tmp_path, VALID.format(slug="bonne"), slug="bonne")
+    write(tmp_path, VALID.format(slug="mauvaise").replace("kind: html", "kind: ftp"), slug="mauvaise")
+    with pytest.raises(SourceDefinitionError, match=r"mauvaise\.yml"):
+        source_load_all(tmp_path)
+    assert not Source.objects.filter(slug="bonne").exists()
+
+
+def test_registries_match_schema() -> None:
+    schema = definition_schema()
+    assert set(schema["properties"]["kind"]["enum"]) == {k.name for k in KINDS}
+    assert {e.key for e in EXTRACTORS} == set(SOURCE_KEYS)
+    options = set(schema["$defs"]["extractor"]["properties"])
+    assert {t.key for t in TRANSFORMS} <= options
+
+
+def test_every_kind_extractor_and_option_is_documented() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    documented = set(re.findall(r"`([a-z_]+)`", text))
+    names = {k.name for k in KINDS} | {e.key for e in EXTRACTORS} | {t.key for t in TRANSFORMS}
+    names |= set(definition_schema()["$defs"]["extractor"]["properties"])
+    names |= set(definition_schema()["properties"])
+    assert names - documented == set()
+    for kind in KINDS:
+        assert f"kind: {kind.name}" in text, f"no example for kind {kind.name}"
