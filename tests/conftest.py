@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from carrefour.territories.gazetteer import gazetteer_get, gazetteer_reload
+from carrefour.territories.services import LoadReport, territories_load
 from tests.simulator import World, world_generate, world_serve
 
 # Platforms harvested end to end by the walking skeleton.
@@ -14,9 +17,15 @@ SKELETON_PLATFORMS = ["portraits", "api", "opendata"]
 
 
 @pytest.fixture(autouse=True)
-def _harvest_allow_loopback(settings: pytest.FixtureRequest) -> None:
+def _harvest_allow_loopback(settings: Any) -> None:
     """The simulator runs on loopback, which the harvester refuses unless allow-listed."""
-    settings.HARVEST_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]  # type: ignore[attr-defined]
+    settings.HARVEST_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+
+
+@pytest.fixture(autouse=True)
+def _index_in_tmp(settings: Any, tmp_path: Path) -> None:
+    """Every test gets its own search index directory, never the real var/index."""
+    settings.INDEX_DIR = tmp_path / "index"
 
 
 @pytest.fixture(scope="session")
@@ -26,3 +35,13 @@ def small_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
                            platforms=SKELETON_PLATFORMS)
     with world_serve(world, faults="api.ratelimit=0") as served:
         yield served
+
+
+@pytest.fixture(scope="session")
+def territories_loaded(django_db_setup: Any, django_db_blocker: Any) -> LoadReport:
+    """Load the real territories into the test database once; its report for the load tests."""
+    with django_db_blocker.unblock():
+        report = territories_load(force=True, log=lambda _line: None)
+        gazetteer_reload()
+        gazetteer_get()
+    return report

@@ -117,12 +117,12 @@ def location_resolve(
         ):
             return _commune_result(nearest, None, clues, point, address_text)
     if departement_area is not None:
-        return _area_result(departement_area, gazetteer, point, "departement")
+        return _area_result(departement_area, "departement")
     region_area = clues.region or _single(gazetteer.regions, clues.region_hints)
     if region_area is None and len(ambiguous) > 1:
         region_area = _single(gazetteer.regions, {p.region_code for p in ambiguous})
     if region_area is not None:
-        return _area_result(region_area, gazetteer, point, "region")
+        return _area_result(region_area, "region")
     if clues.national:
         return ResolvedLocation(precision="national")
     names_given = any((text, commune, postal_code, departement, region))
@@ -239,26 +239,11 @@ def _commune_result(
     )
 
 
-def _area_result(
-    area: Area, gazetteer: Gazetteer, point: tuple[float, float] | None, precision: str
-) -> ResolvedLocation:
-    """A département or région: given coordinates if they fall in it, else its chef-lieu's point."""
-    chef_lieu = gazetteer.communes.get(area.chef_lieu_code)
-    latitude, longitude = (chef_lieu.latitude, chef_lieu.longitude) if chef_lieu else (None, None)
-    if point is not None:
-        nearest = _nearest(point, gazetteer)
-        inside = nearest is not None and (
-            nearest.departement_code == area.code
-            if precision == "departement"
-            else nearest.region_code == area.code
-        )
-        if inside:
-            latitude, longitude = point
+def _area_result(area: Area, precision: str) -> ResolvedLocation:
+    """A département or région, without coordinates: a point would claim a place it does not have."""
     return ResolvedLocation(
         departement_code=area.code if precision == "departement" else None,
         region_code=area.region_code,
-        latitude=latitude,
-        longitude=longitude,
         precision=precision,
     )
 

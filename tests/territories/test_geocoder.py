@@ -92,7 +92,8 @@ def test_departement_formats(gazetteer: Gazetteer, text: str, departement: str) 
     assert location.departement_code == departement
     assert location.commune_code is None
     assert location.region_code == gazetteer.departements[departement].region_code
-    assert location.latitude is not None
+    # No point for a whole département: a marker on its chef-lieu would over-claim the place.
+    assert location.latitude is None and location.longitude is None
 
 
 @pytest.mark.parametrize(
