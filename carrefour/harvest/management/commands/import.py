@@ -1,0 +1,47 @@
+"""`carrefour import FILE`: load a file in the Carrefour's open-data format, then run the pipeline."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from carrefour.harvest.corpus import corpus_import
+from carrefour.pipeline import pipeline_process
+
+
+class Command(BaseCommand):
+    """Import a JSON Lines corpus (e.g. the demo corpus), idempotently."""
+
+    help = "Importe un fichier au format open data du Carrefour (JSON Lines, éventuellement .gz)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        """Declare the file argument."""
+        parser.add_argument("path", type=Path)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        """Import, process the changed records, and print a summary."""
+        path: Path = options["path"]
+        if not path.is_file():
+            raise CommandError(f"fichier introuvable : {path}")
+        started = time.monotonic()
+        try:
+            result = corpus_import(path)
+        except (OSError, EOFError, UnicodeDecodeError) as exc:
+            raise CommandError(f"lecture impossible de {path} : {exc}") from exc
+        summary = pipeline_process(
+            result.changed_raw_ids,
+            progress=lambda done, total: self.stderr.write(f"\rtraitement : {done}/{total}", ending=""),
+        )
+        self.stderr.write("")
+        self.stdout.write(
+            f"Import de {path.name} : {result.lines} lignes, {result.counts.created} fiches créées, "
+            f"{result.counts.updated} modifiées, {result.counts.unchanged} inchangées, "
+            f"{len(result.rejected)} lignes rejetées "
+            f"en {time.monotonic() - started:.1f} s"
+        )
+        for reason in result.rejected[:20]:
+            self.stdout.write(f"  rejet — {reason}")
+        self.stdout.write(f"Pipeline : {summary.as_text()}")
