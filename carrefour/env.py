@@ -25,11 +25,17 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("CARREFOUR_PRODUCTION", "0", "1 en production : exige SECRET_KEY et ALLOWED_HOSTS, DEBUG interdit."),
+    Setting(
+        "CARREFOUR_PRODUCTION", "0", "1 en production : exige SECRET_KEY et ALLOWED_HOSTS, DEBUG interdit."
+    ),
     Setting("DEBUG", "0", "1 pour le mode débogage de Django (jamais en production)."),
     Setting("SECRET_KEY", "", "Clé secrète Django. Obligatoire en production ; sinon générée dans var/."),
     Setting("ALLOWED_HOSTS", "127.0.0.1,localhost", "Noms d'hôte servis, séparés par des virgules."),
-    Setting("DATABASE_URL", "", "PostgreSQL (postgresql://user:pass@host:port/base) ; vide = SQLite var/carrefour.sqlite3."),
+    Setting(
+        "DATABASE_URL",
+        "",
+        "PostgreSQL (postgresql://user:pass@host:port/base) ; vide = SQLite var/carrefour.sqlite3.",
+    ),
     Setting("CARREFOUR_DATA_DIR", "var", "Dossier des données locales (base SQLite, index, cache HTTP)."),
     Setting("CARREFOUR_SOURCES_DIR", "sources", "Dossier des définitions de sources YAML."),
     Setting(

@@ -97,6 +97,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "staticfiles"
+STATIC_ROOT.mkdir(exist_ok=True)
 # Only the map libraries' dist folders: node_modules also holds large geographic data files.
 STATICFILES_DIRS: list[object] = [
     ("leaflet", NODE_MODULES_DIR / "leaflet" / "dist"),

@@ -31,8 +31,9 @@ def _index_in_tmp(settings: Any, tmp_path: Path) -> None:
 @pytest.fixture(scope="session")
 def small_world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     """A 120-project world of the three skeleton platforms, served for the whole session."""
-    world = world_generate(Path(tmp_path_factory.mktemp("world")), projects=120, seed=11,
-                           platforms=SKELETON_PLATFORMS)
+    world = world_generate(
+        Path(tmp_path_factory.mktemp("world")), projects=120, seed=11, platforms=SKELETON_PLATFORMS
+    )
     with world_serve(world, faults="api.ratelimit=0") as served:
         yield served
 

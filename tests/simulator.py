@@ -12,7 +12,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-SHARED_DIR = Path(os.environ.get("CARREFOUR_SHARED_DIR", Path(__file__).resolve().parents[1].parent / "shared"))
+SHARED_DIR = Path(
+    os.environ.get("CARREFOUR_SHARED_DIR", Path(__file__).resolve().parents[1].parent / "shared")
+)
 PARTNER_SITES = SHARED_DIR / "partner-sites"
 
 
@@ -38,15 +40,29 @@ class World:
     def mutate(self) -> None:
         """Switch the served world to its evolved version (needs --faults mutate=DIR2)."""
         base = next(iter(self.urls.values()))
-        with urllib.request.urlopen(f"{base}/__fixture__/mutate", timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(f"{base}/__fixture__/mutate", timeout=30) as response:
             response.read()
 
 
-def world_generate(out: Path, *, projects: int, seed: int = 7, platforms: list[str] | None = None,
-                   evolve_from: Path | None = None) -> World:
+def world_generate(
+    out: Path,
+    *,
+    projects: int,
+    seed: int = 7,
+    platforms: list[str] | None = None,
+    evolve_from: Path | None = None,
+) -> World:
     """Generate a simulated world with generate.py."""
-    cmd = [sys.executable, str(PARTNER_SITES / "generate.py"), "--projects", str(projects), "--seed", str(seed),
-           "--out", str(out)]
+    cmd = [
+        sys.executable,
+        str(PARTNER_SITES / "generate.py"),
+        "--projects",
+        str(projects),
+        "--seed",
+        str(seed),
+        "--out",
+        str(out),
+    ]
     if platforms:
         cmd += ["--platforms", ",".join(platforms)]
     if evolve_from:
@@ -58,8 +74,16 @@ def world_generate(out: Path, *, projects: int, seed: int = 7, platforms: list[s
 @contextmanager
 def world_serve(world: World, *, faults: str = "") -> Iterator[World]:
     """Serve a world on free loopback ports for the duration of the block."""
-    cmd = [sys.executable, str(PARTNER_SITES / "serve.py"), str(world.path), "--host", "127.0.0.1",
-           "--base-port", "0", "--quiet"]
+    cmd = [
+        sys.executable,
+        str(PARTNER_SITES / "serve.py"),
+        str(world.path),
+        "--host",
+        "127.0.0.1",
+        "--base-port",
+        "0",
+        "--quiet",
+    ]
     if faults:
         cmd += ["--faults", faults]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from carrefour.api.serializers import project_to_dict
 from carrefour.projects.models import Project
+from carrefour.projects.selectors import project_to_dict
 from carrefour.search.params import SearchParamError, search_params_parse
 from carrefour.search.selectors import project_list_for_hits, project_search
 

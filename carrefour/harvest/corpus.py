@@ -17,8 +17,19 @@ from carrefour.sources.models import HarvestRun, Source
 
 # Common-schema fields copied as they are into the raw payload: they already hold common codes,
 # which the normalize stage accepts without any vocabulary mapping.
-_COPIED = ("title", "summary", "description", "themes", "publics", "actor_type", "organization", "scale",
-           "status", "start_year", "website")
+_COPIED = (
+    "title",
+    "summary",
+    "description",
+    "themes",
+    "publics",
+    "actor_type",
+    "organization",
+    "scale",
+    "status",
+    "start_year",
+    "website",
+)
 
 
 @dataclass
@@ -44,8 +55,9 @@ def corpus_projects(path: Path, rejected: list[str]) -> Iterator[dict[str, Any]]
                 rejected.append(f"ligne {number} : JSON invalide ({exc.args[0][:80]})")
                 continue
             publications = project.get("publications") if isinstance(project, dict) else None
-            if not publications or not all(isinstance(p, dict) and p.get("platform") and p.get("source_id")
-                                            for p in publications):
+            if not publications or not all(
+                isinstance(p, dict) and p.get("platform") and p.get("source_id") for p in publications
+            ):
                 rejected.append(f"ligne {number} : publications absentes ou sans plateforme ni identifiant")
                 continue
             yield project
@@ -102,13 +114,19 @@ def corpus_import(path: Path) -> CorpusImport:
             )
     for slug, source_items in items.items():
         now = timezone.now()
-        run = HarvestRun.objects.create(source=sources[slug], started_at=now, message=f"import de {path.name}")
+        run = HarvestRun.objects.create(
+            source=sources[slug], started_at=now, message=f"import de {path.name}"
+        )
         counts = raw_records_store(run, source_items, now=now)
         for name in ("seen", "created", "updated", "unchanged", "duplicates"):
             setattr(result.counts, name, getattr(result.counts, name) + getattr(counts, name))
         HarvestRun.objects.filter(pk=run.pk).update(
-            finished_at=timezone.now(), status=HarvestRun.Status.SUCCESS, records_seen=counts.seen,
-            records_created=counts.created, records_updated=counts.updated, records_unchanged=counts.unchanged,
+            finished_at=timezone.now(),
+            status=HarvestRun.Status.SUCCESS,
+            records_seen=counts.seen,
+            records_created=counts.created,
+            records_updated=counts.updated,
+            records_unchanged=counts.unchanged,
         )
         result.changed_raw_ids += RawRecord.objects.filter(changed_run=run).values_list("pk", flat=True)
     return result

@@ -34,6 +34,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
             "first_seen": ps.first_seen_at.isoformat(),
             "last_seen": ps.last_seen_at.isoformat(),
             "licence": ps.source.licence or None,
+            "fictional": ps.source.fictional,
             "gone": ps.gone,
         }
         for ps in project.sources.all()

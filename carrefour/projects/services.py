@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from typing import Any, cast
 
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 
 from carrefour.dedup.models import Cluster
@@ -47,11 +48,10 @@ def _completeness(record: Record) -> int:
     return sum(1 for name in MERGED_FIELDS if record.data.get(name) not in _EMPTY)
 
 
-def _column_default(name: str) -> Any:
-    field = Project._meta.get_field(name)
-    if field.null:
-        return None
-    return field.get_default()
+def _empty_value(name: str) -> Any:
+    """What an unknown field is stored as: NULL where the column allows it, else its default."""
+    field = cast(Field, Project._meta.get_field(name))
+    return None if field.null else field.get_default()
 
 
 def project_merge(records: list[Record], overrides: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -65,7 +65,7 @@ def project_merge(records: list[Record], overrides: dict[str, Any]) -> tuple[dic
             continue
         chosen = next((r for r in ordered if r.data.get(name) not in _EMPTY), None)
         if chosen is None:
-            values[name] = "inconnu" if name == "status" else _column_default(name)
+            values[name] = _empty_value(name)
             continue
         values[name] = chosen.data[name]
         provenance[name] = {
@@ -75,19 +75,15 @@ def project_merge(records: list[Record], overrides: dict[str, Any]) -> tuple[dic
         }
     located = sorted(
         ordered,
-        key=lambda r: _PRECISION_RANK.get((r.data.get("location") or {}).get("precision"), 0),
+        key=lambda r: _PRECISION_RANK.get((r.data.get("location") or {}).get("precision") or "", 0),
         reverse=True,
     )[0]
     location = located.data.get("location") or {}
     for name in LOCATION_COLUMNS:
         value = location.get(name)
-        values[name] = value if value is not None else _column_default(name)
+        values[name] = value if value is not None else _empty_value(name)
     if location.get("precision"):
         provenance["location"] = {"source": located.raw.source.slug, "record": located.raw_id}
-    values = {
-        name: ("" if value is None and not Project._meta.get_field(name).null else value)
-        for name, value in values.items()
-    }
     return values, provenance
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.http import QueryDict
 
-from carrefour.search.labels import vocabularies
+from carrefour.normalize.vocabularies import vocabularies
 from carrefour.search.selectors import PER_PAGE_MAX, page_max
 
 MAX_VALUES = 50
@@ -34,11 +34,11 @@ def _matches(pattern: str) -> Callable[[str], bool]:
 PARAMS: dict[str, tuple[str, str, Callable[[str], bool], str]] = {
     "theme": ("themes", "themes", _in_vocabulary("themes"), "thème"),
     "public": ("publics", "publics", _in_vocabulary("publics"), "public"),
-    "actor_type": ("actor_type", "actor_types", _in_vocabulary("actor_types"), "type de porteur"),
+    "actor_type": ("actor_type", "actor_types", _in_vocabulary("actor_type"), "type de porteur"),
     "region": ("region", "regions", _matches(r"[0-9]{2,3}"), "région"),
     "departement": ("departement", "departements", _matches(r"[0-9]{2}|2A|2B|97[0-9]"), "département"),
-    "scale": ("scale", "scales", _in_vocabulary("scales"), "échelle"),
-    "status": ("status", "statuses", _in_vocabulary("statuses"), "état d'avancement"),
+    "scale": ("scale", "scales", _in_vocabulary("scale"), "échelle"),
+    "status": ("status", "statuses", _in_vocabulary("status"), "état d'avancement"),
     "source": ("source", "sources", _matches(r"[-a-zA-Z0-9_]{1,80}"), "plateforme"),
     "start_year": ("start_year", "start_years", _matches(r"[12][0-9]{3}"), "année"),
 }

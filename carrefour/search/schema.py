@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 
-import nh3
 import tantivy
 from tantivy import Filter, TextAnalyzerBuilder, Tokenizer
 
+from carrefour.normalize.text import html_to_text
 from carrefour.projects.models import Project
 
 SCHEMA_VERSION = 1
@@ -57,11 +56,6 @@ def schema_build() -> tantivy.Schema:
     builder.add_float_field("lon", fast=True)
     builder.add_integer_field("updated", fast=True)
     return builder.build()
-
-
-def html_to_text(value: str) -> str:
-    """Plain text of an HTML fragment (tags and script contents dropped, entities decoded)."""
-    return html.unescape(nh3.clean(value, tags=set())).strip()
 
 
 def document_from_project(project: Project, source_slugs: Iterable[str]) -> tantivy.Document:

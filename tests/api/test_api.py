@@ -18,7 +18,7 @@ def test_list_all(client: Client, corpus: dict[str, Project]) -> None:
     assert (data["count"], data["page"], data["pages"]) == (4, 1, 1)
     first = data["results"][0]
     assert first["id"] == corpus["hostile"].pk
-    assert {"title", "themes", "publics", "status", "location", "sources"} <= set(first)
+    assert {"title", "themes", "publics", "status", "location", "publications"} <= set(first)
     themes = data["facets"]["themes"]
     assert {"code": "alimentation", "label": "Alimentation et agriculture durable", "count": 2} in themes
 
@@ -41,7 +41,7 @@ def test_detail_common_schema(client: Client, corpus: dict[str, Project]) -> Non
     assert data["title"] == "Épicerie solidaire du quartier"
     assert data["location"]["departement_code"] == "93"
     assert data["location"]["epci_code"] is None
-    source = data["sources"][0]
+    source = data["publications"][0]
     assert source["platform"] == "alpha"
     assert source["platform_name"] == "Plateforme alpha"
     assert source["source_id"] == "e-1"

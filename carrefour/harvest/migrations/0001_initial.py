@@ -5,32 +5,66 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('sources', '0001_initial'),
+        ("sources", "0001_initial"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='RawRecord',
+            name="RawRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_record_id', models.CharField(max_length=500)),
-                ('url', models.CharField(blank=True, max_length=2000)),
-                ('payload', models.JSONField(default=dict)),
-                ('content_hash', models.CharField(db_index=True, max_length=64)),
-                ('fetched_at', models.DateTimeField()),
-                ('first_seen_at', models.DateTimeField()),
-                ('last_seen_at', models.DateTimeField()),
-                ('state', models.CharField(choices=[('active', 'Présent'), ('gone', 'Disparu de la source')], default='active', max_length=10)),
-                ('missed_runs', models.PositiveIntegerField(default=0, help_text='Successful runs in a row without it.')),
-                ('last_run', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='sources.harvestrun')),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='raw_records', to='sources.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("source_record_id", models.CharField(max_length=500)),
+                ("url", models.CharField(blank=True, max_length=2000)),
+                ("payload", models.JSONField(default=dict)),
+                ("content_hash", models.CharField(db_index=True, max_length=64)),
+                ("fetched_at", models.DateTimeField()),
+                ("first_seen_at", models.DateTimeField()),
+                ("last_seen_at", models.DateTimeField()),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("active", "Présent"), ("gone", "Disparu de la source")],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                (
+                    "missed_runs",
+                    models.PositiveIntegerField(default=0, help_text="Successful runs in a row without it."),
+                ),
+                (
+                    "last_run",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="sources.harvestrun",
+                    ),
+                ),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="raw_records",
+                        to="sources.source",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('source', 'source_record_id'), name='raw_record_source_id_unique')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("source", "source_record_id"), name="raw_record_source_id_unique"
+                    )
+                ],
             },
         ),
     ]

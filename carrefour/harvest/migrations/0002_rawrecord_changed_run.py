@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('harvest', '0001_initial'),
-        ('sources', '0001_initial'),
+        ("harvest", "0001_initial"),
+        ("sources", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='rawrecord',
-            name='changed_run',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='changed_raw_records', to='sources.harvestrun'),
+            model_name="rawrecord",
+            name="changed_run",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="changed_raw_records",
+                to="sources.harvestrun",
+            ),
         ),
     ]

@@ -5,56 +5,86 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='Source',
+            name="Source",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('name', models.CharField(max_length=200)),
-                ('kind', models.CharField(max_length=40)),
-                ('website', models.URLField(blank=True, max_length=500)),
-                ('licence', models.CharField(blank=True, max_length=200)),
-                ('attribution', models.CharField(blank=True, max_length=500)),
-                ('fictional', models.BooleanField(default=False)),
-                ('enabled', models.BooleanField(default=True)),
-                ('frequency_hours', models.PositiveIntegerField(default=168)),
-                ('definition', models.JSONField(default=dict, help_text='The parsed, validated YAML definition.')),
-                ('definition_path', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                ("name", models.CharField(max_length=200)),
+                ("kind", models.CharField(max_length=40)),
+                ("website", models.URLField(blank=True, max_length=500)),
+                ("licence", models.CharField(blank=True, max_length=200)),
+                ("attribution", models.CharField(blank=True, max_length=500)),
+                ("fictional", models.BooleanField(default=False)),
+                ("enabled", models.BooleanField(default=True)),
+                ("frequency_hours", models.PositiveIntegerField(default=168)),
+                (
+                    "definition",
+                    models.JSONField(default=dict, help_text="The parsed, validated YAML definition."),
+                ),
+                ("definition_path", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['slug'],
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='HarvestRun',
+            name="HarvestRun",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('started_at', models.DateTimeField()),
-                ('finished_at', models.DateTimeField(blank=True, null=True)),
-                ('status', models.CharField(choices=[('running', 'En cours'), ('success', 'Réussi'), ('suspicious', 'Suspect'), ('failed', 'Échoué')], default='running', max_length=20)),
-                ('pages_fetched', models.PositiveIntegerField(default=0)),
-                ('records_seen', models.PositiveIntegerField(default=0)),
-                ('records_created', models.PositiveIntegerField(default=0)),
-                ('records_updated', models.PositiveIntegerField(default=0)),
-                ('records_unchanged', models.PositiveIntegerField(default=0)),
-                ('records_rejected', models.PositiveIntegerField(default=0)),
-                ('records_gone', models.PositiveIntegerField(default=0)),
-                ('errors', models.JSONField(blank=True, default=list, help_text='[{url, reason}], capped.')),
-                ('message', models.TextField(blank=True)),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='runs', to='sources.source')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("started_at", models.DateTimeField()),
+                ("finished_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("running", "En cours"),
+                            ("success", "Réussi"),
+                            ("suspicious", "Suspect"),
+                            ("failed", "Échoué"),
+                        ],
+                        default="running",
+                        max_length=20,
+                    ),
+                ),
+                ("pages_fetched", models.PositiveIntegerField(default=0)),
+                ("records_seen", models.PositiveIntegerField(default=0)),
+                ("records_created", models.PositiveIntegerField(default=0)),
+                ("records_updated", models.PositiveIntegerField(default=0)),
+                ("records_unchanged", models.PositiveIntegerField(default=0)),
+                ("records_rejected", models.PositiveIntegerField(default=0)),
+                ("records_gone", models.PositiveIntegerField(default=0)),
+                ("errors", models.JSONField(blank=True, default=list, help_text="[{url, reason}], capped.")),
+                ("message", models.TextField(blank=True)),
+                (
+                    "source",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, related_name="runs", to="sources.source"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-started_at'],
-                'indexes': [models.Index(fields=['source', '-started_at'], name='sources_har_source__9f2616_idx')],
+                "ordering": ["-started_at"],
+                "indexes": [
+                    models.Index(fields=["source", "-started_at"], name="sources_har_source__9f2616_idx")
+                ],
             },
         ),
     ]

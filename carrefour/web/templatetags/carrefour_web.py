@@ -8,7 +8,7 @@ import nh3
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from carrefour.search.labels import vocabularies
+from carrefour.normalize.vocabularies import vocabulary_label as _vocabulary_label
 
 register = template.Library()
 
@@ -39,4 +39,4 @@ def http_url(value: object) -> str:
 @register.filter
 def vocabulary_label(code: object, vocabulary: str) -> str:
     """Label of a code in a common vocabulary (the code itself when unknown)."""
-    return vocabularies().get(vocabulary, {}).get(str(code), str(code))
+    return _vocabulary_label(vocabulary, str(code))
