@@ -84,6 +84,9 @@ def corpus_payload(project: dict[str, Any]) -> dict[str, Any]:
 def _source_upsert(publication: dict[str, Any], fictional: bool) -> Source:
     """The source of a publication; created as an import-only source when no definition declares it."""
     slug = str(publication["platform"])
+    declared = Source.objects.filter(definition__platform=slug).first()
+    if declared is not None:
+        return declared
     source, _ = Source.objects.get_or_create(
         slug=slug,
         defaults={

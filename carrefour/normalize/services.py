@@ -100,6 +100,9 @@ def record_normalize(payload: Mapping[str, Any], definition: Mapping[str, Any]) 
             data["actor_type"] = guessed
             result.inferred.append("actor_type")
     data["status"] = data["status"] or "inconnu"
+    if not result.location_input and data["scale"] in ("national", "international"):
+        # Open-data exports leave every place column empty for nationwide projects ("périmètre : national").
+        result.location_input["text"] = "National"
     data["start_year"] = year_parse(payload.get("start_year"))
     data["website"] = website_clean(payload.get("website"))
     updated = text_clean(payload.get("updated"), max_length=40)

@@ -27,7 +27,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
     location = {name: getattr(project, name) or None for name in LOCATION_COLUMNS}
     publications = [
         {
-            "platform": ps.source.slug,
+            "platform": ps.source.platform,
             "platform_name": ps.source.name,
             "source_id": ps.source_record_id,
             "url": ps.url or None,

@@ -89,13 +89,13 @@ def index_update(project_ids: Iterable[int]) -> None:
     ids = sorted(set(project_ids))
     if not ids:
         return
+    if index_open() is None:
+        # First harvest or import of a fresh install: there is nothing to update, build it all.
+        index_rebuild()
+        return
     with index_write_lock():
         index = index_open()
-        if index is None:
-            logger.warning(
-                "no index yet: update of %d projects skipped (run `carrefour index rebuild`)", len(ids)
-            )
-            return
+        assert index is not None  # generations are only ever replaced, never removed without a successor
         writer = index.writer(WRITER_HEAP // 4, 1)
         for project_id in ids:
             writer.delete_documents_by_term("id", project_id)

@@ -29,6 +29,11 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def platform(self) -> str:
+        """Public, stable identifier of the platform in open-data exports (the slug unless declared)."""
+        return str(self.definition.get("platform") or self.slug)
+
 
 class HarvestRun(models.Model):
     """One harvest of one source: counts, errors and a health verdict."""

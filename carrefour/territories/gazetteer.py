@@ -88,6 +88,8 @@ class Gazetteer:
     regions: dict[str, Area] = field(default_factory=dict)
     regions_by_name: dict[str, Area] = field(default_factory=dict)
     grid: dict[tuple[int, int], list[Place]] = field(default_factory=lambda: defaultdict(list))
+    # Départements made of a single commune (Paris): département code -> that commune.
+    single_communes: dict[str, Place] = field(default_factory=dict)
 
     def commune_nearest(self, latitude: float, longitude: float) -> tuple[Place, float] | None:
         """Commune whose reference point is nearest to a point, with the distance in km."""
@@ -182,6 +184,12 @@ def gazetteer_build() -> Gazetteer:
         gazetteer.divisions_by_name[key].append(division)
         if code != commune_code:
             gazetteer.divisions_by_code.setdefault(code, division)
+    per_departement: dict[str, list[Place]] = defaultdict(list)
+    for place in gazetteer.communes.values():
+        per_departement[place.departement_code].append(place)
+    gazetteer.single_communes = {
+        dep: places[0] for dep, places in per_departement.items() if len(places) == 1
+    }
     # Plain dicts from here on: a missing key must not grow the indexes.
     for name in ("by_name", "by_short_name", "by_postal_code", "divisions_by_name", "grid"):
         setattr(gazetteer, name, dict(getattr(gazetteer, name)))

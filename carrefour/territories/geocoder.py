@@ -117,6 +117,10 @@ def location_resolve(
         ):
             return _commune_result(nearest, None, clues, point, address_text)
     if departement_area is not None:
+        only = gazetteer.single_communes.get(departement_area.code)
+        if only is not None:
+            # "Paris (75)": a département that is one commune is that commune, which says more.
+            return _commune_result(only, None, clues, point, address_text)
         return _area_result(departement_area, "departement")
     region_area = clues.region or _single(gazetteer.regions, clues.region_hints)
     if region_area is None and len(ambiguous) > 1:

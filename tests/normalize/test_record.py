@@ -96,3 +96,11 @@ def test_values() -> None:
     assert website_clean("javascript:alert(1)") is None and website_clean("pas un site") is None
     assert value_list("emploi | santé ; culture") == ["emploi", "santé", "culture"]
     assert value_list(["Emploi, insertion", "NR"]) == ["Emploi, insertion"]
+
+
+def test_nationwide_project_without_place_is_located_national_but_a_given_place_wins() -> None:
+    definition = {"vocabularies": {"scale": {"National": "national"}}}
+    nationwide = record_normalize({"title": "Réseau", "scale": "National"}, definition)
+    assert nationwide.location_input == {"text": "National"}
+    placed = record_normalize({"title": "Réseau", "scale": "National", "commune": "Lyon"}, definition)
+    assert placed.location_input == {"commune": "Lyon"}

@@ -44,6 +44,8 @@ COMMUNE_TEXTS = [
     ("Grenay (62)", "62386", "62160"),
     ("Vienne (38)", "38544", "38200"),
     ("Paris", "75056", None),
+    ("Paris (75)", "75056", None),
+    ("Département de Paris", "75056", None),
     ("Ajaccio (2A)", "2A004", None),
     ("20000 Ajaccio", "2A004", "20000"),
     ("Bastia", "2B033", None),

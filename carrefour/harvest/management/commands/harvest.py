@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import sys
@@ -13,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from carrefour.harvest.services import HarvestProgress, harvest_changed_raw_ids, harvest_run
+from carrefour.pipeline import pipeline_process
 from carrefour.sources.definitions import SourceDefinitionError
 from carrefour.sources.models import HarvestRun, Source
 from carrefour.sources.services import source_load_all
@@ -97,9 +97,7 @@ class Command(BaseCommand):
         progress = _Progress(sys.stderr)
         runs: list[HarvestRun] = []
         for source in selected:
-            base = base_urls.get(source.slug) or base_urls.get(
-                source.definition.get("simulator_platform", "")
-            )
+            base = base_urls.get(source.slug) or base_urls.get(source.definition.get("platform", ""))
             runs.append(harvest_run(source, base_url=base, progress=progress))
         self._summary(runs)
         changed = [pk for run in runs for pk in harvest_changed_raw_ids(run)]
@@ -147,19 +145,10 @@ class Command(BaseCommand):
 
     def _pipeline(self, raw_ids: list[int]) -> None:
         """Hand the created/changed raw records to carrefour.pipeline."""
-        try:
-            pipeline = importlib.import_module("carrefour.pipeline")
-        except ModuleNotFoundError as exc:
-            if exc.name != "carrefour.pipeline":
-                raise
-            raise CommandError(
-                f"records stored, but carrefour.pipeline is missing: {len(raw_ids)} changed records not "
-                "normalized (use --no-pipeline to only harvest)"
-            ) from exc
 
         def progress(done: int, total: int) -> None:
             self.stderr.write(f"\rpipeline: {done}/{total}", ending="")
 
-        result = pipeline.pipeline_process(raw_ids, progress=progress)
+        result = pipeline_process(raw_ids, progress=progress)
         self.stderr.write("")
-        self.stdout.write(f"pipeline: {result}")
+        self.stdout.write(f"pipeline : {result.as_text()}")
