@@ -57,14 +57,17 @@ def _record_process(
     result = record_normalize(raw.payload, raw.source.definition)
     location = location_resolve(**result.location_input)
     result.data["location"] = location.to_dict()
+    warnings = []
     if location.error:
         summary.unlocated += 1
+        warnings.append({"field": "location", "message": location.error})
     if not result.is_valid:
         summary.invalid += 1
         summary.errors.update(error["message"] for error in result.errors)
     values = {
         "data": result.data,
         "errors": result.errors,
+        "warnings": warnings,
         "is_valid": result.is_valid,
         "unmapped": result.unmapped,
         "inferred": result.inferred,

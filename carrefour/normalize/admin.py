@@ -11,10 +11,12 @@ from carrefour.normalize.models import Record
 class RecordAdmin(admin.ModelAdmin):
     """Records with their validation errors and unmapped source values."""
 
-    list_display = ("__str__", "source_slug", "is_valid", "errors", "updated_at")
+    list_display = ("__str__", "source_slug", "is_valid", "errors", "warnings", "updated_at")
     list_filter = ("is_valid", "raw__source")
     search_fields = ("raw__source_record_id",)
-    readonly_fields = ("raw", "data", "errors", "is_valid", "unmapped", "inferred", "raw_hash", "updated_at")
+    readonly_fields = (
+        "raw", "data", "errors", "warnings", "is_valid", "unmapped", "inferred", "raw_hash", "updated_at"
+    )
 
     @admin.display(description="source")
     def source_slug(self, obj: Record) -> str:

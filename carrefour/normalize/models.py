@@ -18,6 +18,8 @@ class Record(models.Model):
     # Validation errors [{field, message}]; a record with errors is kept but not published.
     errors = models.JSONField(default=list, blank=True)
     is_valid = models.BooleanField(default=True, db_index=True)
+    # Problems that do not prevent publication [{field, message}], e.g. a place nobody could locate.
+    warnings = models.JSONField(default=list, blank=True)
     # Unmapped source values {field: [value, …]}, for the vocabulary review list.
     unmapped = models.JSONField(default=dict, blank=True)
     raw_hash = models.CharField(max_length=64, help_text="Content hash of the raw payload it was built from.")
