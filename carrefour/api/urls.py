@@ -8,4 +8,6 @@ app_name = "api"
 urlpatterns = [
     path("projects", views.project_list, name="project-list"),
     path("projects/<int:pk>", views.project_detail, name="project-detail"),
+    path("projects/<int:pk>/similar", views.project_similar_list, name="project-similar"),
+    path("suggest", views.suggest, name="suggest"),
 ]

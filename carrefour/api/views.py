@@ -1,4 +1,4 @@
-"""JSON API v1: project search and project detail, open to every origin."""
+"""JSON API v1: project search, autocomplete, project detail and similar projects, open to every origin."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_to_dict
 from carrefour.search.params import SearchParamError, search_params_parse
-from carrefour.search.selectors import project_list_for_hits, project_search
+from carrefour.search.selectors import SearchResults, project_list_for_hits, project_search
+from carrefour.search.similar import project_similar
+from carrefour.search.suggest import search_suggest
 
 JSON_OPTIONS = {"ensure_ascii": False}
+SIMILAR_DEFAULT = 6
 
 
 def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
@@ -40,26 +43,66 @@ def api_view(view: Callable[..., JsonResponse]) -> Callable[..., HttpResponse]:
     return wrapper
 
 
+def _search_extras(results: SearchResults) -> dict[str, Any]:
+    """Territory understood, point of an "around" search, sort used and ways out of zero results."""
+    territory = results.territory
+    return {
+        "territory": {"kind": territory.kind, "code": territory.code, "name": territory.name}
+        if territory
+        else None,
+        "around": {"lat": results.center[0], "lon": results.center[1], "radius_km": results.radius_km}
+        if results.center
+        else None,
+        "sort": results.sort,
+        "relaxations": [
+            {"label": r.label, "param": r.param, "value": r.value, "count": r.count}
+            for r in results.relaxations
+        ],
+    }
+
+
 @api_view
 def project_list(request: HttpRequest) -> JsonResponse:
-    """Search projects: ?q=&theme=&region=&departement=&…&page=&per_page=."""
+    """Search projects: ?q=&theme=&…&territory=&near=&radius=&bbox=&sort=&page=&per_page=."""
     try:
         params = search_params_parse(request.GET, per_page_param=True)
     except SearchParamError as error:
         return _json({"erreur": str(error)}, status=400)
     results = project_search(**params.as_kwargs(), with_points=False)
     projects = project_list_for_hits(results.hits)
+    extras = {hit.project_id: hit for hit in results.hits}
+    rows = []
+    for project in projects:
+        row = project_to_dict(project)
+        hit = extras[project.pk]
+        row["snippet"] = hit.snippet or None
+        row["distance_km"] = hit.distance_km
+        rows.append(row)
     return _json(
         {
             "count": results.total,
             "page": results.page,
             "pages": results.pages,
             "message": results.message or None,
-            "results": [project_to_dict(project) for project in projects],
+            "results": rows,
             "facets": {
                 name: [{"code": v.code, "label": v.label, "count": v.count} for v in values]
                 for name, values in results.facets.items()
             },
+            **_search_extras(results),
+        }
+    )
+
+
+@api_view
+def suggest(request: HttpRequest) -> JsonResponse:
+    """Autocomplete: ?q=<what is being typed> → projects, organizations, communes, themes."""
+    found = search_suggest(str(request.GET.get("q", "")))
+    return _json(
+        {
+            "suggestions": [
+                {"kind": s.kind, "label": s.label, "param": s.param, "value": s.value} for s in found
+            ]
         }
     )
 
@@ -71,3 +114,22 @@ def project_detail(request: HttpRequest, pk: int) -> JsonResponse:
     if project is None:
         return _json({"erreur": f"Aucun projet publié n'a l'identifiant {pk}."}, status=404)
     return _json(project_to_dict(project))
+
+
+@api_view
+def project_similar_list(request: HttpRequest, pk: int) -> JsonResponse:
+    """Similar projects in other départements: ?limit=1..20&elsewhere=1|0."""
+    if not Project.objects.filter(pk=pk, is_published=True).exists():
+        return _json({"erreur": f"Aucun projet publié n'a l'identifiant {pk}."}, status=404)
+    raw_limit = str(request.GET.get("limit", SIMILAR_DEFAULT))
+    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 20:
+        return _json(
+            {"erreur": "Le paramètre « limit » doit être un nombre entier entre 1 et 20."}, status=400
+        )
+    elsewhere = str(request.GET.get("elsewhere", "1")) != "0"
+    ids = project_similar(pk, limit=int(raw_limit), elsewhere=elsewhere)
+    by_id = {
+        p.pk: p
+        for p in Project.objects.filter(id__in=ids, is_published=True).prefetch_related("sources__source")
+    }
+    return _json({"results": [project_to_dict(by_id[i]) for i in ids if i in by_id]})

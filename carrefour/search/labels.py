@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from carrefour.normalize.vocabularies import VOCABULARY_FIELDS, vocabularies, vocabulary_label
 from carrefour.projects.models import Project
 from carrefour.sources.models import Source
@@ -26,15 +28,28 @@ def territory_names(kind: str) -> dict[str, str]:
     return dict(model.objects.values_list("code", "name"))
 
 
+LABELS_TTL = 60.0  # seconds: territories and sources change rarely, searches are many
+_labels_cache: dict[str, tuple[float, dict[str, str]]] = {}
+
+
+def labels_cache_clear() -> None:
+    """Forget cached names (after an index rebuild or update, which may follow a load)."""
+    _labels_cache.clear()
+
+
 def facet_labels(name: str) -> dict[str, str]:
     """Code → label for one facet (unknown codes are shown as they are)."""
     if name in VOCABULARY_FIELDS:
         return vocabularies()[name]
-    if name in {"region", "departement"}:
-        return territory_names(name)
-    if name == "source":
-        return dict(Source.objects.values_list("slug", "name"))
-    return {}
+    if name not in {"region", "departement", "source"}:
+        return {}
+    cached = _labels_cache.get(name)
+    if cached is not None and time.monotonic() - cached[0] < LABELS_TTL:
+        return cached[1]
+    labels = dict(Source.objects.values_list("slug", "name")) if name == "source" else territory_names(name)
+    if labels:  # an empty table (not loaded yet) is read again next time
+        _labels_cache[name] = (time.monotonic(), labels)
+    return labels
 
 
 def project_labels(project: Project) -> dict[str, object]:

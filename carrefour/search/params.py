@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from django.http import QueryDict
 
 from carrefour.normalize.vocabularies import vocabularies
-from carrefour.search.selectors import PER_PAGE_MAX, page_max
+from carrefour.search.selectors import PER_PAGE_MAX, SORT_ALIASES, SORTS, page_max
+from carrefour.search.territory import territory_resolve
 
 MAX_VALUES = 50
+RADIUS_MAX_KM = 500
 
 
 class SearchParamError(ValueError):
@@ -43,6 +47,23 @@ PARAMS: dict[str, tuple[str, str, Callable[[str], bool], str]] = {
     "start_year": ("start_year", "start_years", _matches(r"[12][0-9]{3}"), "année"),
 }
 FACET_PARAMS = {facet: param for param, (facet, *_rest) in PARAMS.items()}
+# Parameters of the fine and territorial search (see docs/api.md).
+OPTION_PARAMS = (
+    "territory",
+    "covering",
+    "national",
+    "near",
+    "lat",
+    "lon",
+    "radius",
+    "bbox",
+    "start_year_min",
+    "start_year_max",
+    "updated_min",
+    "updated_max",
+    "sort",
+    "prefix",
+)
 
 
 @dataclass(frozen=True)
@@ -53,10 +74,12 @@ class SearchParams:
     page: int = 1
     per_page: int = 20
     filters: dict[str, list[str]] = field(default_factory=dict)
+    # Fine and territorial criteria (territory, near, radius_km, bbox, ranges, sort, prefix…).
+    options: dict[str, Any] = field(default_factory=dict)
 
     def as_kwargs(self) -> dict[str, Any]:
         """Keyword arguments for project_search."""
-        return {"q": self.q, "page": self.page, "per_page": self.per_page, **self.filters}
+        return {"q": self.q, "page": self.page, "per_page": self.per_page, **self.filters, **self.options}
 
 
 def _integer(raw: str, name: str, low: int, high: int) -> int:
@@ -68,6 +91,80 @@ def _integer(raw: str, name: str, low: int, high: int) -> int:
     if not low <= value <= high:
         raise SearchParamError(f"Le paramètre « {name} » doit être un nombre entier entre {low} et {high}.")
     return value
+
+
+def _number(raw: str, name: str, low: float, high: float) -> float:
+    """A bounded decimal parameter."""
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and low <= value <= high):
+        raise SearchParamError(f"Le paramètre « {name} » doit être un nombre entre {low:g} et {high:g}.")
+    return value
+
+
+def _day(raw: str, name: str) -> date:
+    """A date parameter (AAAA-MM-JJ)."""
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise SearchParamError(f"Le paramètre « {name} » doit être une date AAAA-MM-JJ.") from None
+
+
+def _flag(raw: str, name: str) -> bool:
+    """A yes/no parameter (1/0, true/false, oui/non)."""
+    value = raw.lower()
+    if value in {"1", "true", "oui", "on", "yes"}:
+        return True
+    if value in {"0", "false", "non", "off", "no"}:
+        return False
+    raise SearchParamError(f"Le paramètre « {name} » vaut 1 ou 0.")
+
+
+def _options_parse(query: QueryDict) -> dict[str, Any]:
+    """Territorial and fine criteria: territory, near/lat/lon/radius, bbox, ranges, sort, prefix."""
+    raw = {key: str(query.get(key, "")).strip() for key in OPTION_PARAMS}
+    options: dict[str, Any] = {}
+    for name in ("territory", "near"):
+        if raw[name]:
+            if territory_resolve(raw[name]) is None:
+                raise SearchParamError(
+                    f"Territoire inconnu pour le paramètre « {name} » : « {raw[name][:80]} »."
+                )
+            options[name] = raw[name]
+    for name in ("covering", "national", "prefix"):
+        if raw[name]:
+            options[name] = _flag(raw[name], name)
+    if bool(raw["lat"]) != bool(raw["lon"]):
+        raise SearchParamError("Les paramètres « lat » et « lon » vont ensemble.")
+    if raw["lat"]:
+        options["lat"] = _number(raw["lat"], "lat", -90, 90)
+        options["lon"] = _number(raw["lon"], "lon", -180, 180)
+    if raw["radius"]:
+        options["radius_km"] = _number(raw["radius"], "radius", 0.1, RADIUS_MAX_KM)
+    if raw["bbox"]:
+        parts = raw["bbox"].split(",")
+        if len(parts) != 4:
+            raise SearchParamError("Le paramètre « bbox » s'écrit sud,ouest,nord,est (4 nombres).")
+        south, west, north, east = (_number(p, "bbox", -180, 180) for p in parts)
+        if south > north or west > east:
+            raise SearchParamError(
+                "Le paramètre « bbox » s'écrit sud,ouest,nord,est (sud ≤ nord, ouest ≤ est)."
+            )
+        options["bbox"] = (south, west, north, east)
+    for name in ("start_year_min", "start_year_max"):
+        if raw[name]:
+            options[name] = _integer(raw[name], name, 1800, 2100)
+    for name in ("updated_min", "updated_max"):
+        if raw[name]:
+            options[name] = _day(raw[name], name)
+    if raw["sort"]:
+        sort = SORT_ALIASES.get(raw["sort"], raw["sort"])
+        if sort not in SORTS:
+            raise SearchParamError(f"Le paramètre « sort » vaut {', '.join(SORTS)}.")
+        options["sort"] = sort
+    return options
 
 
 def search_params_parse(
@@ -91,4 +188,7 @@ def search_params_parse(
                 )
         if values:
             filters[keyword] = values
-    return SearchParams(q=str(query.get("q", "")), page=page, per_page=per_page, filters=filters)
+    options = _options_parse(query)
+    return SearchParams(
+        q=str(query.get("q", "")), page=page, per_page=per_page, filters=filters, options=options
+    )

@@ -1,38 +1,44 @@
-"""Search selectors: full text with French analysis, facet counts, map points."""
+"""Search selectors: free, fielded and territorial search with facets, map points and relaxations."""
 
 from __future__ import annotations
 
 import logging
 import math
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
 from typing import NamedTuple
 
 import tantivy
-from tantivy import Occur, Query
+from tantivy import FieldType, Order, Query
 
 from carrefour.projects.models import Project
-from carrefour.search.labels import facet_labels
-from carrefour.search.query import query_sanitize
-from carrefour.search.schema import FACETS, TEXT_BOOSTS
+from carrefour.search.facets import FacetValue, facet_counts, facets_labelled, query_combine
+from carrefour.search.query import ParsedQuery, plain_words, query_parse
+from carrefour.search.query_build import ALL_FEATURES, QueryBuilder, SearchFeatures
+from carrefour.search.schema import FACETS
 from carrefour.search.storage import index_open
+from carrefour.search.territory import (
+    DEFAULT_RADIUS_KM,
+    Territory,
+    around_filter,
+    bbox_query,
+    place_extract,
+    territory_query,
+    territory_resolve,
+)
 
 logger = logging.getLogger(__name__)
 PER_PAGE_MAX = 100
 MAX_WINDOW = 10_000  # deepest result reachable by paging
 POINTS_MAX = 3_000
 SNIPPET_CHARS = 240
-FACET_SIZE = 200
+RELAXATIONS_MAX = 4
+SORTS = ("relevance", "date", "distance", "title")
+SORT_ALIASES = {"recent": "date", "pertinence": "relevance", "titre": "title"}
 NO_INDEX = "Le moteur de recherche est en cours de préparation : réessayez dans quelques minutes."
-
-
-class FacetValue(NamedTuple):
-    """One value of a facet with the number of matching projects."""
-
-    code: str
-    label: str
-    count: int  # type: ignore[assignment]  # shadows tuple.count on purpose: (code, label, count)
-    selected: bool = False
+__all__ = ["FacetValue", "SearchFeatures", "project_list_for_hits", "project_search"]
 
 
 class MapPoint(NamedTuple):
@@ -46,11 +52,22 @@ class MapPoint(NamedTuple):
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One result: project id, relevance score and highlighted HTML snippet (escaped by tantivy)."""
+    """One result: project id, relevance score, highlighted HTML snippet (escaped), distance in km."""
 
     project_id: int
     score: float
     snippet: str
+    distance_km: float | None = None
+
+
+@dataclass(frozen=True)
+class Relaxation:
+    """A way out of zero results: drop `param` (`value` of it) or search `q=value`; `count` results then."""
+
+    label: str
+    param: str
+    value: str
+    count: int
 
 
 @dataclass
@@ -65,6 +82,11 @@ class SearchResults:
     points: list[MapPoint] = field(default_factory=list)
     message: str = ""
     has_fictional: bool = False
+    territory: Territory | None = None
+    center: tuple[float, float] | None = None  # point of an "around" search
+    radius_km: float | None = None
+    sort: str = "relevance"
+    relaxations: list[Relaxation] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -83,106 +105,72 @@ def page_max(per_page: int) -> int:
     return max(1, MAX_WINDOW // max(per_page, 1))
 
 
-def _text_query(index: tantivy.Index, q: str) -> tuple[Query | None, str]:
-    """Parsed full-text query (None = everything) and a message for the visitor."""
-    sanitized = query_sanitize(q)
-    if not sanitized.text:
-        message = sanitized.message or (
-            "Aucun mot à rechercher : tous les projets sont affichés." if q.strip() else ""
-        )
-        return None, message
-    fields = list(TEXT_BOOSTS)
-    try:
-        query = index.parse_query(
-            sanitized.text, fields, field_boosts=TEXT_BOOSTS, conjunction_by_default=True
-        )
-    except ValueError:
-        logger.warning("unparsable sanitized query %r", sanitized.text)
-        query, _errors = index.parse_query_lenient(sanitized.text, fields, field_boosts=TEXT_BOOSTS)
-    return query, sanitized.message
+@dataclass
+class _Plan:
+    """Every criterion of a search as a named tantivy clause (relaxations drop them one by one)."""
+
+    text: Query | None = None
+    clauses: dict[tuple[str, str], Query] = field(default_factory=dict)  # (param, value) → clause
+    filters: dict[str, Query] = field(default_factory=dict)  # facet → OR of its selected values
+    notes: list[str] = field(default_factory=list)
+    parsed: ParsedQuery | None = None
+
+    def base(self) -> list[Query]:
+        """Clauses other than facet filters."""
+        return ([self.text] if self.text is not None else []) + list(self.clauses.values())
+
+    def query(self) -> Query:
+        """The whole search."""
+        return query_combine(self.base() + list(self.filters.values()))
 
 
-def _combine(parts: Sequence[Query]) -> Query:
-    """Conjunction of queries; everything when empty."""
-    if not parts:
-        return Query.all_query()
-    if len(parts) == 1:
-        return parts[0]
-    return Query.boolean_query([(Occur.Must, part) for part in parts])
-
-
-def _facet_counts(
-    searcher: tantivy.Searcher, text: Query | None, filters: dict[str, Query]
-) -> dict[str, dict[str, int]]:
-    """Counts per facet value; each facet is counted under every filter but its own (multi-select)."""
-    base = [text] if text is not None else []
-    groups: list[tuple[Query, list[str]]] = []
-    shared = [name for name in FACETS if name not in filters]
-    if shared:
-        groups.append((_combine(base + list(filters.values())), shared))
-    for name in filters:
-        others = [query for other, query in filters.items() if other != name]
-        groups.append((_combine(base + others), [name]))
-    counts: dict[str, dict[str, int]] = {}
-    for query, names in groups:
-        spec = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names}
-        result = searcher.aggregate(query, spec)
-        for name in names:
-            buckets = result.get(name, {}).get("buckets", [])
-            counts[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
-    return counts
-
-
-def _facets_labelled(
-    counts: dict[str, dict[str, int]], selected: dict[str, list[str]]
-) -> dict[str, list[FacetValue]]:
-    """Facet values with labels, most frequent first (years: most recent first); selections kept."""
-    facets: dict[str, list[FacetValue]] = {}
-    for name in FACETS:
-        values = dict(counts.get(name, {}))
-        chosen = set(selected.get(name, []))
-        for code in chosen:
-            values.setdefault(code, 0)
-        labels = facet_labels(name) if values else {}
-        items = [FacetValue(code, labels.get(code, code), n, code in chosen) for code, n in values.items()]
-        if name == "start_year":
-            items.sort(key=lambda v: v.code, reverse=True)
-        else:
-            items.sort(key=lambda v: (-v.count, v.label))
-        facets[name] = items
-    return facets
+def _timestamp(day: date, end: bool) -> int:
+    """Unix time of the start (or end) of a day, UTC."""
+    return int(datetime.combine(day, time.max if end else time.min, tzinfo=UTC).timestamp())
 
 
 def _hits(
     searcher: tantivy.Searcher,
     index: tantivy.Index,
-    query: Query,
-    text: Query | None,
-    offset: int,
-    limit: int,
+    plan: _Plan,
+    sort: str,
+    distances: dict[int, float],
+    window: tuple[int, int],
 ) -> tuple[int, list[SearchHit]]:
-    """Total and one page of hits (by relevance, or most recently updated first without words)."""
+    """Total and one page of hits in the order asked."""
+    query, (offset, limit) = plan.query(), window
+    if sort == "distance" and distances:
+        result = searcher.search(query, limit=max(len(distances), 1), count=True)
+        addresses = [address for _score, address in result.hits]
+        matched = [int(i) for i in searcher.fast_field_values("id", addresses) if i is not None]
+        ordered = sorted(matched, key=lambda i: (distances.get(i, math.inf), i))[offset : offset + limit]
+        return _count(result), [SearchHit(i, 0.0, "", distances.get(i)) for i in ordered]
+    order_by, order = None, Order.Desc
+    if sort == "date" or (sort == "relevance" and plan.text is None):
+        order_by = "updated"
+    elif sort == "title":
+        order_by, order = "title_sort", Order.Asc
     # tantivy panics on limit=0: fetch one hit and drop it when only the count is wanted.
-    order_by = "updated" if text is None else None
-    result = searcher.search(query, limit=max(limit, 1), offset=offset, order_by_field=order_by)
-    addresses = [address for _score, address in result.hits][:limit]
-    ids = searcher.fast_field_values("id", addresses) if addresses else []
+    result = searcher.search(query, limit=max(limit, 1), offset=offset, order_by_field=order_by, order=order)
+    pairs = result.hits[:limit]
+    ids = searcher.fast_field_values("id", [address for _score, address in pairs]) if pairs else []
     generator = None
-    if text is not None and addresses:
-        generator = tantivy.SnippetGenerator.create(searcher, text, index.schema, "body")
+    if plan.text is not None and pairs:
+        generator = tantivy.SnippetGenerator.create(searcher, plan.text, index.schema, "body")
         generator.set_max_num_chars(SNIPPET_CHARS)
     hits = []
-    for (score, address), project_id in zip(result.hits[:limit], ids, strict=True):
+    for (score, address), project_id in zip(pairs, ids, strict=True):
         if project_id is None:
             continue
         snippet = generator.snippet_from_doc(searcher.doc(address)).to_html() if generator else ""
-        hits.append(SearchHit(int(project_id), float(score) if text is not None else 0.0, snippet))
+        relevance = float(score) if order_by is None else 0.0
+        hits.append(SearchHit(int(project_id), relevance, snippet, distances.get(int(project_id))))
     return _count(result), hits
 
 
 def _points(searcher: tantivy.Searcher, query: Query) -> list[MapPoint]:
     """Located projects of the result set, capped at POINTS_MAX."""
-    located = _combine([query, Query.exists_query("lat")])
+    located = query_combine([query, Query.exists_query("lat")])
     result = searcher.search(located, limit=POINTS_MAX, count=False)
     addresses = [address for _score, address in result.hits]
     if not addresses:
@@ -197,6 +185,30 @@ def _points(searcher: tantivy.Searcher, query: Query) -> list[MapPoint]:
         for i, lat, lon in zip(ids, lats, lons, strict=True)
         if i is not None and lat is not None and lon is not None and int(i) in titles
     ]
+
+
+def _relaxations(searcher: tantivy.Searcher, plan: _Plan, builder: QueryBuilder, q: str) -> list[Relaxation]:
+    """When nothing matches: what dropping one word or one criterion would give, best first."""
+    found: list[Relaxation] = []
+    text_parts = [plan.text] if plan.text is not None else []
+    for word in plain_words(plan.parsed.tree if plan.parsed else None)[:8]:
+        relaxed_q = re.sub(rf"(?i)(?<!\w){re.escape(word)}(?!\w)", " ", q, count=1)
+        relaxed = builder.build(query_parse(relaxed_q).tree)
+        others = list(plan.clauses.values()) + list(plan.filters.values())
+        count = _count(searcher.search(query_combine(([relaxed] if relaxed else []) + others), limit=1))
+        found.append(Relaxation(f"sans le mot « {word} »", "q", " ".join(relaxed_q.split()), count))
+    for (param, value), _clause in plan.clauses.items():
+        others = [c for key, c in plan.clauses.items() if key != (param, value)]
+        count = _count(
+            searcher.search(query_combine(text_parts + others + list(plan.filters.values())), limit=1)
+        )
+        found.append(Relaxation(f"sans le critère « {param} »", param, value, count))
+    for name, _query in plan.filters.items():
+        others_filters = [f for other, f in plan.filters.items() if other != name]
+        count = _count(searcher.search(query_combine(plan.base() + others_filters), limit=1))
+        found.append(Relaxation(f"sans le filtre « {name} »", name, "", count))
+    useful = sorted((r for r in found if r.count > 0), key=lambda r: -r.count)
+    return useful[:RELAXATIONS_MAX]
 
 
 def project_search(
@@ -214,13 +226,84 @@ def project_search(
     page: int = 1,
     per_page: int = 20,
     with_points: bool = True,
+    territory: str = "",
+    covering: bool = True,
+    national: bool = False,
+    near: str = "",
+    lat: float | None = None,
+    lon: float | None = None,
+    radius_km: float = DEFAULT_RADIUS_KM,
+    bbox: tuple[float, float, float, float] | None = None,
+    start_year_min: int | None = None,
+    start_year_max: int | None = None,
+    updated_min: date | None = None,
+    updated_max: date | None = None,
+    sort: str = "relevance",
+    prefix: bool = False,
+    places: bool = True,
+    features: SearchFeatures = ALL_FEATURES,
+    with_facets: bool = True,
 ) -> SearchResults:
-    """Search published projects: words (French), facet filters (OR within a facet, AND across)."""
-    if not 0 <= per_page <= PER_PAGE_MAX or not 1 <= page <= page_max(per_page):
-        raise ValueError("page or per_page out of range")
+    """Search published projects: words, facets (OR within, AND across), territory, ranges, sort."""
+    sort = SORT_ALIASES.get(sort, sort)
+    if not 0 <= per_page <= PER_PAGE_MAX or not 1 <= page <= page_max(per_page) or sort not in SORTS:
+        raise ValueError("page, per_page or sort out of range")
     index = index_open()
     if index is None:
-        return SearchResults(total=0, page=page, per_page=per_page, message=NO_INDEX)
+        return SearchResults(total=0, page=page, per_page=per_page, message=NO_INDEX, sort=sort)
+    schema, searcher = index.schema, index.searcher()
+    builder = QueryBuilder(schema, features)
+    plan = _Plan()
+    resolved: Territory | None = None
+    around = False
+    if territory:
+        resolved = territory_resolve(territory)
+        if resolved is None:
+            plan.notes.append(f"Territoire inconnu : « {territory[:80]} ».")
+            plan.clauses[("territory", territory)] = Query.empty_query()
+    elif places and q and not (near or lat is not None):
+        q_words, resolved, around = place_extract(q)
+        if resolved is not None:
+            q = q_words
+            how = "autour de" if around else "dans le territoire"
+            plan.notes.append(f"Recherche {how} : {resolved.label}.")
+    if resolved is not None and not around:
+        plan.clauses[("territory", territory or resolved.name)] = territory_query(
+            schema, resolved, covering=covering, national=national
+        )
+    center = (lat, lon) if lat is not None and lon is not None else None
+    if near:
+        near_territory = territory_resolve(near, ("commune", "departement", "region", "epci"))
+        if near_territory is None or near_territory.latitude is None:
+            plan.notes.append(f"Lieu inconnu : « {near[:80]} ».")
+            plan.clauses[("near", near)] = Query.empty_query()
+        else:
+            resolved = resolved or near_territory
+            center = (near_territory.latitude, near_territory.longitude or 0.0)
+    elif around and resolved is not None and resolved.latitude is not None:
+        center = (resolved.latitude, resolved.longitude or 0.0)
+    distances: dict[int, float] = {}
+    if center is not None:
+        clause, distances = around_filter(searcher, schema, center[0], center[1], radius_km)
+        plan.clauses[("radius", str(radius_km))] = clause
+    if bbox is not None:
+        plan.clauses[("bbox", ",".join(str(v) for v in bbox))] = bbox_query(schema, *bbox)
+    if start_year_min is not None or start_year_max is not None:
+        plan.clauses[("start_year_min", str(start_year_min or ""))] = Query.range_query(
+            schema, "year", FieldType.Integer, start_year_min, start_year_max
+        )
+    if updated_min is not None or updated_max is not None:
+        low = _timestamp(updated_min, end=False) if updated_min else None
+        high = _timestamp(updated_max, end=True) if updated_max else None
+        plan.clauses[("updated_min", str(updated_min or ""))] = Query.range_query(
+            schema, "updated", FieldType.Integer, low, high
+        )
+    plan.parsed = query_parse(q, prefix_last=prefix)
+    plan.text = builder.build(plan.parsed.tree)
+    if plan.parsed.message:
+        plan.notes.insert(0, plan.parsed.message)
+    elif q.strip() and plan.text is None and resolved is None:
+        plan.notes.append("Aucun mot à rechercher : tous les projets sont affichés.")
     selected = {
         name: sorted({str(v) for v in values if v})
         for name, values in zip(
@@ -230,21 +313,31 @@ def project_search(
         )
     }
     selected = {name: values for name, values in selected.items() if values}
-    searcher = index.searcher()
-    text, message = _text_query(index, q)
-    filters = {name: Query.term_set_query(index.schema, name, values) for name, values in selected.items()}
-    query = _combine(([text] if text is not None else []) + list(filters.values()))
-    total, hits = _hits(searcher, index, query, text, (page - 1) * per_page, per_page)
-    fictional = _combine([query, Query.term_query(index.schema, "fictional", True)])
+    plan.filters = {name: Query.term_set_query(schema, name, values) for name, values in selected.items()}
+    if sort == "distance" and center is None:
+        plan.notes.append("Le tri par distance demande un lieu (autour de…) : tri par pertinence.")
+        sort = "relevance"
+    if center is not None and not distances and sort == "distance":
+        sort = "relevance"
+    total, hits = _hits(searcher, index, plan, sort, distances, ((page - 1) * per_page, per_page))
+    query = plan.query()
+    fictional = query_combine([query, Query.term_query(schema, "fictional", True)])
     return SearchResults(
         total=total,
         page=page,
         per_page=per_page,
         hits=hits,
-        facets=_facets_labelled(_facet_counts(searcher, text, filters), selected),
+        facets=facets_labelled(facet_counts(searcher, plan.base(), plan.filters), selected)
+        if with_facets
+        else {},
         points=_points(searcher, query) if with_points else [],
-        message=message,
+        message=" ".join(plan.notes),
         has_fictional=_count(searcher.search(fictional, limit=1)) > 0,
+        territory=resolved,
+        center=center,
+        radius_km=radius_km if center is not None else None,
+        sort=sort,
+        relaxations=_relaxations(searcher, plan, builder, q) if total == 0 else [],
     )
 
 

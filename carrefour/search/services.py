@@ -11,9 +11,9 @@ import tantivy
 from django.db.models import Max, QuerySet
 
 from carrefour.projects.models import Project, ProjectSource
-from carrefour.search.schema import SCHEMA_VERSION, analyzer_french, document_from_project, schema_build
+from carrefour.search.labels import labels_cache_clear
+from carrefour.search.schema import SCHEMA_VERSION, analyzers_register, document_from_project, schema_build
 from carrefour.search.storage import (
-    FRENCH,
     generation_create,
     generation_current,
     generation_publish,
@@ -66,7 +66,7 @@ def index_rebuild(progress: Callable[[int, int], None] | None = None) -> int:
         total = Project.objects.filter(is_published=True).count()
         path = generation_create()
         index = tantivy.Index(schema_build(), path=str(path))
-        index.register_tokenizer(FRENCH, analyzer_french())
+        analyzers_register(index)
         writer = index.writer(WRITER_HEAP)
         count = 0
         for batch in _published_batches():
@@ -80,6 +80,7 @@ def index_rebuild(progress: Callable[[int, int], None] | None = None) -> int:
         writer.wait_merging_threads()
         meta_write(path, {"schema": SCHEMA_VERSION, "newest_update": newest, "documents": count})
         generation_publish(path)
+    labels_cache_clear()
     logger.info("index rebuilt: %d documents", count)
     return count
 
@@ -112,6 +113,7 @@ def index_update(project_ids: Iterable[int]) -> None:
             newest = _newest_update(Project.objects.filter(id__in=ids))
             meta["newest_update"] = max(str(meta.get("newest_update") or ""), newest)
             meta_write(path, meta)
+    labels_cache_clear()
 
 
 def index_is_stale() -> bool:

@@ -16,7 +16,7 @@ from pathlib import Path
 import tantivy
 from django.conf import settings
 
-from carrefour.search.schema import FRENCH, analyzer_french
+from carrefour.search.schema import SCHEMA_VERSION, analyzers_register
 
 POINTER = "current"
 META = "carrefour.json"
@@ -102,7 +102,7 @@ def _index_load(path: Path) -> tantivy.Index:
         index = _cache.get(key)
         if index is None:
             index = tantivy.Index.open(key)
-            index.register_tokenizer(FRENCH, analyzer_french())
+            analyzers_register(index)
             _cache.clear()  # older generations: let their deleted files be released
             _cache[key] = index
     return index
@@ -117,6 +117,8 @@ def index_open(path: Path | None = None) -> tantivy.Index | None:
         if current is None:
             return None
         try:
+            if meta_read(current).get("schema") != SCHEMA_VERSION:
+                return None  # built by an older version: unusable until `carrefour index rebuild`
             return _index_load(current)
         except (ValueError, OSError):
             continue  # removed by a concurrent rebuild after we read the pointer: read it again

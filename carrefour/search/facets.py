@@ -1,0 +1,73 @@
+"""Facet counts: each facet counted under every active criterion but its own (multi-select)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+import tantivy
+from tantivy import Occur, Query
+
+from carrefour.search.labels import facet_labels
+from carrefour.search.schema import FACETS
+
+FACET_SIZE = 200
+
+
+class FacetValue(NamedTuple):
+    """One value of a facet with the number of matching projects."""
+
+    code: str
+    label: str
+    count: int  # type: ignore[assignment]  # shadows tuple.count on purpose: (code, label, count)
+    selected: bool = False
+
+
+def query_combine(parts: Sequence[Query]) -> Query:
+    """Conjunction of queries; everything when empty."""
+    if not parts:
+        return Query.all_query()
+    if len(parts) == 1:
+        return parts[0]
+    return Query.boolean_query([(Occur.Must, part) for part in parts])
+
+
+def facet_counts(
+    searcher: tantivy.Searcher, base: list[Query], filters: dict[str, Query]
+) -> dict[str, dict[str, int]]:
+    """Counts per facet value; each facet is counted under every filter but its own."""
+    groups: list[tuple[Query, list[str]]] = []
+    shared = [name for name in FACETS if name not in filters]
+    if shared:
+        groups.append((query_combine(base + list(filters.values())), shared))
+    for name in filters:
+        others = [query for other, query in filters.items() if other != name]
+        groups.append((query_combine(base + others), [name]))
+    counts: dict[str, dict[str, int]] = {}
+    for query, names in groups:
+        spec = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names}
+        result = searcher.aggregate(query, spec)
+        for name in names:
+            buckets = result.get(name, {}).get("buckets", [])
+            counts[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
+    return counts
+
+
+def facets_labelled(
+    counts: dict[str, dict[str, int]], selected: dict[str, list[str]]
+) -> dict[str, list[FacetValue]]:
+    """Facet values with labels, most frequent first (years: most recent first); selections kept."""
+    facets: dict[str, list[FacetValue]] = {}
+    for name in FACETS:
+        values = dict(counts.get(name, {}))
+        chosen = set(selected.get(name, []))
+        for code in chosen:
+            values.setdefault(code, 0)
+        labels = facet_labels(name) if values else {}
+        items = [FacetValue(code, labels.get(code, code), n, code in chosen) for code, n in values.items()]
+        if name == "start_year":
+            items.sort(key=lambda v: v.code, reverse=True)
+        else:
+            items.sort(key=lambda v: (-v.count, v.label))
+        facets[name] = items
+    return facets
