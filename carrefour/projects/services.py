@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any, cast
 
 from django.db import transaction
-from django.db.models import Field
+from django.db.models import Field, Q
 from django.utils import timezone
 
-from carrefour.dedup.models import Cluster
 from carrefour.normalize.models import Record
 from carrefour.projects.models import Project, ProjectSource
 
@@ -63,7 +64,9 @@ def project_merge(records: list[Record], overrides: dict[str, Any]) -> tuple[dic
         if name in overrides:
             values[name], provenance[name] = overrides[name], {"override": True}
             continue
-        chosen = next((r for r in ordered if r.data.get(name) not in _EMPTY), None)
+        given = [r for r in ordered if r.data.get(name) not in _EMPTY]
+        # A value a source gave always wins over one inferred from another source's text.
+        chosen = next((r for r in given if name not in r.inferred), given[0] if given else None)
         if chosen is None:
             values[name] = _empty_value(name)
             continue
@@ -92,26 +95,36 @@ def _content_hash(values: dict[str, Any], provenance: dict[str, Any], sources: l
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-@transaction.atomic
-def project_upsert_from_cluster(cluster: Cluster) -> tuple[Project | None, bool]:
-    """Create or update the project of a cluster; returns (project, changed)."""
-    records = list(
-        Record.objects.filter(membership__cluster=cluster, is_valid=True).select_related("raw__source")
-    )
-    project = Project.objects.filter(cluster=cluster).first()
-    active = [r for r in records if r.raw.state == r.raw.State.ACTIVE]
+def _project_sources(project_id: int, records: list[Record]) -> list[ProjectSource]:
+    """The publications of a project, one per record."""
+    return [
+        ProjectSource(
+            project_id=project_id,
+            raw_id=record.raw_id,
+            source_id=record.raw.source_id,
+            source_record_id=record.raw.source_record_id,
+            url=record.raw.url,
+            title=(record.data.get("title") or "")[:300],
+            first_seen_at=record.raw.first_seen_at,
+            last_seen_at=record.raw.last_seen_at,
+            gone=record.raw.state == record.raw.State.GONE,
+        )
+        for record in records
+    ]
+
+
+def _projects_values(records: list[Record], project: Project | None) -> dict[str, Any] | None:
+    """New column values of a cluster's project, or None when it has not changed."""
     if not records:
         if project is None or not project.is_published:
-            return project, False
-        project.is_published = False
-        project.updated_at = timezone.now()
-        project.save(update_fields=["is_published", "updated_at"])
-        return project, True
+            return None
+        return {"is_published": False, "updated_at": timezone.now()}
+    active = [r for r in records if r.raw.state == r.raw.State.ACTIVE]
     values, provenance = project_merge(active or records, project.overrides if project else {})
     sources = sorted((r.raw_id, r.raw.source_id, r.raw.url, r.raw.state, r.raw.last_seen_at) for r in records)
     digest = _content_hash(values, provenance, sources)
     if project is not None and project.content_hash == digest:
-        return project, False
+        return None
     values.update(
         provenance=provenance,
         content_hash=digest,
@@ -119,33 +132,88 @@ def project_upsert_from_cluster(cluster: Cluster) -> tuple[Project | None, bool]
         is_published=True,
         updated_at=timezone.now(),
     )
-    if project is None:
-        project = Project.objects.create(cluster=cluster, **values)
-    else:
-        for name, value in values.items():
-            setattr(project, name, value)
-        project.save()
-    _project_sources_sync(project, records)
-    return project, True
+    return values
 
 
-def _project_sources_sync(project: Project, records: list[Record]) -> None:
-    """One ProjectSource per publication of the project, updated in place."""
-    keep = []
-    for record in records:
-        raw = record.raw
-        ProjectSource.objects.update_or_create(
-            raw=raw,
-            defaults={
-                "project": project,
-                "source": raw.source,
-                "source_record_id": raw.source_record_id,
-                "url": raw.url,
-                "title": record.data.get("title", "")[:300],
-                "first_seen_at": raw.first_seen_at,
-                "last_seen_at": raw.last_seen_at,
-                "gone": raw.state == raw.State.GONE,
-            },
+_UPDATED_COLUMNS = (
+    *MERGED_FIELDS,
+    *LOCATION_COLUMNS,
+    "provenance",
+    "content_hash",
+    "fictional",
+    "is_published",
+    "updated_at",
+)
+
+
+@transaction.atomic
+def projects_sync(cluster_ids: Iterable[int], *, batch: int = 500) -> list[int]:
+    """Create, update or unpublish the projects of the given clusters in bulk; ids of changed projects."""
+    ids = sorted(set(cluster_ids))
+    changed: list[int] = []
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
+        by_cluster: dict[int, list[Record]] = defaultdict(list)
+        records = Record.objects.filter(membership__cluster_id__in=chunk, is_valid=True).select_related(
+            "raw__source", "membership"
         )
-        keep.append(raw.pk)
-    ProjectSource.objects.filter(project=project).exclude(raw_id__in=keep).delete()
+        for record in records:
+            by_cluster[record.membership.cluster_id].append(record)
+        projects = {p.cluster_id: p for p in Project.objects.filter(cluster_id__in=chunk)}
+        creates: list[Project] = []
+        updates: list[Project] = []
+        sourced: list[tuple[Project, list[Record]]] = []
+        for cluster_id in chunk:
+            project = projects.get(cluster_id)
+            values = _projects_values(by_cluster[cluster_id], project)
+            if values is None:
+                continue
+            if project is None:
+                project = Project(cluster_id=cluster_id, **values)
+                creates.append(project)
+            else:
+                for name, value in values.items():
+                    setattr(project, name, value)
+                updates.append(project)
+            sourced.append((project, by_cluster[cluster_id]))
+        Project.objects.bulk_create(creates, batch_size=batch)
+        Project.objects.bulk_update(updates, _UPDATED_COLUMNS, batch_size=200)
+        _project_sources_sync(sourced)
+        changed += [p.pk for p in creates + updates]
+    return changed
+
+
+def _project_sources_sync(sourced: list[tuple[Project, list[Record]]]) -> None:
+    """One ProjectSource per publication of each project, updated in place (a raw may change project)."""
+    wanted = [ps for project, records in sourced for ps in _project_sources(project.pk, records)]
+    project_ids = [project.pk for project, _ in sourced]
+    existing = {
+        ps.raw_id: ps
+        for ps in ProjectSource.objects.filter(
+            Q(project_id__in=project_ids) | Q(raw_id__in=[ps.raw_id for ps in wanted])
+        )
+    }
+    keep = {ps.raw_id for ps in wanted}
+    ProjectSource.objects.filter(pk__in=[ps.pk for raw, ps in existing.items() if raw not in keep]).delete()
+    creates, updates = [], []
+    for ps in wanted:
+        old = existing.get(ps.raw_id)
+        if old is None:
+            creates.append(ps)
+            continue
+        ps.pk = old.pk
+        updates.append(ps)
+    ProjectSource.objects.bulk_create(creates, batch_size=1000)
+    ProjectSource.objects.bulk_update(updates, _SOURCE_COLUMNS, batch_size=500)
+
+
+_SOURCE_COLUMNS = (
+    "project",
+    "source",
+    "source_record_id",
+    "url",
+    "title",
+    "first_seen_at",
+    "last_seen_at",
+    "gone",
+)

@@ -108,3 +108,19 @@ class SourceVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} {self.fingerprint[:12]}"
+
+
+class GeocodeCache(models.Model):
+    """Answer of the national address API for one address query, kept so that it is asked only once."""
+
+    key = models.CharField(
+        max_length=64, unique=True, help_text="SHA-256 of the query (address|postcode|citycode)."
+    )
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    citycode = models.CharField(max_length=5, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.key[:12]} → {self.citycode or '∅'}"
