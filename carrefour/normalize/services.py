@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from carrefour.normalize.actors import actor_type_guess
+from carrefour.normalize.inference import codes_infer
 from carrefour.normalize.text import (
     MAX_SUMMARY,
     MAX_TITLE,
@@ -99,6 +100,12 @@ def record_normalize(payload: Mapping[str, Any], definition: Mapping[str, Any]) 
         if guessed:
             data["actor_type"] = guessed
             result.inferred.append("actor_type")
+    for name in ("themes", "publics"):
+        if not data[name] and not result.unmapped.get(name):
+            # The source says nothing (an unmapped term is a mapping to fix, not a silence to fill).
+            data[name] = codes_infer(name, title, data["summary"] + "\n" + html_to_text(description[:8000]))
+            if data[name]:
+                result.inferred.append(name)
     data["status"] = data["status"] or "inconnu"
     if not result.location_input and data["scale"] in ("national", "international"):
         # Open-data exports leave every place column empty for nationwide projects ("périmètre : national").
