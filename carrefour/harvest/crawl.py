@@ -50,12 +50,20 @@ def crawl_settings(config: dict[str, Any]) -> dict[str, Any]:
         "CLOSESPIDER_PAGECOUNT": int(politeness.get("max_pages", 0)),
         "COOKIES_ENABLED": False,
         "TELNETCONSOLE_ENABLED": False,
-        "HTTPCACHE_ENABLED": False,
+        # Conditional GET (ETag / Last-Modified): an unchanged file costs a 304, not a download.
+        "HTTPCACHE_ENABLED": bool(config.get("cache_dir")),
+        "HTTPCACHE_DIR": config.get("cache_dir") or "httpcache",
+        "HTTPCACHE_POLICY": "carrefour.harvest.middlewares.RevalidatePolicy",
+        "HTTPCACHE_IGNORE_HTTP_CODES": [*range(300, 304), *range(305, 600)],
         "LOG_LEVEL": config.get("log_level", "WARNING"),
         "DOWNLOADER_MIDDLEWARES": {
             "carrefour.harvest.middlewares.HostGuardMiddleware": 40,
             "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
             "carrefour.harvest.middlewares.RetryAfterMiddleware": 550,
+        },
+        "EXTENSIONS": {
+            "scrapy.extensions.throttle.AutoThrottle": None,
+            "carrefour.harvest.middlewares.PoliteThrottle": 0,
         },
         "CARREFOUR_ALLOWED_HOSTS": config.get("allowed_hosts", []),
     }
@@ -74,7 +82,7 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     process = CrawlerProcess(settings=crawl_settings(config), install_root_handler=False)
     crawler = process.create_crawler(DefinitionSpider)
-    process.crawl(crawler, definition=config["definition"], emit=emit)
+    process.crawl(crawler, definition=config["definition"], emit=emit, known=config.get("known") or {})
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     emit(
@@ -82,6 +90,8 @@ def main() -> int:
             "type": "done",
             "finish_reason": str(stats.get("finish_reason", "")),
             "responses": int(stats.get("response_received_count", 0)),
+            "requests": int(stats.get("downloader/request_count", 0)),
+            "not_modified": int(stats.get("httpcache/revalidate", 0)),
         }
     )
     events.close()

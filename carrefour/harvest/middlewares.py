@@ -8,12 +8,18 @@ import socket
 from typing import Any, Self
 from urllib.parse import urlsplit
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
+from scrapy.extensions.httpcache import RFC2616Policy
+from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Request, Response
+from scrapy.utils.httpobj import urlparse_cached
 
 MAX_RETRY_AFTER = 30.0
+# Margin over a robots.txt Crawl-delay: the site measures arrival times, ours are dispatch times.
+CRAWL_DELAY_MARGIN = 1.05
 
 
 def host_addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
@@ -85,3 +91,51 @@ class RetryAfterMiddleware(RetryMiddleware):
             # Only this request waits; the asyncio reactor keeps serving the others meanwhile.
             await asyncio.sleep(delay)
         return self._retry(request, f"HTTP {response.status}") or response
+
+
+class RevalidatePolicy(RFC2616Policy):
+    """HTTP cache for conditional GET: keep responses with validators, always revalidate them."""
+
+    def should_cache_response(self, response: Response, request: Request) -> bool:
+        """Only responses carrying an ETag or Last-Modified are worth storing."""
+        has_validator = b"ETag" in response.headers or b"Last-Modified" in response.headers
+        return has_validator and super().should_cache_response(response, request)
+
+    def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
+        """Never trust max-age: a harvest must see today's content, so it always asks (304 if same)."""
+        return False
+
+
+class PoliteThrottle(AutoThrottle):
+    """AutoThrottle that never goes below a host's robots.txt Crawl-delay (one request at a time)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
+        self.crawler = crawler
+        self.floors: dict[str, float] = {}
+        crawler.signals.connect(self._robots_parsed, signal=signals.robots_parsed)
+
+    def _robots_parsed(self, robotparser: Any, request: Request) -> None:
+        """Apply the Crawl-delay of a freshly parsed robots.txt to its host's download slot."""
+        user_agent = self.crawler.settings.get("USER_AGENT", "*")
+        delay = robotparser.crawl_delay(user_agent) if hasattr(robotparser, "crawl_delay") else None
+        if not delay:
+            return
+        host = urlparse_cached(request).hostname or ""
+        floor = float(delay) * CRAWL_DELAY_MARGIN
+        self.floors[host] = floor
+        engine = self.crawler.engine
+        downloader = engine.downloader if engine else None
+        if downloader is None:
+            return
+        downloader.per_slot_settings[host] = {"delay": floor, "concurrency": 1}
+        slot = downloader.slots.get(host)
+        if slot is not None:
+            slot.delay, slot.concurrency = max(slot.delay, floor), 1
+
+    def _adjust_delay(self, slot: Any, latency: float, response: Response) -> None:
+        """AutoThrottle's adjustment, floored at the Crawl-delay of the response's host."""
+        super()._adjust_delay(slot, latency, response)
+        floor = self.floors.get(urlparse_cached(response).hostname or "")
+        if floor:
+            slot.delay = max(slot.delay, floor)

@@ -31,6 +31,10 @@ class RawRecord(models.Model):
     changed_run = models.ForeignKey(
         HarvestRun, null=True, blank=True, on_delete=models.SET_NULL, related_name="changed_raw_records"
     )
+    # The detail link as listed by the source (before redirects) and what the list said of it
+    # (sitemap lastmod, API modification date, card text): an unchanged entry is not re-fetched.
+    listed_url = models.CharField(max_length=2000, blank=True, default="")
+    list_version = models.CharField(max_length=500, null=True, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.ACTIVE)
     missed_runs = models.PositiveIntegerField(default=0, help_text="Successful runs in a row without it.")
 

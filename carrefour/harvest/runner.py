@@ -19,10 +19,21 @@ class CrawlError(RuntimeError):
 
 
 def crawl_events(
-    definition: dict[str, Any], *, user_agent: str, allowed_hosts: list[str]
+    definition: dict[str, Any],
+    *,
+    user_agent: str,
+    allowed_hosts: list[str],
+    known: dict[str, list[Any]] | None = None,
+    cache_dir: str = "",
 ) -> Iterator[dict[str, Any]]:
     """Run one crawl in a child process and yield its events (page, record, reject, fatal…) as they come."""
-    config = {"definition": definition, "user_agent": user_agent, "allowed_hosts": allowed_hosts}
+    config = {
+        "definition": definition,
+        "user_agent": user_agent,
+        "allowed_hosts": allowed_hosts,
+        "known": known or {},
+        "cache_dir": cache_dir,
+    }
     limit = float((definition.get("politeness") or {}).get("max_duration", 3600)) + KILL_MARGIN_SECONDS
     with tempfile.TemporaryFile("w+", encoding="utf-8") as stderr:
         child = subprocess.Popen(

@@ -7,22 +7,29 @@ import logging
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import IO, Any
 
 from django.conf import settings
 from django.utils import timezone
 
+from carrefour.harvest.health import FieldFill, fill_collapse, sharp_drop
 from carrefour.harvest.models import RawRecord
 from carrefour.harvest.runner import CrawlError, crawl_events
-from carrefour.harvest.store import StoreCounts, raw_records_mark_missing, raw_records_store
+from carrefour.harvest.store import (
+    GONE_AFTER_MISSED_RUNS,
+    StoreCounts,
+    raw_records_known,
+    raw_records_mark_missing,
+    raw_records_store,
+    raw_records_touch_listed,
+)
 from carrefour.sources.definitions import SourceDefinitionError, definition_resolve
 from carrefour.sources.models import HarvestRun, Source
 
 logger = logging.getLogger(__name__)
 
 MAX_ERRORS = 200
-# A run seeing less than this share of the previous successful run's records is suspicious.
-SHARP_DROP_RATIO = 0.5
 
 
 @dataclass
@@ -49,6 +56,10 @@ class _Tally:
     pages: int = 0
     records: int = 0
     rejected: int = 0
+    requests: int = 0
+    not_modified: int = 0
+    unchanged_urls: list[str] = field(default_factory=list)
+    fill: FieldFill = field(default_factory=FieldFill)
     fatal: list[dict[str, str]] = field(default_factory=list)
     list_errors: list[dict[str, str]] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
@@ -60,7 +71,13 @@ class _Tally:
             self.pages += 1
         elif kind == "record":
             self.records += 1
+            self.fill.add(event.get("payload") or {})
             self.spool.write(json.dumps(event, ensure_ascii=False) + "\n")
+        elif kind == "unchanged":
+            self.unchanged_urls.append(str(event["url"]))
+        elif kind == "done":
+            self.requests = int(event.get("requests", 0))
+            self.not_modified = int(event.get("not_modified", 0))
         elif kind in {"reject", "fatal", "list_error"}:
             error = {"url": str(event.get("url", "")), "reason": str(event.get("reason", ""))}
             if kind == "reject":
@@ -77,19 +94,9 @@ class _Tally:
             yield json.loads(line)
 
 
-def _previous_success(run: HarvestRun) -> HarvestRun | None:
-    """The source's last successful run before this one."""
-    return (
-        HarvestRun.objects.filter(source=run.source, status=HarvestRun.Status.SUCCESS)
-        .exclude(pk=run.pk)
-        .order_by("-started_at")
-        .first()
-    )
-
-
 def _failure_reason(run: HarvestRun, tally: _Tally) -> str | None:
     """Why a crawl must not touch the stored records, or None when its records can be stored."""
-    if tally.records:
+    if tally.records or tally.unchanged_urls:
         return None
     if tally.fatal:
         reasons = "; ".join(f"{e['url']}: {e['reason']}" for e in tally.fatal[:3])
@@ -105,13 +112,9 @@ def _health(run: HarvestRun, tally: _Tally, counts: StoreCounts) -> tuple[str, s
     if tally.fatal or tally.list_errors:
         first = (tally.fatal or tally.list_errors)[0]
         return HarvestRun.Status.SUSPICIOUS, f"listing incomplete — {first['url']}: {first['reason']}"
-    previous = _previous_success(run)
-    if previous and previous.records_seen and counts.seen < previous.records_seen * SHARP_DROP_RATIO:
-        return (
-            HarvestRun.Status.SUSPICIOUS,
-            f"records dropped sharply: {counts.seen} vs {previous.records_seen} "
-            f"on {previous.started_at:%Y-%m-%d}",
-        )
+    drop = sharp_drop(run, counts.seen)
+    if drop:
+        return HarvestRun.Status.SUSPICIOUS, drop
     if tally.rejected > counts.seen:
         return (
             HarvestRun.Status.SUSPICIOUS,
@@ -124,10 +127,36 @@ def _finish(run: HarvestRun, status: str, message: str, tally: _Tally) -> Harves
     """Record the end of a run."""
     run.status, run.message = status, message
     run.pages_fetched, run.records_rejected, run.errors = tally.pages, tally.rejected, tally.errors
+    run.requests_made, run.not_modified = tally.requests, tally.not_modified
+    run.field_fill = tally.fill.rates(list(run.source.definition.get("fields", {})))
     run.finished_at = timezone.now()
     run.save()
     logger.info("harvest %s: %s %s", run.source.slug, status, message)
     return run
+
+
+def _crawl(run: HarvestRun, base_url: str | None, tally: _Tally, progress: ProgressCallback | None) -> None:
+    """Run the crawl of a source and count its events."""
+    source = run.source
+    definition = definition_resolve(source.definition, base_url=base_url)
+    incremental = definition.get("incremental") or {}
+    cache_dir = ""
+    if incremental.get("http_cache", True):
+        cache_dir = str(Path(settings.DATA_DIR) / "httpcache" / source.slug)
+    state = HarvestProgress(source=source.slug, stage="crawl")
+    events = crawl_events(
+        definition,
+        user_agent=settings.HARVEST_USER_AGENT,
+        allowed_hosts=list(settings.HARVEST_ALLOWED_HOSTS),
+        known=raw_records_known(source),
+        cache_dir=cache_dir,
+    )
+    for event in events:
+        tally.add(event)
+        if progress and event.get("type") in {"page", "record", "reject"}:
+            state.pages, state.records, state.rejected = tally.pages, tally.records, tally.rejected
+            state.url = str(event.get("url", ""))
+            progress(state)
 
 
 def harvest_run(
@@ -135,41 +164,37 @@ def harvest_run(
 ) -> HarvestRun:
     """Harvest one source: crawl (child process), judge the crawl, upsert RawRecords unless it failed."""
     run = HarvestRun.objects.create(source=source, started_at=timezone.now())
+    state = HarvestProgress(source=source.slug, stage="store")
     with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
         tally = _Tally(spool=spool)
-        state = HarvestProgress(source=source.slug, stage="crawl")
         try:
-            definition = definition_resolve(source.definition, base_url=base_url)
-            events = crawl_events(
-                definition,
-                user_agent=settings.HARVEST_USER_AGENT,
-                allowed_hosts=list(settings.HARVEST_ALLOWED_HOSTS),
-            )
-            for event in events:
-                tally.add(event)
-                if progress and event.get("type") in {"page", "record", "reject"}:
-                    state.pages, state.records, state.rejected = tally.pages, tally.records, tally.rejected
-                    state.url = str(event.get("url", ""))
-                    progress(state)
+            _crawl(run, base_url, tally, progress)
         except (SourceDefinitionError, CrawlError) as exc:
             return _finish(run, HarvestRun.Status.FAILED, str(exc)[:2000], tally)
         reason = _failure_reason(run, tally)
         if reason:
             # A failed run never alters stored records: nothing below runs.
             return _finish(run, HarvestRun.Status.FAILED, reason, tally)
+        collapse = fill_collapse(run, tally.fill, list(source.definition.get("fields", {})))
+        if collapse:
+            # Broken selectors would overwrite good records with empty ones: store nothing.
+            return _finish(run, HarvestRun.Status.SUSPICIOUS, collapse, tally)
 
         def store_progress(counts: StoreCounts) -> None:
             if progress:
-                state.stage, state.stored = "store", counts.seen
+                state.pages, state.records, state.rejected = tally.pages, tally.records, tally.rejected
+                state.stored = counts.seen
                 progress(state)
 
         counts = raw_records_store(run, tally.spooled(), now=run.started_at, progress=store_progress)
+    raw_records_touch_listed(run, tally.unchanged_urls, now=run.started_at, counts=counts)
     run.records_seen, run.records_created = counts.seen, counts.created
     run.records_updated, run.records_unchanged = counts.updated, counts.unchanged
     status, message = _health(run, tally, counts)
     if status == HarvestRun.Status.SUCCESS:
         # Only a complete, healthy listing says anything about records that disappeared.
-        run.records_gone = raw_records_mark_missing(run)
+        after = (source.definition.get("incremental") or {}).get("gone_after", GONE_AFTER_MISSED_RUNS)
+        run.records_gone = raw_records_mark_missing(run, after=int(after))
     _finish(run, status, message, tally)
     if progress:
         state.stage = "done"

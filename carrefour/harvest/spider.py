@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -19,6 +20,9 @@ from carrefour.harvest.extract.record import RecordBuilder, RecordResult
 from carrefour.harvest.kinds import KINDS_BY_NAME, GarbageError
 
 Emit = Callable[[dict[str, Any]], None]
+# Detail pages known from earlier runs: listed URL -> [list version, fetch time (epoch seconds)].
+Known = dict[str, list[Any]]
+DEFAULT_REVISIT_HOURS = 168.0
 
 
 def failure_reason(failure: Failure) -> str:
@@ -31,40 +35,70 @@ def failure_reason(failure: Failure) -> str:
     return f"{type(value).__name__}: {value}"[:300]
 
 
+def _specs(spec: dict[str, Any] | list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    """One or several extractor specs as a list."""
+    return [] if not spec else spec if isinstance(spec, list) else [spec]
+
+
 class DefinitionSpider(scrapy.Spider):
     """Crawls start URLs, follows list pagination and detail links, extracts records."""
 
     name = "carrefour"
 
-    def __init__(self, definition: dict[str, Any], emit: Emit, **kwargs: Any) -> None:
+    def __init__(
+        self, definition: dict[str, Any], emit: Emit, known: Known | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(**kwargs)
         self.definition = definition
         self.emit = emit
         self.kind = KINDS_BY_NAME[definition["kind"]]
         self.builder = RecordBuilder(definition)
+        self.known = known or {}
+        hours = (definition.get("incremental") or {}).get("revisit_after", DEFAULT_REVISIT_HOURS)
+        self.revisit_before = time.time() - float(hours) * 3600
+        self.listed: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
         """Entry requests: a failure there means the whole source is down."""
         for url in self.definition["start_urls"]:
             yield self._request(url, "entry")
 
-    def _request(self, url: str, role: str) -> Request:
+    def _request(self, url: str, role: str, meta: dict[str, Any] | None = None) -> Request:
         """Request of a list (entry/list role) or detail page."""
         callback = self.parse_detail if role == "detail" else self.parse_list
-        return Request(url, callback=callback, errback=self.on_error, meta={"role": role})
+        return Request(url, callback=callback, errback=self.on_error, meta={"role": role, **(meta or {})})
 
-    def _urls(self, spec: dict[str, Any] | None, page: Document) -> list[str]:
-        """Absolute URLs extracted by a spec (detail links, next page)."""
-        if not spec:
-            return []
-        return [urljoin(page.url, v) for v in value_raw(spec, page) if isinstance(v, str)]
+    def _urls(self, spec: dict[str, Any] | list[dict[str, Any]] | None, page: Document) -> list[str]:
+        """Absolute URLs extracted by one or several specs (detail links, next pages)."""
+        found = [v for s in _specs(spec) for v in value_raw(s, page) if isinstance(v, str)]
+        return [urljoin(page.url, v) for v in found]
 
-    def _emit_record(self, item: Document | RecordResult) -> None:
+    def _entries(self, page: Document) -> list[tuple[str, str | None]]:
+        """(detail URL, version) of each list entry; version = what tells that the record changed."""
+        lst = self.definition.get("list") or {}
+        pairs: list[tuple[str, str | None]] = [(url, None) for url in self._urls(lst.get("links"), page)]
+        if "entries" not in lst:
+            return pairs
+        for entry in self.kind.nodes(lst["entries"], page):
+            links = self._urls(lst["link"], entry)
+            if not links:
+                continue
+            versions = value_raw(lst["version"], entry) if "version" in lst else []
+            pairs.append((links[0], " ".join(str(v) for v in versions)[:500] if versions else None))
+        return pairs
+
+    def _is_unchanged(self, url: str, version: str | None) -> bool:
+        """A detail page fetched recently whose list entry still shows the same version."""
+        known = self.known.get(url)
+        return known is not None and known[0] == version and float(known[1]) >= self.revisit_before
+
+    def _emit_record(self, item: Document | RecordResult, meta: dict[str, Any] | None = None) -> None:
         """Build (if needed) and report one record or rejection."""
         result = item if isinstance(item, RecordResult) else self.builder.build(item)
         if result.reason:
             self.emit({"type": "reject", "url": result.url, "reason": result.reason})
             return
+        meta = meta or {}
         self.emit(
             {
                 "type": "record",
@@ -72,53 +106,51 @@ class DefinitionSpider(scrapy.Spider):
                 "url": result.url,
                 "payload": result.payload,
                 "fetched_at": datetime.now(UTC).isoformat(),
+                "listed_url": meta.get("listed_url", ""),
+                "version": meta.get("version"),
             }
         )
 
     def parse_list(self, response: Response) -> Iterator[Request]:
-        """A list page (or the CSV file): inline records, detail links, next page."""
+        """A list page (or the CSV file, feed, sitemap): inline records, detail links, next pages."""
         role = response.meta.get("role", "list")
-        self.emit({"type": "page", "url": response.url})
+        self.emit({"type": "page", "url": response.url, "status": response.status})
         pagination = self.definition.get("pagination") or {"type": "none"}
         try:
             page = self.kind.page(response, self.definition)
             items = list(self.kind.records(page, self.definition))
-            links = self._urls((self.definition.get("list") or {}).get("links"), page)
+            entries = self._entries(page)
             next_urls = self._urls(pagination.get("next"), page) if pagination["type"] != "none" else []
         except (GarbageError, ExtractionError, ValueError) as exc:
-            self.emit(
-                {
-                    "type": "fatal" if role == "entry" else "list_error",
-                    "url": response.url,
-                    "reason": f"garbage: {exc}",
-                }
-            )
+            event = "fatal" if role == "entry" else "list_error"
+            self.emit({"type": event, "url": response.url, "reason": f"garbage: {exc}"})
             return
-        if role == "entry" and not items and not links:
-            self.emit(
-                {
-                    "type": "fatal",
-                    "url": response.url,
-                    "reason": "garbage: no record and no detail link found on the entry page",
-                }
-            )
+        if role == "entry" and not items and not entries and not next_urls:
+            reason = "garbage: no record, no detail link and no next page found on the entry page"
+            self.emit({"type": "fatal", "url": response.url, "reason": reason})
             return
         for item in items:
             self._emit_record(item)
-        for link in links:
-            yield self._request(link, "detail")
-        for url in next_urls[:1]:
+        for url, version in entries:
+            if url in self.listed:
+                continue
+            self.listed.add(url)
+            if self._is_unchanged(url, version):
+                self.emit({"type": "unchanged", "url": url})
+            else:
+                yield self._request(url, "detail", {"listed_url": url, "version": version})
+        for url in next_urls:
             yield self._request(url, "list")
 
     def parse_detail(self, response: Response) -> None:
         """A detail page: one record."""
-        self.emit({"type": "page", "url": response.url})
+        self.emit({"type": "page", "url": response.url, "status": response.status})
         try:
             page = self.kind.page(response, self.definition)
         except GarbageError as exc:
             self.emit({"type": "reject", "url": response.url, "reason": f"garbage: {exc}"})
             return
-        self._emit_record(page)
+        self._emit_record(page, response.meta)
 
     def on_error(self, failure: Failure) -> None:
         """A request that failed for good (after retries): fatal at entry, rejected for a detail page."""

@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils.dateparse import parse_datetime
 
 from carrefour.harvest.models import RawRecord
-from carrefour.sources.models import HarvestRun
+from carrefour.sources.models import HarvestRun, Source
 
 BATCH_SIZE = 500
 # Successful runs in a row without a record before it is marked gone (one miss can be a glitch).
@@ -64,6 +64,8 @@ def _store_batch(run: HarvestRun, items: list[dict[str, Any]], now: datetime, co
                     last_seen_at=now,
                     last_run=run,
                     changed_run=run,
+                    listed_url=(item.get("listed_url") or "")[:2000],
+                    list_version=item.get("version"),
                 )
             )
         elif record.content_hash != digest or record.state != RawRecord.State.ACTIVE:
@@ -72,9 +74,12 @@ def _store_batch(run: HarvestRun, items: list[dict[str, Any]], now: datetime, co
             changed.append(record)
         else:
             record.url = item["url"][:2000]  # a moved page keeps its record; not a content change
+            record.fetched_at = fetched
             touched.append(record)
         if record is not None:
             record.last_seen_at, record.last_run, record.missed_runs = now, run, 0
+            record.listed_url = (item.get("listed_url") or "")[:2000]
+            record.list_version = item.get("version")
     with transaction.atomic():
         RawRecord.objects.bulk_create(creates, batch_size=BATCH_SIZE)
         RawRecord.objects.bulk_update(
@@ -89,11 +94,15 @@ def _store_batch(run: HarvestRun, items: list[dict[str, Any]], now: datetime, co
                 "last_seen_at",
                 "last_run",
                 "missed_runs",
+                "listed_url",
+                "list_version",
             ],
             batch_size=BATCH_SIZE,
         )
         RawRecord.objects.bulk_update(
-            touched, ["url", "last_seen_at", "last_run", "missed_runs"], batch_size=BATCH_SIZE
+            touched,
+            ["url", "fetched_at", "last_seen_at", "last_run", "missed_runs", "listed_url", "list_version"],
+            batch_size=BATCH_SIZE,
         )
     counts.created += len(creates)
     counts.updated += len(changed)
@@ -130,10 +139,33 @@ def raw_records_store(
     return counts
 
 
-def raw_records_mark_missing(run: HarvestRun) -> int:
-    """After a complete, healthy run: count a miss for records it did not see; mark long-missing ones gone."""
+def raw_records_known(source: Source) -> dict[str, list[Any]]:
+    """Active records reached through a list entry: listed URL -> [list version, fetch time (epoch)]."""
+    rows = (
+        RawRecord.objects.filter(source=source, state=RawRecord.State.ACTIVE)
+        .exclude(listed_url="")
+        .values_list("listed_url", "list_version", "fetched_at")
+    )
+    return {url: [version, fetched.timestamp()] for url, version, fetched in rows.iterator()}
+
+
+def raw_records_touch_listed(run: HarvestRun, urls: list[str], *, now: datetime, counts: StoreCounts) -> int:
+    """Records whose list entry did not change (detail page not re-fetched): seen, unchanged."""
+    touched = 0
+    for start in range(0, len(urls), BATCH_SIZE):
+        batch = urls[start : start + BATCH_SIZE]
+        touched += (
+            RawRecord.objects.filter(source=run.source, state=RawRecord.State.ACTIVE, listed_url__in=batch)
+            .exclude(last_run=run)
+            .update(last_seen_at=now, last_run=run, missed_runs=0)
+        )
+    counts.seen += touched
+    counts.unchanged += touched
+    return touched
+
+
+def raw_records_mark_missing(run: HarvestRun, *, after: int = GONE_AFTER_MISSED_RUNS) -> int:
+    """After a complete, healthy run: count a miss for records it did not see; gone after `after` misses."""
     active = RawRecord.objects.filter(source=run.source, state=RawRecord.State.ACTIVE)
     active.exclude(last_run=run).update(missed_runs=F("missed_runs") + 1)
-    return active.filter(missed_runs__gte=GONE_AFTER_MISSED_RUNS).update(
-        state=RawRecord.State.GONE, changed_run=run
-    )
+    return active.filter(missed_runs__gte=after).update(state=RawRecord.State.GONE, changed_run=run)

@@ -19,11 +19,11 @@ SCHEMA_PATH = Path(__file__).with_name("definition.schema.json")
 
 # Keys naming where an extractor takes its value; exactly one per extractor (the harvest registry
 # must offer one extractor per key, which tests/sources checks).
-SOURCE_KEYS = ("css", "xpath", "json", "column", "const", "url", "field")
+SOURCE_KEYS = ("css", "xpath", "json", "jsonld", "microdata", "label", "column", "const", "url", "field")
 
 # Which extractor keys make sense for each kind of document.
 KIND_KEYS = {
-    "html": {"css", "xpath", "const", "url", "field"},
+    "html": {"css", "xpath", "jsonld", "microdata", "label", "const", "url", "field"},
     "json_api": {"json", "const", "url", "field"},
     "csv": {"column", "const", "url", "field"},
 }
@@ -74,8 +74,9 @@ def _key_path(parts: list[str | int] | Any) -> str:
 def _extractors(definition: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """Every extractor block of a definition with its key path."""
     found: list[tuple[str, dict[str, Any]]] = []
-    if isinstance(definition.get("record_id"), dict):
-        found.append(("record_id", definition["record_id"]))
+    for key in ("record_id", "record_url"):
+        if isinstance(definition.get(key), dict):
+            found.append((key, definition[key]))
     for name, spec in (definition.get("fields") or {}).items():
         if isinstance(spec, dict):
             found.append((f"fields.{name}", spec))
@@ -83,6 +84,8 @@ def _extractors(definition: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         for name, spec in (definition.get(block) or {}).items():
             if isinstance(spec, dict):
                 found.append((f"{block}.{name}", spec))
+            elif isinstance(spec, list):
+                found += [(f"{block}.{name}[{i}]", s) for i, s in enumerate(spec) if isinstance(s, dict)]
     return found
 
 
@@ -120,6 +123,10 @@ def _check_structure(definition: dict[str, Any]) -> list[str]:
         problems.append(f"pagination.next: required when pagination.type is {pagination['type']!r}")
     if kind == "csv" and lst:
         problems.append("list: not used by kind csv (every row is a record)")
+    if ("link" in lst or "version" in lst) and "entries" not in lst:
+        problems.append("list.entries: required with list.link / list.version (they read each entry)")
+    if "entries" in lst and "link" not in lst:
+        problems.append("list.link: required with list.entries (the detail link of each entry)")
     return problems
 
 

@@ -29,6 +29,14 @@ class Source(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def last_run(self) -> HarvestRun | None:
+        """The most recent run of this source."""
+        return self.runs.order_by("-started_at").first()
+
+    def last_success(self) -> HarvestRun | None:
+        """The most recent successful run of this source."""
+        return self.runs.filter(status=HarvestRun.Status.SUCCESS).order_by("-started_at").first()
+
     @property
     def platform(self) -> str:
         """Public, stable identifier of the platform in open-data exports (the slug unless declared)."""
@@ -49,6 +57,8 @@ class HarvestRun(models.Model):
     finished_at = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
     pages_fetched = models.PositiveIntegerField(default=0)
+    requests_made = models.PositiveIntegerField(default=0, help_text="HTTP requests, retries included.")
+    not_modified = models.PositiveIntegerField(default=0, help_text="Responses answered 304 (HTTP cache).")
     records_seen = models.PositiveIntegerField(default=0)
     records_created = models.PositiveIntegerField(default=0)
     records_updated = models.PositiveIntegerField(default=0)
@@ -56,6 +66,8 @@ class HarvestRun(models.Model):
     records_rejected = models.PositiveIntegerField(default=0)
     records_gone = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True, help_text="[{url, reason}], capped.")
+    # Share of fetched records with each field filled (0-1): a collapse means the layout changed.
+    field_fill = models.JSONField(default=dict, blank=True)
     message = models.TextField(blank=True)
 
     class Meta:

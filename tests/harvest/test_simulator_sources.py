@@ -109,7 +109,10 @@ def test_reharvest_updates_in_place(small_world: World) -> None:
     # A record whose stored content differs from the site is updated in place, same row.
     record = RawRecord.objects.filter(source=src).first()
     assert record is not None
-    RawRecord.objects.filter(pk=record.pk).update(payload={"title": "old"}, content_hash="0" * 64)
+    # (Its list entry is marked as changed too: otherwise the detail page is not re-fetched.)
+    RawRecord.objects.filter(pk=record.pk).update(
+        payload={"title": "old"}, content_hash="0" * 64, list_version="changed"
+    )
     third = harvest_run(src, base_url=small_world.urls["portraits"])
     assert (third.records_created, third.records_updated) == (0, 1)
     assert harvest_changed_raw_ids(third) == [record.pk]

@@ -7,7 +7,9 @@ from typing import Any, Protocol
 from carrefour.harvest.extract.context import ConstExtractor, FieldExtractor, UrlExtractor
 from carrefour.harvest.extract.document import Document, ExtractionError
 from carrefour.harvest.extract.jsonpath import JsonExtractor
+from carrefour.harvest.extract.labels import LabelExtractor
 from carrefour.harvest.extract.selectors import CssExtractor, XPathExtractor
+from carrefour.harvest.extract.structured import JsonLdExtractor, MicrodataExtractor
 from carrefour.harvest.extract.tabular import ColumnExtractor
 from carrefour.harvest.extract.transforms import TRANSFORMS, values_transform
 
@@ -27,6 +29,9 @@ EXTRACTORS: list[Extractor] = [
     CssExtractor(),
     XPathExtractor(),
     JsonExtractor(),
+    JsonLdExtractor(),
+    MicrodataExtractor(),
+    LabelExtractor(),
     ColumnExtractor(),
     ConstExtractor(),
     UrlExtractor(),

@@ -19,6 +19,10 @@ class Document:
     row_number: int | None = None
     # Fields already extracted for this record (read by the `field` extractor).
     fields: dict[str, Any] = field(default_factory=dict)
+    # Every label of the definition's `label` extractors: where one field's value ends on a line.
+    labels: list[str] = field(default_factory=list)
+    # Parsed structures (JSON-LD nodes, microdata items) shared by the extractors of one document.
+    cache: dict[str, Any] = field(default_factory=dict)
 
 
 class ExtractionError(ValueError):

@@ -41,11 +41,16 @@ def _step(node: Any, token: str) -> list[Any]:
         return [node[index]] if isinstance(node, list) and -len(node) <= index < len(node) else []
     if isinstance(node, dict):
         return [node[token]] if token in node else []
+    if isinstance(node, list):
+        # A key applied to a list reads it in each object (schema.org values may be one or many).
+        return [item[token] for item in node if isinstance(item, dict) and token in item]
     return []
 
 
 def json_path_find(data: Any, path: str) -> list[Any]:
-    """Every value at `path` in data (lists at the end are flattened, nulls dropped)."""
+    """Every value at `path` in data (final lists flattened, nulls dropped); `a | b`: both, in order."""
+    if " | " in path:
+        return [value for alternative in path.split(" | ") for value in json_path_find(data, alternative)]
     nodes = [data]
     for token in json_path_tokens(path):
         nodes = [found for node in nodes for found in _step(node, token)]

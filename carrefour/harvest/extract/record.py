@@ -38,10 +38,14 @@ class RecordBuilder:
     def __init__(self, definition: dict[str, Any]) -> None:
         self.fields: dict[str, dict[str, Any]] = definition["fields"]
         self.record_id_spec: dict[str, Any] = definition["record_id"]
+        self.record_url_spec: dict[str, Any] | None = definition.get("record_url")
         self.kind: str = definition["kind"]
         self.null_values: list[str] = list((definition.get("csv") or {}).get("null_values", []))
         # Occurrences of each id so far, for `number_repeats` (one CSV row per site of a network).
         self.seen_ids: Counter[str] = Counter()
+        # All labels of `label` extractors: on a free-text line, the next label ends the current value.
+        specs = [*self.fields.values(), self.record_id_spec]
+        self.labels: list[str] = [label for spec in specs for label in spec.get("label", [])]
 
     def _spec(self, spec: dict[str, Any]) -> dict[str, Any]:
         """Spec with the source-wide null markers added."""
@@ -63,10 +67,15 @@ class RecordBuilder:
     def build(self, doc: Document) -> RecordResult:
         """Record of one document; rejected (with a reason) when it has no usable id."""
         result = RecordResult(url=doc.url)
+        doc.labels = self.labels
         try:
             for name, spec in self.fields.items():
                 doc.fields[name] = result.payload[name] = self.value(spec, doc)
             raw_id = self.value({**self.record_id_spec, "multiple": False}, doc)
+            if self.record_url_spec:
+                # Records held by a feed or list page have their own page (item <link>).
+                own_url = self.value({**self.record_url_spec, "multiple": False}, doc)
+                result.url = urljoin(doc.url, str(own_url)) if own_url else doc.url
         except ExtractionError as exc:
             result.reason = f"extraction error: {exc}"
             return result

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from carrefour.harvest.extract.labels import markup_lines
+
 
 def _texts(values: list[Any], func: Callable[[str], Any]) -> list[Any]:
     """Apply func to string values, keep the others, drop None/empty results."""
@@ -28,6 +30,11 @@ def _null_values(spec: dict[str, Any], values: list[Any]) -> list[Any]:
     """Values meaning "not provided" (e.g. `NR`) dropped."""
     nulls = {n.strip().casefold() for n in spec["null_values"]}
     return [v for v in values if not (isinstance(v, str) and v.strip().casefold() in nulls)]
+
+
+def _html_text(spec: dict[str, Any], values: list[Any]) -> list[Any]:
+    """HTML held as text (RSS descriptions, JSON fields) turned into plain text, one line per block."""
+    return _strip(spec, _texts(values, lambda s: "\n".join(markup_lines(s))))
 
 
 def _split(spec: dict[str, Any], values: list[Any]) -> list[Any]:
@@ -60,6 +67,11 @@ def _replace(spec: dict[str, Any], values: list[Any]) -> list[Any]:
         return text
 
     return _strip(spec, _texts(values, sub))
+
+
+def _template(spec: dict[str, Any], values: list[Any]) -> list[Any]:
+    """Values placed in a text: `/ajax/list?offset={value}` (e.g. to build the next page's URL)."""
+    return [spec["template"].replace("{value}", str(v)) for v in values]
 
 
 def _date_format(spec: dict[str, Any], values: list[Any]) -> list[Any]:
@@ -97,9 +109,11 @@ class Transform:
 # Order matters: null markers are removed before splitting, regexes see single values, etc.
 TRANSFORMS: list[Transform] = [
     Transform("null_values", _null_values),
+    Transform("html_text", _html_text),
     Transform("split", _split),
     Transform("regex", _regex),
     Transform("replace", _replace),
+    Transform("template", _template),
     Transform("date_format", _date_format),
     Transform("decimal_comma", _decimal_comma),
 ]
@@ -110,6 +124,8 @@ CARDINALITY_OPTIONS = ("multiple", "join", "default", "html", "absolute", "numbe
 
 def values_transform(spec: dict[str, Any], values: list[Any]) -> list[Any]:
     """Run every transform the extractor spec asks for."""
+    # Objects and lists left by a JSON path are not field values (a payload holds scalars and lists).
+    values = [v for v in values if not isinstance(v, dict | list)]
     values = _strip(spec, values) if not spec.get("html") else [v for v in values if v]
     for transform in TRANSFORMS:
         if transform.key in spec:

@@ -25,6 +25,10 @@ class Kind(Protocol):
         """The response as a document; raises GarbageError when it cannot be parsed."""
         ...
 
+    def nodes(self, spec: dict[str, Any], page: Document) -> list[Document]:
+        """Sub-documents selected by an extractor spec (list entries, inline records)."""
+        ...
+
     def records(self, page: Document, definition: dict[str, Any]) -> Iterator[Document | RecordResult]:
         """Records held by the page itself (rows, list items); RecordResult = a rejected item."""
         ...

@@ -30,6 +30,10 @@ class CsvKind:
         """The file decoded to text (kept in `data`; rows are read by records())."""
         return Document(url=response.url, data=response_text(response, definition))
 
+    def nodes(self, spec: dict[str, Any], page: Document) -> list[Document]:
+        """No list entries in a CSV file (validation forbids `list` for this kind)."""
+        return []
+
     def records(self, page: Document, definition: dict[str, Any]) -> Iterator[Document | RecordResult]:
         """One document per row; rows with a wrong number of cells are rejected with a reason."""
         options = definition.get("csv") or {}

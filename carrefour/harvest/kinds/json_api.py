@@ -28,6 +28,10 @@ class JsonApiKind:
             raise GarbageError(f"invalid JSON: {exc}") from exc
         return Document(url=response.url, data=data)
 
+    def nodes(self, spec: dict[str, Any], page: Document) -> list[Document]:
+        """Objects at a JSON path, each as a document (list entries)."""
+        return [Document(url=page.url, data=node) for node in JsonExtractor().nodes(spec, page)]
+
     def records(self, page: Document, definition: dict[str, Any]) -> Iterator[Document | RecordResult]:
         """Records embedded in the list response (`list.records`: path to the objects)."""
         spec = (definition.get("list") or {}).get("records")

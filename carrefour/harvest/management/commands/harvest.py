@@ -15,10 +15,10 @@ from carrefour.harvest.services import HarvestProgress, harvest_changed_raw_ids,
 from carrefour.pipeline import pipeline_process
 from carrefour.sources.definitions import SourceDefinitionError
 from carrefour.sources.models import HarvestRun, Source
-from carrefour.sources.services import source_load_all
+from carrefour.sources.services import source_list_due, source_load_all
 
 
-def _base_urls(options: dict[str, Any]) -> dict[str, str]:
+def base_urls_read(options: dict[str, Any]) -> dict[str, str]:
     """Base URL overrides by source slug or simulator platform (JSON file, env, then --base-url)."""
     urls: dict[str, str] = {}
     path = options.get("simulator_urls") or os.environ.get("CARREFOUR_SIMULATOR_URLS")
@@ -69,6 +69,9 @@ class Command(BaseCommand):
         parser.add_argument("sources", nargs="*", metavar="SOURCE", help="slugs of the sources to harvest")
         parser.add_argument("--all", action="store_true", help="harvest every enabled source")
         parser.add_argument(
+            "--due", action="store_true", help="harvest the enabled sources whose frequency says they are due"
+        )
+        parser.add_argument(
             "--base-url",
             action="append",
             metavar="SLUG=URL",
@@ -93,7 +96,7 @@ class Command(BaseCommand):
         if options["validate_only"]:
             return
         selected = self._select(options)
-        base_urls = _base_urls(options)
+        base_urls = base_urls_read(options)
         progress = _Progress(sys.stderr)
         runs: list[HarvestRun] = []
         for source in selected:
@@ -107,11 +110,13 @@ class Command(BaseCommand):
             raise CommandError("at least one harvest failed (see the table above)")
 
     def _select(self, options: dict[str, Any]) -> list[Source]:
-        """Sources named on the command line, or all enabled ones with --all."""
-        if options["all"] == bool(options["sources"]):
-            raise CommandError("name sources to harvest or give --all (not both)")
+        """Sources named on the command line, all enabled ones with --all, the due ones with --due."""
+        if [bool(options["sources"]), options["all"], options["due"]].count(True) != 1:
+            raise CommandError("name sources to harvest, or give --all or --due (only one of them)")
         if options["all"]:
             return list(Source.objects.filter(enabled=True))
+        if options["due"]:
+            return source_list_due()
         found = {s.slug: s for s in Source.objects.filter(slug__in=options["sources"])}
         missing = [slug for slug in options["sources"] if slug not in found]
         if missing:

@@ -1,0 +1,83 @@
+"""`carrefour sources check FILE` (dry run of a definition) and `carrefour sources status` (health)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from carrefour.harvest.check import source_check
+from carrefour.harvest.management.commands.harvest import base_urls_read
+from carrefour.harvest.runner import CrawlError
+from carrefour.sources.definitions import SourceDefinitionError
+from carrefour.sources.models import Source
+from carrefour.sources.services import source_definition_validate, source_status_rows
+
+SHOWN_RECORDS = 3
+
+
+class Command(BaseCommand):
+    """Check a definition without storing anything, or show the harvest health of every source."""
+
+    help = "Vérifie une définition de source (check FICHIER) ou affiche l'état des sources (status)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        check = sub.add_parser("check", help="dry run: fetch a few pages, show records and empty fields")
+        check.add_argument("file", help="YAML definition file")
+        check.add_argument("--base-url", help="URL filling {base_url} (else the definition's base_url)")
+        check.add_argument("--simulator-urls", metavar="FILE.json", help="simulator URLs by platform")
+        check.add_argument("--pages", type=int, default=10, help="responses to fetch at most (default 10)")
+        check.add_argument("--records", type=int, default=SHOWN_RECORDS, help="records to print in full")
+        sub.add_parser("status", help="per-source status, last success, count trend, latest errors")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "check":
+            self._check(options)
+        else:
+            self._status()
+
+    def _check(self, options: dict[str, Any]) -> None:
+        """Dry run of one definition file."""
+        base = options.get("base_url")
+        try:
+            if not base and options.get("simulator_urls"):
+                definition = source_definition_validate(options["file"])
+                urls = base_urls_read({"simulator_urls": options["simulator_urls"]})
+                base = urls.get(definition["slug"]) or urls.get(definition.get("platform", ""))
+            report = source_check(options["file"], base_url=base, max_pages=options["pages"])
+        except (SourceDefinitionError, CrawlError) as exc:
+            raise CommandError(str(exc)) from exc
+        for record in report.records[: options["records"]]:
+            self.stdout.write(f"--- {record['id']}  {record['url']}")
+            self.stdout.write(json.dumps(record["payload"], ensure_ascii=False, indent=2)[:3000])
+        self.stdout.write(
+            f"\n{report.slug}: {report.pages} pages, {len(report.records)} records, "
+            f"{len(report.errors)} errors"
+        )
+        empty = report.empty_fields()
+        if report.records:
+            listed = ", ".join(f"{name} ({count}/{len(report.records)})" for name, count in empty.items())
+            self.stdout.write(f"fields left empty: {listed or 'none'}")
+        for error in report.errors[:10]:
+            self.stdout.write(f"  {error['type']}: {error['url']}: {error['reason']}")
+        if not report.records:
+            raise CommandError("no record extracted: check start_urls, list and record_id")
+
+    def _status(self) -> None:
+        """One line per source, then the latest errors of unhealthy ones."""
+        rows = source_status_rows(Source.objects.all())
+        header = f"{'source':<24} {'status':<11} {'last run':<17} {'last success':<17} {'records':>8}  trend"
+        self.stdout.write(header)
+        self.stdout.write("-" * len(header))
+        for row in rows:
+            self.stdout.write(
+                f"{row['slug']:<24} {row['status']:<11} {row['last_run']:<17} {row['last_success']:<17} "
+                f"{row['records']:>8}  {row['trend']}"
+            )
+        for row in rows:
+            if row["message"]:
+                self.stdout.write(f"{row['slug']}: {row['message']}")
+            for error in row["errors"]:
+                self.stdout.write(f"  {row['slug']}: {error['url']}: {error['reason']}")
