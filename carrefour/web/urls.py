@@ -2,11 +2,22 @@
 
 from django.urls import path
 
-from carrefour.web import views
+from carrefour.web import views, views_pages
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("recherche", views.search, name="search"),
-    path("projets/<int:pk>", views.project_short, name="project-short"),
-    path("projets/<int:pk>-<str:slug>", views.project_detail, name="project"),
+    path("recherche/export.<str:fmt>", views.search_export, name="search-export"),
+    path("recherche/zone", views.search_area, name="search-area"),
+    path("recherche/suggestions", views.autocomplete, name="autocomplete"),
+    path("carte/donnees", views.map_data, name="map-data"),
+    path("projets/<int:pk>", views_pages.project_short, name="project-short"),
+    path("projets/<int:pk>-<str:slug>", views_pages.project_detail, name="project"),
+    path("projets/<int:pk>/correction", views_pages.project_correction, name="project-correction"),
+    path("observatoire", views_pages.observatoire, name="observatoire"),
+    path("observatoire/<slug:slug>.csv", views_pages.observatoire_csv, name="observatoire-csv"),
+    path("a-propos", views_pages.about, {"page": "a-propos"}, name="about"),
+    path("partenaires", views_pages.about, {"page": "partenaires"}, name="partners"),
+    path("donnees-ouvertes", views_pages.about, {"page": "donnees-ouvertes"}, name="open-data"),
+    path("documentation-api", views_pages.about, {"page": "documentation-api"}, name="api-doc"),
 ]

@@ -1,38 +1,25 @@
-"""Pages: home, search results with facets and map, project page."""
+"""Pages: home, search results with facets, exports, map data, autocomplete."""
 
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
 from dsfr.utils import list_pages
 
-from carrefour.projects.models import Project
-from carrefour.search.labels import FACET_TITLES, project_labels
-from carrefour.search.params import FACET_PARAMS, SearchParamError, search_params_parse
-from carrefour.search.selectors import MAX_WINDOW, SearchResults, project_list_for_hits, project_search
-
-# Facets opened by default in the results sidebar (the others stay folded, still usable without JS).
-FACETS_OPEN = {"themes", "region"}
-
-
-def _facet_groups(results: SearchResults) -> list[dict[str, object]]:
-    """Facets as the results template shows them."""
-    return [
-        {
-            "name": name,
-            "title": FACET_TITLES[name],
-            "param": FACET_PARAMS[name],
-            "values": values,
-            "open": name in FACETS_OPEN or any(v.selected for v in values),
-        }
-        for name, values in results.facets.items()
-        if values
-    ]
+from carrefour.search.geo import bbox_parse, departements_in_bbox, map_layer
+from carrefour.search.params import SearchParamError, search_params_parse
+from carrefour.search.selectors import MAX_WINDOW, project_list_for_hits, project_search
+from carrefour.web import selectors
+from carrefour.web.exports import EXPORT_MAX, export_response
+from carrefour.web.stats import choropleth
+from carrefour.web.suggest import suggestions
 
 
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """What the Carrefour is, a search box, entry points by theme and by région."""
+    """What the Carrefour is, a search box, entry points by theme and by région, latest projects."""
     results = project_search(per_page=0, with_points=False)
     return render(
         request,
@@ -41,25 +28,34 @@ def home(request: HttpRequest) -> HttpResponse:
             "results": results,
             "themes": results.facets.get("themes", []),
             "regions": results.facets.get("region", []),
+            "region_map": choropleth(results, "region"),
+            "latest": selectors.latest_projects(),
+            "partners": selectors.partners(results),
             "show_fictional_notice": results.has_fictional,
         },
     )
 
 
+def _error(request: HttpRequest, error: SearchParamError) -> HttpResponse:
+    """The results page with a French message about a parameter."""
+    context = {"error": str(error), "q": request.GET.get("q", "")}
+    return render(request, "web/search.html", context, status=400)
+
+
+@require_GET
 def search(request: HttpRequest) -> HttpResponse:
-    """Results: count, cards, pagination, facets with counts, map of the result set."""
+    """Results: count, cards, pagination, facets with counts, active filters, map, exports."""
     try:
         params = search_params_parse(request.GET)
     except SearchParamError as error:
-        return render(
-            request, "web/search.html", {"error": str(error), "q": request.GET.get("q", "")}, status=400
-        )
-    results = project_search(**params.as_kwargs())
+        return _error(request, error)
+    results = project_search(**params.as_kwargs(), **selectors.sort_kwargs(request.GET), with_points=False)
     snippets = {hit.project_id: hit.snippet for hit in results.hits}
     cards = [(project, snippets[project.pk]) for project in project_list_for_hits(results.hits)]
     page_obj = list_pages(
         Paginator(range(min(results.total, MAX_WINDOW)), params.per_page).get_page(params.page)
     )
+    state = selectors.state_items(request.GET)
     return render(
         request,
         "web/search.html",
@@ -68,38 +64,65 @@ def search(request: HttpRequest) -> HttpResponse:
             "results": results,
             "cards": cards,
             "page_obj": page_obj,
-            "facet_groups": _facet_groups(results),
-            "map_points": [list(point) for point in results.points],
+            "facet_groups": selectors.facet_groups(results),
+            "active_filters": selectors.active_filters(request.GET),
+            "clear_url": selectors.url_with("/recherche", [i for i in state if i[0] in ("q", "tri")]),
+            "state_query": selectors.url_with("", state).lstrip("?"),
+            "sorts": selectors.SORTS if selectors.sort_supported() else {},
+            "sort": request.GET.get("tri", "pertinence"),
+            "export_max": EXPORT_MAX,
             "show_fictional_notice": results.has_fictional,
         },
     )
 
 
-def project_detail(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    """A project: all its fields, territory, sources, a small map."""
-    project = get_object_or_404(Project.objects.prefetch_related("sources__source"), pk=pk, is_published=True)
-    if slug != project.slug:
-        return HttpResponsePermanentRedirect(f"/projets/{project.pk}-{project.slug}")
-    sources = list(project.sources.all())
-    located = project.latitude is not None and project.longitude is not None
-    return render(
-        request,
-        "web/project.html",
-        {
-            "project": project,
-            "labels": project_labels(project),
-            "sources": sources,
-            "map_points": [[project.pk, project.latitude, project.longitude, project.title]]
-            if located
-            else [],
-            "show_fictional_notice": project.fictional or any(s.source.fictional for s in sources),
-        },
+@require_GET
+def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    """The current results as CSV or GeoJSON (at most EXPORT_MAX projects)."""
+    try:
+        params = search_params_parse(request.GET)
+    except SearchParamError as error:
+        return _error(request, error)
+    return export_response(fmt, params.q, params.filters)
+
+
+@require_GET
+def search_area(request: HttpRequest) -> HttpResponse:
+    """ "Search in this area": the current search restricted to the départements of the map view."""
+    bbox = bbox_parse(str(request.GET.get("bbox", "")))
+    items = selectors.state_items(request.GET, drop=("region", "departement"))
+    if bbox is not None:
+        items += [("departement", code) for code in departements_in_bbox(bbox)]
+    return HttpResponseRedirect(selectors.url_with("/recherche", items) + "#carte")
+
+
+@require_GET
+def map_data(request: HttpRequest) -> JsonResponse:
+    """Map layer of the current search in the visible box: clusters or points, territory outlines."""
+    try:
+        params = search_params_parse(request.GET)
+    except SearchParamError as error:
+        return JsonResponse({"erreur": str(error)}, status=400)
+    try:
+        zoom = int(str(request.GET.get("zoom", "5")))
+    except ValueError:
+        zoom = 5
+    layer = map_layer(
+        q=params.q, filters=params.filters, bbox=bbox_parse(str(request.GET.get("bbox", ""))), zoom=zoom
     )
+    response = JsonResponse(
+        {
+            "total": layer.total,
+            "clusters": layer.clusters,
+            "points": layer.points,
+            "outlines": layer.outlines,
+        }
+    )
+    response["Cache-Control"] = "max-age=60"
+    return response
 
 
-def project_short(request: HttpRequest, pk: int) -> HttpResponse:
-    """`/projets/<id>`: redirect to the canonical address with the slug."""
-    project = Project.objects.filter(pk=pk, is_published=True).first()
-    if project is None:
-        raise Http404("Projet inconnu")
-    return redirect(f"/projets/{project.pk}-{project.slug}")
+@require_GET
+def autocomplete(request: HttpRequest) -> JsonResponse:
+    """Suggestions for the search box: territories, themes, project titles."""
+    return JsonResponse({"suggestions": suggestions(str(request.GET.get("q", "")))})

@@ -29,7 +29,7 @@ def test_results_with_facets_and_map(client: Client, corpus: dict[str, Project])
     assert response.status_code == 200
     assert "<strong>2</strong> projets trouvés" in html
     assert 'name="theme" value="alimentation"' in html and "checked" in html
-    assert 'id="carte"' in html and 'id="carte-points"' in html
+    assert 'id="carte"' in html and 'data-endpoint="/carte/donnees?' in html
     assert "/static/leaflet/leaflet.js" in html and "/static/web/map.js" in html
     assert "Épicerie solidaire du quartier" in html
     assert "<b>épicerie</b>" in html.lower() or "<b>épiceries</b>" in html.lower()
@@ -67,9 +67,11 @@ def test_project_page(client: Client, corpus: dict[str, Project]) -> None:
     assert "Épicerie solidaire du quartier" in html
     assert "<strong>lien social</strong>" in html
     assert "Montreuil (93048)" in html
-    assert "Plateforme alpha" in html and "vu le 4 mars 2025" in html
+    assert "Vu sur <strong>Plateforme alpha</strong> le 4 mars 2025" in html
     assert 'href="https://alpha.example/fiches/e-1"' in html
-    assert 'id="carte"' in html
+    assert 'id="carte"' in html and "data-center=" in html
+    assert '"@type": "Project"' in html and 'property="og:title"' in html
+    assert 'id="fil-territoire"' in html and f"/projets/{project.pk}/correction" in html
 
 
 def test_project_redirects_to_canonical(client: Client, corpus: dict[str, Project]) -> None:
@@ -98,3 +100,75 @@ def test_static_leaflet_served(client: Client) -> None:
     assert response.status_code == 200
     assert client.get("/static/leaflet.markercluster/leaflet.markercluster.js").status_code == 200
     assert client.get("/static/leaflet/../../package.json").status_code == 404
+
+
+def test_active_filters_sort_and_exports(client: Client, corpus: dict[str, Project]) -> None:
+    html = client.get("/recherche?q=%C3%A9picerie&theme=alimentation&region=11").content.decode()
+    assert 'id="filtres-actifs"' in html
+    assert "Retirer le filtre Thèmes" in html
+    assert "/recherche/export.csv?q=%C3%A9picerie&amp;theme=alimentation&amp;region=11" in html
+    csv_text = client.get("/recherche/export.csv?q=%C3%A9picerie").content.decode()
+    assert csv_text.splitlines()[0].startswith("id,title")
+    assert "Épicerie solidaire du quartier" in csv_text
+    geo = client.get("/recherche/export.geojson?theme=alimentation").json()
+    assert geo["type"] == "FeatureCollection"
+
+
+def test_map_data_clusters_and_points(client: Client, corpus: dict[str, Project]) -> None:
+    data = client.get("/carte/donnees?zoom=5&bbox=41,-5,51.5,10").json()
+    assert data["total"] >= 1 and data["points"]
+    assert all(len(point) == 5 for point in data["points"])
+    assert client.get("/carte/donnees?theme=nope").status_code == 400
+
+
+def test_map_clusters_when_many(client: Client, corpus: dict[str, Project], monkeypatch: object) -> None:
+    import carrefour.search.geo as geo
+
+    monkeypatch.setattr(geo, "POINTS_LIMIT", 0)  # type: ignore[attr-defined]
+    data = client.get("/carte/donnees?zoom=3").json()
+    assert data["points"] == [] and sum(c[2] for c in data["clusters"]) == data["total"]
+
+
+def test_search_area_redirects_to_departements(
+    client: Client, corpus: dict[str, Project], territories_loaded: object
+) -> None:
+    response = client.get("/recherche/zone?q=jardin&region=11&bbox=48.80,2.25,48.92,2.42")
+    assert response.status_code == 302
+    assert "departement=75" in response["Location"] and "region=" not in response["Location"]
+
+
+def test_autocomplete(client: Client, corpus: dict[str, Project]) -> None:
+    labels = [s["label"] for s in client.get("/recherche/suggestions?q=quartier").json()["suggestions"]]
+    assert "Épicerie solidaire du quartier" in labels
+    assert client.get("/recherche/suggestions?q=a").json()["suggestions"] == []
+
+
+def test_observatoire_and_csv(client: Client, corpus: dict[str, Project]) -> None:
+    html = client.get("/observatoire?theme=alimentation").content.decode()
+    assert "Projets par thème" in html and "Tableau des données" in html
+    assert "hachures-departement" in html
+    csv_text = client.get("/observatoire/themes.csv?q=jardin").content.decode()
+    assert csv_text.splitlines()[0] == "code,libelle,projets"
+    assert client.get("/observatoire/inconnu.csv").status_code == 404
+
+
+def test_correction_is_stored_for_moderation(client: Client, corpus: dict[str, Project]) -> None:
+    from carrefour.web.models import CorrectionSuggestion
+
+    project = corpus["epicerie"]
+    assert client.get(f"/projets/{project.pk}/correction").status_code == 200
+    response = client.post(
+        f"/projets/{project.pk}/correction", {"field": "location", "message": "La commune est Bagnolet."}
+    )
+    assert "Merci" in response.content.decode()
+    suggestion = CorrectionSuggestion.objects.get()
+    assert suggestion.project == project and suggestion.status == "nouvelle"
+    trap = {"field": "other", "message": "x", "website_confirm": "y"}
+    client.post(f"/projets/{project.pk}/correction", trap)
+    assert CorrectionSuggestion.objects.count() == 1
+
+
+@pytest.mark.parametrize("url", ["/a-propos", "/partenaires", "/donnees-ouvertes", "/documentation-api"])
+def test_information_pages(client: Client, corpus: dict[str, Project], url: str) -> None:
+    response = client.get(url)
+    assert response.status_code == 200 and "fr-header" in response.content.decode()

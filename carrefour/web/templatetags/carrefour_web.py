@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from urllib.parse import urlsplit
 
 import nh3
 from django import template
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from carrefour.normalize.vocabularies import vocabulary_label as _vocabulary_label
@@ -40,3 +42,13 @@ def http_url(value: object) -> str:
 def vocabulary_label(code: object, vocabulary: str) -> str:
     """Label of a code in a common vocabulary (the code itself when unknown)."""
     return _vocabulary_label(vocabulary, str(code))
+
+
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def jsonld_script(value: object) -> SafeString:
+    """A schema.org JSON-LD data block (not executable; `<`, `>`, `&` escaped as in json_script)."""
+    text = json.dumps(value, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308

@@ -1,0 +1,225 @@
+"""Map layer of a search: server-side grid clusters when zoomed out, individual points when zoomed in."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import tantivy
+from tantivy import FieldType, Occur, Query
+
+from carrefour.projects.models import Project
+from carrefour.search.params import PARAMS
+from carrefour.search.query import query_sanitize
+from carrefour.search.schema import TEXT_BOOSTS
+from carrefour.search.storage import index_open
+from carrefour.territories.models import Commune
+
+POINTS_LIMIT = 400  # above this many projects in view, the browser gets clusters instead of markers
+FRANCE = (41.0, -5.5, 51.5, 10.0)  # south, west, north, east: metropolitan France
+KEYWORD_FACETS = {keyword: facet for facet, keyword, *_rest in PARAMS.values()}
+
+BBox = tuple[float, float, float, float]
+
+
+@dataclass
+class MapLayer:
+    """What the map draws for one view: clusters [lat, lon, count] or points, and territory outlines."""
+
+    total: int
+    clusters: list[list[float]] = field(default_factory=list)
+    points: list[list[object]] = field(default_factory=list)
+    outlines: list[list[list[float]]] = field(default_factory=list)
+
+
+def bbox_parse(raw: str) -> BBox | None:
+    """`south,west,north,east` in degrees, clamped to the world; None when malformed."""
+    try:
+        south, west, north, east = (float(part) for part in raw.split(","))
+    except ValueError:
+        return None
+    if not all(math.isfinite(v) for v in (south, west, north, east)) or south >= north or west >= east:
+        return None
+    return (max(south, -90.0), max(west, -180.0), min(north, 90.0), min(east, 180.0))
+
+
+def cell_degrees(zoom: int) -> float:
+    """Grid cell size for a Leaflet zoom level: about 70 pixels on screen."""
+    return 360.0 / (2 ** max(0, min(zoom, 20))) * 70 / 256
+
+
+def _combine(parts: Sequence[Query]) -> Query:
+    """Conjunction of queries; everything when empty."""
+    if not parts:
+        return Query.all_query()
+    if len(parts) == 1:
+        return parts[0]
+    return Query.boolean_query([(Occur.Must, part) for part in parts])
+
+
+def search_query(index: tantivy.Index, q: str, filters: Mapping[str, Sequence[str]]) -> Query:
+    """The query of project_search (words AND facet filters), built from public pieces of the index."""
+    parts: list[Query] = []
+    text = query_sanitize(q).text
+    if text:
+        fields = list(TEXT_BOOSTS)
+        try:
+            parts.append(
+                index.parse_query(text, fields, field_boosts=TEXT_BOOSTS, conjunction_by_default=True)
+            )
+        except ValueError:
+            parts.append(index.parse_query_lenient(text, fields, field_boosts=TEXT_BOOSTS)[0])
+    for keyword, values in filters.items():
+        facet = KEYWORD_FACETS.get(keyword)
+        if facet and values:
+            parts.append(Query.term_set_query(index.schema, facet, [str(v) for v in values]))
+    return _combine(parts)
+
+
+def _in_bbox(index: tantivy.Index, bbox: BBox) -> Query:
+    """Projects located inside a bounding box."""
+    south, west, north, east = bbox
+    return _combine(
+        [
+            Query.range_query(index.schema, "lat", FieldType.Float, south, north),
+            Query.range_query(index.schema, "lon", FieldType.Float, west, east),
+        ]
+    )
+
+
+def _grid(searcher: tantivy.Searcher, query: Query, cell: float) -> list[list[float]]:
+    """Clusters as [lat, lon, count], placed at the mean position of their grid cell's projects."""
+    avg = {"alat": {"avg": {"field": "lat"}}, "alon": {"avg": {"field": "lon"}}}
+    spec = {
+        "lat": {
+            "histogram": {"field": "lat", "interval": cell, "min_doc_count": 1},
+            "aggs": {
+                "lon": {"histogram": {"field": "lon", "interval": cell, "min_doc_count": 1}, "aggs": avg}
+            },
+        }
+    }
+    result = searcher.aggregate(query, spec)
+    clusters = []
+    for row in result.get("lat", {}).get("buckets", []):
+        for bucket in row.get("lon", {}).get("buckets", []):
+            count = int(bucket["doc_count"])
+            if count:
+                lat, lon = bucket["alat"]["value"], bucket["alon"]["value"]
+                clusters.append([round(lat, 5), round(lon, 5), count])
+    return clusters
+
+
+def _points(searcher: tantivy.Searcher, query: Query) -> list[list[object]]:
+    """Individual projects as [id, lat, lon, title, place]."""
+    result = searcher.search(query, limit=POINTS_LIMIT, count=False)
+    addresses = [address for _score, address in result.hits]
+    if not addresses:
+        return []
+    ids = searcher.fast_field_values("id", addresses)
+    lats = searcher.fast_field_values("lat", addresses)
+    lons = searcher.fast_field_values("lon", addresses)
+    rows = Project.objects.filter(id__in=[i for i in ids if i is not None], is_published=True)
+    info = {
+        pk: (title, f"{commune}{f' ({dep})' if dep else ''}".strip())
+        for pk, title, commune, dep in rows.values_list("id", "title", "commune_name", "departement_code")
+    }
+    return [
+        [int(i), round(float(lat), 5), round(float(lon), 5), *info[int(i)]]
+        for i, lat, lon in zip(ids, lats, lons, strict=True)
+        if i is not None and lat is not None and lon is not None and int(i) in info
+    ]
+
+
+def map_layer(
+    *,
+    q: str = "",
+    filters: Mapping[str, Sequence[str]] | None = None,
+    bbox: BBox | None = None,
+    zoom: int = 5,
+) -> MapLayer:
+    """Map layer of a search for the visible area: never more than POINTS_LIMIT markers."""
+    filters = filters or {}
+    index = index_open()
+    if index is None:
+        return MapLayer(total=0)
+    searcher = index.searcher()
+    query = _combine([search_query(index, q, filters), _in_bbox(index, bbox or (-90.0, -180.0, 90.0, 180.0))])
+    total = int(getattr(searcher.search(query, limit=1), "count", 0) or 0)
+    layer = MapLayer(total=total)
+    if total <= POINTS_LIMIT:
+        layer.points = _points(searcher, query)
+    else:
+        layer.clusters = _grid(searcher, query, cell_degrees(zoom))
+    for code in filters.get("departements", []):
+        layer.outlines.append(territory_outline("departement", code))
+    for code in filters.get("regions", []):
+        layer.outlines.append(territory_outline("region", code))
+    layer.outlines = [outline for outline in layer.outlines if len(outline) >= 3]
+    return layer
+
+
+def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
+    """Convex hull (monotone chain) of (lon, lat) points, counter-clockwise."""
+    pts = sorted(set(points))
+    if len(pts) <= 2:
+        return pts
+
+    def cross(o: tuple[float, float], a: tuple[float, float], b: tuple[float, float]) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[tuple[float, float]] = []
+    upper: list[tuple[float, float]] = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+@lru_cache(maxsize=256)
+def _outline_cached(kind: str, code: str) -> tuple[tuple[float, float], ...]:
+    """Hull of a territory's commune points as (lat, lon), cached per process."""
+    key = "departement_id" if kind == "departement" else "region_id"
+    rows = Commune.objects.filter(**{key: code}, latitude__isnull=False, longitude__isnull=False)
+    points = [(float(lon or 0), float(lat or 0)) for lat, lon in rows.values_list("latitude", "longitude")]
+    hull = _hull(points)
+    return tuple((round(lat, 4), round(lon, 4)) for lon, lat in hull)
+
+
+def territory_outline(kind: str, code: str) -> list[list[float]]:
+    """Approximate outline of a région or département: the convex hull of its communes' points."""
+    return [list(point) for point in _outline_cached(kind, code)]
+
+
+@lru_cache(maxsize=1)
+def departement_centroids() -> dict[str, tuple[float, float]]:
+    """Mean position of each département's communes (lat, lon)."""
+    sums: dict[str, list[float]] = {}
+    rows = Commune.objects.filter(latitude__isnull=False, longitude__isnull=False)
+    for dep, lat, lon in rows.values_list("departement_id", "latitude", "longitude"):
+        acc = sums.setdefault(dep, [0.0, 0.0, 0.0])
+        acc[0] += lat or 0.0
+        acc[1] += lon or 0.0
+        acc[2] += 1
+    return {dep: (acc[0] / acc[2], acc[1] / acc[2]) for dep, acc in sums.items() if acc[2]}
+
+
+def departements_in_bbox(bbox: BBox, limit: int = 50) -> list[str]:
+    """Départements whose centre lies in the box (the nearest one when none does), nearest first."""
+    south, west, north, east = bbox
+    centre = ((south + north) / 2, (west + east) / 2)
+    centroids = departement_centroids()
+
+    def distance(code: str) -> float:
+        lat, lon = centroids[code]
+        return (lat - centre[0]) ** 2 + ((lon - centre[1]) * math.cos(math.radians(lat))) ** 2
+
+    inside = [c for c, (lat, lon) in centroids.items() if south <= lat <= north and west <= lon <= east]
+    chosen = inside or sorted(centroids, key=distance)[:1]
+    return sorted(chosen, key=distance)[:limit]

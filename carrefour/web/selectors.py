@@ -1,0 +1,130 @@
+"""What the pages show: facets, active filters, permalinks, latest projects, partners, similar projects."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import QueryDict
+from django.utils.http import urlencode
+
+from carrefour.projects.models import Project
+from carrefour.search.labels import FACET_TITLES, facet_labels
+from carrefour.search.params import FACET_PARAMS, PARAMS
+from carrefour.search.selectors import SearchResults, project_list_for_hits, project_search
+from carrefour.sources.models import Source
+
+# Facets opened by default in the results sidebar (the others stay folded, still usable without JS).
+FACETS_OPEN = {"themes", "region"}
+# Query-string keys that make a state of the results page (everything else is dropped from permalinks).
+STATE_KEYS = ("q", *PARAMS, "tri")
+SORTS = {"pertinence": "Pertinence", "recent": "Plus récents d'abord"}
+
+
+def state_items(query: QueryDict, *, drop: tuple[str, ...] = ()) -> list[tuple[str, str]]:
+    """The (key, value) pairs of a results state, in a stable order, without paging."""
+    items = []
+    for key in STATE_KEYS:
+        if key in drop:
+            continue
+        for value in query.getlist(key):
+            if str(value).strip():
+                items.append((key, str(value)))
+    return items
+
+
+def url_with(path: str, items: list[tuple[str, str]]) -> str:
+    """A path with its query string."""
+    return f"{path}?{urlencode(items)}" if items else path
+
+
+@dataclass(frozen=True)
+class ActiveFilter:
+    """One selected facet value, removable."""
+
+    title: str
+    label: str
+    remove_url: str
+
+
+def active_filters(query: QueryDict, path: str = "/recherche") -> list[ActiveFilter]:
+    """Selected filters as removable tags (each link is the same state minus that value)."""
+    items = state_items(query)
+    tags = []
+    for key, value in items:
+        if key not in PARAMS:
+            continue
+        facet = PARAMS[key][0]
+        label = facet_labels(facet).get(value, value)
+        rest = [item for item in items if item != (key, value)]
+        tags.append(ActiveFilter(FACET_TITLES[facet], label, url_with(path, rest)))
+    return tags
+
+
+def facet_groups(results: SearchResults) -> list[dict[str, object]]:
+    """Facets as the results template shows them."""
+    return [
+        {
+            "name": name,
+            "title": FACET_TITLES[name],
+            "param": FACET_PARAMS[name],
+            "values": values,
+            "open": name in FACETS_OPEN or any(v.selected for v in values),
+            "selected": sum(1 for v in values if v.selected),
+        }
+        for name, values in results.facets.items()
+        if values
+    ]
+
+
+def sort_supported() -> bool:
+    """Whether project_search takes a `sort` argument (added by the search stage)."""
+    return "sort" in inspect.signature(project_search).parameters
+
+
+def sort_kwargs(query: QueryDict) -> dict[str, Any]:
+    """`sort` argument of project_search for the `tri` parameter, when supported."""
+    sort = str(query.get("tri", ""))
+    if sort == "recent" and sort_supported():
+        return {"sort": "recent"}
+    return {}
+
+
+def latest_projects(limit: int = 6) -> list[Project]:
+    """The most recently updated published projects."""
+    return project_list_for_hits(project_search(per_page=limit, with_points=False).hits)
+
+
+def partners(results: SearchResults) -> list[dict[str, object]]:
+    """Partner platforms with their number of published projects (index counts, else the database)."""
+    counts = {value.code: value.count for value in results.facets.get("source", [])}
+    rows = []
+    sources = Source.objects.filter(enabled=True).order_by("name")
+    for source in sources.only("slug", "name", "website", "fictional", "licence"):
+        rows.append(
+            {
+                "slug": source.slug,
+                "name": source.name,
+                "website": source.website,
+                "fictional": source.fictional,
+                "licence": source.licence,
+                "count": counts.get(source.slug, 0),
+                "initials": "".join(word[0] for word in source.name.split()[:2]).upper(),
+            }
+        )
+    return sorted(rows, key=lambda row: (-int(str(row["count"])), str(row["name"])))
+
+
+def similar_projects(project: Project, limit: int = 4) -> list[Project]:
+    """Projects on the same themes elsewhere (another département), most recent first."""
+    if not project.themes:
+        return []
+    results = project_search(themes=project.themes[:2], per_page=40, with_points=False)
+    others = [
+        p
+        for p in project_list_for_hits(results.hits)
+        if p.pk != project.pk
+        and (not project.departement_code or p.departement_code != project.departement_code)
+    ]
+    return others[:limit]
