@@ -1,4 +1,4 @@
-"""Real headless Chromium against the live server: search, facets, map markers, project page, XSS."""
+"""Real headless Chromium against the live server: search, facets, map, project page, dataviz, mobile, a11y, XSS."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
 from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 
 from carrefour.projects.models import Project
 from carrefour.search.services import index_rebuild
 from tests.search.factories import corpus_create
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pages"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -25,6 +26,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+AXE = Path(django_settings.NODE_MODULES_DIR) / "axe-core" / "axe.min.js"
+DESKTOP = {"width": 1280, "height": 1000}
+MOBILE = {"width": 390, "height": 844}
 
 pytestmark = [
     pytest.mark.browser,
@@ -34,7 +38,7 @@ pytestmark = [
 
 @pytest.fixture
 def live_corpus(
-    transactional_db: None, index_dir: Path, settings: Any, live_server: Any
+    transactional_db: None, index_dir: Path, settings: Any, live_server: Any, territories_loaded: Any
 ) -> dict[str, Project]:
     """The corpus, committed and indexed; map tiles pointed at the live server (404: no network)."""
     settings.TILE_URL = f"{live_server.url}/tuiles/{{z}}/{{x}}/{{y}}.png"
@@ -43,9 +47,9 @@ def live_corpus(
     return projects
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """Headless Chromium from Debian (never a downloaded browser)."""
+    """Headless Chromium from Debian (never a downloaded browser), one for the session."""
     # Playwright's sync API keeps an event loop in this thread; the ORM calls of the fixtures are still sync.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -67,11 +71,19 @@ class Tab:
     dialogs: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
+    def shot(self, name: str) -> None:
+        """Save a screenshot for the reviewer (test-artifacts/pages, not committed)."""
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
-@pytest.fixture
-def tab(browser: Browser) -> Iterator[Tab]:
+    def csp_errors(self) -> list[str]:
+        """Console errors about the Content-Security-Policy."""
+        return [error for error in self.errors if "Content Security Policy" in error]
+
+
+def _tab(browser: Browser, viewport: dict[str, int]) -> Iterator[Tab]:
     """A fresh page that records dialogs and console errors."""
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 1000})
+    context = browser.new_context(locale="fr-FR", viewport=viewport)  # type: ignore[arg-type]
     tab = Tab(context.new_page())
 
     def on_dialog(dialog: Dialog) -> None:
@@ -85,36 +97,121 @@ def tab(browser: Browser) -> Iterator[Tab]:
     context.close()
 
 
+@pytest.fixture
+def tab(browser: Browser) -> Iterator[Tab]:
+    """A desktop page."""
+    yield from _tab(browser, DESKTOP)
+
+
+@pytest.fixture
+def mobile(browser: Browser) -> Iterator[Tab]:
+    """A phone-sized page."""
+    yield from _tab(browser, MOBILE)
+
+
+def _axe_serious(page: Page) -> list[str]:
+    """axe-core (npm) violations of impact serious or critical on the current page."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # evaluated by the driver: not subject to the page's CSP
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+        ".map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))"
+    )
+    return list(violations)
+
+
 def test_search_facets_map_and_project_page(
     live_server: Any, live_corpus: dict[str, Project], tab: Tab
 ) -> None:
     page = tab.page
-    ARTIFACTS.mkdir(exist_ok=True)
     page.goto(live_server.url + "/")
+    tab.shot("accueil-bureau")
+    page.fill("#recherche-q", "quartier")
+    page.wait_for_selector("#recherche-suggestions [role=option]")
+    page.keyboard.press("Escape")
     page.fill("#recherche-q", "épicerie")
     page.press("#recherche-q", "Enter")
     page.wait_for_url("**/recherche?q=*")
     assert page.inner_text("#nombre-resultats").startswith("3 projets")
     assert page.locator("#facette-themes .facet-count").first.inner_text() == "(2)"
     page.wait_for_selector("#carte .leaflet-marker-icon", timeout=10_000)
-    assert page.locator("#carte .leaflet-marker-icon").count() >= 1
-    page.screenshot(path=str(ARTIFACTS / "recherche-epicerie.png"), full_page=True)
+    tab.shot("recherche-bureau")
 
     page.click("#facette-region input[value='11'] + label")  # the DSFR label covers the box
     page.click("#filtres button[type=submit]")
     page.wait_for_url("**region=11*")
     assert page.inner_text("#nombre-resultats").startswith("2 projets")
+    page.click("#filtres-actifs a.fr-tag")  # remove the filter again
+    page.wait_for_url(lambda url: "region=11" not in url)
+    assert page.inner_text("#nombre-resultats").startswith("3 projets")
+
+    page.wait_for_selector("#carte .leaflet-marker-icon", timeout=10_000)
+    page.locator("#carte .leaflet-marker-icon").first.focus()  # keyboard: markers are focusable
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".leaflet-popup-content a")
+    page.locator(".leaflet-control-zoom-in").click()
+    page.wait_for_selector("#carte-zone:not([hidden])")
 
     page.click("#resultats .fr-card__title a >> nth=0")
     page.wait_for_selector("h1")
     assert "/projets/" in page.url
     page.wait_for_selector("#carte .leaflet-marker-icon", timeout=10_000)
-    page.screenshot(path=str(ARTIFACTS / "projet.png"), full_page=True)
-    assert not [error for error in tab.errors if "Content Security Policy" in error]
+    assert page.locator("script[type='application/ld+json']").count() == 1
+    tab.shot("projet-bureau")
+    page.goto(live_server.url + "/observatoire?theme=alimentation")
+    assert page.locator(".carrefour-choropleth path").count() > 90
+    tab.shot("observatoire-bureau")
+    assert not tab.csp_errors()
+
+
+def test_keyboard_only_search(live_server: Any, live_corpus: dict[str, Project], tab: Tab) -> None:
+    page = tab.page
+    page.goto(live_server.url + "/")
+    page.keyboard.press("Tab")  # skip links first
+    assert page.evaluate("document.activeElement.textContent.trim()") == "Contenu"
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.id") == "recherche-q":
+            break
+    assert page.evaluate("document.activeElement.id") == "recherche-q"
+    page.keyboard.type("jardin")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/recherche?q=jardin")
+    assert "projet" in page.inner_text("#nombre-resultats")
+
+
+def test_mobile_pages_and_accessibility(
+    live_server: Any, live_corpus: dict[str, Project], mobile: Tab
+) -> None:
+    page = mobile.page
+    project = live_corpus["epicerie"]
+    pages = {
+        "accueil": "/",
+        "recherche": "/recherche?q=jardin",
+        "projet": f"/projets/{project.pk}-{project.slug}",
+        "observatoire": "/observatoire",
+        "a-propos": "/a-propos",
+        "404": "/nulle-part",
+    }
+    problems = {}
+    for name, url in pages.items():
+        page.goto(live_server.url + url)
+        mobile.shot(f"{name}-mobile")
+        found = _axe_serious(page)
+        if found:
+            problems[name] = found
+    page.goto(live_server.url + "/recherche?q=jardin")
+    assert page.locator(".carrefour-list").is_visible()
+    assert not page.locator("#carte").is_visible()
+    page.click("label[for=vue-carte]")
+    assert page.locator("#carte").is_visible() and not page.locator(".carrefour-list").is_visible()
+    assert problems == {}
+    assert not mobile.csp_errors()
 
 
 def test_hostile_content_runs_no_script(live_server: Any, live_corpus: dict[str, Project], tab: Tab) -> None:
     page = tab.page
+    page.add_init_script("window.__xss = 0; window.alert = () => { window.__xss += 1; };")
     hostile = live_corpus["hostile"]
     page.goto(f"{live_server.url}/projets/{hostile.pk}-{hostile.slug}")
     page.wait_for_selector("#carte .leaflet-marker-icon", timeout=10_000)
@@ -123,8 +220,10 @@ def test_hostile_content_runs_no_script(live_server: Any, live_corpus: dict[str,
     page.click("#carte .leaflet-marker-icon")
     page.wait_for_selector(".leaflet-popup-content a")
     page.wait_for_timeout(300)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "contenu-hostile.png"), full_page=True)
+    tab.shot("contenu-hostile")
     assert tab.dialogs == []
-    assert not [error for error in tab.errors if "Content Security Policy" in error]
+    assert page.evaluate("window.__xss") == 0
+    assert not tab.csp_errors()
     assert "<b>solidaire</b>" in page.inner_text(".leaflet-popup-content a")
+    csp = page.goto(f"{live_server.url}/recherche").headers["content-security-policy"]  # type: ignore[union-attr]
+    assert "script-src 'self'" in csp
