@@ -1,4 +1,4 @@
-"""Real headless Chromium against the live server: search, facets, map, project page, dataviz, mobile, a11y, XSS."""
+"""Headless Chromium against the live server: search, facets, map, project, dataviz, mobile, a11y, XSS."""
 
 from __future__ import annotations
 
