@@ -103,6 +103,7 @@ class RevalidatePolicy(RFC2616Policy):
 
     def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
         """Never trust max-age: a harvest must see today's content, so it always asks (304 if same)."""
+        self._set_conditional_validators(request, cachedresponse)
         return False
 
 

@@ -69,6 +69,12 @@ def mini_site() -> Iterator[MiniSite]:
     server.server_close()
 
 
+@pytest.fixture(autouse=True)
+def _harvest_data_in_tmp(settings: Any, tmp_path: Path) -> None:
+    """The HTTP cache of each test lives in its own directory, never in the real var/."""
+    settings.DATA_DIR = tmp_path / "data"
+
+
 def make_source(definition: dict[str, Any]) -> Source:
     """A Source row from an inline (valid) definition."""
     base = {"name": definition["slug"], "fictional": True, "politeness": {"delay": 0, "concurrency": 2}}
