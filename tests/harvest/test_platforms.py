@@ -91,9 +91,10 @@ def test_unchanged_csv_answers_304(world_all: World) -> None:
 
 
 def test_harvest_completes_under_faults(tmp_path: Path) -> None:
-    world = world_generate(tmp_path / "w", projects=80, seed=4, platforms=["portraits", "ajax", "wiki", "api"])
+    platforms = ["portraits", "ajax", "wiki", "api"]
+    world = world_generate(tmp_path / "w", projects=80, seed=4, platforms=platforms)
     with world_serve(world, faults=FAULTS) as served:
-        for platform in ["portraits", "ajax", "wiki", "api"]:
+        for platform in platforms:
             slug = PLATFORM_SOURCES[platform]
             run = harvest(slug, served)
             assert run.status != HarvestRun.Status.FAILED, run.message
