@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from carrefour.territories.gazetteer import Gazetteer, gazetteer_get, gazetteer_reload
@@ -237,22 +235,6 @@ def test_gazetteer_reload(gazetteer: Gazetteer) -> None:
     assert reloaded is not gazetteer
     assert reloaded is gazetteer_get()
     assert len(reloaded.communes) == len(gazetteer.communes)
-
-
-def test_speed(gazetteer: Gazetteer) -> None:
-    texts = [text for text, _, _ in COMMUNE_TEXTS] + ["Drôme (26)", "Région Occitanie", "National"]
-    calls = 0
-    started = time.perf_counter()
-    for _ in range(50):
-        for text in texts:
-            location_resolve(text=text)
-            location_resolve(
-                postal_code="28700", departement="Eure-et-Loir", latitude="48.8", longitude="2.36"
-            )
-            calls += 2
-    per_call = (time.perf_counter() - started) / calls
-    # Measured around 15-25 µs; the bound leaves room for slow CI machines.
-    assert per_call < 200e-6
 
 
 def test_communes_named_like_streets(gazetteer: Gazetteer) -> None:
