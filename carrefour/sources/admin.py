@@ -1,0 +1,67 @@
+"""Admin of sources and harvest runs: per-source status, last success, trend, latest errors."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from carrefour.sources.models import HarvestRun, Source
+from carrefour.sources.services import source_status_rows
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    """Sources with the health of their harvests (definitions are edited in sources/*.yml)."""
+
+    list_display = ("slug", "name", "kind", "enabled", "frequency_hours", "status", "last_success", "trend")
+    list_filter = ("kind", "enabled", "fictional")
+    search_fields = ("slug", "name")
+    readonly_fields = ("definition", "definition_path", "latest_errors")
+
+    def _row(self, obj: Source) -> dict[str, object]:
+        """The status row of one source (see carrefour sources status)."""
+        return source_status_rows(Source.objects.filter(pk=obj.pk))[0]
+
+    @admin.display(description="Dernière exécution")
+    def status(self, obj: Source) -> object:
+        """Status of the last run."""
+        return self._row(obj)["status"]
+
+    @admin.display(description="Dernière réussite")
+    def last_success(self, obj: Source) -> object:
+        """Start of the last successful run."""
+        return self._row(obj)["last_success"]
+
+    @admin.display(description="Tendance (fiches vues)")
+    def trend(self, obj: Source) -> object:
+        """Records seen by the last runs, oldest first."""
+        return self._row(obj)["trend"]
+
+    @admin.display(description="Dernières erreurs")
+    def latest_errors(self, obj: Source) -> str:
+        """Message and errors of the last run."""
+        row = self._row(obj)
+        errors = row["errors"] if isinstance(row["errors"], list) else []
+        lines = [str(row["message"])] + [f"{e['url']}: {e['reason']}" for e in errors]
+        return "\n".join(line for line in lines if line)
+
+
+@admin.register(HarvestRun)
+class HarvestRunAdmin(admin.ModelAdmin):
+    """Every harvest run with its counts, errors and verdict."""
+
+    list_display = (
+        "source",
+        "started_at",
+        "status",
+        "pages_fetched",
+        "requests_made",
+        "records_seen",
+        "records_created",
+        "records_updated",
+        "records_unchanged",
+        "records_rejected",
+        "records_gone",
+    )
+    list_filter = ("status", "source")
+    date_hierarchy = "started_at"
+    readonly_fields = [f.name for f in HarvestRun._meta.fields]
