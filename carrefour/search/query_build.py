@@ -87,7 +87,7 @@ class QueryBuilder:
         if node is None:
             return None
         if isinstance(node, Term):
-            return self.term(node)
+            return self.conjunction([node])  # a lone word may still be a synonym
         if node.op == "or":
             parts = [query for child in node.children if (query := self.build(child)) is not None]
             return Query.boolean_query([(Occur.Should, part) for part in parts]) if parts else None
@@ -118,13 +118,13 @@ class QueryBuilder:
     def with_synonyms(self, children: list[Node]) -> list[Query | None]:
         """Queries of conjoined children; runs of bare words forming a known expression match its synonyms."""
         if not self.features.synonyms:
-            return [self.build(child) for child in children]
+            return [self._single(child) for child in children]
         queries: list[Query | None] = []
         position = 0
         while position < len(children):
             match = self._synonym_match(children, position)
             if match is None:
-                queries.append(self.build(children[position]))
+                queries.append(self._single(children[position]))
                 position += 1
                 continue
             end, group = match
@@ -132,6 +132,10 @@ class QueryBuilder:
             queries.append(Query.boolean_query([(Occur.Should, q) for q in alternatives]))
             position = end
         return queries
+
+    def _single(self, node: Node) -> Query | None:
+        """Query of one conjoined child, synonyms aside."""
+        return self.term(node) if isinstance(node, Term) else self.build(node)
 
     def _synonym_match(self, children: list[Node], start: int) -> tuple[int, list[tuple[str, ...]]] | None:
         """Longest run of bare words from `start` that is an expression of a synonym group."""
