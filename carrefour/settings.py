@@ -104,6 +104,11 @@ STATICFILES_DIRS: list[object] = [
     ("leaflet.markercluster", NODE_MODULES_DIR / "leaflet.markercluster" / "dist"),
 ]
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Hashed, compressed copies after `collectstatic` (run by `carrefour serve`); plain names before it.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "carrefour.web.storage.StaticStorage"},
+}
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

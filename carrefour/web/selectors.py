@@ -120,7 +120,7 @@ def similar_projects(project: Project, limit: int = 4) -> list[Project]:
     """Projects on the same themes elsewhere (another département), most recent first."""
     if not project.themes:
         return []
-    results = project_search(themes=project.themes[:2], per_page=40, with_points=False)
+    results = project_search(themes=project.themes[:2], per_page=12, with_points=False)
     others = [
         p
         for p in project_list_for_hits(results.hits)

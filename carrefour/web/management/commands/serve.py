@@ -5,10 +5,25 @@ from __future__ import annotations
 import os
 import sys
 from argparse import ArgumentParser
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.staticfiles.finders import get_finders
 from django.core.management.base import BaseCommand
+
+
+def static_stale() -> bool:
+    """Whether a static source file is newer than the collected manifest (or nothing was collected)."""
+    manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+    if not manifest.exists():
+        return True
+    collected = manifest.stat().st_mtime
+    for finder in get_finders():
+        for path, storage in finder.list([]):
+            if Path(storage.path(path)).stat().st_mtime > collected:
+                return True
+    return False
 
 
 class Command(BaseCommand):
@@ -23,10 +38,11 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         """Replace this process with gunicorn."""
         port = options["port"]
-        if settings.PRODUCTION:
-            # Production serves collected static files; elsewhere WhiteNoise reads them through the finders.
+        # Hashed, compressed static files with far-future cache headers, collected again only when stale.
+        if settings.PRODUCTION or static_stale():
             from django.core.management import call_command
 
+            self.stdout.write("Préparation des fichiers statiques (quelques minutes la première fois)…")
             call_command("collectstatic", "--noinput", verbosity=0)
         self.stdout.write(
             self.style.SUCCESS(f"Carrefour des innovations sociales : http://127.0.0.1:{port}/")

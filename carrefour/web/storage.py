@@ -1,0 +1,18 @@
+"""Static files: hashed names and pre-compressed copies after collectstatic, plain names before it."""
+
+from __future__ import annotations
+
+from whitenoise.storage import CompressedManifestStaticFilesStorage
+
+
+class StaticStorage(CompressedManifestStaticFilesStorage):
+    """WhiteNoise's manifest storage (far-future cache headers) that falls back to the plain name."""
+
+    manifest_strict = False
+
+    def stored_name(self, name: str) -> str:
+        """The hashed name when collected, else the name itself (tests and development use the finders)."""
+        try:
+            return super().stored_name(name)
+        except ValueError:
+            return name
