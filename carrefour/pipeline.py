@@ -7,6 +7,8 @@ clusters that changed are merged again and re-indexed.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -14,18 +16,24 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from carrefour.dedup.services import clusters_update
 from carrefour.dedup.signature import signature_build
 from carrefour.harvest.models import RawRecord
+from carrefour.normalize.bulk import rows_update
 from carrefour.normalize.models import Record
 from carrefour.normalize.services import record_normalize
 from carrefour.projects.services import projects_sync
 from carrefour.search.services import index_update
+from carrefour.sources.models import Source
 from carrefour.territories.ban import locations_refine_online
+from carrefour.territories.gazetteer import gazetteer_get
 from carrefour.territories.services import location_resolve
 
 BATCH = 1000
+WORKERS = 2
+PARALLEL_MIN = 3000  # below this, starting worker processes costs more than it saves
 Progress = Callable[[int, int], None]
 _STORED = ("data", "errors", "warnings", "is_valid", "unmapped", "inferred", "raw_hash")
 
@@ -52,9 +60,9 @@ class PipelineSummary:
         )
 
 
-def record_values(raw: RawRecord) -> dict[str, Any]:
-    """Column values of the Record built from one raw record: normalized, then located offline."""
-    result = record_normalize(raw.payload, raw.source.definition)
+def record_values(payload: dict[str, Any], definition: dict[str, Any], content_hash: str) -> dict[str, Any]:
+    """Column values of the Record built from one raw payload: normalized, then located offline."""
+    result = record_normalize(payload, definition)
     location = location_resolve(**result.location_input)
     result.data["location"] = location.to_dict()
     warnings = [{"field": "location", "message": location.error}] if location.error else []
@@ -65,51 +73,100 @@ def record_values(raw: RawRecord) -> dict[str, Any]:
         "is_valid": result.is_valid,
         "unmapped": result.unmapped,
         "inferred": result.inferred,
-        "raw_hash": raw.content_hash,
+        "raw_hash": content_hash,
     }
 
 
+# Definitions by source id, set before the worker processes fork: they read it, never the database.
+_DEFINITIONS: dict[int, dict[str, Any]] = {}
+Job = tuple[int, int, dict[str, Any], str]  # raw id, source id, payload, content hash
+Done = tuple[int, dict[str, Any], dict[str, Any] | None]  # raw id, record values, signature
+
+
+def _jobs_run(jobs: list[Job]) -> list[Done]:
+    """Normalize, locate and sign raw payloads (pure CPU: runs in worker processes)."""
+    done = []
+    for raw_id, source_id, payload, content_hash in jobs:
+        values = record_values(payload, _DEFINITIONS[source_id], content_hash)
+        signature = signature_build(values["data"], source_id) if values["is_valid"] else None
+        done.append((raw_id, values, signature))
+    return done
+
+
 @dataclass
-class _Batch:
-    """Records of one batch whose stored values differ from what the pipeline now computes."""
+class _State:
+    """What one pipeline pass has collected so far."""
 
-    creates: list[Record] = field(default_factory=list)
-    updates: list[Record] = field(default_factory=list)
-    clusters: set[int] = field(default_factory=set)  # unchanged records whose raw state may have moved
+    summary: PipelineSummary
+    force: bool
+    signatures: dict[int, dict[str, Any]] = field(default_factory=dict)
+    removed: set[int] = field(default_factory=set)
+    clusters: set[int] = field(default_factory=set)
 
 
-def _batch_process(ids: list[int], summary: PipelineSummary, force: bool) -> _Batch:
-    """Normalize and locate one batch in memory; records to write."""
-    raws = RawRecord.objects.filter(pk__in=ids).select_related("source").order_by("pk")
-    records = {r.raw_id: r for r in Record.objects.filter(raw_id__in=ids).select_related("membership")}
-    batch = _Batch()
-    computed: list[tuple[RawRecord, Record | None, dict[str, Any]]] = []
-    for raw in raws:
-        summary.records += 1
-        record = records.get(raw.pk)
-        if record is not None and record.raw_hash == raw.content_hash and not force:
-            summary.unchanged += 1
+def _batch_read(ids: list[int], state: _State) -> tuple[list[Job], dict[int, RawRecord], dict[int, Record]]:
+    """Raw records of a batch that need processing (jobs), with the raws and their current records."""
+    raws = {raw.pk: raw for raw in RawRecord.objects.filter(pk__in=ids)}
+    records = {
+        r.raw_id: r
+        for r in Record.objects.filter(raw_id__in=ids)
+        .select_related("membership")
+        .defer("membership__signature")
+    }
+    jobs: list[Job] = []
+    for raw_id in sorted(raws):
+        raw, record = raws[raw_id], records.get(raw_id)
+        state.summary.records += 1
+        if record is not None and record.raw_hash == raw.content_hash and not state.force:
+            state.summary.unchanged += 1
             if hasattr(record, "membership"):
                 # Same content, but the publication may have been marked gone: the project must know.
-                batch.clusters.add(record.membership.cluster_id)
+                state.clusters.add(record.membership.cluster_id)
             continue
-        computed.append((raw, record, record_values(raw)))
-    locations_refine_online([values["data"]["location"] for *_, values in computed])
-    for raw, record, values in computed:
-        if values["warnings"]:
-            summary.unlocated += 1
+        jobs.append((raw_id, raw.source_id, raw.payload, raw.content_hash))
+    return jobs, raws, records
+
+
+def _batch_write(
+    done: list[Done], raws: dict[int, RawRecord], records: dict[int, Record], state: _State
+) -> None:
+    """Store the records whose values changed; collect signatures and records leaving their cluster."""
+    summary, now = state.summary, timezone.now()
+    locations_refine_online([values["data"]["location"] for _, values, _ in done])
+    creates: list[tuple[Record, dict[str, Any] | None]] = []
+    updates: list[tuple[Record, dict[str, Any] | None]] = []
+    for raw_id, values, signature in done:
+        summary.unlocated += bool(values["warnings"])
         if not values["is_valid"]:
             summary.invalid += 1
             summary.errors.update(error["message"] for error in values["errors"])
+        record = records.get(raw_id)
         if record is None:
-            batch.creates.append(Record(raw=raw, **values))
+            creates.append((Record(raw_id=raw_id, **values), signature))
         elif any(getattr(record, name) != values[name] for name in _STORED):
             for name, value in values.items():
                 setattr(record, name, value)
-            batch.updates.append(record)
+            record.updated_at = now
+            updates.append((record, signature))
         else:
             summary.unchanged += 1
-    return batch
+    Record.objects.bulk_create([record for record, _ in creates], batch_size=BATCH)
+    rows_update([record for record, _ in updates], [*_STORED, "updated_at"])
+    for record, signature in creates + updates:
+        if signature is not None:
+            state.signatures[record.pk] = signature
+        else:
+            state.removed.add(record.pk)
+
+
+def _pool(size: int) -> Any:
+    """Worker processes for the CPU-bound stages, or None when not worth it (few records, one core)."""
+    workers = min(WORKERS, os.cpu_count() or 1)
+    if workers < 2 or size < PARALLEL_MIN:
+        return None
+    # Forked workers inherit the loaded gazetteer and definitions; they never touch the database.
+    gazetteer_get()
+    return multiprocessing.get_context("fork").Pool(workers)
 
 
 def pipeline_process(
@@ -122,31 +179,49 @@ def pipeline_process(
     """Run every stage after fetching on the given raw records, then update the search index.
 
     `force` re-normalizes records whose raw content did not change (after a vocabulary edit); only
-    those whose result differs are written, re-clustered, merged and re-indexed.
+    those whose result differs are written, re-clustered, merged and re-indexed. Large runs
+    normalize in worker processes while the main process writes the previous batch.
     """
     started = time.monotonic()
     ids = sorted(set(raw_ids))
-    summary = PipelineSummary()
-    signatures: dict[int, dict[str, Any]] = {}
-    removed: set[int] = set()
-    clusters: set[int] = set()
-    with transaction.atomic():
-        for start in range(0, len(ids), BATCH):
-            batch = _batch_process(ids[start : start + BATCH], summary, force)
-            Record.objects.bulk_create(batch.creates, batch_size=BATCH)
-            Record.objects.bulk_update(batch.updates, list(_STORED), batch_size=200)
-            clusters |= batch.clusters
-            for record in batch.creates + batch.updates:
-                if record.is_valid:
-                    signatures[record.pk] = signature_build(record.data, record.raw.source_id)
-                else:
-                    removed.add(record.pk)
-            if progress:
-                progress(min(start + BATCH, len(ids)), len(ids))
-        clusters |= clusters_update(signatures, removed)
-        changed = projects_sync(clusters)
-    summary.projects_changed = len(changed)
+    state = _State(summary=PipelineSummary(), force=force)
+    _DEFINITIONS.clear()
+    _DEFINITIONS.update(Source.objects.values_list("pk", "definition"))
+    pool = _pool(len(ids))
+    try:
+        with transaction.atomic():
+            pending: tuple[Any, dict[int, RawRecord], dict[int, Record]] | None = None
+            for start in range(0, len(ids), BATCH):
+                jobs, raws, records = _batch_read(ids[start : start + BATCH], state)
+                half = (len(jobs) + 1) // 2
+                running = (
+                    pool.map_async(_jobs_run, [jobs[:half], jobs[half:]]) if pool else None,
+                    jobs,
+                )
+                if pending is not None:
+                    _batch_write(*pending, state)
+                future, jobs = running
+                done = [d for part in future.get() for d in part] if future else _jobs_run(jobs)
+                pending = (done, raws, records)
+                if progress:
+                    progress(min(start + BATCH, len(ids)), len(ids))
+            if pending is not None:
+                _batch_write(*pending, state)
+            state.clusters |= clusters_update(state.signatures, state.removed)
+            changed = projects_sync(state.clusters)
+    finally:
+        if pool is not None:
+            pool.terminate()
+    state.summary.projects_changed = len(changed)
     if update_index and changed:
         index_update(changed)
-    summary.seconds = time.monotonic() - started
-    return summary
+    state.summary.seconds = time.monotonic() - started
+    return state.summary
+
+
+def pipeline_clusters_refresh(cluster_ids: Iterable[int]) -> list[int]:
+    """Merge again and re-index the projects of clusters an admin changed; ids of changed projects."""
+    changed = projects_sync(cluster_ids)
+    if changed:
+        index_update(changed)
+    return changed

@@ -67,9 +67,8 @@ def _conflict(a: Signature, b: Signature) -> bool:
     return any(a[k] and b[k] and a[k] != b[k] for k in ("c", "d", "r"))
 
 
-def _overlap(a: Iterable[str], b: Iterable[str]) -> tuple[float, float]:
-    """(containment, Jaccard) of two collections of distinct items."""
-    sa, sb = set(a), set(b)
+def _overlap(sa: frozenset[str], sb: frozenset[str]) -> tuple[float, float]:
+    """(containment, Jaccard) of two sets."""
     if not sa or not sb:
         return 0.0, 0.0
     common = len(sa & sb)
@@ -78,6 +77,11 @@ def _overlap(a: Iterable[str], b: Iterable[str]) -> tuple[float, float]:
 
 def _hashes(packed: str) -> list[str]:
     return [packed[i : i + HASH_DIGITS] for i in range(0, len(packed), HASH_DIGITS)]
+
+
+def _prepared(sig: Signature) -> dict[str, Any]:
+    """The signature with title words and text hashes as sets, computed once per record."""
+    return {**sig, "t": frozenset(sig["t"]), "s": frozenset(_hashes(sig["s"]))}
 
 
 def pair_score(a: Signature, b: Signature) -> float:
@@ -90,8 +94,10 @@ def pair_score(a: Signature, b: Signature) -> float:
     """
     if _conflict(a, b):
         return 0.0
+    if isinstance(a["s"], str):
+        a, b = _prepared(a), _prepared(b)
     title_in, title_j = _overlap(a["t"], b["t"])
-    sa, sb = _hashes(a["s"]), _hashes(b["s"])
+    sa, sb = a["s"], b["s"]
     text_in, _ = _overlap(sa, sb)
     has_text = min(len(sa), len(sb)) >= MIN_TEXT
     same_web = bool(a["w"]) and a["w"] == b["w"]
@@ -168,7 +174,8 @@ def clusters_compute(
     for a, b in must:
         if a in parent and b in parent:
             union(a, b, forced=True)
-    scored = [(pair_score(signatures[a], signatures[b]), a, b) for a, b in pairs]
+    prepared = {i: _prepared(sig) for i, sig in signatures.items()}
+    scored = [(pair_score(prepared[a], prepared[b]), a, b) for a, b in pairs]
     for _score, a, b in sorted((s for s in scored if s[0] > 0), reverse=True):
         union(a, b, forced=False)
     return [sorted(g.members) for g in groups.values()]

@@ -12,6 +12,7 @@ from django.db.models import Q
 from carrefour.dedup.matching import blocks_build, candidate_pairs, clusters_compute
 from carrefour.dedup.models import Cluster, ClusterDecision, ClusterMember
 from carrefour.dedup.signature import SIGNATURE_VERSION, signature_build
+from carrefour.normalize.bulk import rows_update
 from carrefour.normalize.models import Record
 
 WRITE_BATCH = 1000
@@ -129,7 +130,7 @@ def clusters_update(changed: Mapping[int, dict[str, Any]], removed: Iterable[int
         )
         for member in updates:
             member.pk = ids[member.record_id]
-        ClusterMember.objects.bulk_update(updates, ["cluster", "signature"], batch_size=WRITE_BATCH)
+        rows_update(updates, ["cluster", "signature"])
     return touched
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import re
 import zlib
 from typing import Any
 from urllib.parse import urlsplit
 
-from carrefour.normalize.text import text_key
+from carrefour.normalize.text import text_fold, text_key
 from carrefour.territories.gazetteer import gazetteer_get
 from carrefour.territories.names import name_normalize
 
@@ -55,7 +56,9 @@ def website_key(url: str | None) -> str:
 
 def _shingles(description: str, summary: str) -> str:
     """Word 3-grams of the description's opening, as sorted 6-hex-digit hashes in one string (compact)."""
-    words = text_key(_TAG.sub(" ", description[:6000]) or summary).split()[:SHINGLE_WORDS]
+    # Sanitized HTML: only tags and entities stand between it and plain text.
+    plain = html.unescape(_TAG.sub(" ", description[:6000])) if description else summary
+    words = text_fold(plain).split()[:SHINGLE_WORDS]
     hashes = {zlib.crc32(" ".join(words[i : i + 3]).encode()) >> 8 for i in range(max(0, len(words) - 2))}
     return "".join(f"{h:06x}" for h in sorted(hashes))
 

@@ -1,10 +1,15 @@
-"""Admin: normalized records, with the rejected ones and their reasons."""
+"""Admin: normalized records, with the rejected ones and their reasons, and the unmapped values."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path
 
 from carrefour.normalize.models import Record
+from carrefour.normalize.selectors import unmapped_values
+from carrefour.sources.models import Source
 
 
 @admin.register(Record)
@@ -15,7 +20,15 @@ class RecordAdmin(admin.ModelAdmin):
     list_filter = ("is_valid", "raw__source")
     search_fields = ("raw__source_record_id",)
     readonly_fields = (
-        "raw", "data", "errors", "warnings", "is_valid", "unmapped", "inferred", "raw_hash", "updated_at"
+        "raw",
+        "data",
+        "errors",
+        "warnings",
+        "is_valid",
+        "unmapped",
+        "inferred",
+        "raw_hash",
+        "updated_at",
     )
 
     @admin.display(description="source")
@@ -26,3 +39,19 @@ class RecordAdmin(admin.ModelAdmin):
     def get_queryset(self, request):  # type: ignore[no-untyped-def]
         """Join the raw record and its source for the list."""
         return super().get_queryset(request).select_related("raw__source")
+
+    def get_urls(self) -> list[URLPattern]:
+        """The review list of unmapped values next to the records list."""
+        view = self.admin_site.admin_view(self.unmapped_view)
+        return [path("unmapped/", view, name="normalize_record_unmapped"), *super().get_urls()]
+
+    def unmapped_view(self, request: HttpRequest) -> HttpResponse:
+        """Source terms without a mapping, with their frequency, filterable by source."""
+        current = request.GET.get("source") or None
+        context = {
+            **self.admin_site.each_context(request),
+            "rows": unmapped_values(source=current),
+            "sources": list(Source.objects.values_list("slug", flat=True)),
+            "current": current,
+        }
+        return TemplateResponse(request, "admin/normalize/unmapped.html", context)

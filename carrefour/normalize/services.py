@@ -16,7 +16,7 @@ from carrefour.normalize.text import (
     text_clean,
 )
 from carrefour.normalize.values import float_parse, value_is_missing, value_list, website_clean, year_parse
-from carrefour.normalize.vocabularies import VOCABULARY_FIELDS, vocabulary_map, vocabulary_mapping_build
+from carrefour.normalize.vocabularies import VOCABULARY_FIELDS, vocabulary_map, vocabulary_mappings
 
 # Payload fields that describe the place, handed to the territories stage as they are (cleaned).
 LOCATION_FIELDS = ("address", "postal_code", "commune", "commune_code", "departement", "region")
@@ -65,7 +65,7 @@ def _location_input(payload: Mapping[str, Any]) -> dict[str, Any]:
 
 def record_normalize(payload: Mapping[str, Any], definition: Mapping[str, Any]) -> NormalizedRecord:
     """Map one raw payload to the common schema with the vocabularies of its source definition."""
-    vocab_specs = definition.get("vocabularies") or {}
+    mappings = vocabulary_mappings(definition.get("vocabularies"))
     data: dict[str, Any] = {}
     result = NormalizedRecord(data=data, location_input=_location_input(payload))
 
@@ -80,7 +80,7 @@ def record_normalize(payload: Mapping[str, Any], definition: Mapping[str, Any]) 
     data["summary"] = _summary(payload, description)
 
     for name in VOCABULARY_FIELDS:
-        mapping = vocabulary_mapping_build(vocab_specs.get(name))
+        mapping = mappings[name]
         source_values = value_list(payload.get(name))
         if name == "actor_type":
             # Sources often give a legal form instead of (or as well as) an actor type.

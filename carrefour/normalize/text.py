@@ -18,6 +18,7 @@ _MOJIBAKE = re.compile(
     "[ÃÂâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2018-\u203a\u20ac\u2122]"
 )
 _TAG = re.compile(r"<[^>]*>")
+_NON_KEY = re.compile(r"[^0-9a-z]+")
 # What must never survive in any string, even as text: it is what an attacker would need on a page
 # that forgot to escape, and what partners' own sites may have been fed.
 _HOSTILE = (
@@ -135,8 +136,14 @@ def html_to_text(value: str) -> str:
     return text_clean(re.sub(r"(?i)</p>|<br\s*/?>", "\n\n", value), multiline=True)
 
 
+def text_fold(text: str) -> str:
+    """Case, accents, punctuation and spaces folded, for text already clean ("Épicerie !" → "epicerie")."""
+    text = text.casefold().replace("œ", "oe").replace("æ", "ae")
+    # After NFKD, accents are combining marks: dropping non-ASCII drops them (and emoji, symbols).
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return _NON_KEY.sub(" ", text).strip()
+
+
 def text_key(value: object) -> str:
-    """Comparison key with case, accents, punctuation and spaces folded ("Épicerie !" → "epicerie")."""
-    text = text_clean(value).replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae")
-    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
-    return re.sub(r"[^0-9a-z]+", " ", text).strip()
+    """Comparison key of any value: cleaned, then folded ("Épicerie !" → "epicerie")."""
+    return text_fold(text_clean(value))

@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 from django.conf import settings
 
@@ -76,6 +76,17 @@ def vocabulary_mapping_build(spec: Mapping[str, object] | None) -> VocabularyMap
         else:
             exact[text_key(term)] = _codes(target)
     return VocabularyMapping(exact=exact, patterns=tuple(patterns))
+
+
+@lru_cache(maxsize=64)
+def _mappings_cached(blob: str) -> dict[str, VocabularyMapping]:
+    specs = json.loads(blob)
+    return {name: vocabulary_mapping_build(specs.get(name)) for name in VOCABULARY_FIELDS}
+
+
+def vocabulary_mappings(specs: Mapping[str, object] | None) -> dict[str, VocabularyMapping]:
+    """Compiled mappings of a definition's `vocabularies` block, one per field (built once per content)."""
+    return _mappings_cached(json.dumps(specs or {}, sort_keys=True, default=str))
 
 
 def vocabulary_map(

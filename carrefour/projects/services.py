@@ -6,12 +6,15 @@ import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any, cast
 
 from django.db import transaction
 from django.db.models import Field, Q
 from django.utils import timezone
 
+from carrefour.harvest.models import RawRecord
+from carrefour.normalize.bulk import rows_update
 from carrefour.normalize.models import Record
 from carrefour.projects.models import Project, ProjectSource
 
@@ -40,12 +43,46 @@ LOCATION_COLUMNS = (
     "longitude",
     "precision",
 )
+
+
+@dataclass(slots=True)
+class Member:
+    """What merging needs of one record of a cluster (read as plain values, not model instances)."""
+
+    record_id: int
+    raw_id: int
+    data: dict[str, Any]
+    inferred: list[str]
+    source_id: int
+    source_slug: str
+    fictional: bool
+    source_record_id: str
+    url: str
+    state: str
+    first_seen_at: Any
+    last_seen_at: Any
+
+
+_MEMBER_COLUMNS = (
+    "pk",
+    "raw_id",
+    "data",
+    "inferred",
+    "raw__source_id",
+    "raw__source__slug",
+    "raw__source__fictional",
+    "raw__source_record_id",
+    "raw__url",
+    "raw__state",
+    "raw__first_seen_at",
+    "raw__last_seen_at",
+)
 # Finer precision wins when several sources place the same project.
 _PRECISION_RANK = {"adresse": 5, "commune": 4, "departement": 3, "region": 2, "national": 1}
 _EMPTY: tuple[Any, ...] = (None, "", [], "inconnu")
 
 
-def _completeness(record: Record) -> int:
+def _completeness(record: Member) -> int:
     return sum(1 for name in MERGED_FIELDS if record.data.get(name) not in _EMPTY)
 
 
@@ -55,9 +92,9 @@ def _empty_value(name: str) -> Any:
     return None if field.null else field.get_default()
 
 
-def project_merge(records: list[Record], overrides: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+def project_merge(records: list[Member], overrides: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Canonical values and provenance: override > most complete, most recently seen source."""
-    ordered = sorted(records, key=lambda r: (_completeness(r), r.raw.last_seen_at), reverse=True)
+    ordered = sorted(records, key=lambda r: (_completeness(r), r.last_seen_at), reverse=True)
     values: dict[str, Any] = {}
     provenance: dict[str, Any] = {}
     for name in MERGED_FIELDS:
@@ -72,7 +109,7 @@ def project_merge(records: list[Record], overrides: dict[str, Any]) -> tuple[dic
             continue
         values[name] = chosen.data[name]
         provenance[name] = {
-            "source": chosen.raw.source.slug,
+            "source": chosen.source_slug,
             "record": chosen.raw_id,
             "inferred": name in chosen.inferred,
         }
@@ -86,7 +123,7 @@ def project_merge(records: list[Record], overrides: dict[str, Any]) -> tuple[dic
         value = location.get(name)
         values[name] = value if value is not None else _empty_value(name)
     if location.get("precision"):
-        provenance["location"] = {"source": located.raw.source.slug, "record": located.raw_id}
+        provenance["location"] = {"source": located.source_slug, "record": located.raw_id}
     return values, provenance
 
 
@@ -95,44 +132,55 @@ def _content_hash(values: dict[str, Any], provenance: dict[str, Any], sources: l
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def _project_sources(project_id: int, records: list[Record]) -> list[ProjectSource]:
+def _project_sources(project_id: int, records: list[Member]) -> list[ProjectSource]:
     """The publications of a project, one per record."""
     return [
         ProjectSource(
             project_id=project_id,
             raw_id=record.raw_id,
-            source_id=record.raw.source_id,
-            source_record_id=record.raw.source_record_id,
-            url=record.raw.url,
+            source_id=record.source_id,
+            source_record_id=record.source_record_id,
+            url=record.url,
             title=(record.data.get("title") or "")[:300],
-            first_seen_at=record.raw.first_seen_at,
-            last_seen_at=record.raw.last_seen_at,
-            gone=record.raw.state == record.raw.State.GONE,
+            first_seen_at=record.first_seen_at,
+            last_seen_at=record.last_seen_at,
+            gone=record.state == RawRecord.State.GONE,
         )
         for record in records
     ]
 
 
-def _projects_values(records: list[Record], project: Project | None) -> dict[str, Any] | None:
+def _projects_values(records: list[Member], project: Project | None) -> dict[str, Any] | None:
     """New column values of a cluster's project, or None when it has not changed."""
     if not records:
         if project is None or not project.is_published:
             return None
         return {"is_published": False, "updated_at": timezone.now()}
-    active = [r for r in records if r.raw.state == r.raw.State.ACTIVE]
+    active = [r for r in records if r.state == RawRecord.State.ACTIVE]
     values, provenance = project_merge(active or records, project.overrides if project else {})
-    sources = sorted((r.raw_id, r.raw.source_id, r.raw.url, r.raw.state, r.raw.last_seen_at) for r in records)
+    sources = sorted((r.raw_id, r.source_id, r.url, r.state, r.last_seen_at) for r in records)
     digest = _content_hash(values, provenance, sources)
     if project is not None and project.content_hash == digest:
         return None
     values.update(
         provenance=provenance,
         content_hash=digest,
-        fictional=all(r.raw.source.fictional for r in records),
+        fictional=all(r.fictional for r in records),
         is_published=True,
         updated_at=timezone.now(),
     )
     return values
+
+
+def _members(cluster_ids: list[int]) -> dict[int, list[Member]]:
+    """Valid records of the given clusters, by cluster."""
+    by_cluster: dict[int, list[Member]] = defaultdict(list)
+    rows = Record.objects.filter(membership__cluster_id__in=cluster_ids, is_valid=True).values_list(
+        "membership__cluster_id", *_MEMBER_COLUMNS
+    )
+    for cluster_id, *columns in rows:
+        by_cluster[cluster_id].append(Member(*columns))
+    return by_cluster
 
 
 _UPDATED_COLUMNS = (
@@ -153,16 +201,11 @@ def projects_sync(cluster_ids: Iterable[int], *, batch: int = 500) -> list[int]:
     changed: list[int] = []
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
-        by_cluster: dict[int, list[Record]] = defaultdict(list)
-        records = Record.objects.filter(membership__cluster_id__in=chunk, is_valid=True).select_related(
-            "raw__source", "membership"
-        )
-        for record in records:
-            by_cluster[record.membership.cluster_id].append(record)
+        by_cluster = _members(chunk)
         projects = {p.cluster_id: p for p in Project.objects.filter(cluster_id__in=chunk)}
         creates: list[Project] = []
         updates: list[Project] = []
-        sourced: list[tuple[Project, list[Record]]] = []
+        sourced: list[tuple[Project, list[Member]]] = []
         for cluster_id in chunk:
             project = projects.get(cluster_id)
             values = _projects_values(by_cluster[cluster_id], project)
@@ -177,13 +220,13 @@ def projects_sync(cluster_ids: Iterable[int], *, batch: int = 500) -> list[int]:
                 updates.append(project)
             sourced.append((project, by_cluster[cluster_id]))
         Project.objects.bulk_create(creates, batch_size=batch)
-        Project.objects.bulk_update(updates, _UPDATED_COLUMNS, batch_size=200)
+        rows_update(updates, _UPDATED_COLUMNS)
         _project_sources_sync(sourced)
         changed += [p.pk for p in creates + updates]
     return changed
 
 
-def _project_sources_sync(sourced: list[tuple[Project, list[Record]]]) -> None:
+def _project_sources_sync(sourced: list[tuple[Project, list[Member]]]) -> None:
     """One ProjectSource per publication of each project, updated in place (a raw may change project)."""
     wanted = [ps for project, records in sourced for ps in _project_sources(project.pk, records)]
     project_ids = [project.pk for project, _ in sourced]
@@ -204,7 +247,7 @@ def _project_sources_sync(sourced: list[tuple[Project, list[Record]]]) -> None:
         ps.pk = old.pk
         updates.append(ps)
     ProjectSource.objects.bulk_create(creates, batch_size=1000)
-    ProjectSource.objects.bulk_update(updates, _SOURCE_COLUMNS, batch_size=500)
+    rows_update(updates, _SOURCE_COLUMNS)
 
 
 _SOURCE_COLUMNS = (

@@ -1,0 +1,67 @@
+"""Clustering through the pipeline: cross-source matches, networks, stable ids, admin decisions."""
+
+from __future__ import annotations
+
+import pytest
+
+from carrefour.dedup.models import Cluster, ClusterMember
+from carrefour.dedup.services import cluster_split
+from carrefour.pipeline import pipeline_clusters_refresh, pipeline_process
+from carrefour.projects.models import Project
+from tests.dedup.conftest import TEXT, RawFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _project_of(raw_id: int) -> Project:
+    return Project.objects.get(sources__raw_id=raw_id)
+
+
+def test_one_project_published_on_two_platforms_is_one_project(raw: RawFactory) -> None:
+    a = raw("alpha", "1", title="Jardin des Lilas", location_text="93100 Montreuil", organization="Les Lilas")
+    b = raw("beta", "x", title="LE JARDIN DES LILAS – Montreuil", commune="Montreuil", departement="93")
+    pipeline_process([a.pk, b.pk], update_index=False)
+    project = _project_of(a.pk)
+    assert project == _project_of(b.pk)
+    assert project.sources.count() == 2 and project.provenance["title"]["source"] in ("alpha", "beta")
+
+
+def test_network_sites_in_two_communes_stay_two_projects(raw: RawFactory) -> None:
+    a = raw("alpha", "1", title="Jardin des Lilas", location_text="93100 Montreuil")
+    b = raw("beta", "2", title="Jardin des Lilas", location_text="Lyon (69)")
+    pipeline_process([a.pk, b.pk], update_index=False)
+    assert _project_of(a.pk) != _project_of(b.pk)
+
+
+def test_project_keeps_its_id_when_its_cluster_gains_and_loses_members(raw: RawFactory) -> None:
+    a = raw("alpha", "1", title="Jardin des Lilas", location_text="93100 Montreuil")
+    pipeline_process([a.pk], update_index=False)
+    project_id = _project_of(a.pk).pk
+    b = raw("beta", "x", title="Le jardin des Lilas", location_text="Montreuil (93)")
+    pipeline_process([b.pk], update_index=False)
+    assert _project_of(b.pk).pk == project_id
+    raw("beta", "x", title="", location_text="Montreuil (93)")  # b loses its title: dropped
+    pipeline_process([b.pk], update_index=False)
+    assert _project_of(a.pk).pk == project_id
+    assert not ClusterMember.objects.filter(record__raw=b).exists()
+
+
+def test_admin_split_survives_later_processing(raw: RawFactory) -> None:
+    a = raw("alpha", "1", title="Jardin des Lilas", location_text="93100 Montreuil")
+    b = raw("beta", "x", title="Jardin des Lilas", location_text="Montreuil (93)")
+    pipeline_process([a.pk, b.pk], update_index=False)
+    cluster = Cluster.objects.get(members__record__raw=a)
+    new = cluster_split(cluster, [b.record.pk])
+    pipeline_clusters_refresh([cluster.pk, new.pk])
+    assert _project_of(a.pk) != _project_of(b.pk)
+    raw("beta", "x", title="Jardin des Lilas", location_text="Montreuil (93)", description=TEXT + " Nouveau.")
+    pipeline_process([a.pk, b.pk], force=True, update_index=False)
+    assert _project_of(a.pk) != _project_of(b.pk)
+    assert Project.objects.get(cluster=cluster).is_published
+
+
+def test_rerun_without_change_writes_nothing(raw: RawFactory) -> None:
+    a = raw("alpha", "1", title="Jardin des Lilas", location_text="93100 Montreuil")
+    pipeline_process([a.pk], update_index=False)
+    summary = pipeline_process([a.pk], force=True, update_index=False)
+    assert (summary.records, summary.unchanged, summary.projects_changed) == (1, 1, 0)
