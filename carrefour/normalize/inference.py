@@ -3,7 +3,8 @@
 Deterministic rules on a small French lexicon: the text is folded (case, accents), every word is cut
 to a light stem (plural and common derivational endings removed), and each code has a list of stems
 and multi-word stems. Hits in the title count three times as much as in the summary or description.
-A code is kept when its score reaches MIN_SCORE and at least half the best score; at most MAX_CODES.
+A code is kept when its score reaches MIN_SCORE (publics are seldom named twice: one mention is
+enough) and at least half the best score; at most MAX_CODES.
 See docs/normalization.md.
 """
 
@@ -14,7 +15,7 @@ from functools import cache
 
 from carrefour.normalize.text import text_key
 
-MIN_SCORE = 2.0
+MIN_SCORE = {"themes": 2.0, "publics": 1.0}
 TITLE_WEIGHT = 3.0
 MAX_CODES = 3
 MAX_TEXT = 6000
@@ -127,4 +128,6 @@ def codes_infer(field_name: str, title: str, text: str) -> list[str]:
         return []
     best = max(scores.values())
     ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-    return [code for code, score in ranked if score >= MIN_SCORE and score >= best / 2][:MAX_CODES]
+    return [code for code, score in ranked if score >= MIN_SCORE[field_name] and score >= best / 2][
+        :MAX_CODES
+    ]

@@ -22,6 +22,24 @@ def project_queryset() -> QuerySet[Project]:
     )
 
 
+def project_provenance(project: Project) -> dict[str, Any]:
+    """Which partner said what: {field: {platform, source_id, inferred}} or {field: {override: true}}."""
+    publications = {ps.raw_id: ps for ps in project.sources.all()}
+    result: dict[str, Any] = {}
+    for name, origin in (project.provenance or {}).items():
+        if origin.get("override"):
+            result[name] = {"override": True}
+            continue
+        ps = publications.get(origin.get("record"))
+        if ps is not None:
+            result[name] = {
+                "platform": ps.source.platform,
+                "source_id": ps.source_record_id,
+                "inferred": bool(origin.get("inferred")),
+            }
+    return result
+
+
 def project_to_dict(project: Project) -> dict[str, Any]:
     """A project in the common schema (schema/project.schema.json), as the API and exports publish it."""
     location = {name: getattr(project, name) or None for name in LOCATION_COLUMNS}
@@ -55,6 +73,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "location": location,
         "publications": publications,
         "cluster_id": str(project.cluster_id),
+        "provenance": project_provenance(project),
         "fictional": project.fictional,
         "updated_at": project.updated_at.isoformat(),
     }
