@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from carrefour.normalize.actors import actor_type_guess
+from carrefour.normalize.actors import actor_type_from_text, actor_type_guess
 from carrefour.normalize.inference import codes_infer
 from carrefour.normalize.text import (
     MAX_SUMMARY,
@@ -96,7 +96,9 @@ def record_normalize(payload: Mapping[str, Any], definition: Mapping[str, Any]) 
     organization = text_clean(payload.get("organization"), max_length=MAX_TITLE) or None
     data["organization"] = organization
     if data["actor_type"] is None:
-        guessed = actor_type_guess(text_clean(payload.get("legal_form")), organization)
+        guessed = actor_type_guess(text_clean(payload.get("legal_form")), organization) or (
+            actor_type_from_text(data["summary"] + " " + html_to_text(description[:3000]))
+        )
         if guessed:
             data["actor_type"] = guessed
             result.inferred.append("actor_type")

@@ -77,6 +77,7 @@ _MEMBER_COLUMNS = (
     "raw__first_seen_at",
     "raw__last_seen_at",
 )
+_LIST_FIELDS = ("themes", "publics")
 # Finer precision wins when several sources place the same project.
 _PRECISION_RANK = {"adresse": 5, "commune": 4, "departement": 3, "region": 2, "national": 1}
 _EMPTY: tuple[Any, ...] = (None, "", [], "inconnu")
@@ -102,6 +103,9 @@ def project_merge(records: list[Member], overrides: dict[str, Any]) -> tuple[dic
             values[name], provenance[name] = overrides[name], {"override": True}
             continue
         given = [r for r in ordered if r.data.get(name) not in _EMPTY]
+        if name in _LIST_FIELDS:
+            # Some partners show only their main theme or public: the fullest list is the most complete.
+            given.sort(key=lambda r: len(r.data[name]), reverse=True)
         # A value a source gave always wins over one inferred from another source's text.
         chosen = next((r for r in given if name not in r.inferred), given[0] if given else None)
         if chosen is None:

@@ -42,3 +42,14 @@ def test_record_marks_inferred_fields_and_source_values_win() -> None:
 def test_an_unmapped_source_value_is_not_papered_over() -> None:
     result = record_normalize({"title": "Épicerie solidaire", "description": TEXT, "themes": ["Zorglub"]}, {})
     assert result.data["themes"] == [] and result.unmapped == {"themes": ["Zorglub"]}
+
+
+def test_actor_type_from_organization_names_and_carried_by_phrases() -> None:
+    from carrefour.normalize.actors import actor_type_from_text, actor_type_guess
+
+    assert actor_type_guess("Les Amis du Relais") == "association"
+    assert actor_type_guess("Centre social et culturel de Melun") == "association"
+    assert actor_type_guess("CC Pays de Nérondes") == "collectivite"
+    assert actor_type_guess("Agence régionale de santé Occitanie") == "etat"
+    assert actor_type_from_text("Portée par la commune de Paris, la maison de santé…") == "collectivite"
+    assert actor_type_from_text("Un projet né en 2019.") is None

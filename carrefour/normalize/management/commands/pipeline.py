@@ -7,7 +7,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from carrefour.harvest.models import RawRecord
-from carrefour.pipeline import pipeline_process
+from carrefour.dedup.models import Cluster
+from carrefour.pipeline import pipeline_clusters_refresh, pipeline_process
 from carrefour.sources.services import source_load_all
 
 
@@ -23,6 +24,11 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="toutes les sources")
         parser.add_argument(
             "--no-reload", action="store_true", help="ne pas relire les définitions sources/*.yml"
+        )
+        parser.add_argument(
+            "--merge-all",
+            action="store_true",
+            help="refusionner tous les projets (après un changement des règles de fusion)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -43,3 +49,6 @@ class Command(BaseCommand):
         )
         self.stderr.write("")
         self.stdout.write(f"Pipeline : {summary.as_text()}")
+        if options["merge_all"]:
+            changed = pipeline_clusters_refresh(Cluster.objects.values_list("pk", flat=True))
+            self.stdout.write(f"Fusion : {len(changed)} projets modifiés")
