@@ -6,8 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from carrefour.harvest.models import RawRecord
 from carrefour.dedup.models import Cluster
+from carrefour.harvest.models import RawRecord
 from carrefour.pipeline import pipeline_clusters_refresh, pipeline_process
 from carrefour.sources.services import source_load_all
 
