@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('normalize', '0001_initial'),
+        ("normalize", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='record',
-            name='warnings',
+            model_name="record",
+            name="warnings",
             field=models.JSONField(blank=True, default=list),
         ),
     ]
