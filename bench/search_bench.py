@@ -96,7 +96,7 @@ def api_in_process(rounds: int) -> dict[str, float]:
     """Full API request (parsing, query, all facets, territory, JSON) through Django, no network."""
     from django.test import Client
 
-    client = Client()
+    client = Client(HTTP_HOST="127.0.0.1")
     for entry in MIX:  # warm caches (labels, gazetteer) as a running server has them
         assert client.get(_query_string(entry)).status_code == 200
     samples = []
@@ -185,6 +185,11 @@ def incremental(port: int) -> float:
     return round(time.perf_counter() - start, 2)
 
 
+def _progress(report: dict[str, Any]) -> None:
+    """Figures so far, on stderr (a run takes minutes)."""
+    print(json.dumps(report), file=sys.stderr, flush=True)
+
+
 def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(
@@ -196,10 +201,13 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="as `carrefour serve` runs it")
     parser.add_argument("--port", type=int, default=8931)
     parser.add_argument("--rounds", type=int, default=10)
+    parser.add_argument("--data-dir", type=Path, help="data directory to keep and reuse (loaded once)")
     args = parser.parse_args()
-    tmp = tempfile.mkdtemp(prefix="carrefour-search-bench-")
+    tmp = str(args.data_dir or tempfile.mkdtemp(prefix="carrefour-search-bench-"))
+    Path(tmp).mkdir(parents=True, exist_ok=True)
     os.environ["CARREFOUR_DATA_DIR"] = tmp
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carrefour.settings")
     import django
@@ -207,6 +215,7 @@ def main() -> None:
 
     django.setup()
     from bench.relevance.loader import truth_load, world_generate
+    from carrefour.projects.models import Project
     from carrefour.search.services import index_rebuild
     from carrefour.territories.loader import territories_load
 
@@ -217,14 +226,18 @@ def main() -> None:
     report["world_s"] = round(time.perf_counter() - started, 1)
     call_command("migrate", verbosity=0)
     territories_load(log=lambda _line: None)
+    if not Project.objects.exists():
+        started = time.perf_counter()
+        report["loaded"] = len(truth_load(truth))
+        report["load_s"] = round(time.perf_counter() - started, 1)
+    _progress(report)
     started = time.perf_counter()
-    report["loaded"] = len(truth_load(truth))
-    report["load_s"] = round(time.perf_counter() - started, 1)
-    started = time.perf_counter()
-    index_rebuild()
+    report["indexed"] = index_rebuild()
     report["rebuild_s"] = round(time.perf_counter() - started, 1)
+    _progress(report)
     report["raw_tantivy"] = raw_tantivy(args.rounds)
     report["api_in_process"] = api_in_process(args.rounds)
+    _progress(report)
     env = dict(os.environ, CARREFOUR_DATA_DIR=tmp)
     server = subprocess.Popen(
         [
@@ -234,6 +247,8 @@ def main() -> None:
             f"127.0.0.1:{args.port}",
             "--workers",
             str(args.workers),
+            "--threads",
+            str(args.threads),
             "--log-level",
             "warning",
         ],
@@ -249,6 +264,7 @@ def main() -> None:
                 time.sleep(0.2)
         load(args.port, 3, args.clients)  # warm-up: every worker opens the index and its caches
         report["server"] = load(args.port, args.seconds, args.clients)
+        _progress(report)
         report["server_single_client"] = load(args.port, args.seconds / 2, 1)
         report["incremental_visible_s"] = incremental(args.port)
         report["during_rebuild"] = load(args.port, 0, args.clients, during=index_rebuild)

@@ -10,8 +10,11 @@ from tantivy import Occur, Query
 
 from carrefour.search.labels import facet_labels
 from carrefour.search.schema import FACETS
+from carrefour.search.storage import index_version
 
 FACET_SIZE = 200
+FICTIONAL = "fictional"  # counted with the facets: whether the result set holds simulated projects
+_everything: dict[tuple[str, int], dict[str, dict[str, int]]] = {}
 
 
 class FacetValue(NamedTuple):
@@ -35,11 +38,14 @@ def query_combine(parts: Sequence[Query]) -> Query:
 def facet_counts(
     searcher: tantivy.Searcher, base: list[Query], filters: dict[str, Query]
 ) -> dict[str, dict[str, int]]:
-    """Counts per facet value; each facet is counted under every filter but its own."""
+    """Counts per facet value (each under every filter but its own), and of fictional projects."""
+    version = index_version() if not base and not filters else None
+    if version is not None and version in _everything:
+        # Counts of the whole index (home page, empty search): the same for everyone until it changes.
+        return _everything[version]
     groups: list[tuple[Query, list[str]]] = []
     shared = [name for name in FACETS if name not in filters]
-    if shared:
-        groups.append((query_combine(base + list(filters.values())), shared))
+    groups.append((query_combine(base + list(filters.values())), [*shared, FICTIONAL]))
     for name in filters:
         others = [query for other, query in filters.items() if other != name]
         groups.append((query_combine(base + others), [name]))
@@ -49,7 +55,10 @@ def facet_counts(
         result = searcher.aggregate(query, spec)
         for name in names:
             buckets = result.get(name, {}).get("buckets", [])
-            counts[name] = {str(b["key"]): int(b["doc_count"]) for b in buckets}
+            counts[name] = {str(b.get("key_as_string", b["key"])): int(b["doc_count"]) for b in buckets}
+    if version is not None:
+        _everything.clear()
+        _everything[version] = counts
     return counts
 
 

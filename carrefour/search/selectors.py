@@ -14,7 +14,8 @@ import tantivy
 from tantivy import FieldType, Order, Query
 
 from carrefour.projects.models import Project
-from carrefour.search.facets import FacetValue, facet_counts, facets_labelled, query_combine
+from carrefour.projects.selectors import project_queryset
+from carrefour.search.facets import FICTIONAL, FacetValue, facet_counts, facets_labelled, query_combine
 from carrefour.search.query import ParsedQuery, plain_words, query_parse
 from carrefour.search.query_build import ALL_FEATURES, QueryBuilder, SearchFeatures
 from carrefour.search.schema import FACETS
@@ -187,26 +188,42 @@ def _points(searcher: tantivy.Searcher, query: Query) -> list[MapPoint]:
     ]
 
 
-def _relaxations(searcher: tantivy.Searcher, plan: _Plan, builder: QueryBuilder, q: str) -> list[Relaxation]:
+CLAUSE_LABELS = {
+    "q": "sans le lieu écrit dans la recherche",
+    "territory": "sans limite de territoire",
+    "near": "sans limite de distance",
+    "bbox": "hors de la zone de la carte",
+    "start_year_min": "sans bornes d'année de démarrage",
+    "updated_min": "sans bornes de mise à jour",
+}
+
+
+def _relaxations(
+    searcher: tantivy.Searcher, plan: _Plan, builder: QueryBuilder, q: str, place: str
+) -> list[Relaxation]:
     """When nothing matches: what dropping one word or one criterion would give, best first."""
+    # Imported here: params validates with this module's limits, so it imports this module first.
+    from carrefour.search.labels import FACET_TITLES
+    from carrefour.search.params import FACET_PARAMS
+
     found: list[Relaxation] = []
     text_parts = [plan.text] if plan.text is not None else []
+    others = list(plan.clauses.values()) + list(plan.filters.values())
     for word in plain_words(plan.parsed.tree if plan.parsed else None)[:8]:
-        relaxed_q = re.sub(rf"(?i)(?<!\w){re.escape(word)}(?!\w)", " ", q, count=1)
+        relaxed_q = " ".join(re.sub(rf"(?i)(?<!\w){re.escape(word)}(?!\w)", " ", q, count=1).split())
         relaxed = builder.build(query_parse(relaxed_q).tree)
-        others = list(plan.clauses.values()) + list(plan.filters.values())
         count = _count(searcher.search(query_combine(([relaxed] if relaxed else []) + others), limit=1))
-        found.append(Relaxation(f"sans le mot « {word} »", "q", " ".join(relaxed_q.split()), count))
+        found.append(Relaxation(f"sans le mot « {word} »", "q", f"{relaxed_q} {place}".strip(), count))
     for (param, value), _clause in plan.clauses.items():
-        others = [c for key, c in plan.clauses.items() if key != (param, value)]
+        kept = [c for key, c in plan.clauses.items() if key != (param, value)]
         count = _count(
-            searcher.search(query_combine(text_parts + others + list(plan.filters.values())), limit=1)
+            searcher.search(query_combine(text_parts + kept + list(plan.filters.values())), limit=1)
         )
-        found.append(Relaxation(f"sans le critère « {param} »", param, value, count))
-    for name, _query in plan.filters.items():
-        others_filters = [f for other, f in plan.filters.items() if other != name]
-        count = _count(searcher.search(query_combine(plan.base() + others_filters), limit=1))
-        found.append(Relaxation(f"sans le filtre « {name} »", name, "", count))
+        found.append(Relaxation(CLAUSE_LABELS.get(param, param), param, value, count))
+    for name in plan.filters:
+        kept_filters = [f for other, f in plan.filters.items() if other != name]
+        count = _count(searcher.search(query_combine(plan.base() + kept_filters), limit=1))
+        found.append(Relaxation(f"sans le filtre « {FACET_TITLES[name]} »", FACET_PARAMS[name], "", count))
     useful = sorted((r for r in found if r.count > 0), key=lambda r: -r.count)
     return useful[:RELAXATIONS_MAX]
 
@@ -255,7 +272,8 @@ def project_search(
     builder = QueryBuilder(schema, features)
     plan = _Plan()
     resolved: Territory | None = None
-    around = False
+    around = place_in_q = False
+    place = ""
     if territory:
         resolved = territory_resolve(territory)
         if resolved is None:
@@ -264,13 +282,15 @@ def project_search(
     elif places and q and not (near or lat is not None):
         q_words, resolved, around = place_extract(q)
         if resolved is not None:
-            q = q_words
+            # The place stays in q for the visitor; only the words are searched as text.
+            place = q[q.find(q_words) + len(q_words) :].strip() if q_words else q.strip()
+            q, place_in_q = q_words, True
             how = "autour de" if around else "dans le territoire"
             plan.notes.append(f"Recherche {how} : {resolved.label}.")
     if resolved is not None and not around:
-        plan.clauses[("territory", territory or resolved.name)] = territory_query(
-            schema, resolved, covering=covering, national=national
-        )
+        # A place written in q is dropped by searching the words alone (param q).
+        key = ("q", q) if place_in_q else ("territory", territory)
+        plan.clauses[key] = territory_query(schema, resolved, covering=covering, national=national)
     center = (lat, lon) if lat is not None and lon is not None else None
     if near:
         near_territory = territory_resolve(near, ("commune", "departement", "region", "epci"))
@@ -285,7 +305,8 @@ def project_search(
     distances: dict[int, float] = {}
     if center is not None:
         clause, distances = around_filter(searcher, schema, center[0], center[1], radius_km)
-        plan.clauses[("radius", str(radius_km))] = clause
+        key = ("q", q) if place_in_q else ("near", near or f"{center[0]},{center[1]}")
+        plan.clauses[key] = clause
     if bbox is not None:
         plan.clauses[("bbox", ",".join(str(v) for v in bbox))] = bbox_query(schema, *bbox)
     if start_year_min is not None or start_year_max is not None:
@@ -321,29 +342,33 @@ def project_search(
         sort = "relevance"
     total, hits = _hits(searcher, index, plan, sort, distances, ((page - 1) * per_page, per_page))
     query = plan.query()
-    fictional = query_combine([query, Query.term_query(schema, "fictional", True)])
+    if with_facets:
+        counts = facet_counts(searcher, plan.base(), plan.filters)
+        fictional = counts.get(FICTIONAL, {}).get("true", 0) > 0
+    else:
+        counts = {}
+        only_fictional = query_combine([query, Query.term_query(schema, "fictional", True)])
+        fictional = _count(searcher.search(only_fictional, limit=1)) > 0
     return SearchResults(
         total=total,
         page=page,
         per_page=per_page,
         hits=hits,
-        facets=facets_labelled(facet_counts(searcher, plan.base(), plan.filters), selected)
-        if with_facets
-        else {},
+        facets=facets_labelled(counts, selected) if with_facets else {},
         points=_points(searcher, query) if with_points else [],
         message=" ".join(plan.notes),
-        has_fictional=_count(searcher.search(fictional, limit=1)) > 0,
+        has_fictional=fictional,
         territory=resolved,
         center=center,
         radius_km=radius_km if center is not None else None,
         sort=sort,
-        relaxations=_relaxations(searcher, plan, builder, q) if total == 0 else [],
+        relaxations=_relaxations(searcher, plan, builder, q, place) if total == 0 else [],
     )
 
 
 def project_list_for_hits(hits: Sequence[SearchHit]) -> list[Project]:
     """Published projects of a page of hits, in hit order, with their sources."""
     ids = [hit.project_id for hit in hits]
-    projects = Project.objects.filter(id__in=ids, is_published=True).prefetch_related("sources__source")
+    projects = project_queryset().filter(id__in=ids)
     by_id = {project.pk: project for project in projects}
     return [by_id[i] for i in ids if i in by_id]

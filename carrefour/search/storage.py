@@ -90,6 +90,17 @@ def meta_read(path: Path) -> dict[str, object]:
     return json.loads((path / META).read_text())
 
 
+def index_version() -> tuple[str, int] | None:
+    """Live generation and the time of its last commit: changes with every rebuild or update."""
+    path = generation_current()
+    if path is None:
+        return None
+    try:
+        return path.name, (path / "meta.json").stat().st_mtime_ns
+    except FileNotFoundError:
+        return None
+
+
 def meta_write(path: Path, meta: dict[str, object]) -> None:
     """Write build metadata; its presence marks a generation as complete."""
     (path / META).write_text(json.dumps(meta))

@@ -206,10 +206,12 @@ def around_filter(
     dlat = radius_km / 110.57
     dlon = radius_km / max(111.32 * abs(math.cos(math.radians(lat))), 1e-6)
     box = bbox_query(schema, lat - dlat, lon - dlon, lat + dlat, lon + dlon)
-    result = searcher.search(box, limit=AROUND_MAX, count=False)
-    addresses = [address for _score, address in result.hits]
-    if not addresses:
+    # Count first: collecting into a heap sized for AROUND_MAX would cost more than the search.
+    inside = int(getattr(searcher.search(box, limit=1), "count", 0) or 0)
+    if not inside:
         return Query.empty_query(), {}
+    result = searcher.search(box, limit=min(inside, AROUND_MAX), count=False)
+    addresses = [address for _score, address in result.hits]
     ids = searcher.fast_field_values("id", addresses)
     lats = searcher.fast_field_values("lat", addresses)
     lons = searcher.fast_field_values("lon", addresses)
