@@ -65,3 +65,15 @@ def test_rerun_without_change_writes_nothing(raw: RawFactory) -> None:
     pipeline_process([a.pk], update_index=False)
     summary = pipeline_process([a.pk], force=True, update_index=False)
     assert (summary.records, summary.unchanged, summary.projects_changed) == (1, 1, 0)
+
+
+def test_worker_processes_give_the_same_result(raw: RawFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    import carrefour.pipeline
+
+    monkeypatch.setattr(carrefour.pipeline, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(carrefour.pipeline, "BATCH", 2)
+    raws = [raw("alpha", str(i), title=f"Jardin numéro {i}", location_text="93100 Montreuil") for i in range(5)]
+    raws.append(raw("beta", "x", title="Jardin numéro 1", location_text="Montreuil (93)"))
+    summary = pipeline_process([r.pk for r in raws], update_index=False)
+    assert (summary.records, summary.projects_changed) == (6, 5)
+    assert _project_of(raws[1].pk) == _project_of(raws[5].pk)
