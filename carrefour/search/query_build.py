@@ -37,6 +37,7 @@ class SearchFeatures:
 
 
 ALL_FEATURES = SearchFeatures()
+HIGHLIGHT = SearchFeatures(typos=False)  # a corrected word is found, not highlighted
 
 
 @cache
@@ -76,11 +77,16 @@ def _code_lookup(vocabulary: str) -> dict[str, str]:
 class QueryBuilder:
     """Build tantivy queries for one index schema and one set of features."""
 
-    def __init__(self, schema: tantivy.Schema, features: SearchFeatures = ALL_FEATURES) -> None:
+    def __init__(
+        self,
+        schema: tantivy.Schema,
+        features: SearchFeatures = ALL_FEATURES,
+        fields: dict[str, float] | None = None,
+    ) -> None:
         self.schema, self.features = schema, features
         self.stem = features.stemming
         boosts = TEXT_BOOSTS if self.stem else FOLDED_BOOSTS
-        self.fields = {name: (boost if features.boosts else 1.0) for name, boost in boosts.items()}
+        self.fields = fields or {name: (boost if features.boosts else 1.0) for name, boost in boosts.items()}
 
     def build(self, node: Node | None) -> Query | None:
         """The query of a tree (None: nothing searchable)."""

@@ -11,7 +11,7 @@ from carrefour.normalize.text import html_to_text
 from carrefour.normalize.vocabularies import vocabulary_label
 from carrefour.projects.models import Project
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 FRENCH = "fr"
 FOLDED = "fold"  # French words without stemming: prefixes, typos and the "no stemming" measurement
 # Stemmed full-text fields and their boosts: title > organization, themes > commune > description.
@@ -30,6 +30,7 @@ FACETS = (
     "source",
     "start_year",
 )
+EXCERPT_CHARS = 1200  # snippets come from the start of the text: cutting long texts keeps them fast
 NATIONAL = "n"
 WIDE_SCALES = {"national", "international"}
 
@@ -69,7 +70,9 @@ def schema_build() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
     builder.add_integer_field("id", stored=True, indexed=True, fast=True)
     for name in TEXT_BOOSTS:
-        builder.add_text_field(name, stored=name in {"title", "organization", "body"}, tokenizer_name=FRENCH)
+        builder.add_text_field(name, stored=name in {"title", "organization"}, tokenizer_name=FRENCH)
+    # Stored start of the text for snippets; indexed (document ids only) so highlights can weigh terms.
+    builder.add_text_field("excerpt", stored=True, tokenizer_name=FRENCH, index_option="basic")
     for name in FOLDED_BOOSTS:
         builder.add_text_field(name, tokenizer_name=FOLDED)
     for name in (*FACETS, "commune_code", "epci", "located", "covers", "title_sort"):
@@ -137,6 +140,7 @@ def document_from_project(project: Project, source_slugs: Iterable[str]) -> tant
     }
     for name, text in texts.items():
         doc.add_text(name, text or "")
+    doc.add_text("excerpt", body[:EXCERPT_CHARS])
     located, covers = territory_tokens(project)
     values: dict[str, Iterable[str]] = {
         "themes": project.themes or [],

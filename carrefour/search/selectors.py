@@ -17,7 +17,7 @@ from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_queryset
 from carrefour.search.facets import FICTIONAL, FacetValue, facet_counts, facets_labelled, query_combine
 from carrefour.search.query import ParsedQuery, plain_words, query_parse
-from carrefour.search.query_build import ALL_FEATURES, QueryBuilder, SearchFeatures
+from carrefour.search.query_build import ALL_FEATURES, HIGHLIGHT, QueryBuilder, SearchFeatures
 from carrefour.search.schema import FACETS
 from carrefour.search.storage import index_open
 from carrefour.search.territory import (
@@ -156,8 +156,9 @@ def _hits(
     pairs = result.hits[:limit]
     ids = searcher.fast_field_values("id", [address for _score, address in pairs]) if pairs else []
     generator = None
-    if plan.text is not None and pairs:
-        generator = tantivy.SnippetGenerator.create(searcher, plan.text, index.schema, "body")
+    if plan.text is not None and pairs and plan.parsed is not None:
+        highlight = QueryBuilder(index.schema, HIGHLIGHT, {"excerpt": 1.0}).build(plan.parsed.tree)
+        generator = tantivy.SnippetGenerator.create(searcher, highlight or plan.text, index.schema, "excerpt")
         generator.set_max_num_chars(SNIPPET_CHARS)
     hits = []
     for (score, address), project_id in zip(pairs, ids, strict=True):
