@@ -7,28 +7,21 @@ import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import date
 from typing import NamedTuple
 
 import tantivy
-from tantivy import FieldType, Order, Query
+from tantivy import Order, Query
 
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_queryset
 from carrefour.search.facets import FICTIONAL, FacetValue, facet_counts, facets_labelled, query_combine
-from carrefour.search.query import ParsedQuery, plain_words, query_parse
+from carrefour.search.plan import SearchPlan, search_plan_build
+from carrefour.search.query import plain_words, query_parse
 from carrefour.search.query_build import ALL_FEATURES, HIGHLIGHT, QueryBuilder, SearchFeatures
 from carrefour.search.schema import FACETS
 from carrefour.search.storage import index_open
-from carrefour.search.territory import (
-    DEFAULT_RADIUS_KM,
-    Territory,
-    around_filter,
-    bbox_query,
-    place_extract,
-    territory_query,
-    territory_resolve,
-)
+from carrefour.search.territory import DEFAULT_RADIUS_KM, Territory
 
 logger = logging.getLogger(__name__)
 PER_PAGE_MAX = 100
@@ -106,34 +99,10 @@ def page_max(per_page: int) -> int:
     return max(1, MAX_WINDOW // max(per_page, 1))
 
 
-@dataclass
-class _Plan:
-    """Every criterion of a search as a named tantivy clause (relaxations drop them one by one)."""
-
-    text: Query | None = None
-    clauses: dict[tuple[str, str], Query] = field(default_factory=dict)  # (param, value) → clause
-    filters: dict[str, Query] = field(default_factory=dict)  # facet → OR of its selected values
-    notes: list[str] = field(default_factory=list)
-    parsed: ParsedQuery | None = None
-
-    def base(self) -> list[Query]:
-        """Clauses other than facet filters."""
-        return ([self.text] if self.text is not None else []) + list(self.clauses.values())
-
-    def query(self) -> Query:
-        """The whole search."""
-        return query_combine(self.base() + list(self.filters.values()))
-
-
-def _timestamp(day: date, end: bool) -> int:
-    """Unix time of the start (or end) of a day, UTC."""
-    return int(datetime.combine(day, time.max if end else time.min, tzinfo=UTC).timestamp())
-
-
 def _hits(
     searcher: tantivy.Searcher,
     index: tantivy.Index,
-    plan: _Plan,
+    plan: SearchPlan,
     sort: str,
     distances: dict[int, float],
     window: tuple[int, int],
@@ -199,9 +168,7 @@ CLAUSE_LABELS = {
 }
 
 
-def _relaxations(
-    searcher: tantivy.Searcher, plan: _Plan, builder: QueryBuilder, q: str, place: str
-) -> list[Relaxation]:
+def _relaxations(searcher: tantivy.Searcher, plan: SearchPlan) -> list[Relaxation]:
     """When nothing matches: what dropping one word or one criterion would give, best first."""
     # Imported here: params validates with this module's limits, so it imports this module first.
     from carrefour.search.labels import FACET_TITLES
@@ -211,10 +178,10 @@ def _relaxations(
     text_parts = [plan.text] if plan.text is not None else []
     others = list(plan.clauses.values()) + list(plan.filters.values())
     for word in plain_words(plan.parsed.tree if plan.parsed else None)[:8]:
-        relaxed_q = " ".join(re.sub(rf"(?i)(?<!\w){re.escape(word)}(?!\w)", " ", q, count=1).split())
-        relaxed = builder.build(query_parse(relaxed_q).tree)
+        relaxed_q = " ".join(re.sub(rf"(?i)(?<!\w){re.escape(word)}(?!\w)", " ", plan.q, count=1).split())
+        relaxed = plan.builder.build(query_parse(relaxed_q).tree)
         count = _count(searcher.search(query_combine(([relaxed] if relaxed else []) + others), limit=1))
-        found.append(Relaxation(f"sans le mot « {word} »", "q", f"{relaxed_q} {place}".strip(), count))
+        found.append(Relaxation(f"sans le mot « {word} »", "q", f"{relaxed_q} {plan.place}".strip(), count))
     for (param, value), _clause in plan.clauses.items():
         kept = [c for key, c in plan.clauses.items() if key != (param, value)]
         count = _count(
@@ -270,72 +237,26 @@ def project_search(
     if index is None:
         return SearchResults(total=0, page=page, per_page=per_page, message=NO_INDEX, sort=sort)
     schema, searcher = index.schema, index.searcher()
-    builder = QueryBuilder(schema, features)
-    plan = _Plan()
-    resolved: Territory | None = None
-    around = place_in_q = False
-    place = ""
-    if territory:
-        resolved = territory_resolve(territory)
-        if resolved is None:
-            plan.notes.append(f"Territoire inconnu : « {territory[:80]} ».")
-            plan.clauses[("territory", territory)] = Query.empty_query()
-    elif places and q and not (near or lat is not None):
-        q_words, resolved, around = place_extract(q)
-        if resolved is not None:
-            # The place stays in q for the visitor; only the words are searched as text.
-            place = q[q.find(q_words) + len(q_words) :].strip() if q_words else q.strip()
-            q, place_in_q = q_words, True
-            how = "autour de" if around else "dans le territoire"
-            plan.notes.append(f"Recherche {how} : {resolved.label}.")
-    if resolved is not None and not around:
-        # A place written in q is dropped by searching the words alone (param q).
-        key = ("q", q) if place_in_q else ("territory", territory)
-        plan.clauses[key] = territory_query(schema, resolved, covering=covering, national=national)
-    center = (lat, lon) if lat is not None and lon is not None else None
-    if near:
-        near_territory = territory_resolve(near, ("commune", "departement", "region", "epci"))
-        if near_territory is None or near_territory.latitude is None:
-            plan.notes.append(f"Lieu inconnu : « {near[:80]} ».")
-            plan.clauses[("near", near)] = Query.empty_query()
-        else:
-            resolved = resolved or near_territory
-            center = (near_territory.latitude, near_territory.longitude or 0.0)
-    elif around and resolved is not None and resolved.latitude is not None:
-        center = (resolved.latitude, resolved.longitude or 0.0)
-    distances: dict[int, float] = {}
-    if center is not None:
-        clause, distances = around_filter(searcher, schema, center[0], center[1], radius_km)
-        key = ("q", q) if place_in_q else ("near", near or f"{center[0]},{center[1]}")
-        plan.clauses[key] = clause
-    if bbox is not None:
-        plan.clauses[("bbox", ",".join(str(v) for v in bbox))] = bbox_query(schema, *bbox)
-    if start_year_min is not None or start_year_max is not None:
-        plan.clauses[("start_year_min", str(start_year_min or ""))] = Query.range_query(
-            schema, "year", FieldType.Integer, start_year_min, start_year_max
-        )
-    if updated_min is not None or updated_max is not None:
-        low = _timestamp(updated_min, end=False) if updated_min else None
-        high = _timestamp(updated_max, end=True) if updated_max else None
-        plan.clauses[("updated_min", str(updated_min or ""))] = Query.range_query(
-            schema, "updated", FieldType.Integer, low, high
-        )
-    plan.parsed = query_parse(q, prefix_last=prefix)
-    plan.text = builder.build(plan.parsed.tree)
-    if plan.parsed.message:
-        plan.notes.insert(0, plan.parsed.message)
-    elif q.strip() and plan.text is None and resolved is None:
-        plan.notes.append("Aucun mot à rechercher : tous les projets sont affichés.")
-    selected = {
-        name: sorted({str(v) for v in values if v})
-        for name, values in zip(
-            FACETS,
-            (themes, publics, actor_types, regions, departements, scales, statuses, sources, start_years),
-            strict=True,
-        )
-    }
-    selected = {name: values for name, values in selected.items() if values}
-    plan.filters = {name: Query.term_set_query(schema, name, values) for name, values in selected.items()}
+    keywords = (themes, publics, actor_types, regions, departements, scales, statuses, sources, start_years)
+    plan = search_plan_build(
+        searcher,
+        schema,
+        q=q,
+        facets=dict(zip(FACETS, keywords, strict=True)),
+        territory=territory,
+        covering=covering,
+        national=national,
+        near=near,
+        point=(lat, lon) if lat is not None and lon is not None else None,
+        radius_km=radius_km,
+        bbox=bbox,
+        start_years_range=(start_year_min, start_year_max),
+        updated_range=(updated_min, updated_max),
+        prefix=prefix,
+        places=places,
+        features=features,
+    )
+    center, distances, selected = plan.center, plan.distances, plan.selected
     if sort == "distance" and center is None:
         plan.notes.append("Le tri par distance demande un lieu (autour de…) : tri par pertinence.")
         sort = "relevance"
@@ -359,11 +280,11 @@ def project_search(
         points=_points(searcher, query) if with_points else [],
         message=" ".join(plan.notes),
         has_fictional=fictional,
-        territory=resolved,
+        territory=plan.territory,
         center=center,
         radius_km=radius_km if center is not None else None,
         sort=sort,
-        relaxations=_relaxations(searcher, plan, builder, q, place) if total == 0 else [],
+        relaxations=_relaxations(searcher, plan) if total == 0 else [],
     )
 
 

@@ -1,0 +1,168 @@
+"""A search as named tantivy clauses: words, territory, radius, map box, ranges, facet filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+
+import tantivy
+from tantivy import FieldType, Query
+
+from carrefour.search.facets import query_combine
+from carrefour.search.query import ParsedQuery, query_parse
+from carrefour.search.query_build import ALL_FEATURES, QueryBuilder, SearchFeatures
+from carrefour.search.territory import (
+    DEFAULT_RADIUS_KM,
+    Territory,
+    around_filter,
+    bbox_query,
+    place_extract,
+    territory_query,
+    territory_resolve,
+)
+
+YearRange = tuple[int | None, int | None]
+DateRange = tuple[date | None, date | None]
+
+
+@dataclass
+class SearchPlan:
+    """Every criterion as a clause keyed by the URL parameter that sets it (relaxations drop them)."""
+
+    builder: QueryBuilder
+    q: str = ""  # the words searched (a place written at the end of q is taken out)
+    place: str = ""  # that place, as written
+    parsed: ParsedQuery | None = None
+    text: Query | None = None
+    clauses: dict[tuple[str, str], Query] = field(default_factory=dict)  # (param, value) → clause
+    filters: dict[str, Query] = field(default_factory=dict)  # facet → OR of its selected values
+    selected: dict[str, list[str]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    territory: Territory | None = None
+    center: tuple[float, float] | None = None
+    distances: dict[int, float] = field(default_factory=dict)
+
+    def base(self) -> list[Query]:
+        """Clauses other than facet filters."""
+        return ([self.text] if self.text is not None else []) + list(self.clauses.values())
+
+    def query(self) -> Query:
+        """The whole search."""
+        return query_combine(self.base() + list(self.filters.values()))
+
+
+def _timestamp(day: date, end: bool) -> int:
+    """Unix time of the start (or end) of a day, UTC."""
+    return int(datetime.combine(day, time.max if end else time.min, tzinfo=UTC).timestamp())
+
+
+def _territory_add(
+    plan: SearchPlan, schema: tantivy.Schema, territory: str, *, covering: bool, national: bool, places: bool
+) -> bool:
+    """The "in a territory" clause, from the parameter or a place ending q; whether it is "around"."""
+    around = False
+    if territory:
+        plan.territory = territory_resolve(territory)
+        if plan.territory is None:
+            plan.notes.append(f"Territoire inconnu : « {territory[:80]} ».")
+            plan.clauses[("territory", territory)] = Query.empty_query()
+            return False
+    elif places and plan.q:
+        words, plan.territory, around = place_extract(plan.q)
+        if plan.territory is None:
+            return False
+        # The place stays in the visitor's q; only the words are searched as text.
+        plan.place = plan.q[plan.q.find(words) + len(words) :].strip() if words else plan.q.strip()
+        plan.q = words
+        how = "autour de" if around else "dans le territoire"
+        plan.notes.append(f"Recherche {how} : {plan.territory.label}.")
+    if plan.territory is not None and not around:
+        # A place written in q is dropped by searching the words alone (param q).
+        key = ("q", plan.q) if plan.place else ("territory", territory)
+        plan.clauses[key] = territory_query(schema, plan.territory, covering=covering, national=national)
+    return around
+
+
+def _around_add(
+    plan: SearchPlan,
+    searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
+    near: str,
+    point: tuple[float, float] | None,
+    radius_km: float,
+    around: bool,
+) -> None:
+    """The "around" clause: near a named place, a point, or the place ending q."""
+    center = point
+    if near:
+        found = territory_resolve(near, ("commune", "departement", "region", "epci"))
+        if found is None or found.latitude is None or found.longitude is None:
+            plan.notes.append(f"Lieu inconnu : « {near[:80]} ».")
+            plan.clauses[("near", near)] = Query.empty_query()
+            return
+        plan.territory = plan.territory or found
+        center = (found.latitude, found.longitude)
+    elif around and plan.territory is not None and plan.territory.longitude is not None:
+        center = (plan.territory.latitude or 0.0, plan.territory.longitude)
+    if center is None:
+        return
+    plan.center = center
+    clause, plan.distances = around_filter(searcher, schema, center[0], center[1], radius_km)
+    key = ("q", plan.q) if plan.place else ("near", near or f"{center[0]},{center[1]}")
+    plan.clauses[key] = clause
+
+
+def search_plan_build(
+    searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
+    *,
+    q: str = "",
+    facets: Mapping[str, Iterable[str]] | None = None,
+    territory: str = "",
+    covering: bool = True,
+    national: bool = False,
+    near: str = "",
+    point: tuple[float, float] | None = None,
+    radius_km: float = DEFAULT_RADIUS_KM,
+    bbox: tuple[float, float, float, float] | None = None,
+    start_years_range: YearRange = (None, None),
+    updated_range: DateRange = (None, None),
+    prefix: bool = False,
+    places: bool = True,
+    features: SearchFeatures = ALL_FEATURES,
+) -> SearchPlan:
+    """All clauses of a search, with notes for the visitor; never raises on what was typed."""
+    plan = SearchPlan(builder=QueryBuilder(schema, features), q=q)
+    around = _territory_add(
+        plan, schema, territory, covering=covering, national=national, places=places and not (near or point)
+    )
+    _around_add(plan, searcher, schema, near, point, radius_km, around)
+    if bbox is not None:
+        plan.clauses[("bbox", ",".join(str(v) for v in bbox))] = bbox_query(schema, *bbox)
+    if start_years_range != (None, None):
+        low_year, high_year = start_years_range
+        plan.clauses[("start_year_min", str(low_year or ""))] = Query.range_query(
+            schema, "year", FieldType.Integer, low_year, high_year
+        )
+    if updated_range != (None, None):
+        low_day, high_day = updated_range
+        plan.clauses[("updated_min", str(low_day or ""))] = Query.range_query(
+            schema,
+            "updated",
+            FieldType.Integer,
+            _timestamp(low_day, end=False) if low_day else None,
+            _timestamp(high_day, end=True) if high_day else None,
+        )
+    plan.parsed = query_parse(plan.q, prefix_last=prefix)
+    plan.text = plan.builder.build(plan.parsed.tree)
+    if plan.parsed.message:
+        plan.notes.insert(0, plan.parsed.message)
+    elif plan.q.strip() and plan.text is None and plan.territory is None:
+        plan.notes.append("Aucun mot à rechercher : tous les projets sont affichés.")
+    chosen = {name: sorted({str(v) for v in values if v}) for name, values in (facets or {}).items()}
+    plan.selected = {name: values for name, values in chosen.items() if values}
+    plan.filters = {
+        name: Query.term_set_query(schema, name, values) for name, values in plan.selected.items()
+    }
+    return plan
