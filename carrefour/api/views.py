@@ -68,16 +68,16 @@ def project_list(request: HttpRequest) -> JsonResponse:
         params = search_params_parse(request.GET, per_page_param=True)
     except SearchParamError as error:
         return _json({"erreur": str(error)}, status=400)
-    results = project_search(**params.as_kwargs(), with_points=False)
-    projects = project_list_for_hits(results.hits)
-    extras = {hit.project_id: hit for hit in results.hits}
+    results = project_search(**params.as_kwargs(), with_points=False, with_records=True)
+    # Records come from the index; a hit without one (index built by hand) is read from the database.
+    missing = {
+        p.pk: project_to_dict(p) for p in project_list_for_hits([h for h in results.hits if not h.record])
+    }
     rows = []
-    for project in projects:
-        row = project_to_dict(project)
-        hit = extras[project.pk]
-        row["snippet"] = hit.snippet or None
-        row["distance_km"] = hit.distance_km
-        rows.append(row)
+    for hit in results.hits:
+        record = hit.record or missing.get(hit.project_id)
+        if record is not None:
+            rows.append({**record, "snippet": hit.snippet or None, "distance_km": hit.distance_km})
     return _json(
         {
             "count": results.total,

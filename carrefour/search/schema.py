@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 import tantivy
@@ -10,8 +11,9 @@ from tantivy import Filter, TextAnalyzerBuilder, Tokenizer
 from carrefour.normalize.text import html_to_text
 from carrefour.normalize.vocabularies import vocabulary_label
 from carrefour.projects.models import Project
+from carrefour.projects.selectors import project_to_dict
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 FRENCH = "fr"
 FOLDED = "fold"  # French words without stemming: prefixes, typos and the "no stemming" measurement
 # Stemmed full-text fields and their boosts: title > organization, themes > commune > description.
@@ -77,6 +79,8 @@ def schema_build() -> tantivy.Schema:
         builder.add_text_field(name, tokenizer_name=FOLDED)
     for name in (*FACETS, "commune_code", "epci", "located", "covers", "title_sort"):
         builder.add_text_field(name, fast=True, tokenizer_name="raw")
+    # The project in the common schema, as the API lists it: results are served without the database.
+    builder.add_bytes_field("record", stored=True)
     builder.add_integer_field("year", indexed=True, fast=True)
     builder.add_boolean_field("fictional", indexed=True, fast=True)
     builder.add_float_field("lat", indexed=True, fast=True)
@@ -121,8 +125,9 @@ def title_sort_key(title: str) -> str:
     return " ".join(_SORT_ANALYZER.analyze(title))[:80]
 
 
-def document_from_project(project: Project, source_slugs: Iterable[str]) -> tantivy.Document:
-    """The index document of one project."""
+def document_from_project(project: Project) -> tantivy.Document:
+    """The index document of one project (its sources prefetched, as project_queryset does)."""
+    source_slugs = [ps.source.slug for ps in project.sources.all() if not ps.gone]
     doc = tantivy.Document()
     doc.add_integer("id", project.pk)
     body = " ".join(filter(None, [project.summary, html_to_text(project.description)]))
@@ -169,4 +174,5 @@ def document_from_project(project: Project, source_slugs: Iterable[str]) -> tant
         doc.add_float("lat", project.latitude)
         doc.add_float("lon", project.longitude)
     doc.add_integer("updated", int(project.updated_at.timestamp()))
+    doc.add_bytes("record", json.dumps(project_to_dict(project), ensure_ascii=False).encode())
     return doc

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import tantivy
 from tantivy import Order, Query
@@ -46,12 +47,16 @@ class MapPoint(NamedTuple):
 
 @dataclass(frozen=True)
 class SearchHit:
-    """One result: project id, relevance score, highlighted HTML snippet (escaped), distance in km."""
+    """One result: project id, relevance score, highlighted HTML snippet (escaped), distance in km.
+
+    `record` (with_records=True) is the project in the common schema as of its last indexing.
+    """
 
     project_id: int
     score: float
     snippet: str
     distance_km: float | None = None
+    record: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -99,22 +104,25 @@ def page_max(per_page: int) -> int:
     return max(1, MAX_WINDOW // max(per_page, 1))
 
 
-def _hits(
+def _ranked(
     searcher: tantivy.Searcher,
-    index: tantivy.Index,
     plan: SearchPlan,
     sort: str,
     distances: dict[int, float],
     window: tuple[int, int],
-) -> tuple[int, list[SearchHit]]:
-    """Total and one page of hits in the order asked."""
+) -> tuple[int, list[tuple[int, float, tantivy.DocAddress]]]:
+    """Total and one page of (project id, score, address) in the order asked."""
     query, (offset, limit) = plan.query(), window
     if sort == "distance" and distances:
         result = searcher.search(query, limit=max(len(distances), 1), count=True)
         addresses = [address for _score, address in result.hits]
-        matched = [int(i) for i in searcher.fast_field_values("id", addresses) if i is not None]
-        ordered = sorted(matched, key=lambda i: (distances.get(i, math.inf), i))[offset : offset + limit]
-        return _count(result), [SearchHit(i, 0.0, "", distances.get(i)) for i in ordered]
+        found = [
+            (int(i), 0.0, address)
+            for i, address in zip(searcher.fast_field_values("id", addresses), addresses, strict=True)
+            if i is not None
+        ]
+        found.sort(key=lambda row: (distances.get(row[0], math.inf), row[0]))
+        return _count(result), found[offset : offset + limit]
     order_by, order = None, Order.Desc
     if sort == "date" or (sort == "relevance" and plan.text is None):
         order_by = "updated"
@@ -124,19 +132,36 @@ def _hits(
     result = searcher.search(query, limit=max(limit, 1), offset=offset, order_by_field=order_by, order=order)
     pairs = result.hits[:limit]
     ids = searcher.fast_field_values("id", [address for _score, address in pairs]) if pairs else []
+    return _count(result), [
+        (int(i), float(score) if order_by is None else 0.0, address)
+        for (score, address), i in zip(pairs, ids, strict=True)
+        if i is not None
+    ]
+
+
+def _hits(
+    searcher: tantivy.Searcher,
+    index: tantivy.Index,
+    plan: SearchPlan,
+    sort: str,
+    window: tuple[int, int],
+    with_records: bool,
+) -> tuple[int, list[SearchHit]]:
+    """Total and one page of hits, with snippets (words searched) and stored records (asked)."""
+    total, ranked = _ranked(searcher, plan, sort, plan.distances, window)
     generator = None
-    if plan.text is not None and pairs and plan.parsed is not None:
+    if plan.text is not None and ranked and plan.parsed is not None:
         highlight = QueryBuilder(index.schema, HIGHLIGHT, {"excerpt": 1.0}).build(plan.parsed.tree)
         generator = tantivy.SnippetGenerator.create(searcher, highlight or plan.text, index.schema, "excerpt")
         generator.set_max_num_chars(SNIPPET_CHARS)
     hits = []
-    for (score, address), project_id in zip(pairs, ids, strict=True):
-        if project_id is None:
-            continue
-        snippet = generator.snippet_from_doc(searcher.doc(address)).to_html() if generator else ""
-        relevance = float(score) if order_by is None else 0.0
-        hits.append(SearchHit(int(project_id), relevance, snippet, distances.get(int(project_id))))
-    return _count(result), hits
+    for project_id, score, address in ranked:
+        doc = searcher.doc(address) if generator or with_records else None
+        snippet = generator.snippet_from_doc(doc).to_html() if generator and doc else ""
+        stored = doc.get_first("record") if with_records and doc else None
+        record = json.loads(stored) if stored else None
+        hits.append(SearchHit(project_id, score, snippet, plan.distances.get(project_id), record))
+    return total, hits
 
 
 def _points(searcher: tantivy.Searcher, query: Query) -> list[MapPoint]:
@@ -228,6 +253,7 @@ def project_search(
     places: bool = True,
     features: SearchFeatures = ALL_FEATURES,
     with_facets: bool = True,
+    with_records: bool = False,
 ) -> SearchResults:
     """Search published projects: words, facets (OR within, AND across), territory, ranges, sort."""
     sort = SORT_ALIASES.get(sort, sort)
@@ -262,7 +288,7 @@ def project_search(
         sort = "relevance"
     if center is not None and not distances and sort == "distance":
         sort = "relevance"
-    total, hits = _hits(searcher, index, plan, sort, distances, ((page - 1) * per_page, per_page))
+    total, hits = _hits(searcher, index, plan, sort, ((page - 1) * per_page, per_page), with_records)
     query = plan.query()
     if with_facets:
         counts = facet_counts(searcher, plan.base(), plan.filters)

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC
 
 import tantivy
 from django.db.models import Max, QuerySet
 
-from carrefour.projects.models import Project, ProjectSource
+from carrefour.projects.models import Project
+from carrefour.projects.selectors import project_queryset
 from carrefour.search.labels import labels_cache_clear
 from carrefour.search.schema import SCHEMA_VERSION, analyzers_register, document_from_project, schema_build
 from carrefour.search.storage import (
@@ -28,20 +28,9 @@ BATCH = 1000
 WRITER_HEAP = 128_000_000
 
 
-def _source_slugs(project_ids: list[int]) -> dict[int, list[str]]:
-    """Slugs of the sources still publishing each project."""
-    slugs: dict[int, list[str]] = defaultdict(list)
-    rows = ProjectSource.objects.filter(project_id__in=project_ids, gone=False).values_list(
-        "project_id", "source__slug"
-    )
-    for project_id, slug in rows:
-        slugs[project_id].append(slug)
-    return slugs
-
-
 def _published_batches(ids: Iterable[int] | None = None) -> Iterable[list[Project]]:
     """Published projects in batches of BATCH, by id."""
-    queryset = Project.objects.filter(is_published=True).order_by("id")
+    queryset = project_queryset().order_by("id")
     if ids is not None:
         queryset = queryset.filter(id__in=list(ids))
     last = 0
@@ -70,9 +59,8 @@ def index_rebuild(progress: Callable[[int, int], None] | None = None) -> int:
         writer = index.writer(WRITER_HEAP)
         count = 0
         for batch in _published_batches():
-            slugs = _source_slugs([p.pk for p in batch])
             for project in batch:
-                writer.add_document(document_from_project(project, slugs.get(project.pk, [])))
+                writer.add_document(document_from_project(project))
             count += len(batch)
             if progress:
                 progress(count, total)
@@ -101,9 +89,8 @@ def index_update(project_ids: Iterable[int]) -> None:
         for project_id in ids:
             writer.delete_documents_by_term("id", project_id)
         for batch in _published_batches(ids):
-            slugs = _source_slugs([p.pk for p in batch])
             for project in batch:
-                writer.add_document(document_from_project(project, slugs.get(project.pk, [])))
+                writer.add_document(document_from_project(project))
         writer.commit()
         writer.wait_merging_threads()
         index.reload()
