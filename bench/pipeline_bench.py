@@ -124,6 +124,23 @@ def vocabulary_change(slug: str) -> tuple[str, str]:
     return term, "lien-social"
 
 
+def _stages_time(stages: dict[str, float]) -> None:
+    """Accumulate the wall time of the de-duplication and merge stages into `stages`."""
+    import carrefour.pipeline as pipeline
+
+    for name, label in (("clusters_update", "dedup"), ("projects_sync", "merge into projects")):
+        function = getattr(pipeline, name)
+
+        def timed(*args: Any, _function: Any = function, _label: str = label, **kwargs: Any) -> Any:
+            started = time.monotonic()
+            try:
+                return _function(*args, **kwargs)
+            finally:
+                stages[_label] = stages.get(_label, 0.0) + time.monotonic() - started
+
+        setattr(pipeline, name, timed)
+
+
 def main() -> None:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(
@@ -146,6 +163,8 @@ def main() -> None:
 
         from carrefour.harvest.models import RawRecord
         from carrefour.pipeline import pipeline_process
+        from carrefour.projects.models import Project
+        from carrefour.search.services import index_update
         from carrefour.territories.gazetteer import gazetteer_get
 
         call_command("migrate", verbosity=0, skip_checks=True)
@@ -153,9 +172,18 @@ def main() -> None:
         copies, stored = corpus_replicate(args.source / "carrefour.sqlite3", args.records)
         gazetteer_get()
         ids = list(RawRecord.objects.values_list("pk", flat=True))
+        stages: dict[str, float] = {}
+        _stages_time(stages)
         started = time.monotonic()
-        summary = pipeline_process(ids)
+        summary = pipeline_process(ids, update_index=False)
+        stages["index (rebuild)"] = -time.monotonic()
+        index_update(list(Project.objects.values_list("pk", flat=True)))
+        stages["index (rebuild)"] += time.monotonic()
         full = time.monotonic() - started
+        stages["normalize + geocode + write (batches)"] = full - sum(
+            v for k, v in stages.items() if not k.startswith("normalize")
+        )
+        full_stages = {k: round(v, 1) for k, v in stages.items()}  # the rerun below adds to `stages`
         term, code = vocabulary_change(args.vocabulary_source)
         started = time.monotonic()
         source_ids = list(
@@ -167,6 +195,8 @@ def main() -> None:
             "copies": copies,
             "full_seconds": round(full, 1),
             "full": summary.as_text(),
+            "stages_seconds": full_stages,
+            "load_average": [round(x, 1) for x in os.getloadavg()],
             "vocabulary_change": f"{args.vocabulary_source}: {term!r} → {code}",
             "rerun_records": len(source_ids),
             "rerun_rewritten": rerun.records - rerun.unchanged,
