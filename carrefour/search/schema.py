@@ -130,7 +130,11 @@ def document_from_project(project: Project) -> tantivy.Document:
     source_slugs = [ps.source.slug for ps in project.sources.all() if not ps.gone]
     doc = tantivy.Document()
     doc.add_integer("id", project.pk)
-    body = " ".join(filter(None, [project.summary, html_to_text(project.description)]))
+    description = project.description
+    if "<" in description or "&" in description:
+        # Stored descriptions are already cleaned text or sanitized HTML: only HTML needs converting.
+        description = html_to_text(description)
+    body = " ".join(filter(None, [project.summary, description]))
     labels = [vocabulary_label("themes", c) for c in project.themes or []]
     labels += [vocabulary_label("publics", c) for c in project.publics or []]
     texts = {
