@@ -17,6 +17,7 @@ from carrefour.search.territory import (
     Territory,
     around_filter,
     bbox_query,
+    own_place_extract,
     place_extract,
     territory_query,
     territory_resolve,
@@ -42,6 +43,7 @@ class SearchPlan:
     territory: Territory | None = None
     center: tuple[float, float] | None = None
     distances: dict[int, float] = field(default_factory=dict)
+    position_used: bool = False  # lat/lon named "my département", no radius around them
 
     def base(self) -> list[Query]:
         """Clauses other than facet filters."""
@@ -58,17 +60,41 @@ def _timestamp(day: date, end: bool) -> int:
 
 
 def _territory_add(
-    plan: SearchPlan, schema: tantivy.Schema, territory: str, *, covering: bool, national: bool, places: bool
+    plan: SearchPlan,
+    schema: tantivy.Schema,
+    territory: str,
+    point: tuple[float, float] | None,
+    *,
+    covering: bool,
+    national: bool,
+    places: bool,
 ) -> bool:
     """The "in a territory" clause, from the parameter or a place ending q; whether it is "around"."""
     around = False
-    if territory:
+    words, mine, mine_around, said = (
+        own_place_extract(plan.q, point) if places else (plan.q, None, False, False)
+    )
+    if said and mine is None:
+        plan.notes.append(
+            "Pour chercher près de chez vous, indiquez votre commune ou partagez votre position."
+        )
+        plan.q = words
+    elif mine is not None:
+        plan.place, plan.q, plan.territory = plan.q[len(words) :].strip(), words, mine
+        plan.notes.append(f"Recherche {'autour de' if mine_around else 'dans le territoire'} : {mine.label}.")
+        if mine_around:
+            return True
+        # The position only named the visitor's territory: it is not a radius search.
+        plan.position_used = True
+        plan.clauses[("q", plan.q)] = territory_query(schema, mine, covering=covering, national=national)
+        return False
+    elif territory:
         plan.territory = territory_resolve(territory)
         if plan.territory is None:
             plan.notes.append(f"Territoire inconnu : « {territory[:80]} ».")
             plan.clauses[("territory", territory)] = Query.empty_query()
             return False
-    elif places and plan.q:
+    elif places and plan.q and point is None:
         words, plan.territory, around = place_extract(plan.q)
         if plan.territory is None:
             return False
@@ -103,7 +129,7 @@ def _around_add(
             return
         plan.territory = plan.territory or found
         center = (found.latitude, found.longitude)
-    elif around and plan.territory is not None and plan.territory.longitude is not None:
+    elif around and point is None and plan.territory is not None and plan.territory.longitude is not None:
         center = (plan.territory.latitude or 0.0, plan.territory.longitude)
     if center is None:
         return
@@ -135,9 +161,10 @@ def search_plan_build(
     """All clauses of a search, with notes for the visitor; never raises on what was typed."""
     plan = SearchPlan(builder=QueryBuilder(schema, features), q=q)
     around = _territory_add(
-        plan, schema, territory, covering=covering, national=national, places=places and not (near or point)
+        plan, schema, territory, point, covering=covering, national=national, places=places and not near
     )
-    _around_add(plan, searcher, schema, near, point, radius_km, around)
+    if not plan.position_used:
+        _around_add(plan, searcher, schema, near, point, radius_km, around)
     if bbox is not None:
         plan.clauses[("bbox", ",".join(str(v) for v in bbox))] = bbox_query(schema, *bbox)
     if start_years_range != (None, None):

@@ -57,6 +57,14 @@ _PLACE_SPLIT = re.compile(
 )
 
 
+# "…dans mon département", "…près de chez moi": places relative to the visitor's position.
+_MINE = re.compile(
+    r"(?i)\s*(?:(?:dans|sur)\s+(?:mon|ma)\s+(?P<kind>d[ée]partement|r[ée]gion|commune|ville|intercommunalit[ée]|epci)"
+    r"|(?:pr[èe]s\s+de|autour\s+de)\s+(?:chez\s+)?moi)\s*$"
+)
+_MINE_KINDS = {"departement": "departement", "region": "region", "commune": "commune", "ville": "commune"}
+
+
 @dataclass(frozen=True)
 class Territory:
     """A commune, EPCI, département or région; `tokens` are itself then the territories containing it."""
@@ -176,6 +184,27 @@ def place_extract(q: str) -> tuple[str, Territory | None, bool]:
         if territory is not None:
             return q[: match.start()].strip(), territory, preposition in _AROUND
     return q, None, False
+
+
+def own_place_extract(q: str, point: tuple[float, float] | None) -> tuple[str, Territory | None, bool, bool]:
+    """ "…dans mon département" / "…près de chez moi": words, the visitor's territory, around?, said?"""
+    match = _MINE.search(q)
+    if match is None:
+        return q, None, False, False
+    words = q[: match.start()].strip()
+    nearest = gazetteer_get().commune_nearest(*point) if point is not None else None
+    if nearest is None:
+        return words, None, False, True
+    place = nearest[0]
+    kind = _MINE_KINDS.get(name_normalize(match.group("kind") or ""), "epci" if match.group("kind") else "")
+    gazetteer = gazetteer_get()
+    if kind == "departement":
+        return words, _area(kind, gazetteer.departements[place.departement_code]), False, True
+    if kind == "region":
+        return words, _area(kind, gazetteer.regions[place.region_code]), False, True
+    if kind == "epci" and place.epci_code:
+        return words, _epci(place.epci_code), False, True
+    return words, _commune(place), not kind, True
 
 
 def territory_query(schema: tantivy.Schema, territory: Territory, *, covering: bool, national: bool) -> Query:

@@ -104,3 +104,13 @@ def test_territory_in_around_and_in_query(corpus: dict[str, Project], territorie
     box = project_search(bbox=(48.0, 2.0, 49.0, 3.0))
     assert ids(box) == {corpus["epicerie"].pk, corpus["jardin"].pk}
     assert project_search(territory="Atlantide").total == 0
+
+
+def test_my_departement_needs_a_position(corpus: dict[str, Project], territories_loaded: Any) -> None:
+    mine = project_search(q="épicerie dans mon département", lat=48.86, lon=2.44)  # Montreuil
+    assert ids(mine) == {corpus["epicerie"].pk, corpus["jardin"].pk}
+    assert "Seine-Saint-Denis" in mine.message
+    near_me = project_search(q="épicerie près de chez moi", lat=45.76, lon=4.84, radius_km=3)
+    assert ids(near_me) == {corpus["epicerie_lyon"].pk}
+    unknown = project_search(q="épicerie dans mon département")
+    assert "position" in unknown.message
