@@ -16,8 +16,8 @@ from typing import Any
 
 from carrefour.dedup.models import Cluster
 from carrefour.projects.models import Project
+from tests.simulator import PARTNER_SITES
 
-PARTNER_SITES = Path(__file__).resolve().parents[3] / "shared" / "partner-sites"
 WORLD_DATE = datetime(2026, 1, 15, tzinfo=UTC)
 BATCH = 2000
 
