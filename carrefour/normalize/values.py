@@ -9,7 +9,8 @@ from urllib.parse import urlsplit
 from carrefour.normalize.text import text_clean
 
 _YEAR = re.compile(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)")
-_SPLIT = re.compile(r"\s*(?:\||;|,|/|\n)\s*")
+# Separators outside parentheses only: "Coopérative (SCIC / SCOP)" is one term.
+_SPLIT = re.compile(r"\s*(?:\||;|,|/|\n)\s*(?![^()]*\))")
 _HOST = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)+$", re.I)
 NOT_PROVIDED = {"", "nr", "n/a", "na", "nc", "non renseigne", "non renseigné", "-", "?", "null", "none"}
 

@@ -53,3 +53,10 @@ def test_actor_type_from_organization_names_and_carried_by_phrases() -> None:
     assert actor_type_guess("Agence régionale de santé Occitanie") == "etat"
     assert actor_type_from_text("Portée par la commune de Paris, la maison de santé…") == "collectivite"
     assert actor_type_from_text("Un projet né en 2019.") is None
+
+
+def test_a_term_with_a_slash_in_parentheses_stays_one_term() -> None:
+    from carrefour.normalize.values import value_list
+
+    assert value_list("Coopérative (SCIC / SCOP)") == ["Coopérative (SCIC / SCOP)"]
+    assert value_list("Emploi / Insertion, Santé") == ["Emploi", "Insertion", "Santé"]
