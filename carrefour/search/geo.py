@@ -6,15 +6,17 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import tantivy
-from tantivy import FieldType, Occur, Query
+from tantivy import Query
 
 from carrefour.projects.models import Project
+from carrefour.search.facets import query_combine
 from carrefour.search.params import PARAMS
-from carrefour.search.query import query_sanitize
-from carrefour.search.schema import TEXT_BOOSTS
+from carrefour.search.plan import search_plan_build
 from carrefour.search.storage import index_open
+from carrefour.search.territory import DEFAULT_RADIUS_KM, bbox_query
 from carrefour.territories.models import Commune
 
 POINTS_LIMIT = 400  # above this many projects in view, the browser gets clusters instead of markers
@@ -50,43 +52,36 @@ def cell_degrees(zoom: int) -> float:
     return 360.0 / (2 ** max(0, min(zoom, 20))) * 70 / 256
 
 
-def _combine(parts: Sequence[Query]) -> Query:
-    """Conjunction of queries; everything when empty."""
-    if not parts:
-        return Query.all_query()
-    if len(parts) == 1:
-        return parts[0]
-    return Query.boolean_query([(Occur.Must, part) for part in parts])
-
-
-def search_query(index: tantivy.Index, q: str, filters: Mapping[str, Sequence[str]]) -> Query:
-    """The query of project_search (words AND facet filters), built from public pieces of the index."""
-    parts: list[Query] = []
-    text = query_sanitize(q).text
-    if text:
-        fields = list(TEXT_BOOSTS)
-        try:
-            parts.append(
-                index.parse_query(text, fields, field_boosts=TEXT_BOOSTS, conjunction_by_default=True)
-            )
-        except ValueError:
-            parts.append(index.parse_query_lenient(text, fields, field_boosts=TEXT_BOOSTS)[0])
-    for keyword, values in filters.items():
-        facet = KEYWORD_FACETS.get(keyword)
-        if facet and values:
-            parts.append(Query.term_set_query(index.schema, facet, [str(v) for v in values]))
-    return _combine(parts)
-
-
-def _in_bbox(index: tantivy.Index, bbox: BBox) -> Query:
-    """Projects located inside a bounding box."""
-    south, west, north, east = bbox
-    return _combine(
-        [
-            Query.range_query(index.schema, "lat", FieldType.Float, south, north),
-            Query.range_query(index.schema, "lon", FieldType.Float, west, east),
-        ]
+def search_query(
+    searcher: tantivy.Searcher,
+    schema: tantivy.Schema,
+    q: str,
+    filters: Mapping[str, Sequence[str]],
+    options: Mapping[str, Any],
+) -> Query:
+    """The query of project_search for the same criteria (words, facets, territory, radius, ranges)."""
+    point = (options["lat"], options["lon"]) if "lat" in options and "lon" in options else None
+    plan = search_plan_build(
+        searcher,
+        schema,
+        q=q,
+        facets={
+            KEYWORD_FACETS[keyword]: values
+            for keyword, values in filters.items()
+            if keyword in KEYWORD_FACETS
+        },
+        territory=options.get("territory", ""),
+        covering=options.get("covering", True),
+        national=options.get("national", False),
+        near=options.get("near", ""),
+        point=point,
+        radius_km=options.get("radius_km", DEFAULT_RADIUS_KM),
+        bbox=options.get("bbox"),
+        start_years_range=(options.get("start_year_min"), options.get("start_year_max")),
+        updated_range=(options.get("updated_min"), options.get("updated_max")),
+        prefix=options.get("prefix", False),
     )
+    return plan.query()
 
 
 def _grid(searcher: tantivy.Searcher, query: Query, cell: float) -> list[list[float]]:
@@ -136,16 +131,18 @@ def map_layer(
     *,
     q: str = "",
     filters: Mapping[str, Sequence[str]] | None = None,
+    options: Mapping[str, Any] | None = None,
     bbox: BBox | None = None,
     zoom: int = 5,
 ) -> MapLayer:
-    """Map layer of a search for the visible area: never more than POINTS_LIMIT markers."""
+    """Map layer of a search (as project_search) in the visible area: at most POINTS_LIMIT markers."""
     filters = filters or {}
     index = index_open()
     if index is None:
         return MapLayer(total=0)
     searcher = index.searcher()
-    query = _combine([search_query(index, q, filters), _in_bbox(index, bbox or (-90.0, -180.0, 90.0, 180.0))])
+    searched = search_query(searcher, index.schema, q, filters, options or {})
+    query = query_combine([searched, bbox_query(index.schema, *(bbox or (-90.0, -180.0, 90.0, 180.0)))])
     total = int(getattr(searcher.search(query, limit=1), "count", 0) or 0)
     layer = MapLayer(total=total)
     if total <= POINTS_LIMIT:

@@ -257,29 +257,3 @@ def plain_words(node: Node | None) -> list[str]:
     if node is not None and node.op == "and":
         return [child.text for child in node.children if isinstance(child, Term) and child.plain]
     return []
-
-
-@dataclass(frozen=True)
-class SanitizedQuery:
-    """A query in tantivy syntax made only of words, "phrases" and -exclusions (for parse_query users)."""
-
-    text: str
-    message: str = ""
-
-
-def query_sanitize(raw: str) -> SanitizedQuery:
-    """Words, "phrases" and -exclusions of a query in tantivy syntax; fields and operators dropped."""
-    parsed = query_parse(raw)
-    clauses: list[str] = []
-
-    def walk(node: Node | None, negated: bool) -> None:
-        if isinstance(node, Term):
-            words = " ".join(w.lower() for w in _WORD.findall(node.text))
-            clause = f'"{words}"' if " " in words else words
-            clauses.append(("-" if negated else "") + clause)
-        elif node is not None:
-            for child in node.children:
-                walk(child, negated or node.op == "not")
-
-    walk(parsed.tree, False)
-    return SanitizedQuery(" ".join(clauses), parsed.message)

@@ -99,17 +99,17 @@ def search_area(request: HttpRequest) -> HttpResponse:
 @require_GET
 def map_data(request: HttpRequest) -> JsonResponse:
     """Map layer of the current search in the visible box: clusters or points, territory outlines."""
+    query = request.GET.copy()
+    visible = bbox_parse(str(query.pop("bbox", [""])[-1]))  # the view may go past ±180°: clamped
     try:
-        params = search_params_parse(request.GET)
+        params = search_params_parse(query)
     except SearchParamError as error:
         return JsonResponse({"erreur": str(error)}, status=400)
     try:
         zoom = int(str(request.GET.get("zoom", "5")))
     except ValueError:
         zoom = 5
-    layer = map_layer(
-        q=params.q, filters=params.filters, bbox=bbox_parse(str(request.GET.get("bbox", ""))), zoom=zoom
-    )
+    layer = map_layer(q=params.q, filters=params.filters, options=params.options, bbox=visible, zoom=zoom)
     response = JsonResponse(
         {
             "total": layer.total,
