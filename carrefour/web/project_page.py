@@ -5,8 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from carrefour.projects.models import Project, ProjectSource
+from carrefour.projects.selectors import project_queryset
 from carrefour.search.labels import project_labels
-from carrefour.web.selectors import similar_projects
+from carrefour.search.similar import project_similar
+
+SIMILAR_SHOWN = 4
+
+
+def similar_projects(project: Project) -> list[Project]:
+    """Projects most like this one elsewhere in France (another département), most similar first."""
+    ids = project_similar(project.pk, limit=SIMILAR_SHOWN)
+    found = project_queryset().in_bulk(ids)
+    return [found[pk] for pk in ids if pk in found]
 
 
 def territory_trail(project: Project, labels: dict[str, Any]) -> list[dict[str, str]]:

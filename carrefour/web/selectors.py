@@ -1,4 +1,4 @@
-"""What the pages show: facets, active filters, permalinks, latest projects, partners, similar projects."""
+"""What the pages show: facets, active filters, permalinks, latest projects, partners."""
 
 from __future__ import annotations
 
@@ -114,17 +114,3 @@ def partners(results: SearchResults) -> list[dict[str, object]]:
             }
         )
     return sorted(rows, key=lambda row: (-int(str(row["count"])), str(row["name"])))
-
-
-def similar_projects(project: Project, limit: int = 4) -> list[Project]:
-    """Projects on the same themes elsewhere (another département), most recent first."""
-    if not project.themes:
-        return []
-    results = project_search(themes=project.themes[:2], per_page=12, with_points=False)
-    others = [
-        p
-        for p in project_list_for_hits(results.hits)
-        if p.pk != project.pk
-        and (not project.departement_code or p.departement_code != project.departement_code)
-    ]
-    return others[:limit]

@@ -25,3 +25,12 @@ def test_map_total_equals_results_total(client: Client, corpus: dict[str, Projec
     data = client.get("/carte/donnees", {"q": q, "zoom": "5", "bbox": "-80,-200,80,200"}).json()
     assert results.total >= 1
     assert data["total"] == results.total
+
+
+def test_project_page_similar_elsewhere(client: Client, corpus: dict[str, Project]) -> None:
+    project = corpus["epicerie"]
+    html = client.get(f"/projets/{project.pk}-{project.slug}").content.decode()
+    similar = html[html.index('id="similaires"') :]
+    assert "Projets similaires ailleurs en France" in similar
+    assert "Réseau des épiceries itinérantes" in similar  # same problem, another département
+    assert "Jardin partagé des Lilas" not in similar  # same département (93)
