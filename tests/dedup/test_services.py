@@ -72,7 +72,9 @@ def test_worker_processes_give_the_same_result(raw: RawFactory, monkeypatch: pyt
 
     monkeypatch.setattr(carrefour.pipeline, "PARALLEL_MIN", 1)
     monkeypatch.setattr(carrefour.pipeline, "BATCH", 2)
-    raws = [raw("alpha", str(i), title=f"Jardin numéro {i}", location_text="93100 Montreuil") for i in range(5)]
+    raws = [
+        raw("alpha", str(i), title=f"Jardin numéro {i}", location_text="93100 Montreuil") for i in range(5)
+    ]
     raws.append(raw("beta", "x", title="Jardin numéro 1", location_text="Montreuil (93)"))
     summary = pipeline_process([r.pk for r in raws], update_index=False)
     assert (summary.records, summary.projects_changed) == (6, 5)
