@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-import inspect
 from dataclasses import dataclass
-from typing import Any
 
 from django.http import QueryDict
 from django.utils.http import urlencode
 
 from carrefour.projects.models import Project
 from carrefour.search.labels import FACET_TITLES, facet_labels
-from carrefour.search.params import FACET_PARAMS, PARAMS
+from carrefour.search.params import FACET_PARAMS, OPTION_PARAMS, PARAMS
 from carrefour.search.selectors import SearchResults, project_list_for_hits, project_search
 from carrefour.sources.models import Source
 
 # Facets opened by default in the results sidebar (the others stay folded, still usable without JS).
 FACETS_OPEN = {"themes", "region"}
 # Query-string keys that make a state of the results page (everything else is dropped from permalinks).
-STATE_KEYS = ("q", *PARAMS, "tri")
-SORTS = {"pertinence": "Pertinence", "recent": "Plus récents d'abord"}
+# `bbox` is left out: the map sends the visible area itself.
+STATE_KEYS = ("q", *PARAMS, *(key for key in OPTION_PARAMS if key != "bbox"))
 
 
 def state_items(query: QueryDict, *, drop: tuple[str, ...] = ()) -> list[tuple[str, str]]:
@@ -76,19 +74,6 @@ def facet_groups(results: SearchResults) -> list[dict[str, object]]:
         for name, values in results.facets.items()
         if values
     ]
-
-
-def sort_supported() -> bool:
-    """Whether project_search takes a `sort` argument (added by the search stage)."""
-    return "sort" in inspect.signature(project_search).parameters
-
-
-def sort_kwargs(query: QueryDict) -> dict[str, Any]:
-    """`sort` argument of project_search for the `tri` parameter, when supported."""
-    sort = str(query.get("tri", ""))
-    if sort == "recent" and sort_supported():
-        return {"sort": "recent"}
-    return {}
 
 
 def latest_projects(limit: int = 6) -> list[Project]:

@@ -10,8 +10,8 @@ from dsfr.utils import list_pages
 
 from carrefour.search.geo import bbox_parse, departements_in_bbox, map_layer
 from carrefour.search.params import SearchParamError, search_params_parse
-from carrefour.search.selectors import MAX_WINDOW, project_list_for_hits, project_search
-from carrefour.web import selectors
+from carrefour.search.selectors import MAX_WINDOW, project_search
+from carrefour.web import search_form, selectors
 from carrefour.web.exports import EXPORT_MAX, export_response
 from carrefour.web.stats import choropleth
 from carrefour.web.suggest import suggestions
@@ -49,9 +49,7 @@ def search(request: HttpRequest) -> HttpResponse:
         params = search_params_parse(request.GET)
     except SearchParamError as error:
         return _error(request, error)
-    results = project_search(**params.as_kwargs(), **selectors.sort_kwargs(request.GET), with_points=False)
-    snippets = {hit.project_id: hit.snippet for hit in results.hits}
-    cards = [(project, snippets[project.pk]) for project in project_list_for_hits(results.hits)]
+    results = project_search(**params.as_kwargs(), with_points=False)
     page_obj = list_pages(
         Paginator(range(min(results.total, MAX_WINDOW)), params.per_page).get_page(params.page)
     )
@@ -62,14 +60,14 @@ def search(request: HttpRequest) -> HttpResponse:
         {
             "q": params.q,
             "results": results,
-            "cards": cards,
+            "cards": search_form.result_cards(results),
             "page_obj": page_obj,
             "facet_groups": selectors.facet_groups(results),
             "active_filters": selectors.active_filters(request.GET),
-            "clear_url": selectors.url_with("/recherche", [i for i in state if i[0] in ("q", "tri")]),
+            "clear_url": selectors.url_with("/recherche", [i for i in state if i[0] in ("q", "sort")]),
             "state_query": selectors.url_with("", state).lstrip("?"),
-            "sorts": selectors.SORTS if selectors.sort_supported() else {},
-            "sort": request.GET.get("tri", "pertinence"),
+            "form": search_form.form_values(params, request.GET),
+            "widen": search_form.widen_links(results, request.GET),
             "export_max": EXPORT_MAX,
             "show_fictional_notice": results.has_fictional,
         },
@@ -83,7 +81,7 @@ def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
         params = search_params_parse(request.GET)
     except SearchParamError as error:
         return _error(request, error)
-    return export_response(fmt, params.q, params.filters)
+    return export_response(fmt, params)
 
 
 @require_GET

@@ -34,3 +34,62 @@ def test_project_page_similar_elsewhere(client: Client, corpus: dict[str, Projec
     assert "Projets similaires ailleurs en France" in similar
     assert "Réseau des épiceries itinérantes" in similar  # same problem, another département
     assert "Jardin partagé des Lilas" not in similar  # same département (93)
+
+
+def test_form_has_fine_and_territorial_fields(client: Client, corpus: dict[str, Project]) -> None:
+    html = client.get("/recherche?q=jardin").content.decode()
+    for name in ("territory", "covering", "national", "near", "radius", "start_year_min", "start_year_max"):
+        assert f'name="{name}"' in html
+    assert 'data-suggest-url="/api/v1/suggest" data-suggest-param="territory"' in html
+    assert '<select class="fr-select" id="tri" name="sort">' in html
+    assert 'id="f-covering" checked' in html and 'id="f-national" checked' not in html
+
+
+def test_territory_filter_narrows_results(
+    client: Client, corpus: dict[str, Project], territories_loaded: object
+) -> None:
+    everything = _titles(client.get("/recherche").content.decode())
+    checked = {"territory": "Seine-Saint-Denis", "covering": ["0", "1"]}  # hidden 0, then the box
+    html = client.get("/recherche", checked).content.decode()
+    assert sorted(_titles(html)) == ["Jardin partagé des Lilas", "Épicerie solidaire du quartier"]
+    assert len(everything) == 4
+    assert 'value="Seine-Saint-Denis"' in html and "Compris : Seine-Saint-Denis (département)" in html
+    assert "territory=Seine-Saint-Denis" in html  # kept in permalinks, exports and the map endpoint
+    data = client.get("/carte/donnees", {"territory": "93", "bbox": "-80,-200,80,200"}).json()
+    assert data["total"] == 2
+
+
+def test_unchecked_covering_and_years(
+    client: Client, corpus: dict[str, Project], territories_loaded: object
+) -> None:
+    query = {"territory": "93", "covering": "0", "start_year_min": "2018", "start_year_max": "2020"}
+    html = client.get("/recherche", query).content.decode()
+    assert _titles(html) == ["Épicerie solidaire du quartier"]
+    assert 'id="f-covering">' in html and 'value="2018"' in html
+
+
+def test_sort_by_title(client: Client, corpus: dict[str, Project]) -> None:
+    html = client.get("/recherche?sort=title").content.decode()
+    assert _titles(html) == [
+        "Atelier vélo &lt;b&gt;solidaire&lt;/b&gt;",
+        "Épicerie solidaire du quartier",
+        "Jardin partagé des Lilas",
+        "Réseau des épiceries itinérantes",
+    ]
+    assert '<option value="title" selected>' in html
+    assert client.get("/recherche?sort=nope").status_code == 400
+
+
+def test_near_shows_distance(client: Client, corpus: dict[str, Project], territories_loaded: object) -> None:
+    html = client.get("/recherche?near=Montreuil&radius=10&sort=distance").content.decode()
+    titles = _titles(html)
+    assert titles[0] == "Épicerie solidaire du quartier" and "Réseau des épiceries itinérantes" not in titles
+    assert re.search(r"· à \d+,\d km", html)
+
+
+def test_relaxations_shown_on_zero_results(client: Client, corpus: dict[str, Project]) -> None:
+    html = client.get("/recherche?q=%C3%A9picerie+parapente&theme=alimentation").content.decode()
+    assert "<strong>0</strong> projet trouvé" in html
+    widen = html[html.index('id="elargir"') :]
+    assert 'href="/recherche?q=%C3%A9picerie&amp;theme=alimentation"' in widen
+    assert "Sans le mot « parapente »" in widen
