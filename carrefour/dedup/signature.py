@@ -63,12 +63,17 @@ def _shingles(description: str, summary: str) -> str:
     return "".join(f"{h:06x}" for h in sorted(hashes))
 
 
+def title_words(data: dict[str, Any]) -> list[str]:
+    """Folded title words without stop words nor the record's own place names, sorted."""
+    words = _words(data.get("title") or "")
+    place = _place_words(data.get("location") or {})
+    return sorted({w for w in words if w not in place} or set(words))
+
+
 def signature_build(data: dict[str, Any], source_id: int) -> dict[str, Any]:
     """Signature of a record's common-schema data: title words, organization, place, website, text."""
     location = data.get("location") or {}
-    words = _words(data.get("title") or "")
-    place = _place_words(location)
-    title = sorted({w for w in words if w not in place} or set(words))
+    title = title_words(data)
     organization = " ".join(w for w in _words(data.get("organization") or "") if w not in _LEGAL_WORDS)
     return {
         "t": title,

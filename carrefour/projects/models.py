@@ -33,6 +33,9 @@ class Project(models.Model):
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     precision = models.CharField(max_length=20, blank=True)
+    # Title words without place names: the local sites of one network (one project per commune)
+    # share it, which links them without merging them.
+    network_key = models.CharField(max_length=300, blank=True, db_index=True)
     # {field: {"source": slug, "record": raw record id, "inferred": bool}}
     provenance = models.JSONField(default=dict, blank=True)
     # Editorial overrides {field: value}: win over every source, survive every harvest.

@@ -22,6 +22,19 @@ def project_queryset() -> QuerySet[Project]:
     )
 
 
+def project_network(project: Project, *, limit: int = 100) -> QuerySet[Project]:
+    """Other published sites of the project's network: same title words, another commune."""
+    if not project.network_key:
+        return Project.objects.none()
+    return (
+        Project.objects.filter(is_published=True, network_key=project.network_key)
+        .exclude(pk=project.pk)
+        .exclude(commune_code="", departement_code=project.departement_code)
+        .exclude(commune_code=project.commune_code)
+        .order_by("departement_code", "commune_name")[:limit]
+    )
+
+
 def project_provenance(project: Project) -> dict[str, Any]:
     """Which partner said what: {field: {platform, source_id, inferred}} or {field: {override: true}}."""
     publications = {ps.raw_id: ps for ps in project.sources.all()}

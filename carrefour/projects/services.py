@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Field, Q
 from django.utils import timezone
 
+from carrefour.dedup.signature import title_words
 from carrefour.harvest.models import RawRecord
 from carrefour.normalize.bulk import rows_update
 from carrefour.normalize.models import Record
@@ -126,6 +127,7 @@ def project_merge(records: list[Member], overrides: dict[str, Any]) -> tuple[dic
     for name in LOCATION_COLUMNS:
         value = location.get(name)
         values[name] = value if value is not None else _empty_value(name)
+    values["network_key"] = " ".join(title_words({**ordered[0].data, "title": values["title"]}))[:300]
     if location.get("precision"):
         provenance["location"] = {"source": located.source_slug, "record": located.raw_id}
     return values, provenance
@@ -190,6 +192,7 @@ def _members(cluster_ids: list[int]) -> dict[int, list[Member]]:
 _UPDATED_COLUMNS = (
     *MERGED_FIELDS,
     *LOCATION_COLUMNS,
+    "network_key",
     "provenance",
     "content_hash",
     "fictional",

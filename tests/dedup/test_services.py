@@ -8,6 +8,7 @@ from carrefour.dedup.models import Cluster, ClusterMember
 from carrefour.dedup.services import cluster_split
 from carrefour.pipeline import pipeline_clusters_refresh, pipeline_process
 from carrefour.projects.models import Project
+from carrefour.projects.selectors import project_network
 from tests.dedup.conftest import TEXT, RawFactory
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,7 @@ def test_network_sites_in_two_communes_stay_two_projects(raw: RawFactory) -> Non
     b = raw("beta", "2", title="Jardin des Lilas", location_text="Lyon (69)")
     pipeline_process([a.pk, b.pk], update_index=False)
     assert _project_of(a.pk) != _project_of(b.pk)
+    assert list(project_network(_project_of(a.pk))) == [_project_of(b.pk)]
 
 
 def test_project_keeps_its_id_when_its_cluster_gains_and_loses_members(raw: RawFactory) -> None:
