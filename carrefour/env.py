@@ -59,6 +59,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Hôtes privés ou locaux que le moissonneur peut atteindre (ex. 127.0.0.1 pour le simulateur).",
     ),
     Setting("CARREFOUR_PORT", "8000", "Port de `carrefour serve`."),
+    Setting(
+        "CARREFOUR_BAN_URL",
+        "",
+        "Mode en ligne du géocodeur : URL de l'API Adresse nationale (BAN) ; vide = hors ligne (défaut).",
+    ),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}

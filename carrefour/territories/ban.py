@@ -67,7 +67,7 @@ def _multipart(rows: list[dict[str, str]]) -> tuple[bytes, str]:
 def ban_search_csv(rows: list[dict[str, str]]) -> list[dict[str, str]]:
     """POST rows (key, address, postcode, city) to /search/csv/; the answered rows (empty on failure)."""
     body, boundary = _multipart(rows)
-    url = str(getattr(settings, "GEOCODER_BAN_URL", "")).rstrip("/") + "/search/csv/"
+    url = str(settings.GEOCODER_BAN_URL).rstrip("/") + "/search/csv/"
     if not url.startswith(("http://", "https://")):
         return []
     request = urllib.request.Request(  # noqa: S310 (scheme checked above)
@@ -129,7 +129,7 @@ def _cache_fill(todo: dict[str, dict[str, Any]]) -> None:
 
 def locations_refine_online(locations: list[dict[str, Any]]) -> int:
     """Give an address point to commune-located records the BAN agrees on; number refined (in place)."""
-    if not getattr(settings, "GEOCODER_BAN_URL", ""):
+    if not settings.GEOCODER_BAN_URL:
         return 0
     wanted = {_key(loc): loc for loc in locations if loc.get("address") and loc.get("commune_code")}
     cached = {c.key: c for c in GeocodeCache.objects.filter(key__in=list(wanted))}
