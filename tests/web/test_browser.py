@@ -164,6 +164,33 @@ def test_search_facets_map_and_project_page(
     assert not tab.csp_errors()
 
 
+def test_territory_field_autocomplete_and_sort(
+    live_server: Any, live_corpus: dict[str, Project], tab: Tab
+) -> None:
+    page = tab.page
+    page.goto(live_server.url + "/recherche?q=%C3%A9picerie")
+    page.fill("#f-territory", "Montreu")
+    page.wait_for_selector("#territoire-suggestions [role=option]")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    assert page.input_value("#f-territory") == "commune:93048"
+    page.click("#filtres button[type=submit]")
+    page.wait_for_url("**territory=commune*")
+    assert page.inner_text("#nombre-resultats").startswith("1 projet")
+    assert "Montreuil (commune)" in page.inner_text("#territoire-compris")
+    page.fill("#f-territory", "93")
+    page.click("#filtres button[type=submit]")
+    page.wait_for_url("**territory=93*")
+    page.select_option("#tri", "title")
+    page.click("#tri-form button[type=submit]")
+    page.wait_for_url("**sort=title*")
+    titles = page.locator("#resultats .fr-card__title").all_inner_texts()
+    assert titles == ["Épicerie solidaire du quartier", "Jardin partagé des Lilas"]
+    page.wait_for_selector("#carte .leaflet-marker-icon", timeout=10_000)
+    tab.shot("recherche-territoire-bureau")
+    assert not tab.csp_errors()
+
+
 def test_keyboard_only_search(live_server: Any, live_corpus: dict[str, Project], tab: Tab) -> None:
     page = tab.page
     page.goto(live_server.url + "/")
