@@ -8,30 +8,14 @@ from collections.abc import Iterable
 from typing import Any, TextIO
 
 from carrefour.projects.selectors import project_iter_dicts
+from carrefour.projects.services import LOCATION_COLUMNS, MERGED_FIELDS
 
 EXPORT_FORMATS = ("jsonl", "csv", "geojson")
+# Every canonical field but the HTML description (too long for a spreadsheet cell), then the place.
 CSV_COLUMNS = (
     "id",
-    "title",
-    "summary",
-    "themes",
-    "publics",
-    "actor_type",
-    "organization",
-    "scale",
-    "status",
-    "start_year",
-    "website",
-    "address",
-    "postal_code",
-    "commune_code",
-    "commune_name",
-    "epci_code",
-    "departement_code",
-    "region_code",
-    "latitude",
-    "longitude",
-    "precision",
+    *(name for name in MERGED_FIELDS if name != "description"),
+    *LOCATION_COLUMNS,
     "sources",
     "source_urls",
     "updated_at",
