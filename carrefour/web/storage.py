@@ -9,6 +9,9 @@ class StaticStorage(CompressedManifestStaticFilesStorage):
     """WhiteNoise's manifest storage (far-future cache headers) that falls back to the plain name."""
 
     manifest_strict = False
+    # django-dsfr's templates pin its CSS with Subresource Integrity hashes: rewriting the url() inside
+    # the CSS files (Django's default) changes their bytes and the browser then refuses the styles.
+    patterns = ()
 
     def stored_name(self, name: str) -> str:
         """The hashed name when collected, else the name itself (tests and development use the finders)."""
