@@ -15,6 +15,7 @@ from carrefour.projects.models import Project
 from carrefour.search.facets import query_combine
 from carrefour.search.params import PARAMS
 from carrefour.search.plan import search_plan_build
+from carrefour.search.selectors import search_located
 from carrefour.search.storage import index_open
 from carrefour.search.territory import DEFAULT_RADIUS_KM, bbox_query
 from carrefour.territories.models import Commune
@@ -108,23 +109,13 @@ def _grid(searcher: tantivy.Searcher, query: Query, cell: float) -> list[list[fl
 
 def _points(searcher: tantivy.Searcher, query: Query) -> list[list[object]]:
     """Individual projects as [id, lat, lon, title, place]."""
-    result = searcher.search(query, limit=POINTS_LIMIT, count=False)
-    addresses = [address for _score, address in result.hits]
-    if not addresses:
-        return []
-    ids = searcher.fast_field_values("id", addresses)
-    lats = searcher.fast_field_values("lat", addresses)
-    lons = searcher.fast_field_values("lon", addresses)
-    rows = Project.objects.filter(id__in=[i for i in ids if i is not None], is_published=True)
+    located = search_located(searcher, query, limit=POINTS_LIMIT)
+    rows = Project.objects.filter(id__in=[i for i, _, _ in located], is_published=True)
     info = {
         pk: (title, f"{commune}{f' ({dep})' if dep else ''}".strip())
         for pk, title, commune, dep in rows.values_list("id", "title", "commune_name", "departement_code")
     }
-    return [
-        [int(i), round(float(lat), 5), round(float(lon), 5), *info[int(i)]]
-        for i, lat, lon in zip(ids, lats, lons, strict=True)
-        if i is not None and lat is not None and lon is not None and int(i) in info
-    ]
+    return [[i, round(lat, 5), round(lon, 5), *info[i]] for i, lat, lon in located if i in info]
 
 
 def map_layer(

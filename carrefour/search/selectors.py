@@ -164,23 +164,29 @@ def _hits(
     return total, hits
 
 
-def _points(searcher: tantivy.Searcher, query: Query) -> list[MapPoint]:
-    """Located projects of the result set, capped at POINTS_MAX."""
+def search_located(searcher: tantivy.Searcher, query: Query, *, limit: int) -> list[tuple[int, float, float]]:
+    """(id, lat, lon) of the first located matches, read from fast fields (no stored document)."""
     located = query_combine([query, Query.exists_query("lat")])
-    result = searcher.search(located, limit=POINTS_MAX, count=False)
+    result = searcher.search(located, limit=limit, count=False)
     addresses = [address for _score, address in result.hits]
     if not addresses:
         return []
     ids = searcher.fast_field_values("id", addresses)
     lats = searcher.fast_field_values("lat", addresses)
     lons = searcher.fast_field_values("lon", addresses)
-    # Titles from the database: much cheaper than loading thousands of stored documents.
-    titles = dict(Project.objects.filter(id__in=[i for i in ids if i is not None]).values_list("id", "title"))
     return [
-        MapPoint(int(i), float(lat), float(lon), titles[int(i)])
+        (int(i), float(lat), float(lon))
         for i, lat, lon in zip(ids, lats, lons, strict=True)
-        if i is not None and lat is not None and lon is not None and int(i) in titles
+        if i is not None and lat is not None and lon is not None
     ]
+
+
+def _points(searcher: tantivy.Searcher, query: Query) -> list[MapPoint]:
+    """Located projects of the result set, capped at POINTS_MAX."""
+    located = search_located(searcher, query, limit=POINTS_MAX)
+    # Titles from the database: much cheaper than loading thousands of stored documents.
+    titles = dict(Project.objects.filter(id__in=[i for i, _, _ in located]).values_list("id", "title"))
+    return [MapPoint(i, lat, lon, titles[i]) for i, lat, lon in located if i in titles]
 
 
 CLAUSE_LABELS = {
