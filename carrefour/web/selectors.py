@@ -1,14 +1,12 @@
-"""What the pages show: facets, active filters, permalinks, latest projects, partners."""
+"""What the pages show: facets, canonical permalinks, latest projects, partners."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.http import QueryDict
 from django.utils.http import urlencode
 
 from carrefour.projects.models import Project
-from carrefour.search.labels import FACET_TITLES, facet_labels
+from carrefour.search.labels import FACET_TITLES
 from carrefour.search.params import FACET_PARAMS, OPTION_PARAMS, PARAMS
 from carrefour.search.selectors import SearchResults, project_list_for_hits, project_search
 from carrefour.sources.models import Source
@@ -18,46 +16,28 @@ FACETS_OPEN = {"themes", "region"}
 # Query-string keys that make a state of the results page (everything else is dropped from permalinks).
 # `bbox` is left out: the map sends the visible area itself.
 STATE_KEYS = ("q", *PARAMS, *(key for key in OPTION_PARAMS if key != "bbox"))
+# Yes/no criteria and their default, left out of permalinks (the form sends them on every search).
+FLAGS = {"covering": "1", "national": "0"}
 
 
 def state_items(query: QueryDict, *, drop: tuple[str, ...] = ()) -> list[tuple[str, str]]:
-    """The (key, value) pairs of a results state, in a stable order, without paging."""
-    items = []
+    """The canonical (key, value) pairs of a results state: stable order, no empty, default or repeat."""
+    items: list[tuple[str, str]] = []
     for key in STATE_KEYS:
-        if key in drop:
+        values = [value for value in (str(raw).strip() for raw in query.getlist(key)) if value]
+        if key in FLAGS:
+            values = values[-1:]  # the last one counts: a checked box comes after its hidden "0"
+        if key in drop or values == [FLAGS.get(key)]:
             continue
-        for value in query.getlist(key):
-            if str(value).strip():
-                items.append((key, str(value)))
+        if key == "covering" and not query.get("territory", "").strip():
+            continue  # only means something for a territory (the form sends it on every search)
+        items.extend((key, value) for value in dict.fromkeys(values))
     return items
 
 
 def url_with(path: str, items: list[tuple[str, str]]) -> str:
     """A path with its query string."""
     return f"{path}?{urlencode(items)}" if items else path
-
-
-@dataclass(frozen=True)
-class ActiveFilter:
-    """One selected facet value, removable."""
-
-    title: str
-    label: str
-    remove_url: str
-
-
-def active_filters(query: QueryDict, path: str = "/recherche") -> list[ActiveFilter]:
-    """Selected filters as removable tags (each link is the same state minus that value)."""
-    items = state_items(query)
-    tags = []
-    for key, value in items:
-        if key not in PARAMS:
-            continue
-        facet = PARAMS[key][0]
-        label = facet_labels(facet).get(value, value)
-        rest = [item for item in items if item != (key, value)]
-        tags.append(ActiveFilter(FACET_TITLES[facet], label, url_with(path, rest)))
-    return tags
 
 
 def facet_groups(results: SearchResults) -> list[dict[str, object]]:

@@ -11,7 +11,7 @@ from dsfr.utils import list_pages
 from carrefour.search.geo import bbox_parse, departements_in_bbox, map_layer
 from carrefour.search.params import SearchParamError, search_params_parse
 from carrefour.search.selectors import MAX_WINDOW, project_search
-from carrefour.web import search_form, selectors
+from carrefour.web import criteria, search_form, selectors
 from carrefour.web.exports import EXPORT_MAX, export_response
 from carrefour.web.stats import choropleth
 from carrefour.web.suggest import suggestions
@@ -45,6 +45,9 @@ def _error(request: HttpRequest, error: SearchParamError) -> HttpResponse:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     """Results: count, cards, pagination, facets with counts, active filters, map, exports."""
+    redirect = criteria.canonical_redirect(request)
+    if redirect is not None:
+        return redirect
     try:
         params = search_params_parse(request.GET)
     except SearchParamError as error:
@@ -63,8 +66,9 @@ def search(request: HttpRequest) -> HttpResponse:
             "cards": search_form.result_cards(results),
             "page_obj": page_obj,
             "facet_groups": selectors.facet_groups(results),
-            "active_filters": selectors.active_filters(request.GET),
+            "active_filters": criteria.criteria_tags(request.GET, results),
             "clear_url": selectors.url_with("/recherche", [i for i in state if i[0] in ("q", "sort")]),
+            "clear_all_url": selectors.url_with("/recherche", [i for i in state if i[0] == "sort"]),
             "state_query": selectors.url_with("", state).lstrip("?"),
             "form": search_form.form_values(params, request.GET),
             "widen": search_form.widen_links(results, request.GET),

@@ -14,7 +14,7 @@ from carrefour.projects.selectors import project_queryset
 from carrefour.search.labels import facet_labels
 from carrefour.search.params import SearchParamError, SearchParams, search_params_parse
 from carrefour.search.selectors import SearchResults, project_search
-from carrefour.web import selectors, stats
+from carrefour.web import criteria, selectors, stats
 from carrefour.web.forms import CorrectionForm
 from carrefour.web.project_page import project_page_context
 
@@ -67,6 +67,9 @@ def _search_for_stats(request: HttpRequest) -> tuple[SearchParams, SearchResults
 @require_GET
 def observatoire(request: HttpRequest) -> HttpResponse:
     """Data visualisation: every chart follows the current search; tables and CSV for each."""
+    redirect = criteria.canonical_redirect(request)
+    if redirect is not None:
+        return redirect
     try:
         params, results = _search_for_stats(request)
     except SearchParamError as error:
@@ -82,7 +85,7 @@ def observatoire(request: HttpRequest) -> HttpResponse:
             "charts": stats.charts(results),
             "map_departements": stats.choropleth(results, "departement"),
             "map_regions": stats.choropleth(results, "region"),
-            "active_filters": selectors.active_filters(request.GET, "/observatoire"),
+            "active_filters": criteria.criteria_tags(request.GET, results, "/observatoire"),
             "state_query": selectors.url_with("", state).lstrip("?"),
             "theme_options": sorted(facet_labels("themes").items(), key=lambda item: item[1]),
             "theme": theme,

@@ -140,8 +140,10 @@ def test_search_facets_map_and_project_page(
     page.click("#facette-region input[value='11'] + label")  # the DSFR label covers the box
     page.click("#filtres button[type=submit]")
     page.wait_for_url("**region=11*")
+    assert page.url.endswith("/recherche?q=%C3%A9picerie&region=11")  # no empty field in the permalink
     assert page.inner_text("#nombre-resultats").startswith("2 projets")
-    page.click("#filtres-actifs a.fr-tag")  # remove the filter again
+    assert page.locator("#filtres-actifs a.fr-tag").all_inner_texts() == ["« épicerie »", "Île-de-France"]
+    page.click("#filtres-actifs a.fr-tag >> nth=1")  # remove the filter again
     page.wait_for_url(lambda url: "region=11" not in url)
     assert page.inner_text("#nombre-resultats").startswith("3 projets")
 

@@ -50,7 +50,9 @@ def test_territory_filter_narrows_results(
 ) -> None:
     everything = _titles(client.get("/recherche").content.decode())
     checked = {"territory": "Seine-Saint-Denis", "covering": ["0", "1"]}  # hidden 0, then the box
-    html = client.get("/recherche", checked).content.decode()
+    response = client.get("/recherche", checked, follow=True)
+    assert response.redirect_chain == [("/recherche?territory=Seine-Saint-Denis", 302)]  # default dropped
+    html = response.content.decode()
     assert sorted(_titles(html)) == ["Jardin partagé des Lilas", "Épicerie solidaire du quartier"]
     assert len(everything) == 4
     assert 'value="Seine-Saint-Denis"' in html and "Compris : Seine-Saint-Denis (département)" in html
@@ -93,3 +95,56 @@ def test_relaxations_shown_on_zero_results(client: Client, corpus: dict[str, Pro
     widen = html[html.index('id="elargir"') :]
     assert 'href="/recherche?q=%C3%A9picerie&amp;theme=alimentation"' in widen
     assert "Sans le mot « parapente »" in widen
+
+
+def test_form_submission_redirects_to_tidy_permalink(
+    client: Client, corpus: dict[str, Project], territories_loaded: object
+) -> None:
+    # What the results form sends: every field, most of them empty, the covering box's hidden "0".
+    sent = "q=jardin&sort=&territory=&covering=0&covering=1&near=&radius=&start_year_min=&theme=&region=11"
+    response = client.get(f"/recherche?{sent}&theme=environnement&theme=environnement&utm=x")
+    assert response.status_code == 302
+    assert response["Location"] == "/recherche?q=jardin&theme=environnement&region=11"
+    assert client.get(response["Location"]).status_code == 200  # the canonical address stays put
+    assert client.get("/recherche?q=jardin&page=2").status_code == 200
+    assert client.get("/recherche?q=jardin&page=1")["Location"] == "/recherche?q=jardin"
+    obs = client.get("/observatoire?q=&theme=")
+    assert obs.status_code == 302 and obs["Location"] == "/observatoire"
+
+
+def test_every_criterion_is_a_removable_tag(
+    client: Client, corpus: dict[str, Project], territories_loaded: object
+) -> None:
+    query = (
+        "q=jardin&theme=environnement&territory=93&covering=0&national=1"
+        "&near=Montreuil&radius=15&start_year_min=2015&start_year_max=2024&sort=title"
+    )
+    html = client.get(f"/recherche?{query}").content.decode()
+    tags = dict(
+        re.findall(r'<a class="fr-tag[^"]*" href="([^"]*)" aria-label="Retirer le filtre ([^"]*)"', html)
+    )
+    assert sorted(tags.values()) == [
+        "Année de démarrage : Démarré en 2015 ou après",
+        "Année de démarrage : Démarré en 2024 ou avant",
+        "Autour de : Autour de Montreuil",
+        "Mots : « jardin »",
+        "Rayon : Dans un rayon de 15 km",
+        "Territoire : Avec les projets nationaux",
+        "Territoire : Sans les projets qui le couvrent",
+        "Territoire : Seine-Saint-Denis (département)",
+        "Thèmes : Environnement et biodiversité",
+    ]
+    by_label = {label: url.replace("&amp;", "&") for url, label in tags.items()}
+    assert by_label["Mots : « jardin »"].startswith("/recherche?theme=environnement&territory=93")
+    territory_gone = by_label["Territoire : Seine-Saint-Denis (département)"]
+    assert (
+        "territory" not in territory_gone
+        and "covering" not in territory_gone
+        and "national" not in territory_gone
+    )
+    assert (
+        "near" not in by_label["Autour de : Autour de Montreuil"]
+        and "radius" not in by_label["Autour de : Autour de Montreuil"]
+    )
+    assert "sort=title" in by_label["Rayon : Dans un rayon de 15 km"]
+    assert 'href="/recherche?sort=title" id="tout-effacer"' in html
