@@ -43,6 +43,7 @@ class HarvestProgress:
     rejected: int = 0
     stored: int = 0
     url: str = ""
+    status: str = ""
 
 
 ProgressCallback = Callable[[HarvestProgress], None]
@@ -135,58 +136,106 @@ def _finish(run: HarvestRun, status: str, message: str, tally: _Tally) -> Harves
     return run
 
 
-def _crawl(run: HarvestRun, base_url: str | None, tally: _Tally, progress: ProgressCallback | None) -> None:
-    """Run the crawl of a source and count its events."""
-    source = run.source
-    definition = definition_resolve(source.definition, base_url=base_url)
-    incremental = definition.get("incremental") or {}
-    cache_dir = ""
-    if incremental.get("http_cache", True):
-        cache_dir = str(Path(settings.DATA_DIR) / "httpcache" / source.slug)
-    state = HarvestProgress(source=source.slug, stage="crawl")
+@dataclass
+class HarvestJob:
+    """A source's harvest between its steps: prepared and stored in the caller's thread, crawled anywhere."""
+
+    run: HarvestRun
+    tally: _Tally
+    definition: dict[str, Any] = field(default_factory=dict)
+    known: dict[str, list[Any]] = field(default_factory=dict)
+    cache_dir: str = ""
+    error: str = ""
+
+
+def harvest_prepare(source: Source, *, base_url: str | None = None) -> HarvestJob:
+    """Open a run (database side): resolve the definition, read the known detail pages, open the spool."""
+    run = HarvestRun.objects.create(source=source, started_at=timezone.now())
+    # The spool outlives this function: harvest_store closes it.
+    spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
+    job = HarvestJob(run=run, tally=_Tally(spool=spool))
+    try:
+        job.definition = definition_resolve(source.definition, base_url=base_url)
+    except SourceDefinitionError as exc:
+        job.error = str(exc)
+        return job
+    if (job.definition.get("incremental") or {}).get("http_cache", True):
+        job.cache_dir = str(Path(settings.DATA_DIR) / "httpcache" / source.slug)
+    job.known = raw_records_known(source)
+    return job
+
+
+def harvest_crawl(job: HarvestJob, progress: ProgressCallback | None = None) -> None:
+    """Run the crawl of a prepared job in a child process and count its events; never touches the database."""
+    if job.error:
+        return
+    state = HarvestProgress(source=job.run.source.slug, stage="crawl")
+    tally = job.tally
     events = crawl_events(
-        definition,
+        job.definition,
         user_agent=settings.HARVEST_USER_AGENT,
         allowed_hosts=list(settings.HARVEST_ALLOWED_HOSTS),
-        known=raw_records_known(source),
-        cache_dir=cache_dir,
+        known=job.known,
+        cache_dir=job.cache_dir,
     )
-    for event in events:
-        tally.add(event)
-        if progress and event.get("type") in {"page", "record", "reject"}:
+    try:
+        for event in events:
+            tally.add(event)
+            if progress and event.get("type") in {"page", "record", "reject"}:
+                state.pages, state.records, state.rejected = tally.pages, tally.records, tally.rejected
+                state.url = str(event.get("url", ""))
+                progress(state)
+    except CrawlError as exc:
+        job.error = str(exc)
+
+
+def harvest_store(job: HarvestJob, progress: ProgressCallback | None = None) -> HarvestRun:
+    """Judge a crawled job and upsert its RawRecords unless it failed (database side); closes the job."""
+    run, tally = job.run, job.tally
+    try:
+        run = _judge_and_store(job, progress)
+    except Exception as exc:  # one source's storage error must not stop the harvest of the others
+        logger.exception("harvest %s: storing failed", run.source.slug)
+        run = _finish(run, HarvestRun.Status.FAILED, f"storing failed: {exc}"[:2000], tally)
+    finally:
+        tally.spool.close()
+    if progress:
+        progress(
+            HarvestProgress(
+                source=run.source.slug,
+                stage="done",
+                pages=tally.pages,
+                records=tally.records,
+                rejected=tally.rejected,
+                stored=run.records_seen,
+                status=run.status,
+            )
+        )
+    return run
+
+
+def _judge_and_store(job: HarvestJob, progress: ProgressCallback | None) -> HarvestRun:
+    """The health verdict of a crawl, and its records stored when it is usable."""
+    run, tally, source = job.run, job.tally, job.run.source
+    if job.error:
+        return _finish(run, HarvestRun.Status.FAILED, job.error[:2000], tally)
+    reason = _failure_reason(run, tally)
+    if reason:
+        # A failed run never alters stored records: nothing below runs.
+        return _finish(run, HarvestRun.Status.FAILED, reason, tally)
+    collapse = fill_collapse(run, tally.fill, list(source.definition.get("fields", {})))
+    if collapse:
+        # Broken selectors would overwrite good records with empty ones: store nothing.
+        return _finish(run, HarvestRun.Status.SUSPICIOUS, collapse, tally)
+    state = HarvestProgress(source=source.slug, stage="store")
+
+    def store_progress(counts: StoreCounts) -> None:
+        if progress:
             state.pages, state.records, state.rejected = tally.pages, tally.records, tally.rejected
-            state.url = str(event.get("url", ""))
+            state.stored = counts.seen
             progress(state)
 
-
-def harvest_run(
-    source: Source, *, base_url: str | None = None, progress: ProgressCallback | None = None
-) -> HarvestRun:
-    """Harvest one source: crawl (child process), judge the crawl, upsert RawRecords unless it failed."""
-    run = HarvestRun.objects.create(source=source, started_at=timezone.now())
-    state = HarvestProgress(source=source.slug, stage="store")
-    with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
-        tally = _Tally(spool=spool)
-        try:
-            _crawl(run, base_url, tally, progress)
-        except (SourceDefinitionError, CrawlError) as exc:
-            return _finish(run, HarvestRun.Status.FAILED, str(exc)[:2000], tally)
-        reason = _failure_reason(run, tally)
-        if reason:
-            # A failed run never alters stored records: nothing below runs.
-            return _finish(run, HarvestRun.Status.FAILED, reason, tally)
-        collapse = fill_collapse(run, tally.fill, list(source.definition.get("fields", {})))
-        if collapse:
-            # Broken selectors would overwrite good records with empty ones: store nothing.
-            return _finish(run, HarvestRun.Status.SUSPICIOUS, collapse, tally)
-
-        def store_progress(counts: StoreCounts) -> None:
-            if progress:
-                state.pages, state.records, state.rejected = tally.pages, tally.records, tally.rejected
-                state.stored = counts.seen
-                progress(state)
-
-        counts = raw_records_store(run, tally.spooled(), now=run.started_at, progress=store_progress)
+    counts = raw_records_store(run, tally.spooled(), now=run.started_at, progress=store_progress)
     raw_records_touch_listed(run, tally.unchanged_urls, now=run.started_at, counts=counts)
     run.records_seen, run.records_created = counts.seen, counts.created
     run.records_updated, run.records_unchanged = counts.updated, counts.unchanged
@@ -195,11 +244,16 @@ def harvest_run(
         # Only a complete, healthy listing says anything about records that disappeared.
         after = (source.definition.get("incremental") or {}).get("gone_after", GONE_AFTER_MISSED_RUNS)
         run.records_gone = raw_records_mark_missing(run, after=int(after))
-    _finish(run, status, message, tally)
-    if progress:
-        state.stage = "done"
-        progress(state)
-    return run
+    return _finish(run, status, message, tally)
+
+
+def harvest_run(
+    source: Source, *, base_url: str | None = None, progress: ProgressCallback | None = None
+) -> HarvestRun:
+    """Harvest one source: crawl (child process), judge the crawl, upsert RawRecords unless it failed."""
+    job = harvest_prepare(source, base_url=base_url)
+    harvest_crawl(job, progress)
+    return harvest_store(job, progress)
 
 
 def harvest_changed_raw_ids(run: HarvestRun) -> list[int]:

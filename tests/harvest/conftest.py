@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -73,6 +74,13 @@ def mini_site() -> Iterator[MiniSite]:
 def _harvest_data_in_tmp(settings: Any, tmp_path: Path) -> None:
     """The HTTP cache of each test lives in its own directory, never in the real var/."""
     settings.DATA_DIR = tmp_path / "data"
+
+
+def closed_port_url() -> str:
+    """URL of a loopback port nobody listens on (a site that is down)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
 def make_source(definition: dict[str, Any]) -> Source:

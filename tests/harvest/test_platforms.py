@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from carrefour.harvest.models import RawRecord
 from carrefour.harvest.services import harvest_run
 from carrefour.sources.models import HarvestRun, Source
 from carrefour.sources.services import source_load_all
+from tests.harvest.conftest import closed_port_url
 from tests.simulator import World, world_generate, world_serve
 
 pytestmark = [pytest.mark.django_db, pytest.mark.simulator]
@@ -122,3 +124,33 @@ def test_evolved_world_updates_and_marks_gone_after_two_runs(tmp_path: Path) -> 
             assert again.records_gone == gone.count()
             assert set(gone.values_list("source_record_id", flat=True)).isdisjoint(valid_ids(v2, platform))
             assert stored_ids(slug) == valid_ids(v2, platform) & stored_ids(slug)
+
+
+def test_concurrent_command_covers_every_platform_and_isolates_a_failure(
+    world_all: World, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`harvest --jobs 4`: same coverage as one source at a time; a source whose host is down fails alone."""
+    urls = tmp_path / "urls.json"
+    urls.write_text(json.dumps(world_all.urls))
+    with pytest.raises(CommandError, match="at least one harvest failed"):
+        call_command(
+            "harvest",
+            *PLATFORM_SOURCES.values(),
+            "--simulator-urls",
+            str(urls),
+            "--base-url",
+            f"elan-commun={closed_port_url()}",
+            "--jobs",
+            "4",
+            "--no-pipeline",
+        )
+    out, err = capsys.readouterr()
+    for platform, slug in PLATFORM_SOURCES.items():
+        run = Source.objects.get(slug=slug).last_run()
+        assert run is not None and f"\n{slug} " in out and f"[{slug}] " in err
+        if slug == "elan-commun":
+            assert run.status == HarvestRun.Status.FAILED and not stored_ids(slug)
+            continue
+        assert run.status == HarvestRun.Status.SUCCESS, (slug, run.message)
+        valid = valid_ids(world_all, platform)
+        assert valid <= stored_ids(slug), (slug, sorted(valid - stored_ids(slug))[:5])

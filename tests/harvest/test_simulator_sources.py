@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 
 import pytest
 from django.core.management import call_command
@@ -12,6 +11,7 @@ from carrefour.harvest.models import RawRecord
 from carrefour.harvest.services import harvest_changed_raw_ids, harvest_run
 from carrefour.sources.models import HarvestRun, Source
 from carrefour.sources.services import source_load_all
+from tests.harvest.conftest import closed_port_url
 from tests.simulator import World
 
 pytestmark = [pytest.mark.django_db, pytest.mark.simulator]
@@ -124,23 +124,12 @@ def test_reharvest_updates_in_place(small_world: World) -> None:
     )
 
 
-def _closed_port() -> int:
-    """A loopback port nobody listens on."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.mark.parametrize("where", ["closed-port", "404"])
 def test_down_source_fails_and_keeps_records(small_world: World, where: str) -> None:
     src = source("observatoire-regional")
     assert harvest_run(src, base_url=small_world.urls["opendata"]).status == HarvestRun.Status.SUCCESS
     before = list(RawRecord.objects.filter(source=src).order_by("pk").values())
-    url = (
-        f"http://127.0.0.1:{_closed_port()}"
-        if where == "closed-port"
-        else small_world.urls["opendata"] + "/gone"
-    )
+    url = closed_port_url() if where == "closed-port" else small_world.urls["opendata"] + "/gone"
     run = harvest_run(src, base_url=url)
     assert run.status == HarvestRun.Status.FAILED
     assert "down" in run.message and run.errors

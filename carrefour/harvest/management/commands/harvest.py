@@ -5,13 +5,15 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from carrefour.harvest.services import HarvestProgress, harvest_changed_raw_ids, harvest_run
+from carrefour.harvest.parallel import DEFAULT_JOBS, harvest_run_many
+from carrefour.harvest.services import HarvestProgress, harvest_changed_raw_ids
 from carrefour.pipeline import pipeline_process
 from carrefour.sources.definitions import SourceDefinitionError
 from carrefour.sources.models import HarvestRun, Source
@@ -36,27 +38,41 @@ def base_urls_read(options: dict[str, Any]) -> dict[str, str]:
 
 
 class _Progress:
-    """Progress lines on stderr: rewritten in place on a terminal, throttled otherwise."""
+    """Progress of concurrent harvests on stderr: one line per finished source, the running ones in between.
+
+    On a terminal the running sources share one line rewritten in place; otherwise (cron, logs) their
+    state is printed every few seconds. Called from the crawl threads, hence the lock.
+    """
 
     def __init__(self, stream: Any) -> None:
         self.stream = stream
         self.tty = stream.isatty()
         self.last = 0.0
+        self.running: dict[str, str] = {}
+        self.lock = threading.Lock()
 
     def __call__(self, state: HarvestProgress) -> None:
-        now = time.monotonic()
-        if state.stage == "crawl" and now - self.last < (0.2 if self.tty else 5.0):
-            return
-        self.last = now
-        line = (
-            f"[{state.source}] {state.stage}: {state.pages} pages, {state.records} records, "
-            f"{state.rejected} rejected"
-        )
+        line = f"{state.stage}: {state.pages} pages, {state.records} records, {state.rejected} rejected"
         if state.stage == "store":
             line += f", {state.stored} stored"
-        self.stream.write(("\r\x1b[K" + line) if self.tty else line + "\n")
-        if self.tty and state.stage == "done":
-            self.stream.write("\n")
+        with self.lock:
+            if state.stage == "done":
+                self.running.pop(state.source, None)
+                self._write([f"[{state.source}] {state.status}: {line.partition(': ')[2]}"], final=True)
+                return
+            self.running[state.source] = line
+            now = time.monotonic()
+            if state.stage == "crawl" and now - self.last < (0.2 if self.tty else 5.0):
+                return
+            self.last = now
+            self._write([f"[{slug}] {text}" for slug, text in self.running.items()], final=False)
+
+    def _write(self, lines: list[str], *, final: bool) -> None:
+        """Lines on stderr; on a terminal the running line is rewritten, finished ones stay."""
+        if self.tty:
+            self.stream.write("\r\x1b[K" + " | ".join(lines)[:200] + ("\n" if final else ""))
+        else:
+            self.stream.write("".join(line + "\n" for line in lines))
         self.stream.flush()
 
 
@@ -82,6 +98,13 @@ class Command(BaseCommand):
             metavar="FILE.json",
             help="the simulator's first stdout line saved to a file ({platform: base URL})",
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=DEFAULT_JOBS,
+            metavar="N",
+            help=f"sources crawled at the same time (default {DEFAULT_JOBS}; politeness stays per host)",
+        )
         parser.add_argument("--no-pipeline", action="store_true", help="only harvest, do not normalize")
         parser.add_argument(
             "--validate-only", action="store_true", help="only load and validate the definitions"
@@ -97,11 +120,13 @@ class Command(BaseCommand):
             return
         selected = self._select(options)
         base_urls = base_urls_read(options)
-        progress = _Progress(sys.stderr)
-        runs: list[HarvestRun] = []
-        for source in selected:
-            base = base_urls.get(source.slug) or base_urls.get(source.definition.get("platform", ""))
-            runs.append(harvest_run(source, base_url=base, progress=progress))
+        if options["jobs"] < 1:
+            raise CommandError("--jobs must be at least 1")
+        targets = [
+            (source, base_urls.get(source.slug) or base_urls.get(source.definition.get("platform", "")))
+            for source in selected
+        ]
+        runs = harvest_run_many(targets, jobs=options["jobs"], progress=_Progress(sys.stderr))
         self._summary(runs)
         changed = [pk for run in runs for pk in harvest_changed_raw_ids(run)]
         if not options["no_pipeline"]:
