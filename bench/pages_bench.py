@@ -1,6 +1,10 @@
-"""Server time of each page type (p50/p95 over repeated requests) on the current database and index.
+"""Server time of each page type (p50/p95 over repeated requests) on a database and its index.
 
-Usage: CARREFOUR_DATA_DIR=... python -m bench.pages_bench [--repeat 30]
+    python -m bench.pages_bench [--repeat 30] [--data-dir DIR [--world DIR]]
+
+Without options: the current CARREFOUR_DATA_DIR (e.g. the demo). With --data-dir and --world: a
+generated world's truth loaded straight into that data directory when it holds no project yet
+(bench/relevance/loader.py, the loader of the search benchmark), and its index built when missing.
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ import argparse
 import os
 import statistics
 import time
+from pathlib import Path
 
 
 def _percentile(values: list[float], pct: float) -> float:
@@ -17,11 +22,54 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))]
 
 
+def _prepare(world: Path) -> None:
+    """Migrate, load territories and the world's truth when the database is empty, build the index."""
+    from django.core.management import call_command
+
+    from bench.relevance.loader import truth_load
+    from carrefour.projects.models import Project
+    from carrefour.search.services import index_rebuild
+    from carrefour.search.storage import index_open
+    from carrefour.territories.loader import territories_load
+
+    call_command("migrate", verbosity=0)
+    territories_load(log=lambda _line: None)
+    if not Project.objects.exists():
+        truth_load(world / "truth.jsonl")
+    if index_open() is None:
+        index_rebuild()
+
+
+def _urls() -> dict[str, str]:
+    """One URL per page type; the project page is a published project with a position."""
+    from carrefour.projects.models import Project
+
+    project = Project.objects.filter(is_published=True, latitude__isnull=False).order_by("-id").first()
+    return {
+        "accueil": "/",
+        "résultats (tous)": "/recherche",
+        "résultats (mots + filtres)": "/recherche?q=jardin+solidaire&theme=alimentation&region=11",
+        "résultats (territoire)": "/recherche?territory=Lyon",
+        "carte (France, clusters)": "/carte/donnees?zoom=5&bbox=41,-5.5,51.5,10",
+        "carte (ville, points)": "/carte/donnees?zoom=13&bbox=48.80,2.25,48.92,2.42",
+        "projet": f"/projets/{project.pk}-{project.slug}" if project else "/",
+        "observatoire": "/observatoire?theme=alimentation",
+        "observatoire (tout)": "/observatoire",
+        "autocomplétion": "/recherche/suggestions?q=jard",
+    }
+
+
 def main() -> None:
     """Request each page type through Django's test client and print a Markdown table."""
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--repeat", type=int, default=30)
+    parser.add_argument("--data-dir", type=Path, help="data directory (database and index) to use")
+    parser.add_argument("--world", type=Path, help="generated world to load when the database is empty")
     args = parser.parse_args()
+    if args.data_dir:
+        os.environ["CARREFOUR_DATA_DIR"] = str(args.data_dir)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carrefour.settings")
     import django
 
@@ -30,24 +78,16 @@ def main() -> None:
 
     from carrefour.projects.models import Project
 
-    project = Project.objects.filter(is_published=True, latitude__isnull=False).order_by("-id").first()
+    if args.world:
+        _prepare(args.world)
     count = Project.objects.filter(is_published=True).count()
-    urls = {
-        "accueil": "/",
-        "résultats (tous)": "/recherche",
-        "résultats (mots + filtres)": "/recherche?q=jardin+solidaire&theme=alimentation&region=11",
-        "carte (France, clusters)": "/carte/donnees?zoom=5&bbox=41,-5.5,51.5,10",
-        "carte (ville, points)": "/carte/donnees?zoom=13&bbox=48.80,2.25,48.92,2.42",
-        "projet": f"/projets/{project.pk}-{project.slug}" if project else "/",
-        "observatoire": "/observatoire?theme=alimentation",
-        "autocomplétion": "/recherche/suggestions?q=jard",
-    }
     client = Client(HTTP_HOST="127.0.0.1")
-    print(f"{count} projets publiés, {args.repeat} requêtes par page\n")
+    load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
+    print(f"{count} projets publiés, {args.repeat} requêtes par page, charge {load}\n")
     print("| page | p50 (ms) | p95 (ms) | HTML (Ko) |")
     print("|---|---|---|---|")
-    for name, url in urls.items():
-        client.get(url)  # warm caches
+    for name, url in _urls().items():
+        client.get(url)  # warm caches, as a running server has them
         times = []
         size = 0
         for _ in range(args.repeat):
@@ -56,7 +96,8 @@ def main() -> None:
             times.append((time.perf_counter() - start) * 1000)
             size = len(response.content)
         p50, p95 = statistics.median(times), _percentile(times, 95)
-        print(f"| {name} | {p50:.0f} | {p95:.0f} | {size / 1024:.0f} |")
+        print(f"| {name} | {p50:.0f} | {p95:.0f} | {size / 1024:.0f} |", flush=True)
+    print(f"\ncharge après : {', '.join(f'{value:.2f}' for value in os.getloadavg())}")
 
 
 if __name__ == "__main__":
