@@ -60,6 +60,11 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("CARREFOUR_PORT", "8000", "Port de `carrefour serve`."),
     Setting(
+        "CARREFOUR_SEARCH_CACHE",
+        "256",
+        "Réponses de recherche de l'API gardées par processus (index inchangé, 60 s au plus) ; 0 = aucune.",
+    ),
+    Setting(
         "CARREFOUR_BAN_URL",
         "",
         "Mode en ligne du géocodeur : URL de l'API Adresse nationale (BAN) ; vide = hors ligne (défaut).",

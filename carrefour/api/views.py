@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
+from carrefour.api.cache import cache_get, cache_key, cache_put
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_to_dict
 from carrefour.search.params import SearchParamError, search_params_parse
@@ -24,7 +26,7 @@ def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
     return JsonResponse(data, status=status, json_dumps_params=JSON_OPTIONS)
 
 
-def api_view(view: Callable[..., JsonResponse]) -> Callable[..., HttpResponse]:
+def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """GET only, CORS open to every origin, errors as JSON."""
 
     @wraps(view)
@@ -61,37 +63,51 @@ def _search_extras(results: SearchResults) -> dict[str, Any]:
     }
 
 
-@api_view
-def project_list(request: HttpRequest) -> JsonResponse:
-    """Search projects: ?q=&theme=&…&territory=&near=&radius=&bbox=&sort=&page=&per_page=."""
-    try:
-        params = search_params_parse(request.GET, per_page_param=True)
-    except SearchParamError as error:
-        return _json({"erreur": str(error)}, status=400)
-    results = project_search(**params.as_kwargs(), with_points=False, with_records=True)
+def _dumps(data: object) -> bytes:
+    """Compact UTF-8 JSON."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _search_body(results: SearchResults) -> bytes:
+    """The JSON of a search; each stored record is spliced in as encoded at indexing, never decoded."""
     # Records come from the index; a hit without one (index built by hand) is read from the database.
-    missing = {
-        p.pk: project_to_dict(p) for p in project_list_for_hits([h for h in results.hits if not h.record])
-    }
+    lacking = [hit for hit in results.hits if not hit.record]
+    missing = {p.pk: _dumps(project_to_dict(p)) for p in project_list_for_hits(lacking)} if lacking else {}
     rows = []
     for hit in results.hits:
         record = hit.record or missing.get(hit.project_id)
         if record is not None:
-            rows.append({**record, "snippet": hit.snippet or None, "distance_km": hit.distance_km})
-    return _json(
-        {
-            "count": results.total,
-            "page": results.page,
-            "pages": results.pages,
-            "message": results.message or None,
-            "results": rows,
-            "facets": {
-                name: [{"code": v.code, "label": v.label, "count": v.count} for v in values]
-                for name, values in results.facets.items()
-            },
-            **_search_extras(results),
-        }
-    )
+            # A record is a non-empty JSON object: its closing brace gives way to the hit's own fields.
+            extra = _dumps({"snippet": hit.snippet or None, "distance_km": hit.distance_km})
+            rows.append(record[:-1] + b"," + extra[1:])
+    head = {
+        "count": results.total,
+        "page": results.page,
+        "pages": results.pages,
+        "message": results.message or None,
+        "facets": {
+            name: [{"code": v.code, "label": v.label, "count": v.count} for v in values]
+            for name, values in results.facets.items()
+        },
+        **_search_extras(results),
+    }
+    return _dumps(head)[:-1] + b',"results":[' + b",".join(rows) + b"]}"
+
+
+@api_view
+def project_list(request: HttpRequest) -> HttpResponse:
+    """Search projects: ?q=&theme=&…&territory=&near=&radius=&bbox=&sort=&page=&per_page=."""
+    key = cache_key(request.GET)
+    body = cache_get(key) if key else None
+    if body is None:
+        try:
+            params = search_params_parse(request.GET, per_page_param=True)
+        except SearchParamError as error:
+            return _json({"erreur": str(error)}, status=400)
+        body = _search_body(project_search(**params.as_kwargs(), with_points=False, with_records=True))
+        if key:
+            cache_put(key, body)
+    return HttpResponse(body, content_type="application/json")
 
 
 @api_view

@@ -35,30 +35,47 @@ def query_combine(parts: Sequence[Query]) -> Query:
     return Query.boolean_query([(Occur.Must, part) for part in parts])
 
 
+def _aggregate(searcher: tantivy.Searcher, query: Query, names: list[str]) -> dict[str, dict[str, int]]:
+    """Terms counts of some facets over one query, in one aggregation."""
+    spec = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names}
+    result = searcher.aggregate(query, spec)
+    counts: dict[str, dict[str, int]] = {}
+    for name in names:
+        buckets = result.get(name, {}).get("buckets", [])
+        counts[name] = {str(b.get("key_as_string", b["key"])): int(b["doc_count"]) for b in buckets}
+    return counts
+
+
+def _everything_counts(searcher: tantivy.Searcher) -> dict[str, dict[str, int]] | None:
+    """Counts of every facet over the whole index, kept per index version (None: no version)."""
+    version = index_version()
+    if version is None:
+        return None
+    if version not in _everything:
+        # The same for everyone until the index changes; themes and publics cost most over everything.
+        counts = _aggregate(searcher, Query.all_query(), [*FACETS, FICTIONAL])
+        _everything.clear()
+        _everything[version] = counts
+    return _everything[version]
+
+
 def facet_counts(
     searcher: tantivy.Searcher, base: list[Query], filters: dict[str, Query]
 ) -> dict[str, dict[str, int]]:
     """Counts per facet value (each under every filter but its own), and of fictional projects."""
-    version = index_version() if not base and not filters else None
-    if version is not None and version in _everything:
-        # Counts of the whole index (home page, empty search): the same for everyone until it changes.
-        return _everything[version]
-    groups: list[tuple[Query, list[str]]] = []
+    groups: list[tuple[list[Query], list[str]]] = []
     shared = [name for name in FACETS if name not in filters]
-    groups.append((query_combine(base + list(filters.values())), [*shared, FICTIONAL]))
+    groups.append((base + list(filters.values()), [*shared, FICTIONAL]))
     for name in filters:
-        others = [query for other, query in filters.items() if other != name]
-        groups.append((query_combine(base + others), [name]))
+        groups.append((base + [query for other, query in filters.items() if other != name], [name]))
     counts: dict[str, dict[str, int]] = {}
-    for query, names in groups:
-        spec = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names}
-        result = searcher.aggregate(query, spec)
-        for name in names:
-            buckets = result.get(name, {}).get("buckets", [])
-            counts[name] = {str(b.get("key_as_string", b["key"])): int(b["doc_count"]) for b in buckets}
-    if version is not None:
-        _everything.clear()
-        _everything[version] = counts
+    for parts, names in groups:
+        # A facet counted under no criterion (its own filter only) counts the whole index: cached.
+        everything = _everything_counts(searcher) if not parts else None
+        if everything is not None:
+            counts.update({name: everything[name] for name in names})
+        else:
+            counts.update(_aggregate(searcher, query_combine(parts), names))
     return counts
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 import tantivy
 from tantivy import Order, Query
@@ -49,14 +48,15 @@ class MapPoint(NamedTuple):
 class SearchHit:
     """One result: project id, relevance score, highlighted HTML snippet (escaped), distance in km.
 
-    `record` (with_records=True) is the project in the common schema as of its last indexing.
+    `record` (with_records=True) is the project in the common schema as of its last indexing, JSON-encoded
+    (UTF-8) as stored: the API splices it into its response without decoding it.
     """
 
     project_id: int
     score: float
     snippet: str
     distance_km: float | None = None
-    record: dict[str, Any] | None = None
+    record: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -158,9 +158,8 @@ def _hits(
     for project_id, score, address in ranked:
         doc = searcher.doc(address) if generator or with_records else None
         snippet = generator.snippet_from_doc(doc).to_html() if generator and doc else ""
-        stored = doc.get_first("record") if with_records and doc else None
-        record = json.loads(stored) if stored else None
-        hits.append(SearchHit(project_id, score, snippet, plan.distances.get(project_id), record))
+        record = doc.get_first("record") if with_records and doc else None
+        hits.append(SearchHit(project_id, score, snippet, plan.distances.get(project_id), record or None))
     return total, hits
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from carrefour.projects.models import Project
+from carrefour.search.services import index_update
 
 pytestmark = pytest.mark.django_db
 
@@ -121,3 +122,17 @@ def test_similar(client: Client, corpus: dict[str, Project]) -> None:
     assert corpus["epicerie"].pk not in ids
     assert client.get("/api/v1/projects/999999/similar").status_code == 404
     assert client.get(f"/api/v1/projects/{corpus['epicerie'].pk}/similar?limit=500").status_code == 400
+
+
+def test_repeated_search_follows_index_updates(client: Client, corpus: dict[str, Project]) -> None:
+    first = client.get("/api/v1/projects", {"q": "vélo", "per_page": "5"})
+    again = client.get("/api/v1/projects", {"per_page": "5", "q": "vélo"})
+    assert again.content == first.content and again["Content-Type"] == "application/json"
+    velo = Project.objects.get(pk=first.json()["results"][0]["id"])
+    velo.title = "Atelier de réparation de trottinettes"
+    velo.save()
+    index_update([velo.pk])
+    titles = [
+        r["title"] for r in client.get("/api/v1/projects", {"q": "vélo", "per_page": "5"}).json()["results"]
+    ]
+    assert "Atelier de réparation de trottinettes" in titles
