@@ -11,15 +11,29 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from cssselect import SelectorError
 from jsonschema import Draft202012Validator
+from lxml import etree
+from parsel.csstranslator import HTMLTranslator
 
 from carrefour.env import BASE_DIR
+from carrefour.harvest.extract.document import ExtractionError
+from carrefour.harvest.extract.jsonpath import json_path_tokens
 
 SCHEMA_PATH = Path(__file__).with_name("definition.schema.json")
 
 # Keys naming where an extractor takes its value; exactly one per extractor (the harvest registry
 # must offer one extractor per key, which tests/sources checks).
 SOURCE_KEYS = ("css", "xpath", "json", "jsonld", "microdata", "label", "column", "const", "url", "field")
+
+# Extractor keys holding an expression whose syntax is checked when the definition is loaded.
+SYNTAX_KEYS = {
+    "css": "CSS selector",
+    "xpath": "XPath",
+    "json": "JSON path",
+    "jsonld": "JSON path",
+    "microdata": "JSON path",
+}
 
 # Which extractor keys make sense for each kind of document.
 KIND_KEYS = {
@@ -89,8 +103,36 @@ def _extractors(definition: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return found
 
 
+def _syntax_check(language: str, expression: str) -> None:
+    """Compile a CSS selector, an XPath expression or a JSON path; raises on syntax errors."""
+    if language == "CSS selector":
+        HTMLTranslator().css_to_xpath(expression)
+    elif language == "XPath":
+        etree.XPath(expression)
+    else:
+        for alternative in expression.split(" | "):
+            json_path_tokens(alternative)
+
+
+def _check_selectors(where: str, spec: dict[str, Any]) -> list[str]:
+    """Syntax errors of an extractor's selectors and paths (else they would only show up mid-crawl)."""
+    checks = [(language, key, spec.get(key)) for key, language in SYNTAX_KEYS.items()]
+    within = spec.get("within")
+    if isinstance(within, str):
+        checks.append(("XPath" if within.startswith(("/", "(", ".")) else "CSS selector", "within", within))
+    problems = []
+    for language, key, expression in checks:
+        if not isinstance(expression, str):
+            continue
+        try:
+            _syntax_check(language, expression)
+        except (SelectorError, etree.XPathSyntaxError, ExtractionError) as exc:
+            problems.append(f"{where}.{key}: invalid {language} {expression!r}: {exc}")
+    return problems
+
+
 def _check_extractors(definition: dict[str, Any]) -> list[str]:
-    """Problems the schema cannot express: one value source per extractor, valid regexes."""
+    """Problems the schema cannot express: one value source per extractor, valid selectors and regexes."""
     problems = []
     allowed = KIND_KEYS.get(definition.get("kind", ""), set(SOURCE_KEYS))
     for where, spec in _extractors(definition):
@@ -101,6 +143,7 @@ def _check_extractors(definition: dict[str, Any]) -> list[str]:
             )
         elif keys[0] not in allowed:
             problems.append(f"{where}: `{keys[0]}` cannot be used with kind {definition.get('kind')!r}")
+        problems += _check_selectors(where, spec)
         patterns = [spec["regex"]] if "regex" in spec else []
         patterns += [pair[0] for pair in spec.get("replace", [])]
         for pattern in patterns:

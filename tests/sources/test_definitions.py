@@ -86,6 +86,32 @@ def test_valid_example(tmp_path: Path) -> None:
         (lambda t: t + "politeness: {delay: -1}\n", "politeness.delay: -1 is less than the minimum"),
         (lambda t: t.replace("start_urls: [", "start_urls: [ ["), "YAML syntax error"),
         (lambda t: t.replace("slug: exemple", "slug: autre"), "slug: 'autre' must match the file name"),
+        (
+            lambda t: t.replace("title: {css: h1}", 'title: {css: "h1[["}'),
+            "fields.title.css: invalid CSS selector 'h1[['",
+        ),
+        (
+            lambda t: t.replace("title: {css: h1}", 'title: {css: "h1::texte"}'),
+            "fields.title.css: invalid CSS selector 'h1::texte': The pseudo-element ::texte is unknown",
+        ),
+        (
+            lambda t: t.replace("title: {css: h1}", 'title: {xpath: "//h1[@class"}'),
+            "fields.title.xpath: invalid XPath '//h1[@class'",
+        ),
+        (
+            lambda t: t.replace("title: {css: h1}", 'title: {jsonld: "name[0"}'),
+            "fields.title.jsonld: invalid JSON path 'name[0'",
+        ),
+        (
+            lambda t: t.replace("title: {css: h1}", 'title: {label: [Titre], within: "div.fiche >"}'),
+            "fields.title.within: invalid CSS selector 'div.fiche >'",
+        ),
+        (
+            lambda t: t.replace("a[rel=next]::attr(href)", "a[rel=next]::attr(href"),
+            "pagination.next.css: invalid CSS selector",
+        ),
+        (lambda t: t + "frequency: sometimes\n", "frequency: 'sometimes' is not valid"),
+        (lambda t: t + "start_urls_extra: []\n", "Additional properties are not allowed"),
     ],
 )
 def test_invalid_definitions_give_clear_errors(tmp_path: Path, change, expected: str) -> None:
