@@ -2,9 +2,11 @@
 
     python -m bench.pages_bench [--repeat 30] [--data-dir DIR [--world DIR]]
 
-Without options: the current CARREFOUR_DATA_DIR (e.g. the demo). With --data-dir and --world: a
-generated world's truth loaded straight into that data directory when it holds no project yet
-(bench/relevance/loader.py, the loader of the search benchmark), and its index built when missing.
+Each page is timed rendered afresh (page cache off), then served from the page cache (same index, same
+query). Without options: the current CARREFOUR_DATA_DIR (e.g. the demo).
+With --data-dir and --world: a generated world's truth loaded straight into that data directory when it
+holds no project yet (bench/relevance/loader.py, the search benchmark's loader), its index built if
+missing.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import os
 import statistics
 import time
 from pathlib import Path
+from typing import Any
 
 
 def _percentile(values: list[float], pct: float) -> float:
@@ -59,6 +62,21 @@ def _urls() -> dict[str, str]:
     }
 
 
+def _timings(client: Any, url: str, repeat: int, *, clear: bool) -> tuple[float, float]:
+    """p50 and p95 in ms of `repeat` requests; with `clear`, each one renders the page again."""
+    from django.conf import settings
+
+    cache_size = settings.SEARCH_CACHE_SIZE
+    settings.SEARCH_CACHE_SIZE = 0 if clear else cache_size  # 0: no page kept (carrefour/web/cache.py)
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    settings.SEARCH_CACHE_SIZE = cache_size
+    return statistics.median(times), _percentile(times, 95)
+
+
 def main() -> None:
     """Request each page type through Django's test client and print a Markdown table."""
     parser = argparse.ArgumentParser(
@@ -84,19 +102,15 @@ def main() -> None:
     client = Client(HTTP_HOST="127.0.0.1")
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"{count} projets publiés, {args.repeat} requêtes par page, charge {load}\n")
-    print("| page | p50 (ms) | p95 (ms) | HTML (Ko) |")
-    print("|---|---|---|---|")
+    print("| page | p50 (ms) | p95 (ms) | p50 en cache (ms) | p95 en cache (ms) | HTML (Ko) |")
+    print("|---|---|---|---|---|---|")
     for name, url in _urls().items():
-        client.get(url)  # warm caches, as a running server has them
-        times = []
-        size = 0
-        for _ in range(args.repeat):
-            start = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - start) * 1000)
-            size = len(response.content)
-        p50, p95 = statistics.median(times), _percentile(times, 95)
-        print(f"| {name} | {p50:.0f} | {p95:.0f} | {size / 1024:.0f} |", flush=True)
+        client.get(url)  # warm the process (labels, gazetteer, index), as a running server has it
+        cold = _timings(client, url, args.repeat, clear=True)
+        warm = _timings(client, url, args.repeat, clear=False)
+        size = len(client.get(url).content)
+        figures = " | ".join(f"{value:.0f}" for value in (*cold, *warm))
+        print(f"| {name} | {figures} | {size / 1024:.0f} |", flush=True)
     print(f"\ncharge après : {', '.join(f'{value:.2f}' for value in os.getloadavg())}")
 
 

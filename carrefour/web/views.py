@@ -12,12 +12,14 @@ from carrefour.search.geo import bbox_parse, departements_in_bbox, map_layer
 from carrefour.search.params import SearchParamError, search_params_parse
 from carrefour.search.selectors import MAX_WINDOW, project_search
 from carrefour.web import criteria, search_form, selectors
+from carrefour.web.cache import page_cached
 from carrefour.web.exports import EXPORT_MAX, export_response
 from carrefour.web.stats import choropleth
 from carrefour.web.suggest import suggestions
 
 
 @require_GET
+@page_cached
 def home(request: HttpRequest) -> HttpResponse:
     """What the Carrefour is, a search box, entry points by theme and by région, latest projects."""
     results = project_search(per_page=0, with_points=False)
@@ -43,6 +45,7 @@ def _error(request: HttpRequest, error: SearchParamError) -> HttpResponse:
 
 
 @require_GET
+@page_cached
 def search(request: HttpRequest) -> HttpResponse:
     """Results: count, cards, pagination, facets with counts, active filters, map, exports."""
     redirect = criteria.canonical_redirect(request)

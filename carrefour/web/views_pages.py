@@ -15,6 +15,7 @@ from carrefour.search.labels import facet_labels
 from carrefour.search.params import SearchParamError, SearchParams, search_params_parse
 from carrefour.search.selectors import SearchResults, project_search
 from carrefour.web import criteria, selectors, stats
+from carrefour.web.cache import page_cached
 from carrefour.web.forms import CorrectionForm
 from carrefour.web.project_page import project_page_context
 
@@ -65,6 +66,7 @@ def _search_for_stats(request: HttpRequest) -> tuple[SearchParams, SearchResults
 
 
 @require_GET
+@page_cached
 def observatoire(request: HttpRequest) -> HttpResponse:
     """Data visualisation: every chart follows the current search; tables and CSV for each."""
     redirect = criteria.canonical_redirect(request)
@@ -113,6 +115,7 @@ def observatoire_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@page_cached
 def about(request: HttpRequest, page: str) -> HttpResponse:
     """About, partners, open data and API documentation pages."""
     results = project_search(per_page=0, with_points=False)

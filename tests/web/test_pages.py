@@ -6,6 +6,8 @@ import pytest
 from django.test import Client
 
 from carrefour.projects.models import Project
+from carrefour.search.services import index_rebuild
+from tests.search.factories import project_create
 
 pytestmark = pytest.mark.django_db
 
@@ -172,3 +174,12 @@ def test_correction_is_stored_for_moderation(client: Client, corpus: dict[str, P
 def test_information_pages(client: Client, corpus: dict[str, Project], url: str) -> None:
     response = client.get(url)
     assert response.status_code == 200 and "fr-header" in response.content.decode()
+
+
+def test_cached_pages_follow_the_index(client: Client, corpus: dict[str, Project]) -> None:
+    first = client.get("/recherche?q=ressourcerie").content.decode()
+    assert "<strong>0</strong> projet trouvé" in first
+    assert client.get("/recherche?q=ressourcerie").content.decode() == first  # served again
+    project_create("Ressourcerie du canal", themes=["economie-circulaire"])
+    index_rebuild()
+    assert "<strong>1</strong> projet trouvé" in client.get("/recherche?q=ressourcerie").content.decode()
