@@ -5,21 +5,28 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from carrefour.harvest.extract.document import Document, ExtractionError
 
 # Markup that starts a new line of text (so that `<b>Label</b> : value<br>` lines stay apart).
 _BREAKS = re.compile(r"<br\s*/?>|</?(?:p|li|ul|ol|div|dd|dt|tr|h[1-6]|table|section)\b[^>]*>", re.IGNORECASE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SEPARATOR = r"[ \t\u00a0\u202f]*[:\-\u2013\u2014][ \t\u00a0\u202f]*"
 _TRAILING = " \t\u00a0\u202f.;,"
 
 
 def markup_lines(markup: str) -> list[str]:
     """Text lines of an HTML fragment: block elements and <br> end a line; entities decoded."""
+    markup = _CONTROL.sub("", markup)  # lxml refuses NUL and other control characters outright
     if not markup.strip():
         return []
-    text = lxml_html.fragment_fromstring(_BREAKS.sub("\n", markup), create_parent="div").text_content()
+    try:
+        root = lxml_html.fragment_fromstring(_BREAKS.sub("\n", markup), create_parent="div")
+    except (AssertionError, etree.ParserError):
+        return []  # lxml's fragment parser asserts on a document without a body: no text
+    text = root.text_content()
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
@@ -53,10 +60,11 @@ class LabelExtractor:
         for markup in _scope_markup(spec, doc):
             for line in markup_lines(markup):
                 matches = list(pattern.finditer(line))
-                for here, after in zip(matches, [*matches[1:], None], strict=True):
+                ends = [match.start() for match in matches[1:]] + [len(line)]
+                for here, end in zip(matches, ends, strict=False):
                     if here.group(1).casefold() not in wanted:
                         continue
-                    value = line[here.end() : after.start() if after else len(line)].strip(_TRAILING)
+                    value = line[here.end() : end].strip(_TRAILING)
                     if value:
                         out.append(value)
         return out

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from carrefour.harvest.extract import value_raw
-from carrefour.harvest.extract.document import Document, ExtractionError
+from carrefour.harvest.extract.document import Document
 
 MAX_ID_LENGTH = 500
 
@@ -76,7 +76,7 @@ class RecordBuilder:
                 # Records held by a feed or list page have their own page (item <link>).
                 own_url = self.value({**self.record_url_spec, "multiple": False}, doc)
                 result.url = urljoin(doc.url, str(own_url)) if own_url else doc.url
-        except ExtractionError as exc:
+        except ValueError as exc:  # ExtractionError, or e.g. an XPath function unknown at evaluation
             result.reason = f"extraction error: {exc}"
             return result
         if raw_id is None or str(raw_id).strip() == "":
