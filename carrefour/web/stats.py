@@ -10,7 +10,9 @@ from functools import lru_cache
 from typing import TextIO
 
 from django.conf import settings
-from django.utils.safestring import mark_safe
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 
 from carrefour.search.labels import territory_names
 from carrefour.search.params import FACET_PARAMS
@@ -149,4 +151,27 @@ def choropleth(results: SearchResults, by: str) -> dict[str, object]:
     for level, high in enumerate([*thresholds, None], start=1):
         legend.append({"level": level, "label": f"{low} et plus" if high is None else f"{low} à {high}"})
         low = (high or 0) + 1
-    return {"by": by, "areas": areas, "legend": legend if thresholds or counts else [], "param": facet}
+    return {
+        "by": by,
+        "areas": _areas_svg(areas, by, facet),
+        "legend": legend if thresholds or counts else [],
+        "param": facet,
+    }
+
+
+def _areas_svg(areas: list[Area], by: str, param: str) -> SafeString:
+    """The linked shapes of the map, formatted here: the template engine took 10-30 ms per map for them."""
+
+    def row(area: Area) -> tuple[object, ...]:
+        label = f"{area.name} : {area.count} projet{'' if area.count == 1 else 's'}"
+        if area.path:
+            shape = format_html('<path d="{}"', area.path)
+        else:
+            shape = format_html('<rect x="{}" y="{}" width="40" height="40"', *(area.box or (0, 0)))
+        hatched = "" if area.level else format_html(' fill="url(#hachures-{})"', by)
+        tag = "path" if area.path else "rect"
+        href = "/recherche?" + urlencode({param: area.code})
+        return href, label, shape, area.level, hatched, label, tag
+
+    template = '<a href="{}" aria-label="{}">{} class="carrefour-level-{}"{}><title>{}</title></{}></a>'
+    return format_html_join("\n", template, (row(area) for area in areas))
