@@ -99,18 +99,19 @@ def main() -> None:
     if args.world:
         _prepare(args.world)
     count = Project.objects.filter(is_published=True).count()
-    client = Client(HTTP_HOST="127.0.0.1")
+    client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_ENCODING="gzip")  # as browsers ask
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
     print(f"{count} projets publiés, {args.repeat} requêtes par page, charge {load}\n")
-    print("| page | p50 (ms) | p95 (ms) | p50 en cache (ms) | p95 en cache (ms) | HTML (Ko) |")
-    print("|---|---|---|---|---|---|")
+    plain = Client(HTTP_HOST="127.0.0.1")
+    print("| page | p50 (ms) | p95 (ms) | p50 en cache (ms) | p95 en cache (ms) | HTML (Ko) | gzip (Ko) |")
+    print("|---|---|---|---|---|---|---|")
     for name, url in _urls().items():
         client.get(url)  # warm the process (labels, gazetteer, index), as a running server has it
         cold = _timings(client, url, args.repeat, clear=True)
         warm = _timings(client, url, args.repeat, clear=False)
-        size = len(client.get(url).content)
-        figures = " | ".join(f"{value:.0f}" for value in (*cold, *warm))
-        print(f"| {name} | {figures} | {size / 1024:.0f} |", flush=True)
+        sizes = (len(plain.get(url).content) / 1024, len(client.get(url).content) / 1024)
+        figures = " | ".join(f"{value:.0f}" for value in (*cold, *warm, *sizes))
+        print(f"| {name} | {figures} |", flush=True)
     print(f"\ncharge après : {', '.join(f'{value:.2f}' for value in os.getloadavg())}")
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 from django.test import Client
 
@@ -183,3 +185,9 @@ def test_cached_pages_follow_the_index(client: Client, corpus: dict[str, Project
     project_create("Ressourcerie du canal", themes=["economie-circulaire"])
     index_rebuild()
     assert "<strong>1</strong> projet trouvé" in client.get("/recherche?q=ressourcerie").content.decode()
+
+
+def test_pages_compressed(client: Client, corpus: dict[str, Project]) -> None:
+    response = client.get("/recherche", HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response["Content-Encoding"] == "gzip"
+    assert "<strong>4</strong> projets trouvés" in gzip.decompress(response.content).decode()
