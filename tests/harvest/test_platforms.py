@@ -154,3 +154,19 @@ def test_concurrent_command_covers_every_platform_and_isolates_a_failure(
         assert run.status == HarvestRun.Status.SUCCESS, (slug, run.message)
         valid = valid_ids(world_all, platform)
         assert valid <= stored_ids(slug), (slug, sorted(valid - stored_ids(slug))[:5])
+
+
+def test_robots_txt_and_crawl_delay_obeyed(tmp_path: Path) -> None:
+    """reseau served with its real robots.txt (Disallow: /admin/, Crawl-delay: 1); its pages link /admin/."""
+    world = world_generate(tmp_path / "w", projects=8, seed=3, platforms=["reseau"])
+    with world_serve(world) as served:
+        run = harvest("passerelles", served)
+    assert run.status == HarvestRun.Status.SUCCESS, run.message
+    assert valid_ids(world, "reseau") <= stored_ids("passerelles")
+    log = world.requests_log()
+    paths = [row[3] for row in log]
+    assert "/robots.txt" in paths and any(path.startswith("/projets/") for path in paths)
+    # The simulator marks hits on disallowed paths and requests closer than the announced delay.
+    notes = {row[-1].strip() for row in log}
+    assert not notes & {"robots-disallowed", "crawl-delay"}, notes
+    assert not [path for path in paths if path.startswith("/admin")]
