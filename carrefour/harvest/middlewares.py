@@ -39,7 +39,7 @@ def host_refusal(url: str, allowed_hosts: list[str]) -> str | None:
     """Why a URL must not be fetched (host on a private/loopback/link-local network), or None."""
     parts = urlsplit(url)
     if parts.scheme == "file":
-        return None  # local files are named explicitly by the definition's author
+        return None  # start URLs only (HostGuardMiddleware): named by the definition's author
     if parts.scheme not in {"http", "https"}:
         return f"scheme {parts.scheme!r} not allowed"
     host = (parts.hostname or "").lower()
@@ -68,6 +68,9 @@ class HostGuardMiddleware:
     def process_request(self, request: Request) -> None:
         """Raise IgnoreRequest for a refused host (resolution cached per scheme+host)."""
         parts = urlsplit(request.url)
+        if parts.scheme == "file" and request.meta.get("role") != "entry":
+            # Only a start URL written in the definition may be a local file, never a link from a page.
+            raise IgnoreRequest("refused: file:// URL found in a fetched document")
         key = f"{parts.scheme}://{parts.hostname}"
         if key not in self.cache:
             self.cache[key] = host_refusal(request.url, self.allowed_hosts)

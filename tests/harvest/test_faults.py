@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from carrefour.harvest.models import RawRecord
@@ -80,6 +82,17 @@ def test_redirect_to_private_address_refused(mini_site: MiniSite) -> None:
     run = harvest_run(make_source(HTML_SOURCE), base_url=mini_site.url)
     assert run.records_seen == 1
     assert any("non-public address 10.255.255.1" in e["reason"] for e in run.errors)
+
+
+def test_local_file_linked_from_a_page_is_never_read(mini_site: MiniSite, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.html"
+    secret.write_text(detail("Secret"), encoding="utf-8")
+    mini_site.route("/list", list_page("/p/a", secret.as_uri()))
+    mini_site.route("/p/a", detail("A"))
+    run = harvest_run(make_source(HTML_SOURCE), base_url=mini_site.url)
+    assert run.records_seen == 1 and run.records_rejected == 1
+    assert not RawRecord.objects.filter(payload__title="Secret").exists()
+    assert "file://" in run.errors[0]["reason"]
 
 
 def test_private_host_refused_without_connecting() -> None:
