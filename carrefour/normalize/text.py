@@ -11,23 +11,28 @@ import nh3
 # Zero-width and bidi control characters that partners paste from word processors.
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad\u202a-\u202e\u2066-\u2069]")
 # NBSP and narrow NBSP come from French typography (« », before : ; ! ?): plain spaces for us.
-_SPACES = re.compile("[\u00a0\u202f\u2007\u2009\t\r\f\v ]+")
+_ODD_SPACES = "\u00a0\u202f\u2007\u2009\t\r\f\v"
 _BLANK_LINES = re.compile(r"\n\s*\n+")
 # UTF-8 bytes decoded as windows-1252 ("Ã©" for "é"): typical of CSV exports re-encoded by a spreadsheet.
 _MOJIBAKE = re.compile(
     "[ÃÂâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u2018-\u203a\u20ac\u2122]"
 )
 _TAG = re.compile(r"<[^>]*>")
+_BREAKS = re.compile(r"(?i)</p>|<br\s*/?>")
 _NON_KEY = re.compile(r"[^0-9a-z]+")
 # What must never survive in any string, even as text: it is what an attacker would need on a page
-# that forgot to escape, and what partners' own sites may have been fed.
+# that forgot to escape, and what partners' own sites may have been fed. Each pattern comes with a
+# character it cannot match without: removing text never adds one, so a text without it is skipped.
 _HOSTILE = (
-    re.compile(r"<\s*/?\s*script\b[^>]*>?", re.I),
-    re.compile(r"\bon[a-z]{3,}\s*=", re.I),
-    re.compile(
-        r"j[\s\x00-\x1f]*a[\s\x00-\x1f]*v[\s\x00-\x1f]*a[\s\x00-\x1f]*s[\s\x00-\x1f]*c[\s\x00-\x1f]*"
-        r"r[\s\x00-\x1f]*i[\s\x00-\x1f]*p[\s\x00-\x1f]*t[\s\x00-\x1f]*:",
-        re.I,
+    (re.compile(r"<\s*/?\s*script\b[^>]*>?", re.I), "<"),
+    (re.compile(r"\bon[a-z]{3,}\s*=", re.I), "="),
+    (
+        re.compile(
+            r"j[\s\x00-\x1f]*a[\s\x00-\x1f]*v[\s\x00-\x1f]*a[\s\x00-\x1f]*s[\s\x00-\x1f]*c[\s\x00-\x1f]*"
+            r"r[\s\x00-\x1f]*i[\s\x00-\x1f]*p[\s\x00-\x1f]*t[\s\x00-\x1f]*:",
+            re.I,
+        ),
+        ":",
     ),
 )
 
@@ -64,12 +69,30 @@ def text_neutralize(value: str) -> str:
     """Remove script tags, event handlers and javascript: URLs that survived as text."""
     for _ in range(5):
         cleaned = value
-        for pattern in _HOSTILE:
-            cleaned = pattern.sub("", cleaned)
+        for pattern, needed in _HOSTILE:
+            if needed in cleaned:
+                cleaned = pattern.sub("", cleaned)
         if cleaned == value:
             break
         value = cleaned
     return value
+
+
+def _spaces_collapse(text: str) -> str:
+    """Every run of spaces, tabs and typographic spaces as one plain space (newlines kept)."""
+    # str.replace runs in C: ten times faster than a regular expression visiting every character.
+    for space in _ODD_SPACES:
+        if space in text:
+            text = text.replace(space, " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    return text
+
+
+def _paragraphs(text: str) -> str:
+    """Spaces normalized inside paragraphs, paragraphs separated by one blank line."""
+    text = "\n\n".join(_spaces_collapse(p).strip() for p in _BLANK_LINES.split(text.replace("\r\n", "\n")))
+    return "\n".join(line.strip(" ") for line in text.split("\n")).strip()
 
 
 def text_clean(value: object, *, max_length: int | None = None, multiline: bool = False) -> str:
@@ -82,13 +105,7 @@ def text_clean(value: object, *, max_length: int | None = None, multiline: bool 
     text = _INVISIBLE.sub("", text)
     text = nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}) if "<" in text else text
     text = text_neutralize(text_unescape(text))
-    if multiline:
-        text = "\n\n".join(
-            _SPACES.sub(" ", p).strip() for p in _BLANK_LINES.split(text.replace("\r\n", "\n"))
-        )
-        text = re.sub(r" *\n *", "\n", text).strip()
-    else:
-        text = _SPACES.sub(" ", text.replace("\n", " ")).strip()
+    text = _paragraphs(text) if multiline else _spaces_collapse(text.replace("\n", " ")).strip()
     if max_length and len(text) > max_length:
         text = text[: max_length - 1].rsplit(" ", 1)[0] + "…"
     return text
@@ -115,11 +132,12 @@ def html_sanitize(value: object, *, max_length: int = MAX_DESCRIPTION) -> str:
             url_schemes=ALLOWED_URL_SCHEMES,
             link_rel="nofollow noopener noreferrer",
         )
-        neutral = text_neutralize(text_unescape(cleaned))
-        if neutral == text_unescape(cleaned):
+        unescaped = text_unescape(cleaned)
+        neutral = text_neutralize(unescaped)
+        if neutral == unescaped:
             break
         cleaned = neutral
-    cleaned = _SPACES.sub(" ", cleaned).replace("<p> ", "<p>").replace(" </p>", "</p>").replace("<p></p>", "")
+    cleaned = _spaces_collapse(cleaned).replace("<p> ", "<p>").replace(" </p>", "</p>").replace("<p></p>", "")
     if len(cleaned) > max_length:
         cleaned = nh3.clean(
             cleaned[:max_length] + "…",
@@ -132,8 +150,14 @@ def html_sanitize(value: object, *, max_length: int = MAX_DESCRIPTION) -> str:
 
 
 def html_to_text(value: str) -> str:
-    """Plain text of a sanitized fragment, for summaries and the search index."""
-    return text_clean(re.sub(r"(?i)</p>|<br\s*/?>", "\n\n", value), multiline=True)
+    """Plain text of a sanitized fragment (html_sanitize output), for summaries and the search index."""
+    text = html.unescape(_TAG.sub("", _BREAKS.sub("\n\n", value)))
+    if "<" in text or "&" in text:
+        # Escaped text that reads as markup or entities once decoded: the full cleaning path.
+        return text_clean(text, multiline=True)
+    # Sanitized HTML is already NFC, free of invisible characters and mojibake; dropping tags may
+    # still join the pieces of a hostile pattern, hence the neutralizing.
+    return _paragraphs(text_neutralize(text))
 
 
 def text_fold(text: str) -> str:
