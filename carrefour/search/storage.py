@@ -22,6 +22,9 @@ POINTER = "current"
 META = "carrefour.json"
 _cache: dict[str, tantivy.Index] = {}
 _cache_lock = threading.Lock()
+# Pointer file (path, inode, mtime) → its generation, checked complete and of this schema: a search then
+# costs one stat instead of reading the pointer and the metadata again.
+_verified: dict[tuple[str, int, int], Path] = {}
 
 
 def index_root() -> Path:
@@ -90,13 +93,26 @@ def meta_read(path: Path) -> dict[str, object]:
     return json.loads((path / META).read_text())
 
 
+def _pointer_key() -> tuple[str, int, int] | None:
+    """Identity of the pointer file as it is now (replaced, never rewritten in place); None if absent."""
+    # Plain strings, no mkdir: this runs for every search.
+    pointer = os.path.join(settings.INDEX_DIR, POINTER)
+    try:
+        stat = os.stat(pointer)
+    except FileNotFoundError:
+        return None
+    return pointer, stat.st_ino, stat.st_mtime_ns
+
+
 def index_version() -> tuple[str, int] | None:
     """Live generation and the time of its last commit: changes with every rebuild or update."""
-    path = generation_current()
+    key = _pointer_key()
+    path = _verified.get(key) if key else None
+    path = path or generation_current()
     if path is None:
         return None
     try:
-        return path.name, (path / "meta.json").stat().st_mtime_ns
+        return path.name, os.stat(os.path.join(path, "meta.json")).st_mtime_ns
     except FileNotFoundError:
         return None
 
@@ -123,6 +139,10 @@ def index_open(path: Path | None = None) -> tantivy.Index | None:
     """The tantivy Index of a generation (the live one by default); None when there is no index."""
     if path is not None:
         return _index_load(path)
+    key = _pointer_key()
+    known = _verified.get(key) if key else None
+    if known is not None:
+        return _index_load(known)
     for _attempt in range(5):
         current = generation_current()
         if current is None:
@@ -130,7 +150,12 @@ def index_open(path: Path | None = None) -> tantivy.Index | None:
         try:
             if meta_read(current).get("schema") != SCHEMA_VERSION:
                 return None  # built by an older version: unusable until `carrefour index rebuild`
-            return _index_load(current)
+            index = _index_load(current)
+            if key:
+                # Read after the stat: at worst an older pointer names the newer generation.
+                _verified.clear()
+                _verified[key] = current
+            return index
         except (ValueError, OSError):
             continue  # removed by a concurrent rebuild after we read the pointer: read it again
     return None
