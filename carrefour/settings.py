@@ -12,6 +12,7 @@ from carrefour.env import (
     env_str,
     secret_key,
 )
+from carrefour.web.static_headers import static_headers
 
 PRODUCTION = env_bool("CARREFOUR_PRODUCTION")
 DEBUG = env_bool("DEBUG")
@@ -109,6 +110,7 @@ STATICFILES_DIRS: list[object] = [
     ("leaflet.markercluster", NODE_MODULES_DIR / "leaflet.markercluster" / "dist"),
 ]
 WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_ADD_HEADERS_FUNCTION = static_headers
 # Hashed, compressed copies after `collectstatic` (run by `carrefour serve`); plain names before it.
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
