@@ -15,6 +15,7 @@ from carrefour.territories.names import name_normalize
 # Bumped whenever signature_build changes: stored signatures of another version are rebuilt.
 SIGNATURE_VERSION = 2
 SHINGLE_WORDS = 120  # the opening of a description: every excerpt a partner shows starts there
+_OPENING_CHARS = 12 * SHINGLE_WORDS
 HASH_DIGITS = 6  # 24-bit shingle hashes: collisions are negligible among ~120 shingles
 _STOPWORDS = frozenset(
     {"a", "au", "aux", "avec", "d", "dans", "de", "des", "du", "en", "et", "l", "la", "le", "les", "leur"}
@@ -58,9 +59,14 @@ def _shingles(description: str, summary: str) -> str:
     """Word 3-grams of the description's opening, as sorted 6-hex-digit hashes in one string (compact)."""
     # Sanitized HTML: only tags and entities stand between it and plain text.
     plain = html.unescape(_TAG.sub(" ", description[:6000])) if description else summary
-    words = text_fold(plain).split()[:SHINGLE_WORDS]
+    # Folding the opening alone is enough when it holds more words than needed: the last one, maybe cut,
+    # is not used.
+    words = text_fold(plain[:_OPENING_CHARS]).split()
+    if len(words) <= SHINGLE_WORDS:
+        words = text_fold(plain).split()
+    words = words[:SHINGLE_WORDS]
     hashes = {zlib.crc32(" ".join(words[i : i + 3]).encode()) >> 8 for i in range(max(0, len(words) - 2))}
-    return "".join(f"{h:06x}" for h in sorted(hashes))
+    return b"".join([h.to_bytes(3, "big") for h in sorted(hashes)]).hex()
 
 
 def title_words(data: dict[str, Any]) -> list[str]:

@@ -11,7 +11,7 @@ See docs/normalization.md.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from carrefour.normalize.text import text_key
 
@@ -91,6 +91,7 @@ PUBLICS: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 
 
+@lru_cache(maxsize=1 << 16)
 def word_stem(word: str) -> str:
     """Light French stem of a folded word: the longest listed ending is cut, keeping 3 letters."""
     for suffix in _SUFFIXES:
@@ -99,6 +100,7 @@ def word_stem(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=8)  # the same title and text are stemmed for themes, then for publics
 def _stems(text: str) -> str:
     """The text as a line of stems, padded with spaces so that stems match whole words."""
     return " " + " ".join(word_stem(w) for w in text_key(text[:MAX_TEXT]).split()) + " "

@@ -102,12 +102,13 @@ def record_normalize(payload: Mapping[str, Any], definition: Mapping[str, Any]) 
         if guessed:
             data["actor_type"] = guessed
             result.inferred.append("actor_type")
-    for name in ("themes", "publics"):
-        if not data[name] and not result.unmapped.get(name):
-            # The source says nothing (an unmapped term is a mapping to fix, not a silence to fill).
-            data[name] = codes_infer(name, title, data["summary"] + "\n" + html_to_text(description[:8000]))
-            if data[name]:
-                result.inferred.append(name)
+    # The source says nothing (an unmapped term is a mapping to fix, not a silence to fill).
+    silent = [name for name in ("themes", "publics") if not data[name] and not result.unmapped.get(name)]
+    text = data["summary"] + "\n" + html_to_text(description[:8000]) if silent else ""
+    for name in silent:
+        data[name] = codes_infer(name, title, text)
+        if data[name]:
+            result.inferred.append(name)
     data["status"] = data["status"] or "inconnu"
     if not result.location_input and data["scale"] in ("national", "international"):
         # Open-data exports leave every place column empty for nationwide projects ("périmètre : national").

@@ -19,7 +19,8 @@ _MOJIBAKE = re.compile(
 )
 _TAG = re.compile(r"<[^>]*>")
 _BREAKS = re.compile(r"(?i)</p>|<br\s*/?>")
-_NON_KEY = re.compile(r"[^0-9a-z]+")
+# Byte → itself for digits and lower-case letters, → space for anything else (a C-speed translate).
+_KEY_BYTES = bytes(c if 48 <= c <= 57 or 97 <= c <= 122 else 32 for c in range(256))
 # What must never survive in any string, even as text: it is what an attacker would need on a page
 # that forgot to escape, and what partners' own sites may have been fed. Each pattern comes with a
 # character it cannot match without: removing text never adds one, so a text without it is skipped.
@@ -163,9 +164,10 @@ def html_to_text(value: str) -> str:
 def text_fold(text: str) -> str:
     """Case, accents, punctuation and spaces folded, for text already clean ("Épicerie !" → "epicerie")."""
     text = text.casefold().replace("œ", "oe").replace("æ", "ae")
-    # After NFKD, accents are combining marks: dropping non-ASCII drops them (and emoji, symbols).
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return _NON_KEY.sub(" ", text).strip()
+    if not text.isascii():
+        # After NFKD, accents are combining marks: dropping non-ASCII drops them (and emoji, symbols).
+        text = unicodedata.normalize("NFKD", text)
+    return b" ".join(text.encode("ascii", "ignore").translate(_KEY_BYTES).split()).decode("ascii")
 
 
 def text_key(value: object) -> str:

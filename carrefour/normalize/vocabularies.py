@@ -84,9 +84,22 @@ def _mappings_cached(blob: str) -> dict[str, VocabularyMapping]:
     return {name: vocabulary_mapping_build(specs.get(name)) for name in VOCABULARY_FIELDS}
 
 
+# The last blocks seen, by identity: a pipeline pass hands the same definition for every record of a
+# source, and serializing it for the content cache cost more than mapping the record. Definitions are
+# loaded afresh for each pass and never changed in place.
+_BY_OBJECT: dict[int, tuple[object, dict[str, VocabularyMapping]]] = {}
+
+
 def vocabulary_mappings(specs: Mapping[str, object] | None) -> dict[str, VocabularyMapping]:
     """Compiled mappings of a definition's `vocabularies` block, one per field (built once per content)."""
-    return _mappings_cached(json.dumps(specs or {}, sort_keys=True, default=str))
+    seen = _BY_OBJECT.get(id(specs))
+    if seen is not None and seen[0] is specs:
+        return seen[1]
+    mappings = _mappings_cached(json.dumps(specs or {}, sort_keys=True, default=str))
+    if len(_BY_OBJECT) >= 64:
+        _BY_OBJECT.clear()
+    _BY_OBJECT[id(specs)] = (specs, mappings)
+    return mappings
 
 
 def vocabulary_map(
