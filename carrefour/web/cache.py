@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.cache import patch_vary_headers
 
 from carrefour.api.cache import cache_get, cache_key, cache_put
+
+
+def _served(request: HttpRequest, compressed: bytes) -> HttpResponse:
+    """A kept page, as sent (gzip) to the clients that accept it, decompressed for the others."""
+    if "gzip" not in request.headers.get("Accept-Encoding", ""):
+        return HttpResponse(gzip.decompress(compressed))
+    response = HttpResponse(compressed)
+    response["Content-Encoding"] = "gzip"  # GZipMiddleware leaves encoded responses alone
+    patch_vary_headers(response, ("Accept-Encoding",))
+    return response
 
 
 def page_cached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -19,12 +31,15 @@ def page_cached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
         found = cache_key(request.GET)
         # The page's path joins the key: API keys are bare query strings, never starting with "/".
         key = None if found is None else (found[0], f"{request.path}?{found[1]}")
-        body = cache_get(key) if key else None
-        if body is not None:
-            return HttpResponse(body)
+        compressed = cache_get(key) if key else None
+        if compressed is not None:
+            return _served(request, compressed)
         response = view(request, *args, **kwargs)
-        if key and response.status_code == 200:
-            cache_put(key, response.content)
-        return response
+        if key is None or response.status_code != 200:
+            return response
+        # Kept compressed once (the same for every visitor: no secret on these pages to guess by BREACH).
+        compressed = gzip.compress(response.content, compresslevel=6, mtime=0)
+        cache_put(key, compressed)
+        return _served(request, compressed)
 
     return wrapper

@@ -191,3 +191,5 @@ def test_pages_compressed(client: Client, corpus: dict[str, Project]) -> None:
     response = client.get("/recherche", HTTP_ACCEPT_ENCODING="gzip, br")
     assert response["Content-Encoding"] == "gzip"
     assert "<strong>4</strong> projets trouvés" in gzip.decompress(response.content).decode()
+    again = client.get("/recherche")  # the kept page, to a client that does not accept gzip
+    assert "Content-Encoding" not in again and "<strong>4</strong> projets trouvés" in again.content.decode()
