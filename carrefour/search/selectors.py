@@ -28,6 +28,8 @@ PER_PAGE_MAX = 100
 MAX_WINDOW = 10_000  # deepest result reachable by paging
 POINTS_MAX = 3_000
 SNIPPET_CHARS = 240
+# Snippets are taken from this much of the stored excerpt: analysing all of it cost 60 % more CPU.
+SNIPPET_SCAN_CHARS = 600
 RELAXATIONS_MAX = 4
 SORTS = ("relevance", "date", "distance", "title")
 SORT_ALIASES = {"recent": "date", "pertinence": "relevance", "titre": "title"}
@@ -139,6 +141,13 @@ def _ranked(
     ]
 
 
+def _snippet(generator: tantivy.SnippetGenerator, doc: tantivy.Document) -> str:
+    """Highlighted HTML snippet from the start of a hit's stored excerpt."""
+    scanned = tantivy.Document()
+    scanned.add_text("excerpt", str(doc.get_first("excerpt") or "")[:SNIPPET_SCAN_CHARS])
+    return generator.snippet_from_doc(scanned).to_html()
+
+
 def _hits(
     searcher: tantivy.Searcher,
     index: tantivy.Index,
@@ -157,7 +166,7 @@ def _hits(
     hits = []
     for project_id, score, address in ranked:
         doc = searcher.doc(address) if generator or with_records else None
-        snippet = generator.snippet_from_doc(doc).to_html() if generator and doc else ""
+        snippet = _snippet(generator, doc) if generator and doc else ""
         record = doc.get_first("record") if with_records and doc else None
         hits.append(SearchHit(project_id, score, snippet, plan.distances.get(project_id), record or None))
     return total, hits
