@@ -1,12 +1,16 @@
 """Search benchmark at 100,000 projects: index build, raw Tantivy floor, API latency, server throughput.
 
-    python -m bench.search_bench [--projects 100000] [--world DIR] [--seconds 20] [--clients 8]
+    python -m bench.search_bench [--projects 100000] [--world DIR] [--data-dir DIR] [--seconds 20]
+        [--clients 8] [--configs 2x4,2x1,3x1]
 
 Builds a world with the partner-sites simulator, loads its truth straight into Projects (bench code,
 bench/relevance/loader.py) in a throwaway SQLite database (or DATABASE_URL), then measures in one run:
-index rebuild, raw Tantivy query time, the full API request in process (query + facets + JSON),
-requests/s through gunicorn with concurrent clients, incremental update visibility, and searches
-answered during a rebuild.
+index rebuild; two raw Tantivy floors (the top 20 + count alone, and all the Tantivy work a request
+runs: that search plus its facet aggregations); the full API request in process (query + facets +
+JSON) without and with the response cache; requests/s through gunicorn for each server configuration
+(workers x threads; 1 thread = sync worker) with the response cache off, then with it on; incremental
+update visibility; searches answered during a rebuild. The clients run in a process of their own
+(bench/http_load.py) whose CPU share is reported with the server's CPU per request.
 """
 
 from __future__ import annotations
@@ -18,11 +22,12 @@ import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
+
+from bench.http_load import load, percentiles
 
 ROOT = Path(__file__).resolve().parents[1]
 # The realistic mix: single words, multi-word, typos, prefixes, facets only, territory only, combined.
@@ -45,57 +50,71 @@ MIX: list[dict[str, Any]] = [
 ]
 
 
-def _percentiles(samples: list[float]) -> dict[str, float]:
-    """p50/p95/p99 in milliseconds."""
-    ordered = sorted(samples)
-    pick = lambda p: ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000  # noqa: E731
-    return {"p50_ms": round(pick(0.50), 2), "p95_ms": round(pick(0.95), 2), "p99_ms": round(pick(0.99), 2)}
-
-
 def _query_string(params: dict[str, Any]) -> str:
     """URL of a mix entry."""
     return "/api/v1/projects?" + urlencode(params, doseq=True)
 
 
-def raw_tantivy(rounds: int) -> dict[str, float]:
-    """The floor: only the Tantivy search (top 20 + count) of each mix entry's full query."""
-    from carrefour.search import selectors
+def _captured_work() -> list[tuple[Any, list[tuple[Any, list[str]]]]]:
+    """Per mix entry: the query of its page of hits and the facet aggregations it runs, as the API does."""
+    from django.http import QueryDict
+
+    from carrefour.search import facets, selectors
+    from carrefour.search.params import search_params_parse
+
+    work: list[tuple[Any, list[tuple[Any, list[str]]]]] = []
+    hits_original, aggregate_original = selectors._hits, facets._aggregate
+
+    def hits(searcher: Any, index: Any, plan: Any, *args: Any) -> Any:
+        work.append((plan.query(), []))
+        return hits_original(searcher, index, plan, *args)
+
+    def aggregate(searcher: Any, query: Any, names: list[str]) -> Any:
+        work[-1][1].append((query, names))
+        return aggregate_original(searcher, query, names)
+
+    # bench only: record the Tantivy calls project_search makes (second pass: caches warm as in a server)
+    selectors._hits, facets._aggregate = hits, aggregate  # type: ignore[assignment]
+    try:
+        for _pass in range(2):
+            work.clear()
+            for entry in MIX:
+                params = search_params_parse(QueryDict(_query_string(entry).split("?", 1)[1]))
+                selectors.project_search(**params.as_kwargs(), with_points=False, with_records=True)
+    finally:
+        selectors._hits, facets._aggregate = hits_original, aggregate_original  # type: ignore[assignment]
+    return work
+
+
+def raw_tantivy(rounds: int) -> dict[str, dict[str, float]]:
+    """The floors, tantivy API only: top 20 + count alone, and with the facet aggregations run too."""
+    from carrefour.search.facets import FACET_SIZE
     from carrefour.search.storage import index_open
 
     index = index_open()
     assert index is not None
     searcher = index.searcher()
-    captured: list[Any] = []
-    original = selectors._hits
-
-    def capture(searcher_: Any, index_: Any, plan: Any, *args: Any) -> Any:
-        captured.append(plan.query())
-        return original(searcher_, index_, plan, *args)
-
-    selectors._hits = capture  # type: ignore[assignment]  # bench only: grab the query project_search builds
-    try:
-        for entry in MIX:
-            from django.http import QueryDict
-
-            from carrefour.search.params import search_params_parse
-
-            params = search_params_parse(QueryDict(_query_string(entry).split("?", 1)[1]))
-            selectors.project_search(**params.as_kwargs(), with_points=False, with_facets=False)
-    finally:
-        selectors._hits = original  # type: ignore[assignment]
-    samples = []
+    work = _captured_work()
+    top, full = [], []
     for _ in range(rounds):
-        for query in captured:
+        for query, aggregations in work:
             start = time.perf_counter()
             searcher.search(query, limit=20)
-            samples.append(time.perf_counter() - start)
-    return _percentiles(samples)
+            searched = time.perf_counter()
+            for aggregation_query, names in aggregations:
+                spec = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names}
+                searcher.aggregate(aggregation_query, spec)
+            top.append(searched - start)
+            full.append(time.perf_counter() - start)
+    return {"top20_count": percentiles(top), "top20_count_facets": percentiles(full)}
 
 
-def api_in_process(rounds: int) -> dict[str, float]:
+def api_in_process(rounds: int, cache: bool) -> dict[str, float]:
     """Full API request (parsing, query, all facets, territory, JSON) through Django, no network."""
+    from django.conf import settings
     from django.test import Client
 
+    settings.SEARCH_CACHE_SIZE = 256 if cache else 0
     client = Client(HTTP_HOST="127.0.0.1")
     for entry in MIX:  # warm caches (labels, gazetteer) as a running server has them
         assert client.get(_query_string(entry)).status_code == 200
@@ -106,58 +125,41 @@ def api_in_process(rounds: int) -> dict[str, float]:
             response = client.get(_query_string(entry))
             samples.append(time.perf_counter() - start)
             assert response.status_code == 200, response.content[:200]
-    return _percentiles(samples)
+    return {**percentiles(samples), "loadavg_1min": round(os.getloadavg()[0], 2)}
 
 
-def _client_loop(
-    port: int, stop: threading.Event, samples: list[float], errors: list[str], offset: int
-) -> None:
-    """One keep-alive client walking through the mix until told to stop."""
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    n = offset
-    while not stop.is_set():
-        url = _query_string(MIX[n % len(MIX)])
-        n += 1
-        start = time.perf_counter()
+def _server_start(port: int, workers: int, threads: int, cache: bool) -> subprocess.Popen[bytes]:
+    """gunicorn on the bench data, answering once it is up (1 thread: sync worker, as gunicorn picks)."""
+    env = dict(os.environ, CARREFOUR_SEARCH_CACHE="256" if cache else "0")
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).with_name("gunicorn")),
+            "carrefour.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    for _ in range(100):
         try:
-            connection.request("GET", url)
-            response = connection.getresponse()
-            response.read()
-            if response.status != 200:
-                errors.append(f"{response.status} {url}")
-        except (OSError, http.client.HTTPException) as error:
-            errors.append(f"{type(error).__name__} {url}")
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-            continue
-        samples.append(time.perf_counter() - start)
+            _get(port, "/api/v1/projects?per_page=1")
+            break
+        except OSError:
+            time.sleep(0.2)
+    return server
 
 
-def load(port: int, seconds: float, clients: int, during: Any = None) -> dict[str, Any]:
-    """Concurrent clients for `seconds` (or while `during()` runs): requests/s, latency, errors."""
-    stop = threading.Event()
-    samples: list[float] = []
-    errors: list[str] = []
-    threads = [
-        threading.Thread(target=_client_loop, args=(port, stop, samples, errors, n * 3))
-        for n in range(clients)
-    ]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    if during is not None:
-        during()
-    else:
-        time.sleep(seconds)
-    stop.set()
-    for thread in threads:
-        thread.join()
-    elapsed = time.perf_counter() - start
-    return {
-        "requests": len(samples),
-        "rps": round(len(samples) / elapsed, 1),
-        "errors": len(errors),
-        **_percentiles(samples),
-    }
+def _server_stop(server: subprocess.Popen[bytes]) -> None:
+    """Stop a gunicorn started by the bench."""
+    server.terminate()
+    server.wait(timeout=30)
 
 
 def _get(port: int, url: str) -> dict[str, Any]:
@@ -200,11 +202,19 @@ def main() -> None:
     parser.add_argument("--world", type=Path, help="world directory to reuse (generated there if missing)")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4, help="as `carrefour serve` runs it")
+    parser.add_argument(
+        "--configs",
+        default="2x1,2x4,3x1",
+        help="gunicorn workers x threads to compare (the first also gets the other measures)",
+    )
     parser.add_argument("--port", type=int, default=8931)
     parser.add_argument("--rounds", type=int, default=10)
     parser.add_argument("--data-dir", type=Path, help="data directory to keep and reuse (loaded once)")
+    parser.add_argument(
+        "--reuse-index",
+        action="store_true",
+        help="keep a built index: no rebuild, update or rebuild-load measure",
+    )
     args = parser.parse_args()
     tmp = str(args.data_dir or tempfile.mkdtemp(prefix="carrefour-search-bench-"))
     Path(tmp).mkdir(parents=True, exist_ok=True)
@@ -217,6 +227,7 @@ def main() -> None:
     from bench.relevance.loader import truth_load, world_generate
     from carrefour.projects.models import Project
     from carrefour.search.services import index_rebuild
+    from carrefour.search.storage import index_open
     from carrefour.territories.loader import territories_load
 
     report: dict[str, Any] = {"projects": args.projects}
@@ -231,46 +242,40 @@ def main() -> None:
         report["loaded"] = len(truth_load(truth))
         report["load_s"] = round(time.perf_counter() - started, 1)
     _progress(report)
-    started = time.perf_counter()
-    report["indexed"] = index_rebuild()
-    report["rebuild_s"] = round(time.perf_counter() - started, 1)
-    _progress(report)
-    report["raw_tantivy"] = raw_tantivy(args.rounds)
-    report["api_in_process"] = api_in_process(args.rounds)
-    _progress(report)
-    env = dict(os.environ, CARREFOUR_DATA_DIR=tmp)
-    server = subprocess.Popen(
-        [
-            str(Path(sys.executable).with_name("gunicorn")),
-            "carrefour.wsgi",
-            "--bind",
-            f"127.0.0.1:{args.port}",
-            "--workers",
-            str(args.workers),
-            "--threads",
-            str(args.threads),
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-    )
-    try:
-        for _ in range(100):
-            try:
-                _get(args.port, "/api/v1/projects?per_page=1")
-                break
-            except OSError:
-                time.sleep(0.2)
-        load(args.port, 3, args.clients)  # warm-up: every worker opens the index and its caches
-        report["server"] = load(args.port, args.seconds, args.clients)
+    if not (args.reuse_index and index_open() is not None):
+        started = time.perf_counter()
+        report["indexed"] = index_rebuild()
+        report["rebuild_s"] = round(time.perf_counter() - started, 1)
         _progress(report)
-        report["server_single_client"] = load(args.port, args.seconds / 2, 1)
-        report["incremental_visible_s"] = incremental(args.port)
-        report["during_rebuild"] = load(args.port, 0, args.clients, during=index_rebuild)
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+    report["raw_tantivy"] = raw_tantivy(args.rounds)
+    report["api_in_process"] = api_in_process(args.rounds, cache=False)
+    report["api_in_process_cached"] = api_in_process(args.rounds, cache=True)
+    _progress(report)
+    urls = [_query_string(entry) for entry in MIX]
+    configs = [tuple(int(n) for n in config.split("x")) for config in args.configs.split(",")]
+    report["server"] = []
+    for (workers, threads), cache in [*((config, False) for config in configs), (configs[0], True)]:
+        server = _server_start(args.port, workers, threads, cache)
+        try:
+            # Warm-up: every worker opens the index and fills its caches.
+            load(args.port, urls, seconds=3, clients=args.clients)
+            measured = load(
+                args.port, urls, seconds=args.seconds, clients=args.clients, server_pid=server.pid
+            )
+            report["server"].append({"config": f"{workers}x{threads}", "cache": cache, **measured})
+            _progress(report)
+            if (workers, threads) != configs[0] or cache or "single_client" in report:
+                continue
+            report["single_client"] = load(
+                args.port, urls, seconds=args.seconds / 2, clients=1, server_pid=server.pid
+            )
+            if not args.reuse_index:
+                report["incremental_visible_s"] = incremental(args.port)
+                report["during_rebuild"] = load(
+                    args.port, urls, seconds=0, clients=args.clients, during=index_rebuild
+                )
+        finally:
+            _server_stop(server)
     print(json.dumps(report, indent=2))
 
 
