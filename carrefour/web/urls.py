@@ -11,6 +11,7 @@ urlpatterns = [
     path("recherche/zone", views.search_area, name="search-area"),
     path("recherche/suggestions", views.autocomplete, name="autocomplete"),
     path("carte/donnees", views.map_data, name="map-data"),
+    path("carte/departements.svg", views_pages.departements_svg, name="departements-svg"),
     path("projets/<int:pk>", views_pages.project_short, name="project-short"),
     path("projets/<int:pk>-<str:slug>", views_pages.project_detail, name="project"),
     path("projets/<int:pk>/correction", views_pages.project_correction, name="project-correction"),

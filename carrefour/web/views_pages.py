@@ -115,6 +115,15 @@ def observatoire_csv(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+def departements_svg(request: HttpRequest) -> HttpResponse:
+    """The départements' shapes that the maps reference; kept for good under its versioned address."""
+    body, _version = stats.departement_sprite()
+    response = HttpResponse(body, content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
+    return response
+
+
+@require_GET
 @page_cached
 def about(request: HttpRequest, page: str) -> HttpResponse:
     """About, partners, open data and API documentation pages."""

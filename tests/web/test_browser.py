@@ -161,7 +161,7 @@ def test_search_facets_map_and_project_page(
     assert page.locator("script[type='application/ld+json']").count() == 1
     tab.shot("projet-bureau")
     page.goto(live_server.url + "/observatoire?theme=alimentation")
-    assert page.locator(".carrefour-choropleth path").count() > 90
+    assert page.locator(".carrefour-choropleth use").count() > 90  # shapes from /carte/departements.svg
     tab.shot("observatoire-bureau")
     assert not tab.csp_errors()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 
 import pytest
 from django.test import Client
@@ -193,3 +194,12 @@ def test_pages_compressed(client: Client, corpus: dict[str, Project]) -> None:
     assert "<strong>4</strong> projets trouvés" in gzip.decompress(response.content).decode()
     again = client.get("/recherche")  # the kept page, to a client that does not accept gzip
     assert "Content-Encoding" not in again and "<strong>4</strong> projets trouvés" in again.content.decode()
+
+
+def test_maps_reference_one_cached_file_of_shapes(client: Client, corpus: dict[str, Project]) -> None:
+    html = client.get("/observatoire").content.decode()
+    hrefs = set(re.findall(r'<use href="(/carte/departements\.svg\?v=[0-9a-f]+)#d-75"', html))
+    assert len(hrefs) == 1 and '<path d="' not in html  # both maps, no shape data in the page
+    sprite = client.get(hrefs.pop())
+    assert sprite["Content-Type"] == "image/svg+xml" and "immutable" in sprite["Cache-Control"]
+    assert b'<path id="d-75" d="' in sprite.content
