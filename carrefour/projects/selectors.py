@@ -9,6 +9,7 @@ from django.db.models import Prefetch, QuerySet
 
 from carrefour.projects.models import Project, ProjectSource
 from carrefour.projects.services import LOCATION_COLUMNS
+from carrefour.sources.models import Source
 
 SCHEMA_VERSION = "1.0.0"
 
@@ -35,15 +36,28 @@ def project_network(project: Project, *, limit: int = 100) -> QuerySet[Project]:
     )
 
 
-def project_provenance(project: Project) -> dict[str, Any]:
+def project_publications(projects: list[Project]) -> dict[int, list[ProjectSource]]:
+    """Publications of many projects by project id, in page order: one query, each source read once."""
+    sources = Source.objects.in_bulk()
+    rows = ProjectSource.objects.filter(project_id__in=[p.pk for p in projects]).order_by(
+        "source__name", "id"
+    )
+    result: dict[int, list[ProjectSource]] = {project.pk: [] for project in projects}
+    for publication in rows:
+        publication.source = sources[publication.source_id]
+        result[publication.project_id].append(publication)
+    return result
+
+
+def project_provenance(project: Project, publications: list[ProjectSource] | None = None) -> dict[str, Any]:
     """Which partner said what: {field: {platform, source_id, inferred}} or {field: {override: true}}."""
-    publications = {ps.raw_id: ps for ps in project.sources.all()}
+    by_raw = {ps.raw_id: ps for ps in (project.sources.all() if publications is None else publications)}
     result: dict[str, Any] = {}
     for name, origin in (project.provenance or {}).items():
         if origin.get("override"):
             result[name] = {"override": True}
             continue
-        ps = publications.get(origin.get("record"))
+        ps = by_raw.get(origin.get("record"))
         if ps is not None:
             result[name] = {
                 "platform": ps.source.platform,
@@ -53,10 +67,15 @@ def project_provenance(project: Project) -> dict[str, Any]:
     return result
 
 
-def project_to_dict(project: Project) -> dict[str, Any]:
-    """A project in the common schema (schema/project.schema.json), as the API and exports publish it."""
+def project_to_dict(project: Project, publications: list[ProjectSource] | None = None) -> dict[str, Any]:
+    """A project in the common schema (schema/project.schema.json), as the API and exports publish it.
+
+    `publications` (from project_publications) spares the sources prefetch when many are serialized.
+    """
+    if publications is None:
+        publications = list(project.sources.all())
     location = {name: getattr(project, name) or None for name in LOCATION_COLUMNS}
-    publications = [
+    published = [
         {
             "platform": ps.source.platform,
             "platform_name": ps.source.name,
@@ -68,7 +87,7 @@ def project_to_dict(project: Project) -> dict[str, Any]:
             "fictional": ps.source.fictional,
             "gone": ps.gone,
         }
-        for ps in project.sources.all()
+        for ps in publications
     ]
     return {
         "id": project.pk,
@@ -84,9 +103,9 @@ def project_to_dict(project: Project) -> dict[str, Any]:
         "start_year": project.start_year,
         "website": project.website or None,
         "location": location,
-        "publications": publications,
+        "publications": published,
         "cluster_id": str(project.cluster_id),
-        "provenance": project_provenance(project),
+        "provenance": project_provenance(project, publications),
         "fictional": project.fictional,
         "updated_at": project.updated_at.isoformat(),
     }

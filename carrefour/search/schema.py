@@ -10,7 +10,7 @@ from tantivy import Filter, TextAnalyzerBuilder, Tokenizer
 
 from carrefour.normalize.text import html_to_text
 from carrefour.normalize.vocabularies import vocabulary_label
-from carrefour.projects.models import Project
+from carrefour.projects.models import Project, ProjectSource
 from carrefour.projects.selectors import project_to_dict
 
 SCHEMA_VERSION = 4
@@ -125,9 +125,9 @@ def title_sort_key(title: str) -> str:
     return " ".join(_SORT_ANALYZER.analyze(title))[:80]
 
 
-def document_from_project(project: Project) -> tantivy.Document:
-    """The index document of one project (its sources prefetched, as project_queryset does)."""
-    source_slugs = [ps.source.slug for ps in project.sources.all() if not ps.gone]
+def document_from_project(project: Project, publications: list[ProjectSource]) -> tantivy.Document:
+    """The index document of one project, given its publications (project_publications)."""
+    source_slugs = [ps.source.slug for ps in publications if not ps.gone]
     doc = tantivy.Document()
     doc.add_integer("id", project.pk)
     description = project.description
@@ -178,5 +178,5 @@ def document_from_project(project: Project) -> tantivy.Document:
         doc.add_float("lat", project.latitude)
         doc.add_float("lon", project.longitude)
     doc.add_integer("updated", int(project.updated_at.timestamp()))
-    doc.add_bytes("record", json.dumps(project_to_dict(project), ensure_ascii=False).encode())
+    doc.add_bytes("record", json.dumps(project_to_dict(project, publications), ensure_ascii=False).encode())
     return doc
