@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -75,8 +76,11 @@ def _overlap(sa: frozenset[str], sb: frozenset[str]) -> tuple[float, float]:
     return common / min(len(sa), len(sb)), common / (len(sa) + len(sb) - common)
 
 
+_HASH = re.compile(f".{{{HASH_DIGITS}}}")
+
+
 def _hashes(packed: str) -> list[str]:
-    return [packed[i : i + HASH_DIGITS] for i in range(0, len(packed), HASH_DIGITS)]
+    return _HASH.findall(packed)
 
 
 def _prepared(sig: Signature) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from django.db.models import Q
 from carrefour.dedup.matching import blocks_build, candidate_pairs, clusters_compute
 from carrefour.dedup.models import Cluster, ClusterDecision, ClusterMember
 from carrefour.dedup.signature import SIGNATURE_VERSION, signature_build
-from carrefour.normalize.bulk import rows_update
+from carrefour.normalize.bulk import rows_insert, rows_update
 from carrefour.normalize.models import Record
 
 WRITE_BATCH = 1000
@@ -121,7 +121,7 @@ def clusters_update(changed: Mapping[int, dict[str, Any]], removed: Iterable[int
                 ClusterMember(record_id=record_id, cluster_id=cluster_id, signature=signatures[record_id])
             )
             touched.update((old, cluster_id))
-    ClusterMember.objects.bulk_create(creates, batch_size=WRITE_BATCH)
+    rows_insert(creates, batch=WRITE_BATCH)
     if updates:
         ids = dict(
             ClusterMember.objects.filter(record_id__in=[m.record_id for m in updates]).values_list(

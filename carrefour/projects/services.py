@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from carrefour.dedup.signature import title_words
 from carrefour.harvest.models import RawRecord
-from carrefour.normalize.bulk import rows_update
+from carrefour.normalize.bulk import rows_insert, rows_update
 from carrefour.normalize.models import Record
 from carrefour.projects.models import Project, ProjectSource
 
@@ -226,7 +226,15 @@ def projects_sync(cluster_ids: Iterable[int], *, batch: int = 500) -> list[int]:
                     setattr(project, name, value)
                 updates.append(project)
             sourced.append((project, by_cluster[cluster_id]))
-        Project.objects.bulk_create(creates, batch_size=batch)
+        rows_insert(creates, batch=batch)
+        if creates:
+            keys = dict(
+                Project.objects.filter(cluster_id__in=[p.cluster_id for p in creates]).values_list(
+                    "cluster_id", "pk"
+                )
+            )
+            for project in creates:
+                project.pk = keys[project.cluster_id]
         rows_update(updates, _UPDATED_COLUMNS)
         _project_sources_sync(sourced)
         changed += [p.pk for p in creates + updates]
@@ -253,7 +261,7 @@ def _project_sources_sync(sourced: list[tuple[Project, list[Member]]]) -> None:
             continue
         ps.pk = old.pk
         updates.append(ps)
-    ProjectSource.objects.bulk_create(creates, batch_size=1000)
+    rows_insert(creates)
     rows_update(updates, _SOURCE_COLUMNS)
 
 
