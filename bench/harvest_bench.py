@@ -227,6 +227,12 @@ def report_markdown(result: dict[str, Any]) -> str:
             f"| {phase['records_per_s']} | {phase['stored_before']} → {phase['stored_after']} "
             f"({phase['gone_after']}) | {phase['lost']} | {phase['load']:.2f} |"
         )
+    lines += [
+        "",
+        "« perdues » : fiches stockées avant le passage et absentes après (le moissonneur ne supprime "
+        "jamais : une fiche disparue en amont passe « gone » après 2 moissons réussies sans elle et "
+        "reste stockée ; le passage « evolved » est le premier sans elle, d'où 0 gone).",
+    ]
     lines += _coverage_lines("Couverture avec fautes (moisson complète)", result["full"])
     lines += _coverage_lines("Couverture avec fautes (après évolution)", result["evolved"])
     if "clean" in result:

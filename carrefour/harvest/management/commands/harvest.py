@@ -176,9 +176,16 @@ class Command(BaseCommand):
     def _pipeline(self, raw_ids: list[int]) -> None:
         """Hand the created/changed raw records to carrefour.pipeline."""
 
+        tty = sys.stderr.isatty()
+
         def progress(done: int, total: int) -> None:
-            self.stderr.write(f"\rpipeline: {done}/{total}", ending="")
+            # Rewritten in place on a terminal; one line per step in a log file (cron, timer).
+            if tty:
+                self.stderr.write(f"\rpipeline: {done}/{total}", ending="")
+            else:
+                self.stderr.write(f"pipeline: {done}/{total}")
 
         result = pipeline_process(raw_ids, progress=progress)
-        self.stderr.write("")
+        if tty:
+            self.stderr.write("")
         self.stdout.write(f"pipeline : {result.as_text()}")
