@@ -1,12 +1,12 @@
 """Server time of each page type (p50/p95 over repeated requests) on a database and its index.
 
-    python -m bench.pages_bench [--repeat 30] [--data-dir DIR [--world DIR]]
+    python -m bench.pages_bench [--repeat 30] [--data-dir DIR [--world DIR [--projects 100000]]]
 
 Each page is timed rendered afresh (page cache off), then served from the page cache (same index, same
 query). Without options: the current CARREFOUR_DATA_DIR (e.g. the demo).
-With --data-dir and --world: a generated world's truth loaded straight into that data directory when it
-holds no project yet (bench/relevance/loader.py, the search benchmark's loader), its index built if
-missing.
+With --data-dir and --world: the world (generated when missing, bench/relevance/loader.py, the search
+benchmark's loader) has its truth loaded straight into that data directory when it holds no project yet,
+and the index is built if missing.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))]
 
 
-def _prepare(world: Path) -> None:
+def _prepare(truth: Path) -> None:
     """Migrate, load territories and the world's truth when the database is empty, build the index."""
     from django.core.management import call_command
 
@@ -38,7 +38,7 @@ def _prepare(world: Path) -> None:
     call_command("migrate", verbosity=0)
     territories_load(log=lambda _line: None)
     if not Project.objects.exists():
-        truth_load(world / "truth.jsonl")
+        truth_load(truth)
     if index_open() is None:
         index_rebuild()
 
@@ -84,7 +84,11 @@ def main() -> None:
     )
     parser.add_argument("--repeat", type=int, default=30)
     parser.add_argument("--data-dir", type=Path, help="data directory (database and index) to use")
-    parser.add_argument("--world", type=Path, help="generated world to load when the database is empty")
+    parser.add_argument(
+        "--world", type=Path, help="world to load when the database is empty (made if missing)"
+    )
+    parser.add_argument("--projects", type=int, default=100_000, help="size of a world to generate")
+    parser.add_argument("--seed", type=int, default=42, help="seed of a world to generate")
     args = parser.parse_args()
     if args.data_dir:
         os.environ["CARREFOUR_DATA_DIR"] = str(args.data_dir)
@@ -97,7 +101,9 @@ def main() -> None:
     from carrefour.projects.models import Project
 
     if args.world:
-        _prepare(args.world)
+        from bench.relevance.loader import world_generate
+
+        _prepare(world_generate(args.world, projects=args.projects, seed=args.seed))
     count = Project.objects.filter(is_published=True).count()
     client = Client(HTTP_HOST="127.0.0.1", HTTP_ACCEPT_ENCODING="gzip")  # as browsers ask
     load = ", ".join(f"{value:.2f}" for value in os.getloadavg())
