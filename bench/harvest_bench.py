@@ -1,15 +1,16 @@
-"""Harvest benchmark: full harvest, unchanged re-harvest and evolved re-harvest of a simulated world.
+"""Harvest benchmark: full harvest, then unchanged, evolved and next-week re-harvests of a simulated world.
 
     python -m bench.harvest_bench [--projects 20000] [--seed 7] [--faults SPEC] [--write-doc]
 
 Generates a world and its evolved version (--evolve-from: ~5 % changed, 2 % deleted, 3 % added), serves
 it on loopback with faults on and politeness relaxed (no Crawl-delay, no API rate limit), then runs the
-documented command `carrefour harvest --all --simulator-urls FILE` three times (full, unchanged, after the
-mutation), exporting and scoring with evaluate.py after the full and the evolved runs. Requests are
-counted in the simulator's request log; pages and records come from the recorded harvest runs, and the
-stored records are listed before and after each re-harvest (none may disappear). A last pass harvests
-a fresh copy of the world (--clean-projects, same seed) without faults into a new database and scores
-it. With --write-doc the results replace the "Moissonnage" section of docs/benchmarks.md.
+documented command `carrefour harvest --all --simulator-urls FILE` four times: full, unchanged, after
+the mutation, and again as the next weekly run (stored fetch dates moved 8 days back, so pages without
+a change signal are due again). It exports and scores with evaluate.py after the full and the evolved
+runs. Requests are counted in the simulator's request log; pages and records come from the recorded
+harvest runs, and the stored records are listed before and after each re-harvest (none may disappear).
+A last pass harvests a fresh world (--clean-projects, same seed) without faults into a new database and
+scores it. With --write-doc the results replace the "Moissonnage" section of docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ RELAXED = "ratelimit=0,crawl_delay=0"
 DEFAULT_FAULTS = f"error=0.05,reset=0.01,drip=0.01,{RELAXED}"
 SECTION = "## Moissonnage"
 STATS = "from bench.harvest_bench import db_stats; db_stats({after})"
+WEEK_DAYS = 8
 
 
 def _carrefour(args: list[str], env: dict[str, str]) -> float:
@@ -63,6 +65,8 @@ def db_stats(after_run: int) -> None:
         end=Max("finished_at"),
         pages=Sum("pages_fetched"),
         records=Sum("records_seen"),
+        created=Sum("records_created"),
+        updated=Sum("records_updated"),
     )
     span = (totals["end"] - totals["start"]).total_seconds() if totals["end"] and totals["start"] else 0.0
     records = RawRecord.objects.values_list("source__slug", "source_record_id", "state")
@@ -73,6 +77,8 @@ def db_stats(after_run: int) -> None:
                 "harvest_seconds": round(span, 1),
                 "pages": totals["pages"] or 0,
                 "records": totals["records"] or 0,
+                "created": totals["created"] or 0,
+                "updated": totals["updated"] or 0,
                 "statuses": sorted(f"{r.source.slug}:{r.status}" for r in runs.select_related("source")),
                 "stored": [list(row) for row in records.iterator()],
             }
@@ -80,13 +86,28 @@ def db_stats(after_run: int) -> None:
     )
 
 
-def _db_stats(env: dict[str, str], after_run: int) -> dict[str, Any]:
-    """db_stats run in the bench's data directory."""
-    script = STATS.format(after=after_run)
+def db_age(days: int) -> None:
+    """Date every stored record's last fetch `days` earlier (the next scheduled run); inside Django."""
+    from datetime import timedelta
+
+    from django.db.models import F
+
+    from carrefour.harvest.models import RawRecord
+
+    RawRecord.objects.update(fetched_at=F("fetched_at") - timedelta(days=days))
+
+
+def _shell(env: dict[str, str], script: str) -> str:
+    """Run Python code inside Django in the bench's data directory; its output."""
     result = subprocess.run(
         [*CARREFOUR, "shell", "-c", script], check=True, env=env, cwd=ROOT, capture_output=True, text=True
     )
-    return dict(json.loads(result.stdout.strip().splitlines()[-1]))
+    return result.stdout
+
+
+def _db_stats(env: dict[str, str], after_run: int) -> dict[str, Any]:
+    """db_stats run in the bench's data directory."""
+    return dict(json.loads(_shell(env, STATS.format(after=after_run)).strip().splitlines()[-1]))
 
 
 def _phase(name: str, world: World, env: dict[str, str], urls: Path) -> dict[str, Any]:
@@ -108,6 +129,8 @@ def _phase(name: str, world: World, env: dict[str, str], urls: Path) -> dict[str
         "records": after_db["records"],
         "pages_per_s": round(after_db["pages"] / harvest, 1) if harvest else 0,
         "records_per_s": round(after_db["records"] / harvest, 1) if harvest else 0,
+        "created": after_db["created"],
+        "updated": after_db["updated"],
         "stored_before": len(before_db["stored"]),
         "stored_after": len(after_db["stored"]),
         "gone_after": sum(1 for *_key, state in after_db["stored"] if state == "gone"),
@@ -142,7 +165,7 @@ def _platforms(world: World) -> list[str]:
 
 
 def bench_run(projects: int, seed: int, faults: str, workdir: Path, clean_projects: int) -> dict[str, Any]:
-    """The three phases on one world with faults, then a full harvest without; figures for the report."""
+    """Full, unchanged, evolved and a week later on one world with faults, then a full one without."""
     v1 = world_generate(workdir / "v1", projects=projects, seed=seed)
     v2 = world_generate(workdir / "v2", projects=projects, seed=seed, evolve_from=v1.path)
     platforms = _platforms(v1)
@@ -157,6 +180,9 @@ def bench_run(projects: int, seed: int, faults: str, workdir: Path, clean_projec
         served.mutate()
         phases.append(_phase("evolved", served, env, urls))
         evolved = _coverage(v2, env, workdir / "evolved.jsonl", platforms)
+        # The next weekly run: pages without a change signal are due again (revisit_after = 168 h).
+        _shell(env, f"from bench.harvest_bench import db_age; db_age({WEEK_DAYS})")
+        phases.append(_phase(f"evolved, +{WEEK_DAYS} jours", served, env, urls))
     result = {
         "projects": projects,
         "seed": seed,
@@ -215,16 +241,19 @@ def report_markdown(result: dict[str, Any]) -> str:
         "exploration à la fin du dernier enregistrement ; « total » inclut le pipeline.",
         "",
         "| passage | requêtes | / complète | moisson (s) | total (s) | pages | pages/s | fiches vues "
-        "| fiches/s | fiches stockées avant → après (gone) | perdues | charge |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| fiches/s | nouvelles / modifiées | fiches stockées avant → après (gone) | perdues | charge |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     phases = [*result["phases"], *([result["clean_phase"]] if "clean_phase" in result else [])]
     for phase in phases:
-        share = phase["requests"] / full["requests"] if full["requests"] else 0
+        # The no-fault pass harvests another world: no share of the full harvest.
+        same_world = phase in result["phases"] and full["requests"]
+        share = f"{phase['requests'] / full['requests']:.1%}" if same_world else "—"
         lines.append(
-            f"| {phase['phase']} | {phase['requests']} | {share:.1%} | {phase['harvest_seconds']} "
+            f"| {phase['phase']} | {phase['requests']} | {share} | {phase['harvest_seconds']} "
             f"| {phase['seconds']} | {phase['pages']} | {phase['pages_per_s']} | {phase['records']} "
-            f"| {phase['records_per_s']} | {phase['stored_before']} → {phase['stored_after']} "
+            f"| {phase['records_per_s']} | {phase.get('created', '?')} / {phase.get('updated', '?')} "
+            f"| {phase['stored_before']} → {phase['stored_after']} "
             f"({phase['gone_after']}) | {phase['lost']} | {phase['load']:.2f} |"
         )
     lines += [
