@@ -15,7 +15,9 @@ from carrefour.search.storage import index_version
 
 # A response may name territories or sources whose labels are cached that long: never keep it longer.
 CACHE_TTL = LABELS_TTL
+CACHE_MAX_BYTES = 32_000_000  # a page of 100 projects weighs ≈ 300 KB: the bound is in bytes too
 _entries: OrderedDict[tuple[object, str], tuple[float, bytes]] = OrderedDict()
+_size = [0]  # bytes held, beside the entries it counts
 _lock = threading.Lock()
 
 
@@ -36,16 +38,17 @@ def cache_get(key: tuple[object, str]) -> bytes | None:
         if entry is None:
             return None
         if time.monotonic() - entry[0] > CACHE_TTL:
-            del _entries[key]
+            _size[0] -= len(_entries.pop(key)[1])
             return None
         _entries.move_to_end(key)
         return entry[1]
 
 
 def cache_put(key: tuple[object, str], body: bytes) -> None:
-    """Keep a body, dropping the least recently used beyond SEARCH_CACHE_SIZE entries."""
+    """Keep a body, dropping the least recently used beyond SEARCH_CACHE_SIZE entries or CACHE_MAX_BYTES."""
     with _lock:
+        previous = _entries.pop(key, None)
+        _size[0] += len(body) - (len(previous[1]) if previous else 0)
         _entries[key] = (time.monotonic(), body)
-        _entries.move_to_end(key)
-        while len(_entries) > settings.SEARCH_CACHE_SIZE:
-            _entries.popitem(last=False)
+        while _entries and (len(_entries) > settings.SEARCH_CACHE_SIZE or _size[0] > CACHE_MAX_BYTES):
+            _size[0] -= len(_entries.popitem(last=False)[1][1])
