@@ -211,7 +211,8 @@ def pipeline_process(
                     progress(min(start + BATCH, len(ids)), len(ids))
             if pending is not None:
                 _batch_write(*pending, state)
-            state.clusters |= clusters_update(state.signatures, state.removed)
+            workers = WORKERS if pool is not None else 1
+            state.clusters |= clusters_update(state.signatures, state.removed, workers=workers)
             changed = projects_sync(state.clusters)
     finally:
         if pool is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
@@ -16,6 +17,7 @@ Signature = Mapping[str, Any]
 BLOCK_MAX = 40
 MIN_TOKEN = 3
 MIN_TEXT = 20  # fewer shingles than this (a one-line teaser) cannot tell two projects apart
+PARALLEL_PAIRS = 50_000  # below this, forking scoring processes costs more than it saves
 
 
 def block_keys(sig: Signature) -> list[str]:
@@ -120,6 +122,47 @@ def pair_score(a: Signature, b: Signature) -> float:
     return title_in + title_j + 2 * text_in + same_web + same_org + same_commune
 
 
+Scored = tuple[float, int, int]
+# What forked scoring processes read (inherited, never pickled): signatures and candidate pairs.
+_SCORING: tuple[Mapping[int, Signature], list[tuple[int, int]]] = ({}, [])
+
+
+def _scores(signatures: Mapping[int, Signature], pairs: list[tuple[int, int]]) -> list[Scored]:
+    """(score, a, b) of the pairs that match, each signature prepared once.
+
+    Pairs sorted by record are scored faster: neighbours' signatures stay in the CPU cache.
+    """
+    prepared = {i: _prepared(signatures[i]) for i in {i for pair in pairs for i in pair}}
+    return [(score, a, b) for a, b in pairs if (score := pair_score(prepared[a], prepared[b])) > 0]
+
+
+def _scores_slice(bounds: tuple[int, int]) -> list[Scored]:
+    signatures, pairs = _SCORING
+    return _scores(signatures, pairs[bounds[0] : bounds[1]])
+
+
+def pairs_score(
+    signatures: Mapping[int, Signature], pairs: Iterable[tuple[int, int]], workers: int = 1
+) -> list[Scored]:
+    """Matching pairs as (score, a, b), strongest first; scored in `workers` forked processes if many."""
+    # Sorted, each worker's share holds the pairs of a range of records: it prepares their signatures
+    # and their neighbours', not all of them.
+    pairs = sorted(pairs)
+    if workers < 2 or len(pairs) < PARALLEL_PAIRS:
+        return sorted(_scores(signatures, pairs), reverse=True)
+    global _SCORING
+    _SCORING = (signatures, pairs)
+    step = -(-len(pairs) // workers)
+    try:
+        # Forked after the signatures exist, so workers inherit them instead of unpickling 100,000.
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_scores_slice, [(i, i + step) for i in range(0, len(pairs), step)])
+    finally:
+        _SCORING = ({}, [])
+    # The total order of (score, a, b) makes the result independent of how pairs were split.
+    return sorted((s for part in parts for s in part), reverse=True)
+
+
 @dataclass
 class _Group:
     members: list[int]
@@ -132,12 +175,14 @@ def clusters_compute(
     pairs: Iterable[tuple[int, int]],
     must: Iterable[tuple[int, int]] = (),
     cannot: Iterable[tuple[int, int]] = (),
+    workers: int = 1,
 ) -> list[list[int]]:
     """Groups of record ids: admin links first, then matches by decreasing evidence, under constraints.
 
     Merging two groups is refused when it would put two communes (or départements, régions) in one
     project, two records of one source together (unless they matched each other), or records an
-    admin split apart: a chain of weak matches cannot glue different projects.
+    admin split apart: a chain of weak matches cannot glue different projects. Pairs are scored in
+    `workers` processes when there are many; the groups do not depend on it.
     """
     parent = {i: i for i in signatures}
     groups: dict[int, _Group] = {}
@@ -178,8 +223,6 @@ def clusters_compute(
     for a, b in must:
         if a in parent and b in parent:
             union(a, b, forced=True)
-    prepared = {i: _prepared(sig) for i, sig in signatures.items()}
-    scored = [(pair_score(prepared[a], prepared[b]), a, b) for a, b in pairs]
-    for _score, a, b in sorted((s for s in scored if s[0] > 0), reverse=True):
+    for _score, a, b in pairs_score(signatures, pairs, workers):
         union(a, b, forced=False)
     return [sorted(g.members) for g in groups.values()]

@@ -79,11 +79,14 @@ def _assign(groups: list[list[int]], cluster_of: Mapping[int, int]) -> dict[int,
 
 
 @transaction.atomic
-def clusters_update(changed: Mapping[int, dict[str, Any]], removed: Iterable[int] = ()) -> set[int]:
+def clusters_update(
+    changed: Mapping[int, dict[str, Any]], removed: Iterable[int] = (), *, workers: int = 1
+) -> set[int]:
     """Re-cluster around changed records (id → new signature); ids of clusters whose project must change.
 
     Only the neighbourhood of the changed records is re-decided; a project keeps its cluster (and id)
-    when it keeps most of its records. `removed` records (now invalid) leave their cluster.
+    when it keeps most of its records. `removed` records (now invalid) leave their cluster. Pairs
+    are scored in `workers` processes.
     """
     removed = set(removed)
     signatures: dict[int, Any] = {}
@@ -105,7 +108,7 @@ def clusters_update(changed: Mapping[int, dict[str, Any]], removed: Iterable[int
     area, blocks = _neighbourhood(set(changed), signatures, cluster_of)
     pairs = candidate_pairs(blocks.values(), among=area)
     must, cannot = _decisions(area)
-    groups = clusters_compute({r: signatures[r] for r in area}, pairs, must, cannot)
+    groups = clusters_compute({r: signatures[r] for r in area}, pairs, must, cannot, workers)
     assigned = _assign(groups, {r: c for r, c in cluster_of.items() if r in area})
     creates: list[ClusterMember] = []
     updates: list[ClusterMember] = []

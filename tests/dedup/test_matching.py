@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
+from carrefour.dedup import matching
 from carrefour.dedup.matching import BLOCK_MAX, blocks_build, candidate_pairs, clusters_compute, pair_score
 
 TEXT = "".join(f"{i:06x}" for i in range(40))
@@ -58,3 +61,22 @@ def test_admin_links_win() -> None:
     sigs = {1: sig(1), 2: sig(2), 3: sig(3, t=("autre",), s=OTHER_TEXT)}
     groups = clusters_compute(sigs, candidate_pairs([[1, 2, 3]]), must=[(1, 3)], cannot=[(1, 2)])
     assert sorted(sorted(g) for g in groups) == [[1, 3], [2]]
+
+
+def test_scoring_in_worker_processes_gives_the_same_groups(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Three sources publish each project; some copies sit in another commune or carry another text.
+    sigs = {
+        i: sig(
+            i % 3,
+            t=("jardin", f"nom{i // 3}"),
+            s="".join(f"{i // 3 * 50 + k:06x}" for k in range(40 - i % 4)),
+            c="93066" if i % 7 == 0 else "93048",
+        )
+        for i in range(300)
+    }
+    pairs = candidate_pairs(blocks_build(sigs).values())
+    sequential = clusters_compute(sigs, pairs)
+    monkeypatch.setattr(matching, "PARALLEL_PAIRS", 0)
+    parallel = clusters_compute(sigs, pairs, workers=2)
+    assert sorted(parallel) == sorted(sequential)
+    assert len(sequential) < len(sigs)
