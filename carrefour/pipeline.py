@@ -21,7 +21,7 @@ from django.utils import timezone
 from carrefour.dedup.services import clusters_update
 from carrefour.dedup.signature import signature_build
 from carrefour.harvest.models import RawRecord
-from carrefour.normalize.bulk import rows_insert, rows_update
+from carrefour.normalize.bulk import rows_insert, rows_keys_read, rows_update
 from carrefour.normalize.models import Record
 from carrefour.normalize.services import record_normalize
 from carrefour.projects.services import projects_sync
@@ -151,10 +151,7 @@ def _batch_write(
         else:
             summary.unchanged += 1
     rows_insert([record for record, _ in creates], batch=BATCH)
-    created = Record.objects.filter(raw_id__in=[record.raw_id for record, _ in creates])
-    keys = dict(created.values_list("raw_id", "pk")) if creates else {}
-    for record, _ in creates:
-        record.pk = keys[record.raw_id]
+    rows_keys_read([record for record, _ in creates], "raw_id")
     rows_update([record for record, _ in updates], [*_STORED, "updated_at"])
     for record, signature in creates + updates:
         if signature is not None:

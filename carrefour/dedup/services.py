@@ -12,7 +12,7 @@ from django.db.models import Q
 from carrefour.dedup.matching import blocks_build, candidate_pairs, clusters_compute
 from carrefour.dedup.models import Cluster, ClusterDecision, ClusterMember
 from carrefour.dedup.signature import SIGNATURE_VERSION, signature_build
-from carrefour.normalize.bulk import rows_insert, rows_update
+from carrefour.normalize.bulk import rows_insert, rows_keys_read, rows_update
 from carrefour.normalize.models import Record
 
 WRITE_BATCH = 1000
@@ -125,15 +125,8 @@ def clusters_update(
             )
             touched.update((old, cluster_id))
     rows_insert(creates, batch=WRITE_BATCH)
-    if updates:
-        ids = dict(
-            ClusterMember.objects.filter(record_id__in=[m.record_id for m in updates]).values_list(
-                "record_id", "id"
-            )
-        )
-        for member in updates:
-            member.pk = ids[member.record_id]
-        rows_update(updates, ["cluster", "signature"])
+    rows_keys_read(updates, "record_id")
+    rows_update(updates, ["cluster", "signature"])
     return touched
 
 

@@ -73,3 +73,16 @@ def rows_insert(objects: Sequence[Model], *, batch: int = 1000) -> int:
         return [column.get_db_prep_save(column.pre_save(obj, True), connection) for column in columns]
 
     return _execute_many(objects, statement, row, batch)
+
+
+def rows_keys_read(objects: Sequence[Model], unique: str, *, batch: int = 10_000) -> None:
+    """Set each object's primary key from the database, matched by a unique column (after rows_insert)."""
+    if not objects:
+        return
+    manager = type(objects[0])._default_manager
+    keys: dict[Any, Any] = {}
+    for start in range(0, len(objects), batch):
+        values = [getattr(obj, unique) for obj in objects[start : start + batch]]
+        keys.update(manager.filter(**{f"{unique}__in": values}).values_list(unique, "pk"))
+    for obj in objects:
+        obj.pk = keys[getattr(obj, unique)]

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from carrefour.dedup.signature import title_words
 from carrefour.harvest.models import RawRecord
-from carrefour.normalize.bulk import rows_insert, rows_update
+from carrefour.normalize.bulk import rows_insert, rows_keys_read, rows_update
 from carrefour.normalize.models import Record
 from carrefour.projects.models import Project, ProjectSource
 
@@ -227,14 +227,7 @@ def projects_sync(cluster_ids: Iterable[int], *, batch: int = 500) -> list[int]:
                 updates.append(project)
             sourced.append((project, by_cluster[cluster_id]))
         rows_insert(creates, batch=batch)
-        if creates:
-            keys = dict(
-                Project.objects.filter(cluster_id__in=[p.cluster_id for p in creates]).values_list(
-                    "cluster_id", "pk"
-                )
-            )
-            for project in creates:
-                project.pk = keys[project.cluster_id]
+        rows_keys_read(creates, "cluster_id")
         rows_update(updates, _UPDATED_COLUMNS)
         _project_sources_sync(sourced)
         changed += [p.pk for p in creates + updates]
