@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from carrefour.search.labels import labels_cache_clear
 from carrefour.territories.gazetteer import gazetteer_get, gazetteer_reload
 from carrefour.territories.services import LoadReport, territories_load
 from tests.simulator import World, world_generate, world_serve
@@ -26,6 +27,12 @@ def _harvest_allow_loopback(settings: Any) -> None:
 def _index_in_tmp(settings: Any, tmp_path: Path) -> None:
     """Every test gets its own search index directory, never the real var/index."""
     settings.INDEX_DIR = tmp_path / "index"
+
+
+@pytest.fixture(autouse=True)
+def _labels_fresh() -> None:
+    """Territory and source names are cached per process for a minute: each test reads its own database."""
+    labels_cache_clear()
 
 
 @pytest.fixture(scope="session")
