@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Dialog, Page, sync_playwright
 
 from carrefour.projects.models import Project
 from carrefour.search.services import index_rebuild
+from carrefour.territories.loader import territories_load
 from tests.search.factories import corpus_create
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "pages"
@@ -42,6 +43,8 @@ def live_corpus(
 ) -> dict[str, Project]:
     """The corpus, committed and indexed; map tiles pointed at the live server (404: no network)."""
     settings.TILE_URL = f"{live_server.url}/tuiles/{{z}}/{{x}}/{{y}}.png"
+    # An earlier transactional test may have flushed the session's territories: load them again if so.
+    territories_load(log=lambda _line: None)
     projects = corpus_create()
     index_rebuild()
     return projects
