@@ -1,0 +1,45 @@
+"""Bulk writes convert values once per column: they must store exactly what Django would."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Field, Model
+
+from carrefour.dedup.models import ClusterMember
+from carrefour.harvest.models import RawRecord
+from carrefour.normalize.bulk import column_converter
+from carrefour.normalize.models import Record
+from carrefour.projects.models import Project, ProjectSource
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.filterwarnings("ignore:DateTimeField .* received a naive datetime"),
+]
+MODELS: tuple[type[Model], ...] = (RawRecord, Record, ClusterMember, Project, ProjectSource)
+
+
+@pytest.mark.parametrize("model", MODELS, ids=lambda m: m.__name__)
+def test_converted_values_are_those_django_saves(corpus: Path, model: type[Model]) -> None:
+    call_command("import", str(corpus), stdout=io.StringIO(), stderr=io.StringIO())
+    objects = list(model._default_manager.all())
+    assert objects
+    fields: list[Field] = [f for f in model._meta.concrete_fields if not f.primary_key]  # type: ignore[misc]
+    for field in fields:
+        convert = column_converter(field, connection)
+        # Stored values, then values of the wrong type or shape, which must take Django's own path.
+        values = [getattr(obj, field.attname) for obj in objects]
+        values += [None, "", 7, True, 2.5, datetime(2024, 5, 1, 12, 30)]
+        for value in values:
+            try:
+                expected = field.get_db_prep_save(value, connection)
+            except (TypeError, ValueError, ValidationError):
+                continue  # not a value this column takes
+            got = convert(value)
+            assert got == expected and type(got) is type(expected), (model.__name__, field.name, value)
