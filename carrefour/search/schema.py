@@ -32,7 +32,9 @@ FACETS = (
     "source",
     "start_year",
 )
-EXCERPT_CHARS = 1200  # snippets come from the start of the text: cutting long texts keeps them fast
+# Snippets come from the start of the text: analysing more of it cost 60 % more CPU per search, and
+# indexing the excerpt (French stemming) is a sixth of the index build.
+EXCERPT_CHARS = 600
 NATIONAL = "n"
 WIDE_SCALES = {"national", "international"}
 

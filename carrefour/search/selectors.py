@@ -19,7 +19,7 @@ from carrefour.search.facets import FICTIONAL, FacetValue, facet_counts, facets_
 from carrefour.search.plan import SearchPlan, search_plan_build
 from carrefour.search.query import plain_words, query_parse
 from carrefour.search.query_build import ALL_FEATURES, HIGHLIGHT, QueryBuilder, SearchFeatures
-from carrefour.search.schema import FACETS
+from carrefour.search.schema import EXCERPT_CHARS, FACETS
 from carrefour.search.storage import index_open
 from carrefour.search.territory import DEFAULT_RADIUS_KM, Territory
 
@@ -28,8 +28,6 @@ PER_PAGE_MAX = 100
 MAX_WINDOW = 10_000  # deepest result reachable by paging
 POINTS_MAX = 3_000
 SNIPPET_CHARS = 240
-# Snippets are taken from this much of the stored excerpt: analysing all of it cost 60 % more CPU.
-SNIPPET_SCAN_CHARS = 600
 RELAXATIONS_MAX = 4
 SORTS = ("relevance", "date", "distance", "title")
 SORT_ALIASES = {"recent": "date", "pertinence": "relevance", "titre": "title"}
@@ -144,7 +142,7 @@ def _ranked(
 def _snippet(generator: tantivy.SnippetGenerator, doc: tantivy.Document) -> str:
     """Highlighted HTML snippet from the start of a hit's stored excerpt."""
     scanned = tantivy.Document()
-    scanned.add_text("excerpt", str(doc.get_first("excerpt") or "")[:SNIPPET_SCAN_CHARS])
+    scanned.add_text("excerpt", str(doc.get_first("excerpt") or "")[:EXCERPT_CHARS])
     return generator.snippet_from_doc(scanned).to_html()
 
 
