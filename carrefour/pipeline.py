@@ -210,7 +210,7 @@ def pipeline_process(
                 _batch_write(*pending, state)
             workers = WORKERS if pool is not None else 1
             state.clusters |= clusters_update(state.signatures, state.removed, workers=workers)
-            changed = projects_sync(state.clusters)
+            changed = projects_sync(state.clusters, pool=pool)
     finally:
         if pool is not None:
             pool.terminate()

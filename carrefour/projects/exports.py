@@ -7,8 +7,8 @@ import json
 from collections.abc import Iterable
 from typing import Any, TextIO
 
+from carrefour.projects.merge import LOCATION_COLUMNS, MERGED_FIELDS
 from carrefour.projects.selectors import project_iter_dicts
-from carrefour.projects.services import LOCATION_COLUMNS, MERGED_FIELDS
 
 EXPORT_FORMATS = ("jsonl", "csv", "geojson")
 # Every canonical field but the HTML description (too long for a spreadsheet cell), then the place.

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from carrefour.projects.merge import LOCATION_COLUMNS
 from carrefour.projects.models import Project, ProjectSource
-from carrefour.projects.services import LOCATION_COLUMNS
 from carrefour.sources.models import Source
 
 SCHEMA_VERSION = "1.0.0"

@@ -1,191 +1,53 @@
-"""Canonical projects: merge the records of a cluster field by field, with provenance."""
+"""Canonical projects: the projects of changed clusters created, updated or unpublished in bulk."""
 
 from __future__ import annotations
 
-import hashlib
-import json
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Any, cast
+from multiprocessing.pool import AsyncResult, Pool
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Field, Q
-from django.utils import timezone
+from django.db.models import Q, TextField
+from django.db.models.functions import Cast
 
-from carrefour.dedup.signature import title_words
-from carrefour.harvest.models import RawRecord
 from carrefour.normalize.bulk import rows_insert, rows_keys_read, rows_update
 from carrefour.normalize.models import Record
+from carrefour.projects.merge import (
+    LOCATION_COLUMNS,
+    MERGED_FIELDS,
+    MemberRow,
+    Merged,
+    ProjectState,
+    Work,
+    clusters_merge,
+)
 from carrefour.projects.models import Project, ProjectSource
 
-MERGED_FIELDS = (
-    "title",
-    "summary",
-    "description",
-    "themes",
-    "publics",
-    "actor_type",
-    "organization",
-    "scale",
-    "status",
-    "start_year",
-    "website",
-)
-LOCATION_COLUMNS = (
-    "address",
-    "postal_code",
-    "commune_code",
-    "commune_name",
-    "epci_code",
-    "departement_code",
-    "region_code",
-    "latitude",
-    "longitude",
-    "precision",
-)
+# Chunks merged ahead of the one being written: keeps both worker processes busy while the main one writes.
+AHEAD = 3
 
 
-@dataclass(slots=True)
-class Member:
-    """What merging needs of one record of a cluster (read as plain values, not model instances)."""
-
-    record_id: int
-    raw_id: int
-    data: dict[str, Any]
-    inferred: list[str]
-    source_id: int
-    source_slug: str
-    fictional: bool
-    source_record_id: str
-    url: str
-    state: str
-    first_seen_at: Any
-    last_seen_at: Any
-
-
-_MEMBER_COLUMNS = (
-    "pk",
-    "raw_id",
-    "data",
-    "inferred",
-    "raw__source_id",
-    "raw__source__slug",
-    "raw__source__fictional",
-    "raw__source_record_id",
-    "raw__url",
-    "raw__state",
-    "raw__first_seen_at",
-    "raw__last_seen_at",
-)
-_LIST_FIELDS = ("themes", "publics")
-# Finer precision wins when several sources place the same project.
-_PRECISION_RANK = {"adresse": 5, "commune": 4, "departement": 3, "region": 2, "national": 1}
-_EMPTY: tuple[Any, ...] = (None, "", [], "inconnu")
-
-
-def _completeness(record: Member) -> int:
-    return sum(1 for name in MERGED_FIELDS if record.data.get(name) not in _EMPTY)
-
-
-def _empty_value(name: str) -> Any:
-    """What an unknown field is stored as: NULL where the column allows it, else its default."""
-    field = cast(Field, Project._meta.get_field(name))
-    return None if field.null else field.get_default()
-
-
-def project_merge(records: list[Member], overrides: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Canonical values and provenance: override > most complete, most recently seen source."""
-    ordered = sorted(records, key=lambda r: (_completeness(r), r.last_seen_at), reverse=True)
-    values: dict[str, Any] = {}
-    provenance: dict[str, Any] = {}
-    for name in MERGED_FIELDS:
-        if name in overrides:
-            values[name], provenance[name] = overrides[name], {"override": True}
-            continue
-        given = [r for r in ordered if r.data.get(name) not in _EMPTY]
-        if name in _LIST_FIELDS:
-            # Some partners show only their main theme or public: the fullest list is the most complete.
-            given.sort(key=lambda r: len(r.data[name]), reverse=True)
-        # A value a source gave always wins over one inferred from another source's text.
-        chosen = next((r for r in given if name not in r.inferred), given[0] if given else None)
-        if chosen is None:
-            values[name] = _empty_value(name)
-            continue
-        values[name] = chosen.data[name]
-        provenance[name] = {
-            "source": chosen.source_slug,
-            "record": chosen.raw_id,
-            "inferred": name in chosen.inferred,
-        }
-    located = sorted(
-        ordered,
-        key=lambda r: _PRECISION_RANK.get((r.data.get("location") or {}).get("precision") or "", 0),
-        reverse=True,
-    )[0]
-    location = located.data.get("location") or {}
-    for name in LOCATION_COLUMNS:
-        value = location.get(name)
-        values[name] = value if value is not None else _empty_value(name)
-    values["network_key"] = " ".join(title_words({**ordered[0].data, "title": values["title"]}))[:300]
-    if location.get("precision"):
-        provenance["location"] = {"source": located.source_slug, "record": located.raw_id}
-    return values, provenance
-
-
-def _content_hash(values: dict[str, Any], provenance: dict[str, Any], sources: list[tuple[Any, ...]]) -> str:
-    blob = json.dumps([values, provenance, sources], sort_keys=True, default=str, ensure_ascii=False)
-    return hashlib.sha256(blob.encode()).hexdigest()
-
-
-def _project_sources(project_id: int, records: list[Member]) -> list[ProjectSource]:
-    """The publications of a project, one per record."""
-    return [
-        ProjectSource(
-            project_id=project_id,
-            raw_id=record.raw_id,
-            source_id=record.source_id,
-            source_record_id=record.source_record_id,
-            url=record.url,
-            title=(record.data.get("title") or "")[:300],
-            first_seen_at=record.first_seen_at,
-            last_seen_at=record.last_seen_at,
-            gone=record.state == RawRecord.State.GONE,
-        )
-        for record in records
-    ]
-
-
-def _projects_values(records: list[Member], project: Project | None) -> dict[str, Any] | None:
-    """New column values of a cluster's project, or None when it has not changed."""
-    if not records:
-        if project is None or not project.is_published:
-            return None
-        return {"is_published": False, "updated_at": timezone.now()}
-    active = [r for r in records if r.state == RawRecord.State.ACTIVE]
-    values, provenance = project_merge(active or records, project.overrides if project else {})
-    sources = sorted((r.raw_id, r.source_id, r.url, r.state, r.last_seen_at) for r in records)
-    digest = _content_hash(values, provenance, sources)
-    if project is not None and project.content_hash == digest:
-        return None
-    values.update(
-        provenance=provenance,
-        content_hash=digest,
-        fictional=all(r.fictional for r in records),
-        is_published=True,
-        updated_at=timezone.now(),
-    )
-    return values
-
-
-def _members(cluster_ids: list[int]) -> dict[int, list[Member]]:
-    """Valid records of the given clusters, by cluster."""
-    by_cluster: dict[int, list[Member]] = defaultdict(list)
+def _members(cluster_ids: list[int]) -> dict[int, list[MemberRow]]:
+    """Valid records of the given clusters, by cluster, their JSON columns left as text for the merge."""
+    by_cluster: dict[int, list[MemberRow]] = defaultdict(list)
     rows = Record.objects.filter(membership__cluster_id__in=cluster_ids, is_valid=True).values_list(
-        "membership__cluster_id", *_MEMBER_COLUMNS
+        "membership__cluster_id",
+        "pk",
+        "raw_id",
+        Cast("data", TextField()),
+        Cast("inferred", TextField()),
+        "raw__source_id",
+        "raw__source__slug",
+        "raw__source__fictional",
+        "raw__source_record_id",
+        "raw__url",
+        "raw__state",
+        "raw__first_seen_at",
+        "raw__last_seen_at",
     )
     for cluster_id, *columns in rows:
-        by_cluster[cluster_id].append(Member(*columns))
+        by_cluster[cluster_id].append(tuple(columns))
     return by_cluster
 
 
@@ -201,42 +63,79 @@ _UPDATED_COLUMNS = (
 )
 
 
+def _work_read(chunk: list[int]) -> tuple[dict[int, Project], list[Work]]:
+    """The existing projects of a chunk of clusters, and what merging them needs."""
+    by_cluster = _members(chunk)
+    projects = {p.cluster_id: p for p in Project.objects.filter(cluster_id__in=chunk)}
+    work: list[Work] = []
+    for cluster_id in chunk:
+        project = projects.get(cluster_id)
+        state = (
+            ProjectState(project.overrides, project.content_hash, project.is_published) if project else None
+        )
+        work.append((cluster_id, by_cluster.get(cluster_id, []), state))
+    return projects, work
+
+
+def _merged_write(projects: dict[int, Project], merged: list[Merged]) -> list[int]:
+    """Store the merged values of a chunk of clusters; ids of the projects that changed."""
+    creates: list[Project] = []
+    updates: list[Project] = []
+    sourced: list[tuple[Project, list[tuple[Any, ...]]]] = []
+    for cluster_id, values, publications in merged:
+        if values is None:
+            continue
+        project = projects.get(cluster_id)
+        if project is None:
+            project = Project(cluster_id=cluster_id, **values)
+            creates.append(project)
+        else:
+            for name, value in values.items():
+                setattr(project, name, value)
+            updates.append(project)
+        sourced.append((project, publications))
+    rows_insert(creates)
+    rows_keys_read(creates, "cluster_id")
+    rows_update(updates, _UPDATED_COLUMNS)
+    _project_sources_sync(sourced)
+    return [p.pk for p in creates + updates]
+
+
 @transaction.atomic
-def projects_sync(cluster_ids: Iterable[int], *, batch: int = 500) -> list[int]:
-    """Create, update or unpublish the projects of the given clusters in bulk; ids of changed projects."""
+def projects_sync(cluster_ids: Iterable[int], *, batch: int = 500, pool: Pool | None = None) -> list[int]:
+    """Create, update or unpublish the projects of the given clusters in bulk; ids of changed projects.
+
+    With a pool, chunks are merged in its worker processes while the main process reads the next
+    ones and writes the merged ones, in order: the result is the same as without.
+    """
     ids = sorted(set(cluster_ids))
     changed: list[int] = []
+    pending: deque[tuple[dict[int, Project], AsyncResult[list[Merged]] | list[Merged]]] = deque()
     for start in range(0, len(ids), batch):
-        chunk = ids[start : start + batch]
-        by_cluster = _members(chunk)
-        projects = {p.cluster_id: p for p in Project.objects.filter(cluster_id__in=chunk)}
-        creates: list[Project] = []
-        updates: list[Project] = []
-        sourced: list[tuple[Project, list[Member]]] = []
-        for cluster_id in chunk:
-            project = projects.get(cluster_id)
-            values = _projects_values(by_cluster[cluster_id], project)
-            if values is None:
-                continue
-            if project is None:
-                project = Project(cluster_id=cluster_id, **values)
-                creates.append(project)
-            else:
-                for name, value in values.items():
-                    setattr(project, name, value)
-                updates.append(project)
-            sourced.append((project, by_cluster[cluster_id]))
-        rows_insert(creates, batch=batch)
-        rows_keys_read(creates, "cluster_id")
-        rows_update(updates, _UPDATED_COLUMNS)
-        _project_sources_sync(sourced)
-        changed += [p.pk for p in creates + updates]
+        # Read here, in the main thread: only its database connection sees this transaction's writes.
+        projects, work = _work_read(ids[start : start + batch])
+        pending.append(
+            (projects, pool.apply_async(clusters_merge, (work,)) if pool else clusters_merge(work))
+        )
+        if len(pending) > AHEAD or pool is None:
+            changed += _pending_write(pending.popleft())
+    while pending:
+        changed += _pending_write(pending.popleft())
     return changed
 
 
-def _project_sources_sync(sourced: list[tuple[Project, list[Member]]]) -> None:
+def _pending_write(pending: tuple[dict[int, Project], AsyncResult[list[Merged]] | list[Merged]]) -> list[int]:
+    projects, merged = pending
+    return _merged_write(projects, merged if isinstance(merged, list) else merged.get())
+
+
+def _project_sources_sync(sourced: list[tuple[Project, list[tuple[Any, ...]]]]) -> None:
     """One ProjectSource per publication of each project, updated in place (a raw may change project)."""
-    wanted = [ps for project, records in sourced for ps in _project_sources(project.pk, records)]
+    wanted = [
+        ProjectSource(project_id=project.pk, **dict(zip(_PUBLICATION_COLUMNS, publication, strict=True)))
+        for project, publications in sourced
+        for publication in publications
+    ]
     project_ids = [project.pk for project, _ in sourced]
     existing = {
         ps.raw_id: ps
@@ -258,6 +157,17 @@ def _project_sources_sync(sourced: list[tuple[Project, list[Member]]]) -> None:
     rows_update(updates, _SOURCE_COLUMNS)
 
 
+# The order of merge.py's publication tuples.
+_PUBLICATION_COLUMNS = (
+    "raw_id",
+    "source_id",
+    "source_record_id",
+    "url",
+    "title",
+    "first_seen_at",
+    "last_seen_at",
+    "gone",
+)
 _SOURCE_COLUMNS = (
     "project",
     "source",

@@ -1,0 +1,48 @@
+"""Projects merged in worker processes are the projects merged in the main one."""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from carrefour.dedup.models import Cluster
+from carrefour.projects.models import Project, ProjectSource
+from carrefour.projects.services import projects_sync
+
+pytestmark = pytest.mark.django_db
+_IGNORED = {"id", "updated_at", "created_at"}
+
+
+def _projects() -> list[dict[str, Any]]:
+    """Every project with its publications, without ids nor times."""
+    rows = []
+    for project in Project.objects.order_by("cluster_id"):
+        values = {f.attname: getattr(project, f.attname) for f in Project._meta.concrete_fields}
+        values = {k: v for k, v in values.items() if k not in _IGNORED}
+        values["publications"] = sorted(
+            ProjectSource.objects.filter(project=project).values_list(
+                "raw_id", "source_record_id", "title", "gone"
+            )
+        )
+        rows.append(values)
+    return rows
+
+
+def test_merging_in_workers_gives_the_same_projects(corpus: Path) -> None:
+    call_command("import", str(corpus), stdout=io.StringIO(), stderr=io.StringIO())
+    clusters = list(Cluster.objects.values_list("pk", flat=True))
+    expected = _projects()
+    assert len(expected) >= 3 and any(p["publications"] for p in expected)
+    Project.objects.all().delete()
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        # One cluster per chunk: several chunks are merged ahead of the one being written.
+        changed = projects_sync(clusters, batch=1, pool=pool)
+    assert len(changed) == len(expected)
+    assert _projects() == expected
+    # Merged again, in the main process this time: nothing changed, nothing is written.
+    assert projects_sync(clusters, batch=1) == []
