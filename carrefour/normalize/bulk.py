@@ -15,11 +15,15 @@ from django.db.models import Field, Model
 # Exact types: Django turns a bool into an int, an int into a float.
 _PLAIN: dict[str, type] = {
     **dict.fromkeys(("CharField", "SlugField", "TextField", "URLField"), str),
-    **dict.fromkeys(("AutoField", "BigAutoField", "BigIntegerField", "IntegerField"), int),
-    **dict.fromkeys(("PositiveIntegerField", "PositiveSmallIntegerField", "SmallIntegerField"), int),
+    **dict.fromkeys(("AutoField", "BigAutoField", "SmallAutoField"), int),
     "BooleanField": bool,
     "FloatField": float,
 }
+# Other integers are wrapped by the backend (psycopg's Int4…), as Django does for each value.
+_INTEGERS = frozenset(
+    {"BigIntegerField", "IntegerField", "SmallIntegerField"}
+    | {"PositiveBigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField"}
+)
 Convert = Callable[[Any], Any]
 
 
@@ -47,7 +51,11 @@ def column_converter(column: Field, connection: BaseDatabaseWrapper) -> Convert:
         return lambda value: (
             adapt_datetime(value) if isinstance(value, datetime) and value.tzinfo else generic(value)
         )
-    plain = _PLAIN.get(target.get_internal_type())
+    kind = target.get_internal_type()
+    if kind in _INTEGERS:
+        adapt_integer = connection.ops.adapt_integerfield_value
+        return lambda value: adapt_integer(value, kind) if type(value) is int else generic(value)
+    plain = _PLAIN.get(kind)
     if plain is not None:
         return lambda value: value if value is None or type(value) is plain else generic(value)
     return generic

@@ -42,4 +42,6 @@ def test_converted_values_are_those_django_saves(corpus: Path, model: type[Model
             except (TypeError, ValueError, ValidationError):
                 continue  # not a value this column takes
             got = convert(value)
-            assert got == expected and type(got) is type(expected), (model.__name__, field.name, value)
+            assert type(got) is type(expected), (model.__name__, field.name, value)
+            # PostgreSQL's JSON parameters are wrappers without equality: compare what they wrap.
+            assert getattr(got, "obj", got) == getattr(expected, "obj", expected), (field.name, value)
