@@ -7,15 +7,19 @@ clusters that changed are merged again and re-indexed.
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import os
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from multiprocessing.pool import AsyncResult
 from typing import Any
 
 from django.db import transaction
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from carrefour.dedup.services import clusters_update
@@ -32,6 +36,7 @@ from carrefour.territories.gazetteer import gazetteer_get
 from carrefour.territories.services import location_resolve
 
 BATCH = 1000
+TASK = 250  # records per worker task: four per batch, so both workers finish a batch together
 WORKERS = 2
 PARALLEL_MIN = 3000  # below this, starting worker processes costs more than it saves
 Progress = Callable[[int, int], None]
@@ -79,7 +84,7 @@ def record_values(payload: dict[str, Any], definition: dict[str, Any], content_h
 
 # Definitions by source id, set before the worker processes fork: they read it, never the database.
 _DEFINITIONS: dict[int, dict[str, Any]] = {}
-Job = tuple[int, int, dict[str, Any], str]  # raw id, source id, payload, content hash
+Job = tuple[int, int, str, str]  # raw id, source id, payload (JSON text), content hash
 Done = tuple[int, dict[str, Any], dict[str, Any] | None]  # raw id, record values, signature
 
 
@@ -87,7 +92,7 @@ def _jobs_run(jobs: list[Job]) -> list[Done]:
     """Normalize, locate and sign raw payloads (pure CPU: runs in worker processes)."""
     done = []
     for raw_id, source_id, payload, content_hash in jobs:
-        values = record_values(payload, _DEFINITIONS[source_id], content_hash)
+        values = record_values(json.loads(payload), _DEFINITIONS[source_id], content_hash)
         signature = signature_build(values["data"], source_id) if values["is_valid"] else None
         done.append((raw_id, values, signature))
     return done
@@ -104,9 +109,12 @@ class _State:
     clusters: set[int] = field(default_factory=set)
 
 
-def _batch_read(ids: list[int], state: _State) -> tuple[list[Job], dict[int, RawRecord], dict[int, Record]]:
-    """Raw records of a batch that need processing (jobs), with the raws and their current records."""
-    raws = {raw.pk: raw for raw in RawRecord.objects.filter(pk__in=ids)}
+def _batch_read(ids: list[int], state: _State) -> tuple[list[Job], dict[int, Record]]:
+    """Raw records of a batch that need processing (jobs), with their current records."""
+    # The payload is read as JSON text: the worker that normalizes it decodes it.
+    raws = RawRecord.objects.filter(pk__in=ids).values_list(
+        "pk", "source_id", "content_hash", Cast("payload", TextField())
+    )
     records = {
         r.raw_id: r
         for r in Record.objects.filter(raw_id__in=ids)
@@ -114,22 +122,20 @@ def _batch_read(ids: list[int], state: _State) -> tuple[list[Job], dict[int, Raw
         .defer("membership__signature")
     }
     jobs: list[Job] = []
-    for raw_id in sorted(raws):
-        raw, record = raws[raw_id], records.get(raw_id)
+    for raw_id, source_id, content_hash, payload in sorted(raws):
+        record = records.get(raw_id)
         state.summary.records += 1
-        if record is not None and record.raw_hash == raw.content_hash and not state.force:
+        if record is not None and record.raw_hash == content_hash and not state.force:
             state.summary.unchanged += 1
             if hasattr(record, "membership"):
                 # Same content, but the publication may have been marked gone: the project must know.
                 state.clusters.add(record.membership.cluster_id)
             continue
-        jobs.append((raw_id, raw.source_id, raw.payload, raw.content_hash))
-    return jobs, raws, records
+        jobs.append((raw_id, source_id, payload, content_hash))
+    return jobs, records
 
 
-def _batch_write(
-    done: list[Done], raws: dict[int, RawRecord], records: dict[int, Record], state: _State
-) -> None:
+def _batch_write(done: list[Done], records: dict[int, Record], state: _State) -> None:
     """Store the records whose values changed; collect signatures and records leaving their cluster."""
     summary, now = state.summary, timezone.now()
     locations_refine_online([values["data"]["location"] for _, values, _ in done])
@@ -158,6 +164,12 @@ def _batch_write(
             state.signatures[record.pk] = signature
         else:
             state.removed.add(record.pk)
+
+
+def _pending_write(pending: tuple[list[AsyncResult[list[Done]]], dict[int, Record]], state: _State) -> None:
+    """Wait for a batch's tasks, then write its records."""
+    results, records = pending
+    _batch_write([done for result in results for done in result.get()], records, state)
 
 
 def _pool(size: int) -> Any:
@@ -191,23 +203,22 @@ def pipeline_process(
     pool = _pool(len(ids))
     try:
         with transaction.atomic():
-            pending: tuple[Any, dict[int, RawRecord], dict[int, Record]] | None = None
+            # Batches are handed to the workers one ahead of the one being written, in tasks small
+            # enough to share evenly: the workers never wait for the main process to read or write.
+            pending: deque[tuple[list[AsyncResult[list[Done]]], dict[int, Record]]] = deque()
             for start in range(0, len(ids), BATCH):
-                jobs, raws, records = _batch_read(ids[start : start + BATCH], state)
-                half = (len(jobs) + 1) // 2
-                running = (
-                    pool.map_async(_jobs_run, [jobs[:half], jobs[half:]]) if pool else None,
-                    jobs,
-                )
-                if pending is not None:
-                    _batch_write(*pending, state)
-                future, jobs = running
-                done = [d for part in future.get() for d in part] if future else _jobs_run(jobs)
-                pending = (done, raws, records)
+                jobs, records = _batch_read(ids[start : start + BATCH], state)
+                if pool is None:
+                    _batch_write(_jobs_run(jobs), records, state)
+                else:
+                    tasks = [jobs[i : i + TASK] for i in range(0, len(jobs), TASK)]
+                    pending.append(([pool.apply_async(_jobs_run, (task,)) for task in tasks], records))
+                    if len(pending) > 1:
+                        _pending_write(pending.popleft(), state)
                 if progress:
                     progress(min(start + BATCH, len(ids)), len(ids))
-            if pending is not None:
-                _batch_write(*pending, state)
+            while pending:
+                _pending_write(pending.popleft(), state)
             workers = WORKERS if pool is not None else 1
             state.clusters |= clusters_update(state.signatures, state.removed, workers=workers)
             changed = projects_sync(state.clusters, pool=pool)

@@ -73,7 +73,8 @@ def test_worker_processes_give_the_same_result(raw: RawFactory, monkeypatch: pyt
     import carrefour.pipeline
 
     monkeypatch.setattr(carrefour.pipeline, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(carrefour.pipeline, "BATCH", 2)
+    monkeypatch.setattr(carrefour.pipeline, "BATCH", 3)
+    monkeypatch.setattr(carrefour.pipeline, "TASK", 2)
     raws = [
         raw("alpha", str(i), title=f"Jardin numéro {i}", location_text="93100 Montreuil") for i in range(5)
     ]
