@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, fields
 
 from carrefour.territories.gazetteer import Area, Gazetteer, Place, distance_km, gazetteer_get
 from carrefour.territories.names import name_normalize, name_strip_article
@@ -47,9 +47,11 @@ class ResolvedLocation:
 
     def to_dict(self) -> dict[str, object]:
         """The location object of the common schema (everything but `error`)."""
-        data = asdict(self)
-        del data["error"]
-        return data
+        # Flat fields: a plain read, not asdict's recursive deep copy (a tenth of a record's geocoding).
+        return {name: getattr(self, name) for name in _LOCATION_FIELDS}
+
+
+_LOCATION_FIELDS = tuple(f.name for f in fields(ResolvedLocation) if f.name != "error")
 
 
 def coordinates_parse(
