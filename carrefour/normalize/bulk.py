@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import functools
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
 from django.db import connections, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Field, Model
+from django.utils import timezone
 
 # Columns whose Python value is already the database parameter (when of the right type): Django's
 # get_db_prep_save walks three methods per value to find that out, a third of the pipeline's writes.
@@ -46,7 +48,8 @@ def column_converter(column: Field, connection: BaseDatabaseWrapper) -> Convert:
 
         return json_value
     if internal == "DateTimeField":
-        adapt_datetime = connection.ops.adapt_datetimefield_value
+        # A harvest stamps thousands of rows with the same few times: each is converted once.
+        adapt_datetime = functools.lru_cache(maxsize=4096)(connection.ops.adapt_datetimefield_value)
         # Naive datetimes take the generic path, which warns and makes them aware.
         return lambda value: (
             adapt_datetime(value) if isinstance(value, datetime) and value.tzinfo else generic(value)
@@ -62,16 +65,17 @@ def column_converter(column: Field, connection: BaseDatabaseWrapper) -> Convert:
 
 
 def _execute_many(
-    objects: Sequence[Model],
+    model: type[Model],
+    objects: Sequence[Any],
     statement: Callable[[BaseDatabaseWrapper], str],
     columns: Sequence[Field],
-    row: Callable[[Model, list[Convert]], list[Any]],
+    row: Callable[[Any, list[Convert]], list[Any]],
     batch: int,
 ) -> int:
-    """Run the statement built for the objects' database once per object, in batches; number of rows."""
+    """Run the statement built for the model's database once per object (or row), in batches; row count."""
     if not objects:
         return 0
-    connection = connections[router.db_for_write(type(objects[0]))]
+    connection = connections[router.db_for_write(model)]
     sql = statement(connection)
     converters = [column_converter(column, connection) for column in columns]
     with connection.cursor() as cursor:
@@ -102,7 +106,26 @@ def rows_update(objects: Sequence[Model], fields: Sequence[str], *, batch: int =
         ]
         return [*values, obj.pk]
 
-    return _execute_many(objects, statement, columns, row, batch)
+    return _execute_many(type(objects[0]), objects, statement, columns, row, batch)
+
+
+def _insert_statement(model: type[Model]) -> tuple[list[Field], Callable[[BaseDatabaseWrapper], str]]:
+    """The columns an INSERT of the model writes (all but the key), and its statement."""
+    meta = model._meta
+    columns: list[Field] = [f for f in meta.concrete_fields if not f.primary_key]  # type: ignore[misc]
+
+    def statement(connection: BaseDatabaseWrapper) -> str:
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(str(column.column)) for column in columns)
+        values = ", ".join(["%s"] * len(columns))
+        return f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({values})"  # noqa: S608
+
+    return columns, statement
+
+
+def _is_automatic(column: Field) -> bool:
+    """True for the auto_now and auto_now_add columns, which pre_save fills."""
+    return bool(getattr(column, "auto_now", False) or getattr(column, "auto_now_add", False))
 
 
 def rows_insert(objects: Sequence[Model], *, batch: int = 1000) -> int:
@@ -113,20 +136,10 @@ def rows_insert(objects: Sequence[Model], *, batch: int = 1000) -> int:
     """
     if not objects:
         return 0
-    meta = type(objects[0])._meta
-    columns: list[Field] = [f for f in meta.concrete_fields if not f.primary_key]  # type: ignore[misc]
-
-    def statement(connection: BaseDatabaseWrapper) -> str:
-        quote = connection.ops.quote_name
-        names = ", ".join(quote(str(column.column)) for column in columns)
-        values = ", ".join(["%s"] * len(columns))
-        return f"INSERT INTO {quote(meta.db_table)} ({names}) VALUES ({values})"  # noqa: S608
-
+    model = type(objects[0])
+    columns, statement = _insert_statement(model)
     # pre_save fills the auto_now and auto_now_add columns, as bulk_create does; the others are read as is.
-    automatic = [
-        bool(getattr(column, "auto_now", False) or getattr(column, "auto_now_add", False))
-        for column in columns
-    ]
+    automatic = [_is_automatic(column) for column in columns]
 
     def row(obj: Model, converters: list[Convert]) -> list[Any]:
         return [
@@ -134,7 +147,28 @@ def rows_insert(objects: Sequence[Model], *, batch: int = 1000) -> int:
             for column, auto, convert in zip(columns, automatic, converters, strict=True)
         ]
 
-    return _execute_many(objects, statement, columns, row, batch)
+    return _execute_many(model, objects, statement, columns, row, batch)
+
+
+def values_insert(model: type[Model], rows: Sequence[Mapping[str, Any]], *, batch: int = 1000) -> int:
+    """Insert rows given as {column attname: value}, without building model instances; row count.
+
+    Missing columns take their default, auto_now and auto_now_add columns the current time.
+    """
+    columns, statement = _insert_statement(model)
+    now = timezone.now()
+    given = [None if _is_automatic(column) else column.attname for column in columns]
+    fallback = [
+        now if name is None else column.get_default() for column, name in zip(columns, given, strict=True)
+    ]
+
+    def row(values: Mapping[str, Any], converters: list[Convert]) -> list[Any]:
+        return [
+            convert(fallback[i] if name is None else values.get(name, fallback[i]))
+            for i, (name, convert) in enumerate(zip(given, converters, strict=True))
+        ]
+
+    return _execute_many(model, rows, statement, columns, row, batch)
 
 
 def rows_keys_read(objects: Sequence[Model], unique: str, *, batch: int = 10_000) -> None:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
-from carrefour.normalize.bulk import rows_insert, rows_keys_read, rows_update
+from carrefour.normalize.bulk import rows_update, values_insert
 from carrefour.normalize.models import Record
 from carrefour.projects.merge import (
     LOCATION_COLUMNS,
@@ -79,26 +79,31 @@ def _work_read(chunk: list[int]) -> tuple[dict[int, Project], list[Work]]:
 
 def _merged_write(projects: dict[int, Project], merged: list[Merged]) -> list[int]:
     """Store the merged values of a chunk of clusters; ids of the projects that changed."""
-    creates: list[Project] = []
+    # New projects are inserted from their values, without model instances (most of a first run).
+    creates: dict[int, dict[str, Any]] = {}
     updates: list[Project] = []
-    sourced: list[tuple[Project, list[tuple[Any, ...]]]] = []
-    for cluster_id, values, publications in merged:
+    for cluster_id, values, _publications in merged:
         if values is None:
             continue
         project = projects.get(cluster_id)
         if project is None:
-            project = Project(cluster_id=cluster_id, **values)
-            creates.append(project)
-        else:
-            for name, value in values.items():
-                setattr(project, name, value)
-            updates.append(project)
-        sourced.append((project, publications))
-    rows_insert(creates)
-    rows_keys_read(creates, "cluster_id")
+            creates[cluster_id] = {"cluster_id": cluster_id, **values}
+            continue
+        for name, value in values.items():
+            setattr(project, name, value)
+        updates.append(project)
+    values_insert(Project, list(creates.values()))
     rows_update(updates, _UPDATED_COLUMNS)
-    _project_sources_sync(sourced)
-    return [p.pk for p in creates + updates]
+    keys = dict(Project.objects.filter(cluster_id__in=list(creates)).values_list("cluster_id", "pk"))
+    keys.update((project.cluster_id, project.pk) for project in updates)
+    _project_sources_sync(
+        [
+            (keys[cluster_id], publications)
+            for cluster_id, values, publications in merged
+            if values is not None
+        ]
+    )
+    return [keys[cluster_id] for cluster_id, values, _ in merged if values is not None]
 
 
 @transaction.atomic
@@ -129,31 +134,25 @@ def _pending_write(pending: tuple[dict[int, Project], AsyncResult[list[Merged]] 
     return _merged_write(projects, merged if isinstance(merged, list) else merged.get())
 
 
-def _project_sources_sync(sourced: list[tuple[Project, list[tuple[Any, ...]]]]) -> None:
+def _project_sources_sync(sourced: list[tuple[int, list[tuple[Any, ...]]]]) -> None:
     """One ProjectSource per publication of each project, updated in place (a raw may change project)."""
-    wanted = [
-        ProjectSource(project_id=project.pk, **dict(zip(_PUBLICATION_COLUMNS, publication, strict=True)))
-        for project, publications in sourced
+    wanted = {
+        publication[0]: {
+            "project_id": project_id,
+            **dict(zip(_PUBLICATION_COLUMNS, publication, strict=True)),
+        }
+        for project_id, publications in sourced
         for publication in publications
-    ]
-    project_ids = [project.pk for project, _ in sourced]
-    existing = {
-        ps.raw_id: ps
-        for ps in ProjectSource.objects.filter(
-            Q(project_id__in=project_ids) | Q(raw_id__in=[ps.raw_id for ps in wanted])
-        )
     }
-    keep = {ps.raw_id for ps in wanted}
-    ProjectSource.objects.filter(pk__in=[ps.pk for raw, ps in existing.items() if raw not in keep]).delete()
-    creates, updates = [], []
-    for ps in wanted:
-        old = existing.get(ps.raw_id)
-        if old is None:
-            creates.append(ps)
-            continue
-        ps.pk = old.pk
-        updates.append(ps)
-    rows_insert(creates)
+    project_ids = [project_id for project_id, _ in sourced]
+    existing = dict(
+        ProjectSource.objects.filter(Q(project_id__in=project_ids) | Q(raw_id__in=list(wanted))).values_list(
+            "raw_id", "pk"
+        )
+    )
+    ProjectSource.objects.filter(pk__in=[pk for raw, pk in existing.items() if raw not in wanted]).delete()
+    values_insert(ProjectSource, [values for raw, values in wanted.items() if raw not in existing])
+    updates = [ProjectSource(pk=existing[raw], **values) for raw, values in wanted.items() if raw in existing]
     rows_update(updates, _SOURCE_COLUMNS)
 
 

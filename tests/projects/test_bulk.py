@@ -11,10 +11,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import connection
 from django.db.models import Field, Model
+from django.utils import timezone
 
-from carrefour.dedup.models import ClusterMember
+from carrefour.dedup.models import Cluster, ClusterMember
 from carrefour.harvest.models import RawRecord
-from carrefour.normalize.bulk import column_converter
+from carrefour.normalize.bulk import column_converter, values_insert
 from carrefour.normalize.models import Record
 from carrefour.projects.models import Project, ProjectSource
 
@@ -45,3 +46,11 @@ def test_converted_values_are_those_django_saves(corpus: Path, model: type[Model
             assert type(got) is type(expected), (model.__name__, field.name, value)
             # PostgreSQL's JSON parameters are wrappers without equality: compare what they wrap.
             assert getattr(got, "obj", got) == getattr(expected, "obj", expected), (field.name, value)
+
+
+def test_values_insert_fills_defaults_and_times() -> None:
+    before = timezone.now()
+    assert values_insert(Cluster, [{}, {"decided_by_admin": True}]) == 2
+    rows = list(Cluster.objects.order_by("pk").values_list("decided_by_admin", "created_at"))
+    assert [decided for decided, _ in rows] == [False, True]
+    assert all(created >= before for _, created in rows)
