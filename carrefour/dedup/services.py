@@ -12,7 +12,7 @@ from django.db.models import Q
 from carrefour.dedup.matching import blocks_build, candidate_pairs, clusters_compute
 from carrefour.dedup.models import Cluster, ClusterDecision, ClusterMember
 from carrefour.dedup.signature import SIGNATURE_VERSION, signature_build
-from carrefour.normalize.bulk import rows_insert, rows_keys_read, rows_update
+from carrefour.normalize.bulk import keys_create, rows_keys_read, rows_update, values_insert
 from carrefour.normalize.models import Record
 
 WRITE_BATCH = 1000
@@ -72,9 +72,8 @@ def _assign(groups: list[list[int]], cluster_of: Mapping[int, int]) -> dict[int,
             continue
         taken.add(best)
         result.update((r, best) for r in group)
-    created = Cluster.objects.bulk_create([Cluster() for _ in fresh], batch_size=WRITE_BATCH)
-    for group, cluster in zip(fresh, created, strict=True):
-        result.update((r, cluster.pk) for r in group)
+    for group, cluster_id in zip(fresh, keys_create(Cluster, len(fresh)), strict=True):
+        result.update((r, cluster_id) for r in group)
     return result
 
 
@@ -110,13 +109,13 @@ def clusters_update(
     must, cannot = _decisions(area)
     groups = clusters_compute({r: signatures[r] for r in area}, pairs, must, cannot, workers)
     assigned = _assign(groups, {r: c for r, c in cluster_of.items() if r in area})
-    creates: list[ClusterMember] = []
+    creates: list[dict[str, Any]] = []
     updates: list[ClusterMember] = []
     for record_id, cluster_id in assigned.items():
         old = cluster_of.get(record_id)
         if old is None:
             creates.append(
-                ClusterMember(record_id=record_id, cluster_id=cluster_id, signature=signatures[record_id])
+                {"record_id": record_id, "cluster_id": cluster_id, "signature": signatures[record_id]}
             )
             touched.add(cluster_id)
         elif old != cluster_id or record_id in changed:
@@ -124,7 +123,7 @@ def clusters_update(
                 ClusterMember(record_id=record_id, cluster_id=cluster_id, signature=signatures[record_id])
             )
             touched.update((old, cluster_id))
-    rows_insert(creates, batch=WRITE_BATCH)
+    values_insert(ClusterMember, creates, batch=WRITE_BATCH)
     rows_keys_read(updates, "record_id")
     rows_update(updates, ["cluster", "signature"])
     return touched

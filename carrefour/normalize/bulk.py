@@ -182,3 +182,30 @@ def rows_keys_read(objects: Sequence[Model], unique: str, *, batch: int = 10_000
         keys.update(manager.filter(**{f"{unique}__in": values}).values_list(unique, "pk"))
     for obj in objects:
         obj.pk = keys[getattr(obj, unique)]
+
+
+def keys_create(model: type[Model], count: int, *, batch: int = 500) -> list[int]:
+    """Insert `count` rows of default values; their new primary keys (rows are identical: any order)."""
+    columns, _ = _insert_statement(model)
+    connection = connections[router.db_for_write(model)]
+    quote = connection.ops.quote_name
+    now = timezone.now()
+    row = [
+        column_converter(column, connection)(now if _is_automatic(column) else column.get_default())
+        for column in columns
+    ]
+    names = ", ".join(quote(str(column.column)) for column in columns)
+    one = f"({', '.join(['%s'] * len(columns))})"
+    keys: list[int] = []
+    with connection.cursor() as cursor:
+        for start in range(0, count, batch):
+            size = min(batch, count - start)
+            # One multi-row INSERT … RETURNING per batch (SQLite ≥ 3.35, PostgreSQL), as bulk_create does
+            # without preparing each value of each row.
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({names}) VALUES {', '.join([one] * size)} "  # noqa: S608
+                f"RETURNING {quote(str(model._meta.pk.column))}",
+                row * size,
+            )
+            keys += [key for (key,) in cursor.fetchall()]
+    return keys

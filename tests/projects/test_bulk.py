@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from carrefour.dedup.models import Cluster, ClusterMember
 from carrefour.harvest.models import RawRecord
-from carrefour.normalize.bulk import column_converter, values_insert
+from carrefour.normalize.bulk import column_converter, keys_create, values_insert
 from carrefour.normalize.models import Record
 from carrefour.projects.models import Project, ProjectSource
 
@@ -54,3 +54,10 @@ def test_values_insert_fills_defaults_and_times() -> None:
     rows = list(Cluster.objects.order_by("pk").values_list("decided_by_admin", "created_at"))
     assert [decided for decided, _ in rows] == [False, True]
     assert all(created >= before for _, created in rows)
+
+
+def test_keys_create_returns_the_keys_of_the_new_rows() -> None:
+    old = set(Cluster.objects.values_list("pk", flat=True))
+    keys = keys_create(Cluster, 1201, batch=500)
+    assert len(set(keys)) == 1201 and not old & set(keys)
+    assert set(Cluster.objects.values_list("pk", flat=True)) == old | set(keys)
