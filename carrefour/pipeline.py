@@ -25,7 +25,7 @@ from django.utils import timezone
 from carrefour.dedup.services import clusters_update
 from carrefour.dedup.signature import signature_build
 from carrefour.harvest.models import RawRecord
-from carrefour.normalize.bulk import rows_insert, rows_keys_read, rows_update
+from carrefour.normalize.bulk import rows_update, values_insert
 from carrefour.normalize.models import Record
 from carrefour.normalize.services import record_normalize
 from carrefour.projects.services import projects_sync
@@ -139,7 +139,7 @@ def _batch_write(done: list[Done], records: dict[int, Record], state: _State) ->
     """Store the records whose values changed; collect signatures and records leaving their cluster."""
     summary, now = state.summary, timezone.now()
     locations_refine_online([values["data"]["location"] for _, values, _ in done])
-    creates: list[tuple[Record, dict[str, Any] | None]] = []
+    creates: dict[int, tuple[dict[str, Any], dict[str, Any] | None]] = {}  # by raw id
     updates: list[tuple[Record, dict[str, Any] | None]] = []
     for raw_id, values, signature in done:
         summary.unlocated += bool(values["warnings"])
@@ -148,7 +148,7 @@ def _batch_write(done: list[Done], records: dict[int, Record], state: _State) ->
             summary.errors.update(error["message"] for error in values["errors"])
         record = records.get(raw_id)
         if record is None:
-            creates.append((Record(raw_id=raw_id, **values), signature))
+            creates[raw_id] = ({"raw_id": raw_id, **values}, signature)
         elif any(getattr(record, name) != values[name] for name in _STORED):
             for name, value in values.items():
                 setattr(record, name, value)
@@ -156,14 +156,16 @@ def _batch_write(done: list[Done], records: dict[int, Record], state: _State) ->
             updates.append((record, signature))
         else:
             summary.unchanged += 1
-    rows_insert([record for record, _ in creates], batch=BATCH)
-    rows_keys_read([record for record, _ in creates], "raw_id")
+    # New records are inserted from their values, without model instances, then their keys read back.
+    values_insert(Record, [values for values, _ in creates.values()], batch=BATCH)
+    keys = Record.objects.filter(raw_id__in=list(creates)).values_list("raw_id", "pk")
     rows_update([record for record, _ in updates], [*_STORED, "updated_at"])
-    for record, signature in creates + updates:
+    written = [(pk, creates[raw_id][1]) for raw_id, pk in sorted(keys)]
+    for record_id, signature in written + [(record.pk, signature) for record, signature in updates]:
         if signature is not None:
-            state.signatures[record.pk] = signature
+            state.signatures[record_id] = signature
         else:
-            state.removed.add(record.pk)
+            state.removed.add(record_id)
 
 
 def _pending_write(pending: tuple[list[AsyncResult[list[Done]]], dict[int, Record]], state: _State) -> None:

@@ -128,32 +128,12 @@ def _is_automatic(column: Field) -> bool:
     return bool(getattr(column, "auto_now", False) or getattr(column, "auto_now_add", False))
 
 
-def rows_insert(objects: Sequence[Model], *, batch: int = 1000) -> int:
-    """Insert new objects; number of rows. Primary keys are left to the database, not read back.
-
-    bulk_create compiles a statement holding every row's placeholders, which costs more than the
-    insert itself; callers that need the new keys read them back by a unique column.
-    """
-    if not objects:
-        return 0
-    model = type(objects[0])
-    columns, statement = _insert_statement(model)
-    # pre_save fills the auto_now and auto_now_add columns, as bulk_create does; the others are read as is.
-    automatic = [_is_automatic(column) for column in columns]
-
-    def row(obj: Model, converters: list[Convert]) -> list[Any]:
-        return [
-            convert(column.pre_save(obj, True) if auto else getattr(obj, column.attname))
-            for column, auto, convert in zip(columns, automatic, converters, strict=True)
-        ]
-
-    return _execute_many(model, objects, statement, columns, row, batch)
-
-
 def values_insert(model: type[Model], rows: Sequence[Mapping[str, Any]], *, batch: int = 1000) -> int:
     """Insert rows given as {column attname: value}, without building model instances; row count.
 
-    Missing columns take their default, auto_now and auto_now_add columns the current time.
+    Missing columns take their default, auto_now and auto_now_add columns the current time. Keys are
+    not read back: bulk_create compiles a statement holding every row's placeholders, which costs
+    more than the insert itself; callers that need the new keys read them by a unique column.
     """
     columns, statement = _insert_statement(model)
     now = timezone.now()
@@ -172,7 +152,7 @@ def values_insert(model: type[Model], rows: Sequence[Mapping[str, Any]], *, batc
 
 
 def rows_keys_read(objects: Sequence[Model], unique: str, *, batch: int = 10_000) -> None:
-    """Set each object's primary key from the database, matched by a unique column (after rows_insert)."""
+    """Set each object's primary key from the database, matched by a unique column."""
     if not objects:
         return
     manager = type(objects[0])._default_manager
