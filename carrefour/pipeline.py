@@ -7,12 +7,14 @@ clusters that changed are merged again and re-indexed.
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import os
 import time
 from collections import Counter, deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
 from typing import Any
@@ -197,6 +199,30 @@ def pipeline_process(
     those whose result differs are written, re-clustered, merged and re-indexed. Large runs
     normalize in worker processes while the main process writes the previous batch.
     """
+    with _collector_paused():
+        return _pipeline_run(raw_ids, force=force, progress=progress, update_index=update_index)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """The cyclic garbage collector off during a run (workers forked meanwhile too), one pass after."""
+    # A large run keeps 100,000 signatures and their clusters in memory: every full collection walked
+    # them all, a third of the main process's time (100,000 records: dedup 20 s, 12 s without). The
+    # run's garbage is freed by reference counting; the few cycles left are collected at the end.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+        gc.collect()
+
+
+def _pipeline_run(
+    raw_ids: Iterable[int], *, force: bool, progress: Progress | None, update_index: bool
+) -> PipelineSummary:
+    """pipeline_process, the collector paused."""
     started = time.monotonic()
     ids = sorted(set(raw_ids))
     state = _State(summary=PipelineSummary(), force=force)
