@@ -156,7 +156,7 @@ def _project_sources_sync(sourced: list[tuple[int, list[tuple[Any, ...]]]]) -> N
     rows_update(updates, _SOURCE_COLUMNS)
 
 
-# The order of merge.py's publication tuples.
+# The order of merge.py's publication tuples; a publication found again keeps its row (by raw id).
 _PUBLICATION_COLUMNS = (
     "raw_id",
     "source_id",
@@ -167,13 +167,4 @@ _PUBLICATION_COLUMNS = (
     "last_seen_at",
     "gone",
 )
-_SOURCE_COLUMNS = (
-    "project",
-    "source",
-    "source_record_id",
-    "url",
-    "title",
-    "first_seen_at",
-    "last_seen_at",
-    "gone",
-)
+_SOURCE_COLUMNS = ("project_id", *(name for name in _PUBLICATION_COLUMNS if name != "raw_id"))
