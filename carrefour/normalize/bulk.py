@@ -128,6 +128,12 @@ def _is_automatic(column: Field) -> bool:
     return bool(getattr(column, "auto_now", False) or getattr(column, "auto_now_add", False))
 
 
+def _defaults(columns: Sequence[Field]) -> list[Any]:
+    """What each column holds when a row does not give it: its default, or now for automatic times."""
+    now = timezone.now()
+    return [now if _is_automatic(column) else column.get_default() for column in columns]
+
+
 def values_insert(model: type[Model], rows: Sequence[Mapping[str, Any]], *, batch: int = 1000) -> int:
     """Insert rows given as {column attname: value}, without building model instances; row count.
 
@@ -136,11 +142,8 @@ def values_insert(model: type[Model], rows: Sequence[Mapping[str, Any]], *, batc
     more than the insert itself; callers that need the new keys read them by a unique column.
     """
     columns, statement = _insert_statement(model)
-    now = timezone.now()
     given = [None if _is_automatic(column) else column.attname for column in columns]
-    fallback = [
-        now if name is None else column.get_default() for column, name in zip(columns, given, strict=True)
-    ]
+    fallback = _defaults(columns)
 
     def row(values: Mapping[str, Any], converters: list[Convert]) -> list[Any]:
         return [
@@ -169,10 +172,9 @@ def keys_create(model: type[Model], count: int, *, batch: int = 500) -> list[int
     columns, _ = _insert_statement(model)
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
-    now = timezone.now()
     row = [
-        column_converter(column, connection)(now if _is_automatic(column) else column.get_default())
-        for column in columns
+        column_converter(column, connection)(value)
+        for column, value in zip(columns, _defaults(columns), strict=True)
     ]
     names = ", ".join(quote(str(column.column)) for column in columns)
     one = f"({', '.join(['%s'] * len(columns))})"

@@ -96,14 +96,9 @@ def _merged_write(projects: dict[int, Project], merged: list[Merged]) -> list[in
     rows_update(updates, _UPDATED_COLUMNS)
     keys = dict(Project.objects.filter(cluster_id__in=list(creates)).values_list("cluster_id", "pk"))
     keys.update((project.cluster_id, project.pk) for project in updates)
-    _project_sources_sync(
-        [
-            (keys[cluster_id], publications)
-            for cluster_id, values, publications in merged
-            if values is not None
-        ]
-    )
-    return [keys[cluster_id] for cluster_id, values, _ in merged if values is not None]
+    changed = [(keys[cluster_id], publications) for cluster_id, values, publications in merged if values]
+    _project_sources_sync(changed)
+    return [project_id for project_id, _ in changed]
 
 
 @transaction.atomic
@@ -115,23 +110,20 @@ def projects_sync(cluster_ids: Iterable[int], *, batch: int = 500, pool: Pool | 
     """
     ids = sorted(set(cluster_ids))
     changed: list[int] = []
-    pending: deque[tuple[dict[int, Project], AsyncResult[list[Merged]] | list[Merged]]] = deque()
+    pending: deque[tuple[dict[int, Project], AsyncResult[list[Merged]]]] = deque()
     for start in range(0, len(ids), batch):
         # Read here, in the main thread: only its database connection sees this transaction's writes.
         projects, work = _work_read(ids[start : start + batch])
-        pending.append(
-            (projects, pool.apply_async(clusters_merge, (work,)) if pool else clusters_merge(work))
-        )
-        if len(pending) > AHEAD or pool is None:
-            changed += _pending_write(pending.popleft())
-    while pending:
-        changed += _pending_write(pending.popleft())
+        if pool is None:
+            changed += _merged_write(projects, clusters_merge(work))
+            continue
+        pending.append((projects, pool.apply_async(clusters_merge, (work,))))
+        if len(pending) > AHEAD:
+            projects, result = pending.popleft()
+            changed += _merged_write(projects, result.get())
+    for projects, result in pending:
+        changed += _merged_write(projects, result.get())
     return changed
-
-
-def _pending_write(pending: tuple[dict[int, Project], AsyncResult[list[Merged]] | list[Merged]]) -> list[int]:
-    projects, merged = pending
-    return _merged_write(projects, merged if isinstance(merged, list) else merged.get())
 
 
 def _project_sources_sync(sourced: list[tuple[int, list[tuple[Any, ...]]]]) -> None:
