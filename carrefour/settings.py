@@ -5,6 +5,7 @@ from __future__ import annotations
 from carrefour.env import (
     BASE_DIR,
     ImproperlyConfiguredError,
+    allowed_hosts,
     data_dir,
     database_config,
     env_bool,
@@ -19,9 +20,7 @@ DEBUG = env_bool("DEBUG")
 if PRODUCTION and DEBUG:
     raise ImproperlyConfiguredError("DEBUG cannot be on when CARREFOUR_PRODUCTION=1")
 SECRET_KEY = secret_key(PRODUCTION)
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
-if PRODUCTION and not env_str("ALLOWED_HOSTS"):
-    raise ImproperlyConfiguredError("ALLOWED_HOSTS must be set when CARREFOUR_PRODUCTION=1")
+ALLOWED_HOSTS = allowed_hosts(PRODUCTION)
 
 DATA_DIR = data_dir()
 DATA_DIR.mkdir(parents=True, exist_ok=True)
@@ -119,8 +118,18 @@ STORAGES = {
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Production is HTTPS only; development serves plain HTTP on loopback.
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
+SECURE_SSL_REDIRECT = PRODUCTION and env_bool("CARREFOUR_SSL_REDIRECT")
+SECURE_HSTS_SECONDS = int(env_str("CARREFOUR_HSTS_SECONDS")) if PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION and env_bool("CARREFOUR_HSTS_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = PRODUCTION and env_bool("CARREFOUR_HSTS_PRELOAD")
+# Behind a TLS proxy the request reaches us in HTTP: the proxy's header tells Django it was HTTPS.
+_PROXY_SSL_HEADER = env_str("CARREFOUR_PROXY_SSL_HEADER").strip()
+SECURE_PROXY_SSL_HEADER = (
+    ("HTTP_" + _PROXY_SSL_HEADER.upper().replace("-", "_"), "https") if _PROXY_SSL_HEADER else None
+)
 
 LOGGING = {
     "version": 1,

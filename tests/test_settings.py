@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import os
+import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 from carrefour.env import ImproperlyConfiguredError, database_config
 
 
+def _clean_env() -> dict[str, str]:
+    """This process's environment without the settings a test sets itself."""
+    return {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+
+
 def _check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
     return subprocess.run(
         [sys.executable, "-m", "carrefour.cli", "check", "--deploy"],
-        env={**clean, "DJANGO_SETTINGS_MODULE": "carrefour.settings", **env},
+        env={**_clean_env(), "DJANGO_SETTINGS_MODULE": "carrefour.settings", **env},
         capture_output=True,
         text=True,
         check=False,
@@ -25,7 +31,7 @@ def _check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
 def test_production_refuses_to_start_without_secret_key_or_with_debug() -> None:
     missing = _check({"CARREFOUR_PRODUCTION": "1", "ALLOWED_HOSTS": "carrefour.example.org"})
     assert missing.returncode != 0 and "SECRET_KEY must be set" in missing.stderr
-    debug = _check({"CARREFOUR_PRODUCTION": "1", "SECRET_KEY": "x" * 60, "DEBUG": "1"})
+    debug = _check({"CARREFOUR_PRODUCTION": "1", "SECRET_KEY": STRONG_KEY, "DEBUG": "1"})
     assert debug.returncode != 0 and "DEBUG cannot be on" in debug.stderr
 
 
@@ -63,3 +69,82 @@ def test_database_url_parsing() -> None:
     with pytest.raises(ImproperlyConfiguredError):
         database_config("mysql://root@localhost/carrefour")
     assert database_config("")["ENGINE"] == "django.db.backends.sqlite3"
+
+
+# The production configuration documented in README.md ("Configuration" section).
+STRONG_KEY = "k7Qz-2vR9xLm4TfB8wN1pHc6YsJ3uDg5aE0oKiVr_tXyZbCnMlWq"
+PRODUCTION = {
+    "CARREFOUR_PRODUCTION": "1",
+    "SECRET_KEY": STRONG_KEY,
+    "ALLOWED_HOSTS": "carrefour.example.org",
+    "CARREFOUR_PROXY_SSL_HEADER": "X-Forwarded-Proto",
+    "CARREFOUR_HSTS_PRELOAD": "1",
+}
+
+
+def test_production_refuses_to_start_without_allowed_hosts() -> None:
+    result = _check({key: value for key, value in PRODUCTION.items() if key != "ALLOWED_HOSTS"})
+    assert result.returncode != 0 and "ALLOWED_HOSTS must be set" in result.stderr
+
+
+@pytest.mark.parametrize("key", ["abc", "x" * 60, "django-insecure-" + STRONG_KEY])
+def test_production_refuses_a_weak_secret_key(key: str) -> None:
+    result = _check({**PRODUCTION, "SECRET_KEY": key})
+    assert result.returncode != 0 and "SECRET_KEY is too weak" in result.stderr
+
+
+def test_documented_production_configuration_passes_check_deploy_without_warning() -> None:
+    result = _check(PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr + result.stdout and "no issues" in result.stdout
+
+
+def test_production_redirects_to_https_and_sends_hsts(tmp_path: Path) -> None:
+    script = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_PROXY_SSL_HEADER, "
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
+    )
+    env = {
+        **_clean_env(),
+        "DJANGO_SETTINGS_MODULE": "carrefour.settings",
+        "CARREFOUR_DATA_DIR": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", script], env={**env, **PRODUCTION}, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == [
+        "True",
+        "31536000",
+        "('HTTP_X_FORWARDED_PROTO',",
+        "'https')",
+        "True",
+        "True",
+    ]
+    development = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    assert development.stdout.split() == ["False", "0", "None", "False", "False"]
+
+
+def test_sqlite_database_and_secret_key_are_private_after_migrate(tmp_path: Path) -> None:
+    env = {
+        **_clean_env(),
+        "DJANGO_SETTINGS_MODULE": "carrefour.settings",
+        "CARREFOUR_DATA_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    subprocess.run(
+        [sys.executable, "-m", "carrefour.cli", "migrate", "--noinput"],
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    files = [
+        tmp_path / name for name in ("carrefour.sqlite3", "carrefour.sqlite3-wal", "carrefour.sqlite3-shm")
+    ]
+    files = [path for path in files if path.exists()] + [tmp_path / "secret_key"]
+    assert len(files) >= 2
+    for path in files:
+        # Password hashes and e-mail addresses: readable by the service's user only.
+        assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
