@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 from collections.abc import Iterator
@@ -9,7 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
+from jsonschema import Draft202012Validator, ValidationError
+from jsonschema.exceptions import best_match
 
 from carrefour.harvest.models import RawRecord
 from carrefour.harvest.store import StoreCounts, raw_records_store
@@ -42,8 +47,55 @@ class CorpusImport:
     changed_raw_ids: list[int] = field(default_factory=list)
 
 
+@functools.cache
+def _validator() -> Draft202012Validator:
+    """Validator of the published common schema, which describes every line of the format."""
+    schema = json.loads((Path(settings.SCHEMA_DIR) / "project.schema.json").read_text(encoding="utf-8"))
+    return Draft202012Validator(schema)
+
+
+_TYPES = {
+    "string": "texte",
+    "integer": "entier",
+    "number": "nombre",
+    "boolean": "booléen",
+    "array": "liste",
+    "object": "objet",
+    "null": "null",
+}
+
+
+# What the schema's patterns mean, in words.
+_PATTERNS = {
+    "platform": "identifiant en minuscules, chiffres et tirets attendu",
+    "url": "adresse http:// ou https:// attendue",
+}
+
+
+def _error_text(error: ValidationError) -> str:
+    """One schema error, for the operator: where in the line, what was wrong."""
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".")
+    value = json.dumps(error.instance, ensure_ascii=False)[:80]
+    if error.validator == "required":
+        missing = [name for name in error.validator_value if name not in error.instance]
+        reason = f"champ obligatoire absent : {', '.join(missing)}"
+    elif error.validator == "type":
+        expected = (
+            error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+        )
+        reason = f"type attendu : {' ou '.join(_TYPES.get(str(t), str(t)) for t in expected)}, reçu {value}"
+    elif error.validator == "pattern":
+        expected = _PATTERNS.get(str(error.path[-1]) if error.path else "", error.validator_value)
+        reason = f"valeur refusée {value} ({expected})"
+    elif error.validator == "enum":
+        reason = f"valeur inconnue {value}"
+    else:
+        reason = f"valeur refusée {value} ({error.validator} {json.dumps(error.validator_value)[:40]})"
+    return f"{where or 'projet'} : {reason}"
+
+
 def corpus_projects(path: Path, rejected: list[str]) -> Iterator[dict[str, Any]]:
-    """Projects of a .jsonl or .jsonl.gz file; unreadable lines are reported in `rejected`."""
+    """Projects of a .jsonl or .jsonl.gz file; unreadable or off-schema lines go to `rejected`."""
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rt", encoding="utf-8") as handle:  # type: ignore[operator]
         for number, line in enumerate(handle, start=1):
@@ -54,11 +106,9 @@ def corpus_projects(path: Path, rejected: list[str]) -> Iterator[dict[str, Any]]
             except ValueError as exc:
                 rejected.append(f"ligne {number} : JSON invalide ({exc.args[0][:80]})")
                 continue
-            publications = project.get("publications") if isinstance(project, dict) else None
-            if not publications or not all(
-                isinstance(p, dict) and p.get("platform") and p.get("source_id") for p in publications
-            ):
-                rejected.append(f"ligne {number} : publications absentes ou sans plateforme ni identifiant")
+            error = best_match(_validator().iter_errors(project))
+            if error is not None:
+                rejected.append(f"ligne {number} : {_error_text(error)}")
                 continue
             yield project
 
@@ -115,21 +165,24 @@ def corpus_import(path: Path) -> CorpusImport:
             items.setdefault(slug, []).append(
                 {"id": str(publication["source_id"]), "url": publication.get("url") or "", "payload": payload}
             )
+    # Every line was checked before anything is stored; one transaction per source so that a failure
+    # leaves neither half its records nor a run stuck in `running`.
     for slug, source_items in items.items():
-        now = timezone.now()
-        run = HarvestRun.objects.create(
-            source=sources[slug], started_at=now, message=f"import de {path.name}"
-        )
-        counts = raw_records_store(run, source_items, now=now)
-        for name in ("seen", "created", "updated", "unchanged", "duplicates"):
-            setattr(result.counts, name, getattr(result.counts, name) + getattr(counts, name))
-        HarvestRun.objects.filter(pk=run.pk).update(
-            finished_at=timezone.now(),
-            status=HarvestRun.Status.SUCCESS,
-            records_seen=counts.seen,
-            records_created=counts.created,
-            records_updated=counts.updated,
-            records_unchanged=counts.unchanged,
-        )
-        result.changed_raw_ids += RawRecord.objects.filter(changed_run=run).values_list("pk", flat=True)
+        with transaction.atomic():
+            now = timezone.now()
+            run = HarvestRun.objects.create(
+                source=sources[slug], started_at=now, message=f"import de {path.name}"
+            )
+            counts = raw_records_store(run, source_items, now=now)
+            for name in ("seen", "created", "updated", "unchanged", "duplicates"):
+                setattr(result.counts, name, getattr(result.counts, name) + getattr(counts, name))
+            HarvestRun.objects.filter(pk=run.pk).update(
+                finished_at=timezone.now(),
+                status=HarvestRun.Status.SUCCESS,
+                records_seen=counts.seen,
+                records_created=counts.created,
+                records_updated=counts.updated,
+                records_unchanged=counts.unchanged,
+            )
+            result.changed_raw_ids += RawRecord.objects.filter(changed_run=run).values_list("pk", flat=True)
     return result

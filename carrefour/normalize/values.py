@@ -54,6 +54,13 @@ def year_parse(value: object) -> int | None:
     return year
 
 
+def http_url(value: object) -> str:
+    """The URL when it is http(s) with a host, else "" (no javascript:, data: or file: links)."""
+    url = str(value or "").strip()
+    parts = urlsplit(url)
+    return url if parts.scheme.lower() in {"http", "https"} and parts.netloc else ""
+
+
 def website_clean(value: object) -> str | None:
     """An http(s) URL, scheme added when a source shows "www.example.org"; None if not a website."""
     if value_is_missing(value):

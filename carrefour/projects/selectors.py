@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
+from carrefour.normalize.values import http_url
 from carrefour.projects.merge import LOCATION_COLUMNS
 from carrefour.projects.models import Project, ProjectSource
 from carrefour.sources.models import Source
@@ -80,7 +81,8 @@ def project_to_dict(project: Project, publications: list[ProjectSource] | None =
             "platform": ps.source.platform,
             "platform_name": ps.source.name,
             "source_id": ps.source_record_id,
-            "url": ps.url or None,
+            # Defence in depth: a stored javascript: or file: address is never published.
+            "url": http_url(ps.url) or None,
             "first_seen": ps.first_seen_at.isoformat(),
             "last_seen": ps.last_seen_at.isoformat(),
             "licence": ps.source.licence or None,

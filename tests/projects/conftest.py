@@ -70,7 +70,7 @@ def corpus(tmp_path: Path, territories_loaded: Any) -> Path:
                 )
             ),
             '{"title": "ligne cassée", ',
-            json.dumps(corpus_project("4", "", location={})),
+            json.dumps(corpus_project("4", "NR", location={})),  # valid JSON, no usable title
             json.dumps(
                 corpus_project(
                     "5",

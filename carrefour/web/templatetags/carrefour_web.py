@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 import nh3
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from carrefour.normalize.values import http_url
 from carrefour.normalize.vocabularies import vocabulary_label as _vocabulary_label
 
 register = template.Library()
+register.filter("http_url", http_url)
 
 ALLOWED_TAGS = {"p", "br", "ul", "ol", "li", "strong", "em", "b", "i", "a", "blockquote", "h3", "h4", "h5"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
@@ -29,13 +30,6 @@ def sanitize_html(value: object) -> SafeString:
         link_rel="noopener noreferrer nofollow ugc",
     )
     return mark_safe(cleaned)  # noqa: S308 - nh3 output is an allow-listed fragment
-
-
-@register.filter
-def http_url(value: object) -> str:
-    """The URL when it is http(s), else "" (no javascript: or data: links)."""
-    url = str(value or "").strip()
-    return url if urlsplit(url).scheme in {"http", "https"} else ""
 
 
 @register.filter
