@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -99,32 +100,45 @@ def test_documented_production_configuration_passes_check_deploy_without_warning
     assert "WARNING" not in result.stderr + result.stdout and "no issues" in result.stdout
 
 
-def test_production_redirects_to_https_and_sends_hsts(tmp_path: Path) -> None:
-    script = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.SECURE_SSL_REDIRECT, s.SECURE_HSTS_SECONDS, s.SECURE_PROXY_SSL_HEADER, "
-        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE)"
-    )
+# Requests as the TLS proxy forwards them to `carrefour serve` (the host it serves, its protocol header).
+_REQUESTS = """
+import json, django
+django.setup()
+from django.test import Client
+client = Client(HTTP_HOST="carrefour.example.org")
+plain = client.get("/api/v1/projects/1")
+tls = client.get("/api/v1/projects/1", HTTP_X_FORWARDED_PROTO="https")
+hsts = tls.get("Strict-Transport-Security")
+print(json.dumps([plain.status_code, plain.get("Location"), tls.status_code, hsts]))
+"""
+
+
+def test_production_behind_tls_proxy_redirects_http_and_sends_hsts(tmp_path: Path) -> None:
     env = {
         **_clean_env(),
         "DJANGO_SETTINGS_MODULE": "carrefour.settings",
         "CARREFOUR_DATA_DIR": str(tmp_path),
     }
+    env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "carrefour.cli", "migrate", "-v", "0"], env=env, check=True)
     result = subprocess.run(
-        [sys.executable, "-c", script], env={**env, **PRODUCTION}, capture_output=True, text=True, check=True
+        [sys.executable, "-c", _REQUESTS],
+        env={**env, **PRODUCTION},
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    assert result.stdout.split() == [
-        "True",
-        "31536000",
-        "('HTTP_X_FORWARDED_PROTO',",
-        "'https')",
-        "True",
-        "True",
-    ]
+    plain_status, location, tls_status, hsts = json.loads(result.stdout)
+    assert (plain_status, location) == (301, "https://carrefour.example.org/api/v1/projects/1")
+    assert tls_status == 404 and hsts == "max-age=31536000; includeSubDomains; preload"
     development = subprocess.run(
-        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", _REQUESTS.replace("carrefour.example.org", "localhost")],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
-    assert development.stdout.split() == ["False", "0", "None", "False", "False"]
+    assert json.loads(development.stdout) == [404, None, 404, None]
 
 
 def test_sqlite_database_and_secret_key_are_private_after_migrate(tmp_path: Path) -> None:

@@ -13,7 +13,8 @@ from carrefour.normalize.vocabularies import vocabulary_label
 from carrefour.projects.models import Project, ProjectSource
 from carrefour.projects.selectors import project_to_dict
 
-SCHEMA_VERSION = 4
+# 5: stored records publish http(s) publication URLs only (older indexes may hold javascript: ones).
+SCHEMA_VERSION = 5
 FRENCH = "fr"
 FOLDED = "fold"  # French words without stemming: prefixes, typos and the "no stemming" measurement
 # Stemmed full-text fields and their boosts: title > organization, themes > commune > description.
