@@ -5,16 +5,16 @@ from __future__ import annotations
 import functools
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from jsonschema import Draft202012Validator, ValidationError
-from jsonschema.exceptions import best_match
+from fastjsonschema import JsonSchemaValueException
 
 from carrefour.harvest.models import RawRecord
 from carrefour.harvest.store import StoreCounts, raw_records_store
@@ -48,10 +48,10 @@ class CorpusImport:
 
 
 @functools.cache
-def _validator() -> Draft202012Validator:
-    """Validator of the published common schema, which describes every line of the format."""
+def _validate() -> Callable[[object], object]:
+    """Validator compiled from the published common schema, which describes every line of the format."""
     schema = json.loads((Path(settings.SCHEMA_DIR) / "project.schema.json").read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
+    return fastjsonschema.compile(schema)
 
 
 _TYPES = {
@@ -63,8 +63,6 @@ _TYPES = {
     "object": "objet",
     "null": "null",
 }
-
-
 # What the schema's patterns mean, in words.
 _PATTERNS = {
     "platform": "identifiant en minuscules, chiffres et tirets attendu",
@@ -72,26 +70,24 @@ _PATTERNS = {
 }
 
 
-def _error_text(error: ValidationError) -> str:
-    """One schema error, for the operator: where in the line, what was wrong."""
-    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path).lstrip(".")
-    value = json.dumps(error.instance, ensure_ascii=False)[:80]
-    if error.validator == "required":
-        missing = [name for name in error.validator_value if name not in error.instance]
+def _error_text(error: JsonSchemaValueException) -> str:
+    """The first schema error of a line, for the operator: where in the line, what was wrong."""
+    where = (error.name or "").removeprefix("data").lstrip(".") or "projet"
+    value = json.dumps(error.value, ensure_ascii=False)[:80]
+    expected = error.rule_definition
+    if error.rule == "required" and isinstance(error.value, dict):
+        missing = [name for name in expected if name not in error.value]
         reason = f"champ obligatoire absent : {', '.join(missing)}"
-    elif error.validator == "type":
-        expected = (
-            error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        )
-        reason = f"type attendu : {' ou '.join(_TYPES.get(str(t), str(t)) for t in expected)}, reçu {value}"
-    elif error.validator == "pattern":
-        expected = _PATTERNS.get(str(error.path[-1]) if error.path else "", error.validator_value)
-        reason = f"valeur refusée {value} ({expected})"
-    elif error.validator == "enum":
+    elif error.rule == "type":
+        types = expected if isinstance(expected, list) else [expected]
+        reason = f"type attendu : {' ou '.join(_TYPES.get(str(t), str(t)) for t in types)}, reçu {value}"
+    elif error.rule == "pattern":
+        reason = f"valeur refusée {value} ({_PATTERNS.get(where.rsplit('.', 1)[-1], expected)})"
+    elif error.rule == "enum":
         reason = f"valeur inconnue {value}"
     else:
-        reason = f"valeur refusée {value} ({error.validator} {json.dumps(error.validator_value)[:40]})"
-    return f"{where or 'projet'} : {reason}"
+        reason = f"valeur refusée {value} ({error.rule} {json.dumps(expected)[:40]})"
+    return f"{where} : {reason}"
 
 
 def corpus_projects(path: Path, rejected: list[str]) -> Iterator[dict[str, Any]]:
@@ -106,9 +102,10 @@ def corpus_projects(path: Path, rejected: list[str]) -> Iterator[dict[str, Any]]
             except ValueError as exc:
                 rejected.append(f"ligne {number} : JSON invalide ({exc.args[0][:80]})")
                 continue
-            error = best_match(_validator().iter_errors(project))
-            if error is not None:
-                rejected.append(f"ligne {number} : {_error_text(error)}")
+            try:
+                _validate()(project)
+            except JsonSchemaValueException as exc:
+                rejected.append(f"ligne {number} : {_error_text(exc)}")
                 continue
             yield project
 
