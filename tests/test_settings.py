@@ -162,3 +162,17 @@ def test_sqlite_database_and_secret_key_are_private_after_migrate(tmp_path: Path
     for path in files:
         # Password hashes and e-mail addresses: readable by the service's user only.
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+
+
+def test_a_world_readable_database_left_by_an_older_version_is_made_private(tmp_path: Path) -> None:
+    database = tmp_path / "carrefour.sqlite3"
+    database.touch(mode=0o644)
+    database.chmod(0o644)
+    env = {
+        **_clean_env(),
+        "DJANGO_SETTINGS_MODULE": "carrefour.settings",
+        "CARREFOUR_DATA_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "carrefour.cli", "check"], env=env, capture_output=True, check=True)
+    assert stat.S_IMODE(database.stat().st_mode) == 0o600
