@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import secrets
 import stat
 import subprocess
 import sys
@@ -11,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from carrefour.env import ImproperlyConfiguredError, database_config
+from carrefour.env import BASE_DIR, ImproperlyConfiguredError, database_config
 
 
 def _clean_env() -> dict[str, str]:
@@ -72,15 +74,23 @@ def test_database_url_parsing() -> None:
     assert database_config("")["ENGINE"] == "django.db.backends.sqlite3"
 
 
-# The production configuration documented in README.md ("Configuration" section).
-STRONG_KEY = "k7Qz-2vR9xLm4TfB8wN1pHc6YsJ3uDg5aE0oKiVr_tXyZbCnMlWq"
-PRODUCTION = {
-    "CARREFOUR_PRODUCTION": "1",
-    "SECRET_KEY": STRONG_KEY,
-    "ALLOWED_HOSTS": "carrefour.example.org",
-    "CARREFOUR_PROXY_SSL_HEADER": "X-Forwarded-Proto",
-    "CARREFOUR_HSTS_PRELOAD": "1",
-}
+STRONG_KEY = secrets.token_urlsafe(50)
+
+
+def _documented_production() -> dict[str, str]:
+    """The `export NAME=value` lines of README.md's production configuration, with a generated key."""
+    readme = (BASE_DIR / "README.md").read_text(encoding="utf-8")
+    block = (
+        readme.split("Configuration de production de référence", 1)[1]
+        .split("```bash", 1)[1]
+        .split("```", 1)[0]
+    )
+    exported = dict(re.findall(r"^export (\w+)=(\S+)", block, flags=re.MULTILINE))
+    assert exported.pop("SECRET_KEY").startswith('"$(python3'), "the README should show how to generate a key"
+    return {**exported, "SECRET_KEY": STRONG_KEY}
+
+
+PRODUCTION = _documented_production()
 
 
 def test_production_refuses_to_start_without_allowed_hosts() -> None:
@@ -88,7 +98,9 @@ def test_production_refuses_to_start_without_allowed_hosts() -> None:
     assert result.returncode != 0 and "ALLOWED_HOSTS must be set" in result.stderr
 
 
-@pytest.mark.parametrize("key", ["abc", "x" * 60, "django-insecure-" + STRONG_KEY])
+@pytest.mark.parametrize(
+    "key", ["abc", "x" * 60, "django-insecure-" + STRONG_KEY], ids=["short", "one-character", "startproject"]
+)
 def test_production_refuses_a_weak_secret_key(key: str) -> None:
     result = _check({**PRODUCTION, "SECRET_KEY": key})
     assert result.returncode != 0 and "SECRET_KEY is too weak" in result.stderr
