@@ -1,20 +1,43 @@
-"""Exports of the current results (CSV, GeoJSON) through projects' open-data exporter."""
+"""Exports of the current results (CSV, GeoJSON): streamed, a few at once, prebuilt for the whole corpus."""
 
 from __future__ import annotations
 
-import io
+import threading
 from collections.abc import Iterator
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
 
-from carrefour.projects.exports import project_export
+from carrefour.projects.dumps import dump_fresh, dump_name
+from carrefour.projects.exports import project_export_chunks
 from carrefour.projects.selectors import project_to_dict
 from carrefour.search.params import SearchParams
 from carrefour.search.selectors import MAX_WINDOW, PER_PAGE_MAX, project_list_for_hits, project_search
 
 EXPORT_MAX = MAX_WINDOW
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json; charset=utf-8"}
+# Exports built at once per server process; beyond, a 503: the other threads stay free for pages.
+EXPORTS_AT_ONCE = 2
+RETRY_AFTER_SECONDS = 30
+_slots = threading.BoundedSemaphore(EXPORTS_AT_ONCE)
+
+
+class _SlotHeld:
+    """An export's chunks that give their slot back when the server closes the response."""
+
+    def __init__(self, chunks: Iterator[bytes]) -> None:
+        self.chunks = chunks
+        self.released = False
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.chunks
+
+    def close(self) -> None:
+        """Called by the WSGI server once, finished or not (a client gone mid-download included)."""
+        if not self.released:
+            self.released = True
+            _slots.release()
 
 
 def result_dicts(params: SearchParams) -> Iterator[dict[str, Any]]:
@@ -29,12 +52,35 @@ def result_dicts(params: SearchParams) -> Iterator[dict[str, Any]]:
         page += 1
 
 
-def export_response(fmt: str, params: SearchParams) -> HttpResponse:
-    """A download of the current results."""
+def _prebuilt(request: HttpRequest, fmt: str) -> FileResponse | None:
+    """The whole-corpus file when fresh, gzipped for clients that accept it (no compression per request)."""
+    compressed = "gzip" in request.headers.get("Accept-Encoding", "")
+    path = dump_fresh(fmt, compressed=compressed)
+    if path is None:
+        return None
+    response = FileResponse(path.open("rb"), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{dump_name(fmt)}"'
+    response["Vary"] = "Accept-Encoding"
+    if compressed:
+        response["Content-Encoding"] = "gzip"
+    return response
+
+
+def export_response(
+    request: HttpRequest, fmt: str, params: SearchParams
+) -> HttpResponse | StreamingHttpResponse:
+    """A download of the results: prebuilt file when unfiltered, else streamed when a slot is free."""
     if fmt not in CONTENT_TYPES:
         raise Http404("Format inconnu")
-    out = io.StringIO()
-    project_export(fmt, out, projects=result_dicts(params))
-    response = HttpResponse(out.getvalue(), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="carrefour-projets.{fmt}"'
+    unfiltered = not (params.q or params.filters or params.options)
+    prebuilt = _prebuilt(request, fmt) if unfiltered else None
+    if prebuilt is not None:
+        return prebuilt
+    if not _slots.acquire(blocking=False):
+        busy = render(request, "web/export_busy.html", {"retry_after": RETRY_AFTER_SECONDS}, status=503)
+        busy["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return busy
+    chunks = (chunk.encode() for chunk in project_export_chunks(fmt, result_dicts(params)))
+    response = StreamingHttpResponse(_SlotHeld(chunks), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{dump_name(fmt)}"'
     return response

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from dsfr.utils import list_pages
@@ -82,13 +82,13 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def search_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """The current results as CSV or GeoJSON (at most EXPORT_MAX projects)."""
     try:
         params = search_params_parse(request.GET)
     except SearchParamError as error:
         return _error(request, error)
-    return export_response(fmt, params)
+    return export_response(request, fmt, params)
 
 
 @require_GET
