@@ -1,6 +1,7 @@
 """The server under abuse: API throughput, 32 exports at once, 50 clients that never finish their headers.
 
     python -m bench.serve_bench [--data-dir var/bench-demo] [--seconds 15] [--servers granian,gunicorn]
+        [--gunicorn-src DIR]
 
 On the demo corpus (demo/corpus.jsonl.gz, imported with the whole-corpus dumps built when the data
 directory holds no database yet), each server configuration is started in turn and measured in one run:
@@ -8,7 +9,8 @@ directory holds no database yet), each server configuration is started in turn a
 gthread). The response cache is off. Three phases per server: API throughput with 8 keep-alive clients;
 the API (4 clients) while 32 clients download exports (half the unfiltered GeoJSON, half filtered
 searches; a client told 503 waits 1 s before asking again), with the peak RSS of each worker sampled;
-the API (4 clients) while 50 connections hold unfinished headers.
+the API (4 clients) while 50 connections hold unfinished headers. --gunicorn-src runs the gunicorn
+configuration on another source tree, e.g. the code before a change (`git archive main | tar -x -C DIR`).
 """
 
 from __future__ import annotations
@@ -75,14 +77,15 @@ def _status(port: int, url: str, timeout: float = 60) -> int:
         connection.close()
 
 
-def _start(server: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+def _start(server: str, port: int, env: dict[str, str], gunicorn_src: Path) -> subprocess.Popen[bytes]:
     """A server configuration, answering once up."""
     if server == "granian":
-        argv = [str(CARREFOUR), "serve", "--port", str(port)]
+        argv, cwd = [str(CARREFOUR), "serve", "--port", str(port)], ROOT
     else:
-        gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-        argv = [gunicorn, "carrefour.wsgi", "--bind", f"127.0.0.1:{port}", *GUNICORN]
-    process = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True)
+        # `python -m` puts the working directory first on the path: the carrefour package of that tree.
+        argv = [sys.executable, "-m", "gunicorn", "carrefour.wsgi", "--bind", f"127.0.0.1:{port}", *GUNICORN]
+        cwd = gunicorn_src
+    process = subprocess.Popen(argv, env=env, cwd=cwd, stdout=subprocess.DEVNULL, start_new_session=True)
     for _ in range(300):
         try:
             _status(port, "/api/v1/projects?per_page=1", timeout=5)
@@ -163,10 +166,10 @@ def _hanging(port: int, count: int) -> list[socket.socket]:
     return opened
 
 
-def measure(server: str, env: dict[str, str], seconds: float) -> dict[str, Any]:
+def measure(server: str, env: dict[str, str], seconds: float, gunicorn_src: Path) -> dict[str, Any]:
     """The three phases against one server configuration."""
     port = _free_port()
-    process = _start(server, port, env)
+    process = _start(server, port, env, gunicorn_src)
     urls = [_query_string(entry) for entry in MIX]
     try:
         idle_rss = {pid: int(_rss_mb(pid)) for pid in _workers(process.pid)}
@@ -192,7 +195,7 @@ def measure(server: str, env: dict[str, str], seconds: float) -> dict[str, Any]:
         os.killpg(process.pid, 15)
         process.wait(timeout=30)
     return {
-        "server": server,
+        "server": server if server == "granian" else f"{server} ({gunicorn_src})",
         "api_8_clients": throughput,
         "api_during_32_exports": under_exports,
         "exports": dict(statuses),
@@ -208,13 +211,15 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=ROOT / "var" / "bench-demo")
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--servers", default="granian,gunicorn")
+    parser.add_argument("--gunicorn-src", type=Path, default=ROOT, help="source tree of the gunicorn runs")
     args = parser.parse_args()
     args.data_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, CARREFOUR_DATA_DIR=str(args.data_dir.resolve()), CARREFOUR_SEARCH_CACHE="0")
     _prepare(env)
     print(json.dumps({"cores": os.cpu_count(), "loadavg_start": os.getloadavg()}), flush=True)
     for server in args.servers.split(","):
-        print(json.dumps(measure(server, env, args.seconds), ensure_ascii=False), flush=True)
+        result = measure(server, env, args.seconds, args.gunicorn_src.resolve())
+        print(json.dumps(result, ensure_ascii=False), flush=True)
 
 
 if __name__ == "__main__":
