@@ -1,7 +1,7 @@
 """The server under abuse: API throughput, 32 exports at once, 50 clients that never finish their headers.
 
     python -m bench.serve_bench [--data-dir var/bench-demo] [--seconds 15] [--servers granian,gunicorn]
-        [--gunicorn-src DIR]
+        [--gunicorn-src DIR] [--phases throughput,exports,hanging]
 
 On the demo corpus (demo/corpus.jsonl.gz, imported with the whole-corpus dumps built when the data
 directory holds no database yet), each server configuration is started in turn and measured in one run:
@@ -166,43 +166,45 @@ def _hanging(port: int, count: int) -> list[socket.socket]:
     return opened
 
 
-def measure(server: str, env: dict[str, str], seconds: float, gunicorn_src: Path) -> dict[str, Any]:
-    """The three phases against one server configuration."""
+def measure(
+    server: str, env: dict[str, str], seconds: float, gunicorn_src: Path, phases: list[str]
+) -> dict[str, Any]:
+    """The chosen phases against one server configuration."""
     port = _free_port()
     process = _start(server, port, env, gunicorn_src)
     urls = [_query_string(entry) for entry in MIX]
+    result: dict[str, Any] = {"server": server if server == "granian" else f"{server} ({gunicorn_src})"}
     try:
-        idle_rss = {pid: int(_rss_mb(pid)) for pid in _workers(process.pid)}
-        throughput = load(port, urls, seconds=seconds, clients=8, server_pid=process.pid)
-        statuses: Counter[str] = Counter()
-        sampler = _RssPeak(process.pid)
-        sampler.start()
-        under_exports = load(
-            port,
-            urls,
-            seconds=seconds,
-            clients=4,
-            server_pid=process.pid,
-            during=lambda: _exports_during(port, 32, seconds, statuses),
-        )
-        sampler.stop.set()
-        hanging = _hanging(port, 50)
-        time.sleep(1)
-        under_hanging = load(port, urls, seconds=seconds, clients=4, server_pid=process.pid)
-        for client in hanging:
-            client.close()
+        result["worker_rss_idle_mb"] = sorted(int(_rss_mb(pid)) for pid in _workers(process.pid))
+        if "throughput" in phases:
+            result["api_8_clients"] = load(port, urls, seconds=seconds, clients=8, server_pid=process.pid)
+        if "exports" in phases:
+            statuses: Counter[str] = Counter()
+            sampler = _RssPeak(process.pid)
+            sampler.start()
+            result["api_during_32_exports"] = load(
+                port,
+                urls,
+                seconds=seconds,
+                clients=4,
+                server_pid=process.pid,
+                during=lambda: _exports_during(port, 32, seconds, statuses),
+            )
+            sampler.stop.set()
+            result["exports"] = dict(statuses)
+            result["worker_rss_peak_mb"] = sorted(sampler.peaks.values())
+        if "hanging" in phases:
+            hanging = _hanging(port, 50)
+            time.sleep(1)
+            result["api_during_50_hanging"] = load(
+                port, urls, seconds=seconds, clients=4, server_pid=process.pid
+            )
+            for client in hanging:
+                client.close()
     finally:
         os.killpg(process.pid, 15)
         process.wait(timeout=30)
-    return {
-        "server": server if server == "granian" else f"{server} ({gunicorn_src})",
-        "api_8_clients": throughput,
-        "api_during_32_exports": under_exports,
-        "exports": dict(statuses),
-        "worker_rss_idle_mb": sorted(idle_rss.values()),
-        "worker_rss_peak_mb": sorted(sampler.peaks.values()),
-        "api_during_50_hanging": under_hanging,
-    }
+    return result
 
 
 def main() -> None:
@@ -212,13 +214,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=15)
     parser.add_argument("--servers", default="granian,gunicorn")
     parser.add_argument("--gunicorn-src", type=Path, default=ROOT, help="source tree of the gunicorn runs")
+    parser.add_argument("--phases", default="throughput,exports,hanging")
     args = parser.parse_args()
     args.data_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, CARREFOUR_DATA_DIR=str(args.data_dir.resolve()), CARREFOUR_SEARCH_CACHE="0")
     _prepare(env)
     print(json.dumps({"cores": os.cpu_count(), "loadavg_start": os.getloadavg()}), flush=True)
     for server in args.servers.split(","):
-        result = measure(server, env, args.seconds, args.gunicorn_src.resolve())
+        result = measure(server, env, args.seconds, args.gunicorn_src.resolve(), args.phases.split(","))
         print(json.dumps(result, ensure_ascii=False), flush=True)
 
 
