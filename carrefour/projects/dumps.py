@@ -63,6 +63,11 @@ def dumps_build() -> dict[str, int]:
     return counts
 
 
+def dumps_fresh() -> bool:
+    """Whether every dump reflects the current projects."""
+    return all(dump_fresh(fmt, compressed=c) for fmt in EXPORT_FORMATS for c in (False, True))
+
+
 def dump_fresh(fmt: str, *, compressed: bool = False) -> Path | None:
     """The prebuilt file of a format when it reflects the current projects, else None."""
     directory = dumps_dir()

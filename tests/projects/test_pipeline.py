@@ -140,3 +140,6 @@ def test_dumps_build_writes_every_format_atomically(corpus: Path, settings: Any,
         assert len([json.loads(line) for line in lines]) == 4
     geojson = json.loads((dumps / "carrefour-projets.geojson").read_text(encoding="utf-8"))
     assert len(geojson["features"]) == 1
+    out = io.StringIO()
+    call_command("dumps", "build", "--if-stale", stdout=out)
+    assert out.getvalue().startswith("Téléchargements à jour")
