@@ -1,4 +1,4 @@
-"""Exports of the current results (CSV, GeoJSON): streamed, a few at once, prebuilt for the whole corpus."""
+"""Exports of the current results (CSV, GeoJSON): streamed, one at a time, prebuilt for the whole corpus."""
 
 from __future__ import annotations
 
@@ -6,17 +6,28 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
 from django.template.loader import render_to_string
 
-from carrefour.projects.dumps import dump_fresh, dump_name
-from carrefour.projects.exports import project_export_chunks
+from carrefour.projects.dumps import dump_fresh, dump_name, dumps_dir
+from carrefour.projects.exports import EXPORT_FORMATS, project_export_chunks
 from carrefour.projects.selectors import project_to_dict
 from carrefour.search.params import SearchParams
 from carrefour.search.selectors import MAX_WINDOW, PER_PAGE_MAX, project_list_for_hits, project_search
 
 EXPORT_MAX = MAX_WINDOW
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json; charset=utf-8"}
+# Where the prebuilt files are served: by granian itself under `carrefour serve` (no Python thread held
+# by a slow downloader), else by `dump_response`.
+DUMPS_ROUTE = "/telechargements"
+DUMP_TYPES = {"jsonl": "application/jsonl; charset=utf-8", **CONTENT_TYPES}
 # Exports built at once per server process; beyond, a 503: the other threads stay free for pages.
 EXPORTS_AT_ONCE = 1
 RETRY_AFTER_SECONDS = 30
@@ -60,20 +71,6 @@ def result_dicts(params: SearchParams) -> Iterator[dict[str, Any]]:
         page += 1
 
 
-def _prebuilt(request: HttpRequest, fmt: str) -> _DumpResponse | None:
-    """The whole-corpus file when fresh, gzipped for clients that accept it (no compression per request)."""
-    compressed = "gzip" in request.headers.get("Accept-Encoding", "")
-    path = dump_fresh(fmt, compressed=compressed)
-    if path is None:
-        return None
-    response = _DumpResponse(path.open("rb"), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{dump_name(fmt)}"'
-    response["Vary"] = "Accept-Encoding"
-    if compressed:
-        response["Content-Encoding"] = "gzip"
-    return response
-
-
 def _busy(request: HttpRequest) -> HttpResponse:
     """503 with Retry-After and a French page: every export slot of this process is taken."""
     page = _busy_pages.get(request.path)
@@ -88,16 +85,33 @@ def _busy(request: HttpRequest) -> HttpResponse:
 def export_response(
     request: HttpRequest, fmt: str, params: SearchParams
 ) -> HttpResponse | StreamingHttpResponse:
-    """A download of the results: prebuilt file when unfiltered, else streamed when a slot is free."""
+    """A download of the results: the fresh prebuilt file when unfiltered, else streamed if a slot is free."""
     if fmt not in CONTENT_TYPES:
         raise Http404("Format inconnu")
-    unfiltered = not (params.q or params.filters or params.options)
-    prebuilt = _prebuilt(request, fmt) if unfiltered else None
-    if prebuilt is not None:
-        return prebuilt
+    if not (params.q or params.filters or params.options) and dump_fresh(fmt) is not None:
+        return HttpResponseRedirect(f"{DUMPS_ROUTE}/{dump_name(fmt)}")
     if not _slots.acquire(blocking=False):
         return _busy(request)
     chunks = (chunk.encode() for chunk in project_export_chunks(fmt, result_dicts(params)))
     response = StreamingHttpResponse(_SlotHeld(chunks), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{dump_name(fmt)}"'
+    return response
+
+
+def dump_response(request: HttpRequest, name: str) -> _DumpResponse:
+    """A prebuilt file where granian does not serve them (tests, development); gzip when accepted."""
+    names = {dump_name(fmt, compressed=packed): fmt for fmt in EXPORT_FORMATS for packed in (False, True)}
+    if name not in names:
+        raise Http404("Fichier inconnu")
+    packed = name.endswith(".gz")
+    compressed = not packed and "gzip" in request.headers.get("Accept-Encoding", "")
+    path = dumps_dir() / (name + ".gz" if compressed else name)
+    if not path.exists():
+        raise Http404("Fichier pas encore préparé")
+    content_type = "application/gzip" if packed else DUMP_TYPES[names[name]]
+    response = _DumpResponse(path.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Vary"] = "Accept-Encoding"
+    if compressed:
+        response["Content-Encoding"] = "gzip"
     return response

@@ -13,7 +13,7 @@ from carrefour.search.params import SearchParamError, search_params_parse
 from carrefour.search.selectors import MAX_WINDOW, project_search
 from carrefour.web import criteria, search_form, selectors
 from carrefour.web.cache import page_cached
-from carrefour.web.exports import EXPORT_MAX, export_response
+from carrefour.web.exports import EXPORT_MAX, dump_response, export_response
 from carrefour.web.stats import choropleth
 from carrefour.web.suggest import suggestions
 
@@ -89,6 +89,12 @@ def search_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHtt
     except SearchParamError as error:
         return _error(request, error)
     return export_response(request, fmt, params)
+
+
+@require_GET
+def download(request: HttpRequest, name: str) -> StreamingHttpResponse:
+    """A whole-corpus file prepared by `carrefour dumps build`."""
+    return dump_response(request, name)
 
 
 @require_GET

@@ -73,10 +73,14 @@ def test_unfiltered_export_serves_the_fresh_dump(
     assert "csv 4" in out.getvalue()
     dump = data_dir / "dumps" / "carrefour-projets.csv"
     response = client.get("/recherche/export.csv")
-    assert b"".join(response.streaming_content) == dump.read_bytes()
-    packed = client.get("/recherche/export.csv", headers={"Accept-Encoding": "gzip"})
+    assert (response.status_code, response["Location"]) == (302, "/telechargements/carrefour-projets.csv")
+    served = client.get(response["Location"])
+    assert served["Content-Disposition"] == 'attachment; filename="carrefour-projets.csv"'
+    assert b"".join(served.streaming_content) == dump.read_bytes()
+    packed = client.get(response["Location"], headers={"Accept-Encoding": "gzip"})
     assert packed["Content-Encoding"] == "gzip"
     assert gzip.decompress(b"".join(packed.streaming_content)) == dump.read_bytes()
+    assert client.get("/telechargements/..%2Fmanifest.json").status_code == 404
     # A project changed after the build: the dump is stale and the export built afresh.
     project_create("Ressourcerie nouvelle", minutes=20)
     index_rebuild()

@@ -15,6 +15,7 @@ import pytest
 
 CARREFOUR = Path(sys.executable).with_name("carrefour")
 HANGING = 20
+DUMP_BYTES = 16 * 1024 * 1024
 
 
 def _free_port() -> int:
@@ -40,6 +41,11 @@ def served(tmp_path: Path) -> Iterator[int]:
     env = {**os.environ, "CARREFOUR_DATA_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)  # the server's own database, not the test run's
     subprocess.run([CARREFOUR, "migrate", "-v0"], env=env, check=True, timeout=120)
+    # Whole-corpus downloads of an empty database, made large: slow downloaders would hold their threads.
+    dumps = tmp_path / "dumps"
+    dumps.mkdir()
+    (dumps / "carrefour-projets.geojson").write_bytes(b" " * DUMP_BYTES)
+    (dumps / "manifest.json").write_text('{"published": 0, "newest_update": ""}')
     # The API needs no static file: a manifest newer than every source spares a collectstatic of minutes.
     (tmp_path / "staticfiles").mkdir(exist_ok=True)
     (tmp_path / "staticfiles" / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
@@ -79,3 +85,25 @@ def test_clients_that_never_finish_their_headers_do_not_block_the_site(served: i
     finally:
         for client in hanging:
             client.close()
+
+
+def test_slow_downloaders_of_the_whole_corpus_do_not_block_the_site(served: int) -> None:
+    connection = http.client.HTTPConnection("127.0.0.1", served, timeout=10)
+    connection.request("GET", "/recherche/export.geojson")
+    location = connection.getresponse().getheader("Location")
+    connection.close()
+    assert location == "/telechargements/carrefour-projets.geojson"
+    readers = []
+    for _ in range(HANGING):
+        reader = socket.socket()
+        reader.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)  # reads a few bytes, then stalls
+        reader.connect(("127.0.0.1", served))
+        reader.sendall(f"GET {location} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".encode())
+        readers.append(reader)
+    try:
+        time.sleep(2)  # every download has started and filled its socket buffers
+        assert readers[0].recv(12) == b"HTTP/1.1 200"
+        assert [_get(served, "/api/v1/projects?q=jardin", timeout=10) for _ in range(5)] == [200] * 5
+    finally:
+        for reader in readers:
+            reader.close()

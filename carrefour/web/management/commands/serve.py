@@ -12,6 +12,9 @@ from django.conf import settings
 from django.contrib.staticfiles.finders import get_finders
 from django.core.management.base import BaseCommand
 
+from carrefour.projects.dumps import dumps_dir
+from carrefour.web.exports import DUMPS_ROUTE
+
 
 def static_stale() -> bool:
     """Whether a static source file is newer than the collected manifest (or nothing was collected)."""
@@ -48,6 +51,8 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Carrefour des innovations sociales : http://127.0.0.1:{port}/")
         )
         self.stdout.flush()
+        downloads = dumps_dir()
+        downloads.mkdir(parents=True, exist_ok=True)
         # granian reads and parses requests in Rust: a client that never finishes its headers holds
         # no Python thread (with gunicorn's threads, 8 of them froze the site), and is dropped after
         # the header timeout. The 4 threads of each process only run complete requests.
@@ -73,5 +78,13 @@ class Command(BaseCommand):
             "10000",
             "--respawn-failed-workers",
             "--access-log",
+            # The whole-corpus files straight from Rust: a slow downloader of 8 MB holds no Python thread
+            # (12 of them froze the site when Django sent the file). Short cache: rebuilt after harvests.
+            "--static-path-route",
+            DUMPS_ROUTE,
+            "--static-path-mount",
+            str(downloads),
+            "--static-path-expires",
+            "300",
         ]
         os.execv(sys.executable, argv)  # noqa: S606 - fixed program, no shell
