@@ -66,12 +66,17 @@ def _free_port() -> int:
 
 
 def _status(port: int, url: str, timeout: float = 60) -> int:
-    """GET a URL, read the whole body; its status."""
+    """GET a URL, following one redirection (the prebuilt files), read the whole body; its status."""
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     try:
         connection.request("GET", url)
         response = connection.getresponse()
         response.read()
+        location = response.getheader("Location")
+        if response.status in (301, 302) and location:
+            connection.request("GET", location)
+            response = connection.getresponse()
+            response.read()
         return response.status
     finally:
         connection.close()
