@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import threading
+import fcntl
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.http import (
     FileResponse,
     Http404,
@@ -28,10 +31,10 @@ CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+j
 # by a slow downloader), else by `dump_response`.
 DUMPS_ROUTE = "/telechargements"
 DUMP_TYPES = {"jsonl": "application/jsonl; charset=utf-8", **CONTENT_TYPES}
-# Exports built at once per server process; beyond, a 503: the other threads stay free for pages.
+# Exports built at once by the whole server (all its processes); beyond, a 503. Each is a core's worth of
+# Python: with one at a time on a two-core machine the other core stays free for pages and the API.
 EXPORTS_AT_ONCE = 1
 RETRY_AFTER_SECONDS = 30
-_slots = threading.BoundedSemaphore(EXPORTS_AT_ONCE)
 # The refusal page rendered once per address: refusing must cost far less than a page (13 ms to render).
 _busy_pages: dict[str, bytes] = {}
 
@@ -42,21 +45,37 @@ class _DumpResponse(FileResponse):
     block_size = 1024 * 1024
 
 
+def _slot_take() -> int | None:
+    """A free export slot of the server, as the descriptor of its locked file; None when all are taken."""
+    # A lock file per slot in the data directory: shared by every process, freed even by a crashed one.
+    directory = Path(settings.DATA_DIR) / "locks"
+    directory.mkdir(exist_ok=True)
+    for number in range(EXPORTS_AT_ONCE):
+        descriptor = os.open(directory / f"export-{number}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            continue
+        return descriptor
+    return None
+
+
 class _SlotHeld:
     """An export's chunks that give their slot back when the server closes the response."""
 
-    def __init__(self, chunks: Iterator[bytes]) -> None:
+    def __init__(self, chunks: Iterator[bytes], slot: int) -> None:
         self.chunks = chunks
-        self.released = False
+        self.slot: int | None = slot
 
     def __iter__(self) -> Iterator[bytes]:
         return self.chunks
 
     def close(self) -> None:
         """Called by the WSGI server once, finished or not (a client gone mid-download included)."""
-        if not self.released:
-            self.released = True
-            _slots.release()
+        if self.slot is not None:
+            os.close(self.slot)
+            self.slot = None
 
 
 def result_dicts(params: SearchParams) -> Iterator[dict[str, Any]]:
@@ -90,10 +109,11 @@ def export_response(
         raise Http404("Format inconnu")
     if not (params.q or params.filters or params.options) and dump_fresh(fmt) is not None:
         return HttpResponseRedirect(f"{DUMPS_ROUTE}/{dump_name(fmt)}")
-    if not _slots.acquire(blocking=False):
+    slot = _slot_take()
+    if slot is None:
         return _busy(request)
     chunks = (chunk.encode() for chunk in project_export_chunks(fmt, result_dicts(params)))
-    response = StreamingHttpResponse(_SlotHeld(chunks), content_type=CONTENT_TYPES[fmt])
+    response = StreamingHttpResponse(_SlotHeld(chunks, slot), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{dump_name(fmt)}"'
     return response
 

@@ -50,7 +50,9 @@ def test_observatoire_csv_keeps_numbers(client: Client, corpus: dict[str, Projec
     assert all(row[2].isdigit() for row in rows[1:])
 
 
-def test_export_is_streamed_and_slots_are_bounded(client: Client, corpus: dict[str, Project]) -> None:
+def test_export_is_streamed_and_slots_are_bounded(
+    client: Client, corpus: dict[str, Project], data_dir: Path
+) -> None:
     held = [client.get("/recherche/export.geojson?theme=alimentation") for _ in range(EXPORTS_AT_ONCE)]
     assert all(response.streaming for response in held)
     busy = client.get("/recherche/export.csv?q=jardin")
