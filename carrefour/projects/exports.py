@@ -118,6 +118,8 @@ def file_write_atomic(path: Path, write: Callable[[BinaryIO], object]) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             write(out)
+            out.flush()
+            os.fsync(out.fileno())  # on disk before the rename, so a crash never leaves a renamed empty file
         partial.chmod(0o644)
         partial.replace(path)
     finally:
