@@ -30,6 +30,7 @@ setup: $(VENV)/.runtime node_modules/.package-lock.json
 	$(CARREFOUR) territories load
 	$(CARREFOUR) import $(DEMO)
 	$(CARREFOUR) index rebuild --if-stale
+	$(CARREFOUR) dumps build --if-stale
 
 run: setup
 	$(CARREFOUR) serve

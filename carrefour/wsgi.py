@@ -1,4 +1,4 @@
-"""WSGI entry point (gunicorn carrefour.wsgi)."""
+"""WSGI entry point (granian carrefour.wsgi:application, see `carrefour serve`)."""
 
 import os
 

@@ -45,6 +45,8 @@ def _key(location: dict[str, Any]) -> str:
 def _multipart(rows: list[dict[str, str]]) -> tuple[bytes, str]:
     """multipart/form-data body: the CSV file, the query columns and the postcode filter."""
     out = io.StringIO()
+    # Read by the BAN geocoder, never opened in a spreadsheet: cells left as written (no ' prefix),
+    # unlike the downloads (carrefour.projects.exports.csv_cell).
     writer = csv.DictWriter(out, fieldnames=["key", "address", "postcode", "city"])
     writer.writeheader()
     writer.writerows(rows)

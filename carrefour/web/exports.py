@@ -1,20 +1,81 @@
-"""Exports of the current results (CSV, GeoJSON) through projects' open-data exporter."""
+"""Exports of the current results (CSV, GeoJSON): streamed, one at a time, prebuilt for the whole corpus."""
 
 from __future__ import annotations
 
-import io
+import fcntl
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
-from django.http import Http404, HttpResponse
+from django.conf import settings
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    StreamingHttpResponse,
+)
+from django.template.loader import render_to_string
 
-from carrefour.projects.exports import project_export
+from carrefour.projects.dumps import dump_fresh, dump_name, dumps_dir
+from carrefour.projects.exports import EXPORT_FORMATS, project_export_chunks
 from carrefour.projects.selectors import project_to_dict
 from carrefour.search.params import SearchParams
 from carrefour.search.selectors import MAX_WINDOW, PER_PAGE_MAX, project_list_for_hits, project_search
 
 EXPORT_MAX = MAX_WINDOW
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json; charset=utf-8"}
+# Where the prebuilt files are served: by granian itself under `carrefour serve` (no Python thread held
+# by a slow downloader), else by `dump_response`.
+DUMPS_ROUTE = "/telechargements"
+DUMP_TYPES = {"jsonl": "application/jsonl; charset=utf-8", **CONTENT_TYPES}
+# Exports built at once by the whole server (all its processes); beyond, a 503. Each is a core's worth of
+# Python: with one at a time on a two-core machine the other core stays free for pages and the API.
+EXPORTS_AT_ONCE = 1
+RETRY_AFTER_SECONDS = 30
+# The refusal page rendered once per address: refusing must cost far less than a page (13 ms to render).
+_busy_pages: dict[str, bytes] = {}
+
+
+class _DumpResponse(FileResponse):
+    """A prebuilt file sent in large blocks: a few Python iterations per download instead of thousands."""
+
+    block_size = 1024 * 1024
+
+
+def _slot_take() -> int | None:
+    """A free export slot of the server, as the descriptor of its locked file; None when all are taken."""
+    # A lock file per slot in the data directory: shared by every process, freed even by a crashed one.
+    directory = Path(settings.DATA_DIR) / "locks"
+    directory.mkdir(exist_ok=True)
+    for number in range(EXPORTS_AT_ONCE):
+        descriptor = os.open(directory / f"export-{number}.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(descriptor)
+            continue
+        return descriptor
+    return None
+
+
+class _SlotHeld:
+    """An export's chunks that give their slot back when the server closes the response."""
+
+    def __init__(self, chunks: Iterator[bytes], slot: int) -> None:
+        self.chunks = chunks
+        self.slot: int | None = slot
+
+    def __iter__(self) -> Iterator[bytes]:
+        return self.chunks
+
+    def close(self) -> None:
+        """Called by the WSGI server once, finished or not (a client gone mid-download included)."""
+        if self.slot is not None:
+            os.close(self.slot)
+            self.slot = None
 
 
 def result_dicts(params: SearchParams) -> Iterator[dict[str, Any]]:
@@ -22,19 +83,55 @@ def result_dicts(params: SearchParams) -> Iterator[dict[str, Any]]:
     page = 1
     while (page - 1) * PER_PAGE_MAX < EXPORT_MAX:
         kwargs: dict[str, Any] = {**params.as_kwargs(), "page": page, "per_page": PER_PAGE_MAX}
-        results = project_search(**kwargs, with_points=False)
+        results = project_search(**kwargs, with_points=False, with_facets=False)
         yield from (project_to_dict(project) for project in project_list_for_hits(results.hits))
         if page * PER_PAGE_MAX >= results.total:
             return
         page += 1
 
 
-def export_response(fmt: str, params: SearchParams) -> HttpResponse:
-    """A download of the current results."""
+def _busy(request: HttpRequest) -> HttpResponse:
+    """503 with Retry-After and a French page: every export slot of this process is taken."""
+    page = _busy_pages.get(request.path)
+    if page is None:
+        context = {"retry_after": RETRY_AFTER_SECONDS}
+        page = _busy_pages[request.path] = render_to_string("web/export_busy.html", context, request).encode()
+    response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def export_response(
+    request: HttpRequest, fmt: str, params: SearchParams
+) -> HttpResponse | StreamingHttpResponse:
+    """A download of the results: the fresh prebuilt file when unfiltered, else streamed if a slot is free."""
     if fmt not in CONTENT_TYPES:
         raise Http404("Format inconnu")
-    out = io.StringIO()
-    project_export(fmt, out, projects=result_dicts(params))
-    response = HttpResponse(out.getvalue(), content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = f'attachment; filename="carrefour-projets.{fmt}"'
+    if not (params.q or params.filters or params.options) and dump_fresh(fmt) is not None:
+        return HttpResponseRedirect(f"{DUMPS_ROUTE}/{dump_name(fmt)}")
+    slot = _slot_take()
+    if slot is None:
+        return _busy(request)
+    chunks = (chunk.encode() for chunk in project_export_chunks(fmt, result_dicts(params)))
+    response = StreamingHttpResponse(_SlotHeld(chunks, slot), content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{dump_name(fmt)}"'
+    return response
+
+
+def dump_response(request: HttpRequest, name: str) -> _DumpResponse:
+    """A prebuilt file where granian does not serve them (tests, development); gzip when accepted."""
+    names = {dump_name(fmt, compressed=packed): fmt for fmt in EXPORT_FORMATS for packed in (False, True)}
+    if name not in names:
+        raise Http404("Fichier inconnu")
+    packed = name.endswith(".gz")
+    compressed = not packed and "gzip" in request.headers.get("Accept-Encoding", "")
+    path = dumps_dir() / (name + ".gz" if compressed else name)
+    if not path.exists():
+        raise Http404("Fichier pas encore préparé")
+    content_type = "application/gzip" if packed else DUMP_TYPES[names[name]]
+    response = _DumpResponse(path.open("rb"), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["Vary"] = "Accept-Encoding"
+    if compressed:
+        response["Content-Encoding"] = "gzip"
     return response

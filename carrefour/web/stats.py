@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
+from carrefour.projects.exports import csv_cell
 from carrefour.search.labels import territory_names
 from carrefour.search.params import FACET_PARAMS
 from carrefour.search.selectors import FacetValue, SearchResults
@@ -84,7 +85,7 @@ def chart_csv(chart: Chart, out: TextIO) -> None:
     writer = csv.writer(out)
     writer.writerow(["code", "libelle", "projets"])
     for bar in chart.bars:
-        writer.writerow([bar.code, bar.label, bar.count])
+        writer.writerow([csv_cell(bar.code), csv_cell(bar.label), bar.count])
 
 
 @lru_cache(maxsize=1)

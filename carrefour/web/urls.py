@@ -3,11 +3,13 @@
 from django.urls import path
 
 from carrefour.web import views, views_pages
+from carrefour.web.exports import DUMPS_ROUTE
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("recherche", views.search, name="search"),
     path("recherche/export.<str:fmt>", views.search_export, name="search-export"),
+    path(f"{DUMPS_ROUTE.strip('/')}/<str:name>", views.download, name="download"),
     path("recherche/zone", views.search_area, name="search-area"),
     path("recherche/suggestions", views.autocomplete, name="autocomplete"),
     path("carte/donnees", views.map_data, name="map-data"),

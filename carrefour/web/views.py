@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from dsfr.utils import list_pages
@@ -13,7 +13,7 @@ from carrefour.search.params import SearchParamError, search_params_parse
 from carrefour.search.selectors import MAX_WINDOW, project_search
 from carrefour.web import criteria, search_form, selectors
 from carrefour.web.cache import page_cached
-from carrefour.web.exports import EXPORT_MAX, export_response
+from carrefour.web.exports import EXPORT_MAX, dump_response, export_response
 from carrefour.web.stats import choropleth
 from carrefour.web.suggest import suggestions
 
@@ -82,13 +82,19 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def search_export(request: HttpRequest, fmt: str) -> HttpResponse | StreamingHttpResponse:
     """The current results as CSV or GeoJSON (at most EXPORT_MAX projects)."""
     try:
         params = search_params_parse(request.GET)
     except SearchParamError as error:
         return _error(request, error)
-    return export_response(fmt, params)
+    return export_response(request, fmt, params)
+
+
+@require_GET
+def download(request: HttpRequest, name: str) -> StreamingHttpResponse:
+    """A whole-corpus file prepared by `carrefour dumps build`."""
+    return dump_response(request, name)
 
 
 @require_GET

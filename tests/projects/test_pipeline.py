@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import gzip
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -105,3 +108,38 @@ def test_export_command_writes_file_atomically(corpus: Path, tmp_path: Path) -> 
     call_command("export", "--format", "csv", "--output", str(target), stderr=io.StringIO())
     assert target.read_text().startswith("id,title,")
     assert not (tmp_path / "export.csv.partial").exists()
+
+
+def test_export_command_csv_shows_formulas_as_text(corpus: Path, tmp_path: Path) -> None:
+    hostile = corpus_write(
+        tmp_path / "hostile.jsonl.gz",
+        [json.dumps(corpus_project("9", "+33 atelier", organization="=1+1", start_year=2018))],
+    )
+    call_command("import", str(hostile), stdout=io.StringIO(), stderr=io.StringIO())
+    target = tmp_path / "export.csv"
+    call_command("export", "--format", "csv", "--output", str(target), stderr=io.StringIO())
+    (row,) = list(csv.DictReader(target.open(encoding="utf-8")))
+    assert (row["title"], row["organization"], row["start_year"]) == ("'+33 atelier", "'=1+1", "2018")
+
+
+def test_dumps_build_writes_every_format_atomically(corpus: Path, settings: Any, tmp_path: Path) -> None:
+    settings.DATA_DIR = tmp_path / "data"
+    call_command("import", str(corpus), stdout=io.StringIO(), stderr=io.StringIO())
+    call_command("dumps", "build", stdout=io.StringIO())
+    dumps = tmp_path / "data" / "dumps"
+    assert sorted(p.name for p in dumps.iterdir()) == [
+        "carrefour-projets.csv",
+        "carrefour-projets.csv.gz",
+        "carrefour-projets.geojson",
+        "carrefour-projets.geojson.gz",
+        "carrefour-projets.jsonl",
+        "carrefour-projets.jsonl.gz",
+        "manifest.json",
+    ]
+    with gzip.open(dumps / "carrefour-projets.jsonl.gz", "rt", encoding="utf-8") as lines:
+        assert len([json.loads(line) for line in lines]) == 4
+    geojson = json.loads((dumps / "carrefour-projets.geojson").read_text(encoding="utf-8"))
+    assert len(geojson["features"]) == 1
+    out = io.StringIO()
+    call_command("dumps", "build", "--if-stale", stdout=out)
+    assert out.getvalue().startswith("Téléchargements à jour")

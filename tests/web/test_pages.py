@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import re
 
 import pytest
@@ -112,10 +113,10 @@ def test_active_filters_sort_and_exports(client: Client, corpus: dict[str, Proje
     assert 'id="filtres-actifs"' in html
     assert "Retirer le filtre Thèmes" in html
     assert "/recherche/export.csv?q=%C3%A9picerie&amp;theme=alimentation&amp;region=11" in html
-    csv_text = client.get("/recherche/export.csv?q=%C3%A9picerie").content.decode()
+    csv_text = client.get("/recherche/export.csv?q=%C3%A9picerie").getvalue().decode()
     assert csv_text.splitlines()[0].startswith("id,title")
     assert "Épicerie solidaire du quartier" in csv_text
-    geo = client.get("/recherche/export.geojson?theme=alimentation").json()
+    geo = json.loads(client.get("/recherche/export.geojson?theme=alimentation").getvalue())
     assert geo["type"] == "FeatureCollection"
 
 

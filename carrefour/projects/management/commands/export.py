@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from carrefour.projects.exports import EXPORT_FORMATS, project_export
+from carrefour.projects.exports import EXPORT_FORMATS, project_export, project_export_file
 
 
 class Command(BaseCommand):
@@ -20,7 +20,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         """Declare --format and --output."""
         parser.add_argument("--format", choices=EXPORT_FORMATS, default="jsonl")
-        parser.add_argument("--output", "-o", type=Path, help="Fichier de sortie (défaut : sortie standard).")
+        parser.add_argument(
+            "--output", "-o", type=Path, help="Fichier de sortie, gzip si .gz (défaut : sortie standard)."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         """Write the export and a summary on stderr."""
@@ -30,11 +32,7 @@ class Command(BaseCommand):
             if output is None:
                 count = project_export(options["format"], sys.stdout)
             else:
-                # Written next to the target then renamed: a failed export never leaves half a file.
-                partial = output.with_name(output.name + ".partial")
-                with partial.open("w", encoding="utf-8", newline="") as out:
-                    count = project_export(options["format"], out)
-                partial.replace(output)
+                count = project_export_file(fmt=options["format"], path=output)
         except OSError as exc:
             raise CommandError(f"écriture impossible : {exc}") from exc
         self.stderr.write(

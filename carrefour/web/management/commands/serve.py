@@ -1,4 +1,4 @@
-"""`carrefour serve [--port N]`: the site with gunicorn on 127.0.0.1."""
+"""`carrefour serve [--port N]`: the site with granian on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from typing import Any
 from django.conf import settings
 from django.contrib.staticfiles.finders import get_finders
 from django.core.management.base import BaseCommand
+
+from carrefour.projects.dumps import dumps_dir
+from carrefour.web.exports import DUMPS_ROUTE
 
 
 def static_stale() -> bool:
@@ -27,16 +30,16 @@ def static_stale() -> bool:
 
 
 class Command(BaseCommand):
-    """Run the site with gunicorn (2 workers × 4 threads); static files through WhiteNoise."""
+    """Run the site with granian (2 processes × 4 threads); static files through WhiteNoise."""
 
-    help = "Sert le site avec gunicorn sur 127.0.0.1."
+    help = "Sert le site avec granian sur 127.0.0.1."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         """Declare --port."""
         parser.add_argument("--port", type=int, default=settings.SERVE_PORT, help="Port d'écoute.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        """Replace this process with gunicorn."""
+        """Replace this process with granian."""
         port = options["port"]
         # Hashed, compressed static files with far-future cache headers, collected again only when stale.
         if settings.PRODUCTION or static_stale():
@@ -48,18 +51,40 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Carrefour des innovations sociales : http://127.0.0.1:{port}/")
         )
         self.stdout.flush()
+        downloads = dumps_dir()
+        downloads.mkdir(parents=True, exist_ok=True)
+        # granian reads and parses requests in Rust: a client that never finishes its headers holds
+        # no Python thread (with gunicorn's threads, 8 of them froze the site), and is dropped after
+        # the header timeout. The 4 threads of each process only run complete requests.
         argv = [
             sys.executable,
             "-m",
-            "gunicorn",
+            "granian",
+            "--interface",
+            "wsgi",
             "carrefour.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
             "--workers",
             "2",
-            "--threads",
+            "--blocking-threads",
             "4",
-            "--access-logfile",
-            "-",
+            "--http",
+            "1",
+            "--no-ws",
+            "--http1-header-read-timeout",
+            "10000",
+            "--respawn-failed-workers",
+            "--access-log",
+            # The whole-corpus files straight from Rust: a slow downloader of 8 MB holds no Python thread
+            # (12 of them froze the site when Django sent the file). Short cache: rebuilt after harvests.
+            "--static-path-route",
+            DUMPS_ROUTE,
+            "--static-path-mount",
+            str(downloads),
+            "--static-path-expires",
+            "300",
         ]
         os.execv(sys.executable, argv)  # noqa: S606 - fixed program, no shell
