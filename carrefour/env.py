@@ -65,6 +65,46 @@ SETTINGS: tuple[Setting, ...] = (
         "Réponses de recherche de l'API gardées par processus (index inchangé, 60 s au plus) ; 0 = aucune.",
     ),
     Setting(
+        "CARREFOUR_ADMIN_PATH",
+        "admin",
+        "Chemin de l'interface d'administration (ex. gestion-7f3k), sans barre oblique.",
+    ),
+    Setting(
+        "CARREFOUR_RATE_SEARCH",
+        "180/m",
+        "Requêtes par IP (N/s, N/m, N/h) : recherche, carte, Observatoire, exports ; vide = aucune limite.",
+    ),
+    Setting(
+        "CARREFOUR_RATE_API",
+        "300/m",
+        "Requêtes par IP vers l'API (/api/) ; vide = aucune limite.",
+    ),
+    Setting(
+        "CARREFOUR_RATE_FORM",
+        "20/h",
+        "Suggestions de correction envoyées par IP ; vide = aucune limite.",
+    ),
+    Setting(
+        "CARREFOUR_RATE_LOGIN",
+        "10/m",
+        "Tentatives de connexion à l'administration par IP ; vide = aucune limite.",
+    ),
+    Setting(
+        "CARREFOUR_LOGIN_FAILURES",
+        "5",
+        "Échecs de connexion à l'administration après lesquels l'IP est bloquée.",
+    ),
+    Setting(
+        "CARREFOUR_LOGIN_LOCKOUT_MINUTES",
+        "15",
+        "Durée du blocage de la connexion à l'administration, en minutes.",
+    ),
+    Setting(
+        "CARREFOUR_CLIENT_IP_HEADER",
+        "",
+        "Derrière un proxy inverse : en-tête portant l'IP du client (X-Real-IP) ; vide = IP de la connexion.",
+    ),
+    Setting(
         "CARREFOUR_BAN_URL",
         "",
         "Mode en ligne du géocodeur : URL de l'API Adresse nationale (BAN) ; vide = hors ligne (défaut).",
