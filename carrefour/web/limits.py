@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -11,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django_ratelimit.core import get_usage
 
 from carrefour.web.errors import URL_MAX, error_response, too_many_requests
+
+logger = logging.getLogger(__name__)
 
 # URL name (namespace:name for the admin) → (group of RATE_LIMITS, methods counted).
 # A per-account limit would be one more group keyed on "user_or_ip" (django-ratelimit keys).
@@ -79,6 +82,8 @@ class RateLimitMiddleware:
         usage = get_usage(request, group=group, key="ip", rate=rate, increment=True)
         if usage is None or not usage["should_limit"]:
             return None
+        if usage["count"] == usage["limit"] + 1:  # once per window and client: a flood is one line
+            logger.warning("rate limit %s (%s) reached by %s", group, rate, client_ip(request))
         return too_many_requests(request, retry_after=max(1, int(usage["time_left"])))
 
 

@@ -34,7 +34,9 @@ def test_correction_flood_is_stopped(client: Client, corpus: dict[str, Project],
     assert client.get(url).status_code == 200  # reading the form is not limited
 
 
-def test_search_limit_is_per_client_ip(client: Client, corpus: dict[str, Project], limits_on: Any) -> None:
+def test_search_limit_is_per_client_ip(
+    client: Client, corpus: dict[str, Project], limits_on: Any, caplog: pytest.LogCaptureFixture
+) -> None:
     limits_on.RATE_LIMITS = {**limits_on.RATE_LIMITS, "search": "5/h"}
     # A forged X-Forwarded-For changes nothing: no header is trusted unless configured.
     codes = [
@@ -42,6 +44,9 @@ def test_search_limit_is_per_client_ip(client: Client, corpus: dict[str, Project
         for i in range(7)
     ]
     assert codes == [200] * 5 + [429] * 2
+    assert [r.getMessage() for r in caplog.records if r.name == "carrefour.web.limits"] == [
+        "rate limit search (5/h) reached by 127.0.0.1"  # once, for the operator
+    ]
     assert client.get("/recherche", {"q": "jardin"}).status_code == 429  # the whole search group
     assert client.get("/carte/donnees?zoom=5").status_code == 429
     assert client.get("/recherche", {"q": "jardin"}, REMOTE_ADDR="192.0.2.7").status_code == 200
