@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -127,6 +128,25 @@ def env_bool(name: str) -> bool:
 def env_list(name: str) -> list[str]:
     """Comma-separated list value of a declared setting."""
     return [item.strip() for item in env_str(name).split(",") if item.strip()]
+
+
+RATE_PATTERN = re.compile(r"[1-9][0-9]*/[0-9]*[smhd]")
+
+
+def env_rate(name: str) -> str:
+    """A rate limit of a declared setting ("120/m", "20/h", "" for none), checked at start-up."""
+    value = env_str(name).strip()
+    if value and not RATE_PATTERN.fullmatch(value):
+        raise ImproperlyConfiguredError(f"{name}={value!r}: expected a rate like 120/m or 20/h, or nothing")
+    return value
+
+
+def env_positive_int(name: str) -> int:
+    """A whole number of at least 1 of a declared setting, checked at start-up."""
+    value = env_str(name).strip()
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfiguredError(f"{name}={value!r}: expected a whole number of at least 1")
+    return int(value)
 
 
 def data_dir() -> Path:

@@ -11,6 +11,8 @@ from carrefour.env import (
     database_config,
     env_bool,
     env_list,
+    env_positive_int,
+    env_rate,
     env_str,
     secret_key,
 )
@@ -134,11 +136,13 @@ LOGGING = {
 
 # --- Abuse limits: rate limits per client IP, admin login lockout, admin path, error pages ---
 ADMIN_PATH = env_str("CARREFOUR_ADMIN_PATH").strip("/")
+if not ADMIN_PATH:
+    raise ImproperlyConfiguredError("CARREFOUR_ADMIN_PATH cannot be empty (the admin would hide the site)")
 # Empty: the IP of the connection. Only a reverse proxy we run may set the client's IP in a header.
 CLIENT_IP_HEADER = env_str("CARREFOUR_CLIENT_IP_HEADER").strip()
 # Group of views → "count/period" per client IP ("" = no limit); see carrefour/web/limits.py.
 RATE_LIMITS = {
-    group: env_str(f"CARREFOUR_RATE_{group.upper()}").strip() for group in ("search", "api", "form", "login")
+    group: env_rate(f"CARREFOUR_RATE_{group.upper()}") for group in ("search", "api", "form", "login")
 }
 INSTALLED_APPS += ["axes", "django_ratelimit"]
 # Counted before the CSRF check, so that refused posts count too.
@@ -163,8 +167,8 @@ RATELIMIT_IP_META_KEY = "carrefour.web.limits.client_ip"
 # The atomic increment of AtomicDatabaseCache is what the library's check says DatabaseCache lacks.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
-AXES_FAILURE_LIMIT = int(env_str("CARREFOUR_LOGIN_FAILURES"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(env_str("CARREFOUR_LOGIN_LOCKOUT_MINUTES")))
+AXES_FAILURE_LIMIT = env_positive_int("CARREFOUR_LOGIN_FAILURES")
+AXES_COOLOFF_TIME = timedelta(minutes=env_positive_int("CARREFOUR_LOGIN_LOCKOUT_MINUTES"))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "carrefour.web.limits.client_ip"

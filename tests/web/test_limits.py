@@ -49,6 +49,8 @@ def test_search_limit_is_per_client_ip(
     ]
     assert client.get("/recherche", {"q": "jardin"}).status_code == 429  # the whole search group
     assert client.get("/carte/donnees?zoom=5").status_code == 429
+    assert client.get("/recherche/export.csv?q=jardin").status_code == 429  # exports too
+    assert client.get("/observatoire/themes.csv").status_code == 429
     assert client.get("/recherche", {"q": "jardin"}, REMOTE_ADDR="192.0.2.7").status_code == 200
     assert client.get(f"/projets/{corpus['epicerie'].pk}").status_code == 302  # project pages are not
 
