@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,46 @@ SETTINGS: tuple[Setting, ...] = (
         "Réponses de recherche de l'API gardées par processus (index inchangé, 60 s au plus) ; 0 = aucune.",
     ),
     Setting(
+        "CARREFOUR_ADMIN_PATH",
+        "admin",
+        "Chemin de l'interface d'administration (ex. gestion-7f3k), sans barre oblique.",
+    ),
+    Setting(
+        "CARREFOUR_RATE_SEARCH",
+        "180/m",
+        "Requêtes par IP (N/s, N/m, N/h) : recherche, carte, Observatoire, exports ; vide = aucune limite.",
+    ),
+    Setting(
+        "CARREFOUR_RATE_API",
+        "300/m",
+        "Requêtes par IP vers l'API (/api/) ; vide = aucune limite.",
+    ),
+    Setting(
+        "CARREFOUR_RATE_FORM",
+        "20/h",
+        "Suggestions de correction envoyées par IP ; vide = aucune limite.",
+    ),
+    Setting(
+        "CARREFOUR_RATE_LOGIN",
+        "10/m",
+        "Tentatives de connexion à l'administration par IP ; vide = aucune limite.",
+    ),
+    Setting(
+        "CARREFOUR_LOGIN_FAILURES",
+        "5",
+        "Échecs de connexion à l'administration après lesquels l'IP est bloquée.",
+    ),
+    Setting(
+        "CARREFOUR_LOGIN_LOCKOUT_MINUTES",
+        "15",
+        "Durée du blocage de la connexion à l'administration, en minutes.",
+    ),
+    Setting(
+        "CARREFOUR_CLIENT_IP_HEADER",
+        "",
+        "Derrière un proxy inverse : en-tête portant l'IP du client (X-Real-IP) ; vide = IP de la connexion.",
+    ),
+    Setting(
         "CARREFOUR_BAN_URL",
         "",
         "Mode en ligne du géocodeur : URL de l'API Adresse nationale (BAN) ; vide = hors ligne (défaut).",
@@ -118,6 +159,25 @@ def env_bool(name: str) -> bool:
 def env_list(name: str) -> list[str]:
     """Comma-separated list value of a declared setting."""
     return [item.strip() for item in env_str(name).split(",") if item.strip()]
+
+
+RATE_PATTERN = re.compile(r"[1-9][0-9]*/[0-9]*[smhd]")
+
+
+def env_rate(name: str) -> str:
+    """A rate limit of a declared setting ("120/m", "20/h", "" for none), checked at start-up."""
+    value = env_str(name).strip()
+    if value and not RATE_PATTERN.fullmatch(value):
+        raise ImproperlyConfiguredError(f"{name}={value!r}: expected a rate like 120/m or 20/h, or nothing")
+    return value
+
+
+def env_positive_int(name: str) -> int:
+    """A whole number of at least 1 of a declared setting, checked at start-up."""
+    value = env_str(name).strip()
+    if not value.isdigit() or int(value) < 1:
+        raise ImproperlyConfiguredError(f"{name}={value!r}: expected a whole number of at least 1")
+    return int(value)
 
 
 def data_dir() -> Path:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from carrefour.env import (
     BASE_DIR,
     ImproperlyConfiguredError,
@@ -10,6 +12,8 @@ from carrefour.env import (
     database_config,
     env_bool,
     env_list,
+    env_positive_int,
+    env_rate,
     env_str,
     secret_key,
 )
@@ -138,3 +142,45 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"scrapy": {"level": "WARNING"}, "carrefour": {"level": "INFO"}},
 }
+
+# --- Abuse limits: rate limits per client IP, admin login lockout, admin path, error pages ---
+ADMIN_PATH = env_str("CARREFOUR_ADMIN_PATH").strip("/")
+if not ADMIN_PATH:
+    raise ImproperlyConfiguredError("CARREFOUR_ADMIN_PATH cannot be empty (the admin would hide the site)")
+# Empty: the IP of the connection. Only a reverse proxy we run may set the client's IP in a header.
+CLIENT_IP_HEADER = env_str("CARREFOUR_CLIENT_IP_HEADER").strip()
+# Group of views → "count/period" per client IP ("" = no limit); see carrefour/web/limits.py.
+RATE_LIMITS = {
+    group: env_rate(f"CARREFOUR_RATE_{group.upper()}") for group in ("search", "api", "form", "login")
+}
+INSTALLED_APPS += ["axes", "django_ratelimit"]
+# Counted before the CSRF check, so that refused posts count too.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "carrefour.web.limits.RateLimitMiddleware"
+)
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.gzip.GZipMiddleware"), "carrefour.web.limits.UrlLengthMiddleware"
+)
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# The counters are shared by every worker process through the database (no extra server to run).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "limits": {
+        "BACKEND": "carrefour.web.db_cache.AtomicDatabaseCache",
+        "LOCATION": "carrefour_rate_limits",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    },
+}
+RATELIMIT_USE_CACHE = "limits"
+RATELIMIT_IP_META_KEY = "carrefour.web.limits.client_ip"
+# The atomic increment of AtomicDatabaseCache is what the library's check says DatabaseCache lacks.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env_positive_int("CARREFOUR_LOGIN_FAILURES")
+AXES_COOLOFF_TIME = timedelta(minutes=env_positive_int("CARREFOUR_LOGIN_LOCKOUT_MINUTES"))
+AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "carrefour.web.limits.client_ip"
+AXES_LOCKOUT_CALLABLE = "carrefour.web.errors.login_locked"
+CSRF_FAILURE_VIEW = "carrefour.web.errors.csrf_failure"
+RATELIMIT_FAIL_OPEN = True  # a counter that cannot be read (database busy) never refuses a visitor

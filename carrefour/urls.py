@@ -1,10 +1,16 @@
-"""URL configuration: pages, API and admin."""
+"""URL configuration: pages, API and admin (at CARREFOUR_ADMIN_PATH); errors as JSON under /api/."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(f"{settings.ADMIN_PATH}/", admin.site.urls),
     path("api/v1/", include("carrefour.api.urls")),
     path("", include("carrefour.web.urls")),
 ]
+
+handler400 = "carrefour.web.errors.bad_request"
+handler403 = "carrefour.web.errors.permission_denied"
+handler404 = "carrefour.web.errors.page_not_found"
+handler500 = "carrefour.web.errors.server_error"

@@ -24,6 +24,12 @@ def _harvest_allow_loopback(settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _rate_limits_off(settings: Any) -> None:
+    """Counters live in a table that live-server tests do not flush: the limits' own tests switch them on."""
+    settings.RATELIMIT_ENABLE = False
+
+
+@pytest.fixture(autouse=True)
 def _index_in_tmp(settings: Any, tmp_path: Path) -> None:
     """Every test gets its own search index directory, never the real var/index."""
     settings.INDEX_DIR = tmp_path / "index"

@@ -1,16 +1,16 @@
-"""Per-process cache of recent search responses, keyed by index version and canonical query string."""
+"""Per-process cache of recent search responses, keyed by index version and the validated search."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from collections import OrderedDict
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import QueryDict
 
 from carrefour.search.labels import LABELS_TTL
+from carrefour.search.params import SearchParams
 from carrefour.search.storage import index_version
 
 # A response may name territories or sources whose labels are cached that long: never keep it longer.
@@ -21,14 +21,21 @@ _size = [0]  # bytes held, beside the entries it counts
 _lock = threading.Lock()
 
 
-def cache_key(query: QueryDict) -> tuple[object, str] | None:
-    """(index version, sorted query string); None when there is no index or caching is off."""
+def params_canonical(params: SearchParams) -> str:
+    """The validated search as one string: same search, same string, whatever the query's order or extras."""
+    filters = {name: sorted(set(values)) for name, values in params.filters.items()}
+    state = [params.q, params.page, params.per_page, sorted(filters.items()), sorted(params.options.items())]
+    return json.dumps(state, ensure_ascii=False, default=str)
+
+
+def cache_key(scope: str) -> tuple[object, str] | None:
+    """(index version, scope); None when there is no index or caching is off."""
     if settings.SEARCH_CACHE_SIZE <= 0:
         return None
     version = index_version()
     if version is None:
         return None
-    return version, urlencode(sorted((k, v) for k, values in query.lists() for v in values))
+    return version, scope
 
 
 def cache_get(key: tuple[object, str]) -> bytes | None:

@@ -8,8 +8,10 @@ from functools import wraps
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 
-from carrefour.api.cache import cache_get, cache_key, cache_put
+from carrefour.api.cache import cache_get, cache_key, cache_put, params_canonical
+from carrefour.api.errors import api_error
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_to_dict
 from carrefour.search.params import SearchParamError, search_params_parse
@@ -29,10 +31,12 @@ def _json(data: dict[str, Any], status: int = 200) -> JsonResponse:
 def api_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """GET only, CORS open to every origin, errors as JSON."""
 
+    # Read-only and without sessions: another method is answered 405 rather than refused for CSRF.
+    @csrf_exempt
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method not in {"GET", "HEAD", "OPTIONS"}:
-            response: HttpResponse = _json({"erreur": "Méthode non autorisée : utilisez GET."}, status=405)
+            response: HttpResponse = api_error(405, "Méthode non autorisée : utilisez GET.")
             response["Allow"] = "GET, HEAD, OPTIONS"
         elif request.method == "OPTIONS":
             response = HttpResponse(status=204)
@@ -97,13 +101,14 @@ def _search_body(results: SearchResults) -> bytes:
 @api_view
 def project_list(request: HttpRequest) -> HttpResponse:
     """Search projects: ?q=&theme=&…&territory=&near=&radius=&bbox=&sort=&page=&per_page=."""
-    key = cache_key(request.GET)
+    try:
+        params = search_params_parse(request.GET, per_page_param=True)
+    except SearchParamError as error:
+        return api_error(400, str(error), code="invalid_parameter")
+    # Keyed on the validated search: parameters the API does not know cannot bypass nor fill the cache.
+    key = cache_key(f"api?{params_canonical(params)}")
     body = cache_get(key) if key else None
     if body is None:
-        try:
-            params = search_params_parse(request.GET, per_page_param=True)
-        except SearchParamError as error:
-            return _json({"erreur": str(error)}, status=400)
         body = _search_body(project_search(**params.as_kwargs(), with_points=False, with_records=True))
         if key:
             cache_put(key, body)
@@ -128,7 +133,7 @@ def project_detail(request: HttpRequest, pk: int) -> JsonResponse:
     """One published project in the common schema."""
     project = Project.objects.filter(pk=pk, is_published=True).prefetch_related("sources__source").first()
     if project is None:
-        return _json({"erreur": f"Aucun projet publié n'a l'identifiant {pk}."}, status=404)
+        return api_error(404, f"Aucun projet publié n'a l'identifiant {pk}.")
     return _json(project_to_dict(project))
 
 
@@ -136,11 +141,11 @@ def project_detail(request: HttpRequest, pk: int) -> JsonResponse:
 def project_similar_list(request: HttpRequest, pk: int) -> JsonResponse:
     """Similar projects in other départements: ?limit=1..20&elsewhere=1|0."""
     if not Project.objects.filter(pk=pk, is_published=True).exists():
-        return _json({"erreur": f"Aucun projet publié n'a l'identifiant {pk}."}, status=404)
+        return api_error(404, f"Aucun projet publié n'a l'identifiant {pk}.")
     raw_limit = str(request.GET.get("limit", SIMILAR_DEFAULT))
     if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 20:
-        return _json(
-            {"erreur": "Le paramètre « limit » doit être un nombre entier entre 1 et 20."}, status=400
+        return api_error(
+            400, "Le paramètre « limit » doit être un nombre entier entre 1 et 20.", code="invalid_parameter"
         )
     elsewhere = str(request.GET.get("elsewhere", "1")) != "0"
     ids = project_similar(pk, limit=int(raw_limit), elsewhere=elsewhere)

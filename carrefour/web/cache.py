@@ -6,6 +6,7 @@ import gzip
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -23,14 +24,22 @@ def _served(request: HttpRequest, compressed: bytes) -> HttpResponse:
     return response
 
 
-def page_cached(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def page_cached(*, by_query: bool) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Serve a page rendered from the index alone again, from the search response cache of the process."""
+    # by_query: the page depends on its query, and its view redirects every query that is not canonical
+    # (unknown, empty or repeated fields), so only canonical queries are ever kept. Otherwise the query
+    # is left out of the key: it can neither bypass nor fill the cache.
+    return lambda view: _page_cached(view, by_query)
+
+
+def _page_cached(view: Callable[..., HttpResponse], by_query: bool) -> Callable[..., HttpResponse]:
+    """page_cached's wrapper."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        found = cache_key(request.GET)
-        # The page's path joins the key: API keys are bare query strings, never starting with "/".
-        key = None if found is None else (found[0], f"{request.path}?{found[1]}")
+        query = urlencode(sorted((k, v) for k, values in request.GET.lists() for v in values))
+        # The page's path starts the key: API keys start with "api?".
+        key = cache_key(f"{request.path}?{query}" if by_query else request.path)
         compressed = cache_get(key) if key else None
         if compressed is not None:
             return _served(request, compressed)

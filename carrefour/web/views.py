@@ -19,7 +19,7 @@ from carrefour.web.suggest import suggestions
 
 
 @require_GET
-@page_cached
+@page_cached(by_query=False)
 def home(request: HttpRequest) -> HttpResponse:
     """What the Carrefour is, a search box, entry points by theme and by région, latest projects."""
     results = project_search(per_page=0, with_points=False)
@@ -45,7 +45,7 @@ def _error(request: HttpRequest, error: SearchParamError) -> HttpResponse:
 
 
 @require_GET
-@page_cached
+@page_cached(by_query=True)
 def search(request: HttpRequest) -> HttpResponse:
     """Results: count, cards, pagination, facets with counts, active filters, map, exports."""
     redirect = criteria.canonical_redirect(request)

@@ -66,7 +66,7 @@ def _search_for_stats(request: HttpRequest) -> tuple[SearchParams, SearchResults
 
 
 @require_GET
-@page_cached
+@page_cached(by_query=True)
 def observatoire(request: HttpRequest) -> HttpResponse:
     """Data visualisation: every chart follows the current search; tables and CSV for each."""
     redirect = criteria.canonical_redirect(request)
@@ -124,7 +124,7 @@ def departements_svg(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-@page_cached
+@page_cached(by_query=False)
 def about(request: HttpRequest, page: str) -> HttpResponse:
     """About, partners, open data and API documentation pages."""
     results = project_search(per_page=0, with_points=False)

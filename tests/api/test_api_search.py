@@ -79,7 +79,7 @@ def test_bad_new_parameters_400(
     "q",
     [
         '"épicerie',
-        "x" * 10_240,
+        "x" * 5_000,  # longer addresses are refused with 414 (test_errors.py)
         "unknown:field",
         "title:(",
         "'; DROP TABLE projects_project; --",
@@ -111,7 +111,7 @@ def test_suggest(client: Client, corpus: dict[str, Project], territories_loaded:
     ]
     data = client.get("/api/v1/suggest", {"q": "aliment"}).json()
     assert any(s["kind"] == "theme" and s["value"] == "alimentation" for s in data["suggestions"])
-    assert client.get("/api/v1/suggest", {"q": "x" * 10_000}).status_code == 200
+    assert client.get("/api/v1/suggest", {"q": "x" * 5_000}).status_code == 200
     assert client.get("/api/v1/suggest").json() == {"suggestions": []}
 
 

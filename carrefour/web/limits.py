@@ -1,0 +1,101 @@
+"""Rate limits per client IP on the views a script could hammer, counted in the database cache."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django_ratelimit.core import get_usage
+
+from carrefour.web.errors import URL_MAX, error_response, too_many_requests
+
+logger = logging.getLogger(__name__)
+
+# URL name (namespace:name for the admin) → (group of RATE_LIMITS, methods counted).
+# A per-account limit would be one more group keyed on "user_or_ip" (django-ratelimit keys).
+LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
+    **{
+        name: ("search", ("GET", "HEAD"))
+        for name in (
+            "search",
+            "search-export",
+            "search-area",
+            "autocomplete",
+            "map-data",
+            "observatoire",
+            "observatoire-csv",
+        )
+    },
+    "project-correction": ("form", ("POST",)),
+    "admin:login": ("login", ("POST",)),
+}
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's IP: from the configured proxy header when it holds one, else the connection's."""
+    header = settings.CLIENT_IP_HEADER
+    if header:
+        # A proxy appends the address it saw: the last one of the list is the one it vouches for.
+        value = request.headers.get(header, "").split(",")[-1].strip()
+        try:
+            return str(ipaddress.ip_address(value))
+        except ValueError:
+            pass
+    return str(request.META.get("REMOTE_ADDR") or "0.0.0.0")  # noqa: S104 - a key, never bound
+
+
+def limit_group(request: HttpRequest) -> str | None:
+    """The group of limits a request counts in, None when it is not limited."""
+    match = request.resolver_match
+    if match is None:
+        return None
+    if match.namespace == "api":
+        return "api"
+    name = f"{match.namespace}:{match.url_name}" if match.namespace else str(match.url_name)
+    group, methods = LIMITED.get(name, ("", ()))
+    return group if request.method in methods else None
+
+
+class RateLimitMiddleware:
+    """Answer 429 with Retry-After once a client IP has used up its group's rate (settings.RATE_LIMITS)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        """Keep the next handler."""
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Nothing to do on the way in: the view is known only in process_view."""
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., Any], args: Any, kwargs: Any
+    ) -> HttpResponse | None:
+        """Count the request; refuse it beyond the rate."""
+        group = limit_group(request)
+        rate = settings.RATE_LIMITS.get(group or "", "")
+        if not group or not rate:
+            return None
+        usage = get_usage(request, group=group, key="ip", rate=rate, increment=True)
+        if usage is None or not usage["should_limit"]:
+            return None
+        if usage["count"] == usage["limit"] + 1:  # once per window and client: a flood is one line
+            logger.warning("rate limit %s (%s) reached by %s", group, rate, client_ip(request))
+        return too_many_requests(request, retry_after=max(1, int(usage["time_left"])))
+
+
+class UrlLengthMiddleware:
+    """Answer 414 to an address longer than URL_MAX, before any work on it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        """Keep the next handler."""
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        """Refuse or pass on."""
+        if len(request.get_full_path()) > URL_MAX:
+            return error_response(request, 414)
+        return self.get_response(request)
