@@ -104,7 +104,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
             params = search_params_parse(request.GET, per_page_param=True)
         except SearchParamError as error:
             return _json({"erreur": str(error)}, status=400)
-        body = _search_body(project_search(**params.as_kwargs(), with_points=False, with_records=True))
+        body = _search_body(project_search(params=params, with_points=False, with_records=True))
         if key:
             cache_put(key, body)
     return HttpResponse(body, content_type="application/json")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from django.http import Http404, HttpResponse
@@ -21,8 +22,7 @@ def result_dicts(params: SearchParams) -> Iterator[dict[str, Any]]:
     """The projects of a search in the common schema, page by page, at most EXPORT_MAX."""
     page = 1
     while (page - 1) * PER_PAGE_MAX < EXPORT_MAX:
-        kwargs: dict[str, Any] = {**params.as_kwargs(), "page": page, "per_page": PER_PAGE_MAX}
-        results = project_search(**kwargs, with_points=False)
+        results = project_search(params=replace(params, page=page, per_page=PER_PAGE_MAX), with_points=False)
         yield from (project_to_dict(project) for project in project_list_for_hits(results.hits))
         if page * PER_PAGE_MAX >= results.total:
             return
