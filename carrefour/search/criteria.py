@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from carrefour.normalize.vocabularies import vocabularies
 from carrefour.search.labels import LabelLoader, table_labels, vocabulary_labels
 from carrefour.sources.models import Source
-from carrefour.territories.models import Departement, Region
+from carrefour.territories.models import Departement, Epci, Region
 
 FACET_SIZE = 200  # values counted per facet
 
@@ -94,6 +94,17 @@ CRITERIA: tuple[Criterion, ...] = (
         "département",
         "code de département (`93`, `2A`, `974`, …)",
         table_labels(Departement),
+    ),
+    Criterion(
+        "epci",
+        "epci",
+        "epcis",
+        matches(r"[0-9]{9}"),
+        "Intercommunalité",
+        "intercommunalité",
+        "SIREN de l'intercommunalité, EPCI (`200046977` : Métropole de Lyon, …)",
+        table_labels(Epci),
+        size=50,  # about 1,250 in France: the most frequent ones guide, any one can be filtered
     ),
     Criterion(
         "scale",

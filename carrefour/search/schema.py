@@ -14,7 +14,7 @@ from carrefour.projects.models import Project, ProjectSource
 from carrefour.projects.selectors import project_to_dict
 from carrefour.search.criteria import FACETS
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 FRENCH = "fr"
 FOLDED = "fold"  # French words without stemming: prefixes, typos and the "no stemming" measurement
 # Stemmed full-text fields and their boosts: title > organization, themes > commune > description.
@@ -69,7 +69,7 @@ def schema_build() -> tantivy.Schema:
     for name in FOLDED_BOOSTS:
         builder.add_text_field(name, tokenizer_name=FOLDED)
     # Facet fields (search/criteria.py) and other raw keyword fast fields, multi-valued for lists.
-    for name in (*FACETS, "commune_code", "epci", "located", "covers", "title_sort"):
+    for name in (*FACETS, "commune_code", "located", "covers", "title_sort"):
         builder.add_text_field(name, fast=True, tokenizer_name="raw")
     # The project in the common schema, as the API lists it: results are served without the database.
     builder.add_bytes_field("record", stored=True)

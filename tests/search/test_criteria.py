@@ -22,6 +22,7 @@ API_DOC = (BASE_DIR / "docs" / "api.md").read_text(encoding="utf-8")
 
 def test_every_criterion_is_documented_in_the_api_docs() -> None:
     missing = [c.param for c in CRITERIA if f"| `{c.param}` | {c.doc} |" not in API_DOC]
+    missing += [c.field for c in CRITERIA if f'"{c.field}": [' not in API_DOC]  # the response's facets
     assert not missing, f"criteria missing from docs/api.md: {missing}"
 
 

@@ -259,3 +259,20 @@ def test_hostile_content_runs_no_script(live_server: Any, live_corpus: dict[str,
     assert "<b>solidaire</b>" in page.inner_text(".leaflet-popup-content a")
     csp = page.goto(f"{live_server.url}/recherche").headers["content-security-policy"]  # type: ignore[union-attr]
     assert "script-src 'self'" in csp
+
+
+def test_epci_facet_in_french(live_server: Any, live_corpus: dict[str, Project], tab: Tab) -> None:
+    page = tab.page
+    page.goto(live_server.url + "/recherche")
+    facet = page.locator("#facette-epci")
+    assert facet.locator("summary").inner_text() == "Intercommunalité"
+    facet.locator("summary").click()  # folded by default
+    label = facet.locator("input[value='200046977'] + label")
+    assert " ".join(label.inner_text().split()) == "Métropole de Lyon (1)"  # the count is on its own line
+    label.click()
+    page.click("#filtres button[type=submit]")
+    page.wait_for_url("**epci=200046977*")
+    assert page.inner_text("#nombre-resultats").startswith("1 projet")
+    assert page.locator("#filtres-actifs a.fr-tag").all_inner_texts() == ["Métropole de Lyon"]
+    tab.shot("recherche-intercommunalite")
+    assert not tab.csp_errors()
