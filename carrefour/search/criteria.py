@@ -42,6 +42,7 @@ class Criterion:
     doc: str  # what the API documents for `param` (docs/api.md)
     labels: LabelLoader | None = None  # code → French label; codes are shown as they are without
     size: int = FACET_SIZE
+    outline: bool = False  # a territory whose outline the map draws when filtered (hull of its communes)
 
 
 CRITERIA: tuple[Criterion, ...] = (
@@ -84,6 +85,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "région",
         "code INSEE de région (`11`, `84`, …)",
         table_labels(Region),
+        outline=True,
     ),
     Criterion(
         "departement",
@@ -94,6 +96,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "département",
         "code de département (`93`, `2A`, `974`, …)",
         table_labels(Departement),
+        outline=True,
     ),
     Criterion(
         "epci",
@@ -105,6 +108,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "SIREN de l'intercommunalité, EPCI (`200046977` : Métropole de Lyon, …)",
         table_labels(Epci),
         size=50,  # about 1,250 in France: the most frequent ones guide, any one can be filtered
+        outline=True,
     ),
     Criterion(
         "scale",

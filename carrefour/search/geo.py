@@ -10,6 +10,7 @@ import tantivy
 from tantivy import Query
 
 from carrefour.projects.models import Project
+from carrefour.search.criteria import CRITERIA
 from carrefour.search.facets import query_combine
 from carrefour.search.params import SearchParams
 from carrefour.search.plan import search_plan_build
@@ -97,8 +98,10 @@ def map_layer(*, params: SearchParams, bbox: BBox | None = None, zoom: int = 5) 
         layer.points = _points(searcher, query)
     else:
         layer.clusters = _grid(searcher, query, cell_degrees(zoom))
-    for kind in ("departement", "region"):
-        layer.outlines.extend(territory_outline(kind, code) for code in params.filters.get(kind, ()))
+    for criterion in CRITERIA:
+        if criterion.outline:
+            codes = params.filters.get(criterion.field, ())
+            layer.outlines.extend(territory_outline(criterion.field, code) for code in codes)
     layer.outlines = [outline for outline in layer.outlines if len(outline) >= 3]
     return layer
 
@@ -128,15 +131,14 @@ def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 @lru_cache(maxsize=256)
 def _outline_cached(kind: str, code: str) -> tuple[tuple[float, float], ...]:
     """Hull of a territory's commune points as (lat, lon), cached per process."""
-    key = "departement_id" if kind == "departement" else "region_id"
-    rows = Commune.objects.filter(**{key: code}, latitude__isnull=False, longitude__isnull=False)
+    rows = Commune.objects.filter(**{f"{kind}_id": code}, latitude__isnull=False, longitude__isnull=False)
     points = [(float(lon or 0), float(lat or 0)) for lat, lon in rows.values_list("latitude", "longitude")]
     hull = _hull(points)
     return tuple((round(lat, 4), round(lon, 4)) for lon, lat in hull)
 
 
 def territory_outline(kind: str, code: str) -> list[list[float]]:
-    """Approximate outline of a région or département: the convex hull of its communes' points."""
+    """Approximate outline of a région, département or EPCI: the convex hull of its communes' points."""
     return [list(point) for point in _outline_cached(kind, code)]
 
 

@@ -61,7 +61,9 @@ def test_epci_filter_narrows_the_list_the_api_the_map_and_exports(
     wrong = client.get("/api/v1/projects", {"epci": "Lyon"})
     assert wrong.status_code == 400 and "intercommunalité" in wrong.json()["erreur"]
 
-    assert client.get("/carte/donnees", {"epci": LYON}).json()["total"] == 1
+    layer = client.get("/carte/donnees", {"epci": LYON}).json()
+    assert layer["total"] == 1
+    assert len(layer["outlines"]) == 1 and len(layer["outlines"][0]) >= 3  # the Métropole drawn
     rows = client.get("/recherche/export.csv", {"epci": GRAND_PARIS}).content.decode().strip().splitlines()
     assert len(rows) == 2 and "Ressourcerie de Montreuil" in rows[1]
 
