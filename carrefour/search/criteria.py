@@ -42,7 +42,8 @@ class Criterion:
     doc: str  # what the API documents for `param` (docs/api.md)
     labels: LabelLoader | None = None  # code → French label; codes are shown as they are without
     size: int = FACET_SIZE
-    outline: bool = False  # a territory whose outline the map draws when filtered (hull of its communes)
+    # A territory: the map draws its outline when filtered, "search in this area" replaces it.
+    territorial: bool = False
 
 
 CRITERIA: tuple[Criterion, ...] = (
@@ -85,7 +86,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "région",
         "code INSEE de région (`11`, `84`, …)",
         table_labels(Region),
-        outline=True,
+        territorial=True,
     ),
     Criterion(
         "departement",
@@ -96,7 +97,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "département",
         "code de département (`93`, `2A`, `974`, …)",
         table_labels(Departement),
-        outline=True,
+        territorial=True,
     ),
     Criterion(
         "epci",
@@ -108,7 +109,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "SIREN de l'intercommunalité, EPCI (`200046977` : Métropole de Lyon, …)",
         table_labels(Epci),
         size=50,  # about 1,250 in France: the most frequent ones guide, any one can be filtered
-        outline=True,
+        territorial=True,
     ),
     Criterion(
         "scale",
@@ -154,6 +155,7 @@ FACETS = tuple(criterion.field for criterion in CRITERIA)
 BY_FIELD = {criterion.field: criterion for criterion in CRITERIA}
 BY_PARAM = {criterion.param: criterion for criterion in CRITERIA}
 BY_KEYWORD = {criterion.keyword: criterion for criterion in CRITERIA}
+TERRITORIAL_PARAMS = tuple(criterion.param for criterion in CRITERIA if criterion.territorial)
 
 
 def facet_labels(field: str) -> dict[str, str]:

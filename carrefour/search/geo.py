@@ -99,7 +99,7 @@ def map_layer(*, params: SearchParams, bbox: BBox | None = None, zoom: int = 5) 
     else:
         layer.clusters = _grid(searcher, query, cell_degrees(zoom))
     for criterion in CRITERIA:
-        if criterion.outline:
+        if criterion.territorial:
             codes = params.filters.get(criterion.field, ())
             layer.outlines.extend(territory_outline(criterion.field, code) for code in codes)
     layer.outlines = [outline for outline in layer.outlines if len(outline) >= 3]

@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from dsfr.utils import list_pages
 
+from carrefour.search.criteria import TERRITORIAL_PARAMS
 from carrefour.search.geo import bbox_parse, departements_in_bbox, map_layer
 from carrefour.search.params import SearchParamError, search_params_parse
 from carrefour.search.selectors import MAX_WINDOW, SearchParams, project_search
@@ -95,7 +96,7 @@ def search_export(request: HttpRequest, fmt: str) -> HttpResponse:
 def search_area(request: HttpRequest) -> HttpResponse:
     """ "Search in this area": the current search restricted to the départements of the map view."""
     bbox = bbox_parse(str(request.GET.get("bbox", "")))
-    items = selectors.state_items(request.GET, drop=("region", "departement"))
+    items = selectors.state_items(request.GET, drop=TERRITORIAL_PARAMS)
     if bbox is not None:
         items += [("departement", code) for code in departements_in_bbox(bbox)]
     return HttpResponseRedirect(selectors.url_with("/recherche", items) + "#carte")

@@ -52,7 +52,7 @@ def test_every_criterion_filters_counts_and_labels(
         assert f'<summary class="fr-text--bold">{escape(criterion.title)}' in html
         located = json.loads(client.get(f"/carte/donnees?{query}").content)
         assert located["total"] == top.count, criterion.field
-        assert bool(located["outlines"]) == criterion.outline, criterion.field  # territories drawn
+        assert bool(located["outlines"]) == criterion.territorial, criterion.field  # territories drawn
         exported = client.get(f"/recherche/export.csv?{query}").content.decode()
         assert len(exported.strip().splitlines()) == 1 + top.count, criterion.field
         with pytest.raises(SearchParamError, match=f"« {criterion.param} »"):

@@ -64,6 +64,8 @@ def test_epci_filter_narrows_the_list_the_api_the_map_and_exports(
     layer = client.get("/carte/donnees", {"epci": LYON}).json()
     assert layer["total"] == 1
     assert len(layer["outlines"]) == 1 and len(layer["outlines"][0]) >= 3  # the Métropole drawn
+    area = client.get("/recherche/zone", {"epci": LYON, "bbox": "45.70,4.78,45.80,4.90"})["Location"]
+    assert "epci=" not in area and "departement=69" in area  # the view's départements replace it
     rows = client.get("/recherche/export.csv", {"epci": GRAND_PARIS}).content.decode().strip().splitlines()
     assert len(rows) == 2 and "Ressourcerie de Montreuil" in rows[1]
 
