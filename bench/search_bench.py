@@ -80,7 +80,7 @@ def _captured_work() -> list[tuple[Any, list[tuple[Any, list[str]]]]]:
             work.clear()
             for entry in MIX:
                 params = search_params_parse(QueryDict(_query_string(entry).split("?", 1)[1]))
-                selectors.project_search(**params.as_kwargs(), with_points=False, with_records=True)
+                selectors.project_search(params=params, with_points=False, with_records=True)
     finally:
         selectors._hits, facets._aggregate = hits_original, aggregate_original  # type: ignore[assignment]
     return work

@@ -14,6 +14,8 @@ from typing import Any
 
 import yaml
 
+from carrefour.search.criteria import BY_PARAM
+from carrefour.search.params import SearchParams
 from carrefour.search.query_build import SearchFeatures
 from carrefour.search.selectors import project_search
 from carrefour.territories.gazetteer import distance_km
@@ -30,7 +32,6 @@ CONFIGURATIONS: dict[str, SearchFeatures] = {
     "pondération des champs": replace(ALL_OFF, boosts=True),
     "tout": ALL_ON,
 }
-KEYWORDS = {"theme": "themes", "region": "regions", "departement": "departements"}
 
 
 @dataclass(frozen=True)
@@ -87,12 +88,10 @@ def recall_at(ranked: list[int], relevant: set[int], k: int = 20) -> float:
 
 def _search(query: dict[str, Any], features: SearchFeatures) -> list[int]:
     """Ranked project ids of a judged query."""
-    kwargs: dict[str, Any] = {}
-    for key, value in (query.get("params") or {}).items():
-        kwargs[KEYWORDS.get(key, key)] = [value] if key in KEYWORDS else value
-    results = project_search(
-        q=query["q"], per_page=20, with_points=False, with_facets=False, features=features, **kwargs
-    )
+    criteria = dict(query.get("params") or {})
+    filters = {BY_PARAM[key].field: [criteria.pop(key)] for key in list(criteria) if key in BY_PARAM}
+    params = SearchParams(q=query["q"], per_page=20, filters=filters, **criteria)
+    results = project_search(params=params, with_points=False, with_facets=False, features=features)
     return [hit.project_id for hit in results.hits]
 
 

@@ -6,6 +6,8 @@ import json
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import fields
+from typing import Any
 
 from django.conf import settings
 
@@ -23,9 +25,9 @@ _lock = threading.Lock()
 
 def params_canonical(params: SearchParams) -> str:
     """The validated search as one string: same search, same string, whatever the query's order or extras."""
-    filters = {name: sorted(set(values)) for name, values in params.filters.items()}
-    state = [params.q, params.page, params.per_page, sorted(filters.items()), sorted(params.options.items())]
-    return json.dumps(state, ensure_ascii=False, default=str)
+    state: dict[str, Any] = {item.name: getattr(params, item.name) for item in fields(params)}
+    state["filters"] = sorted((name, sorted(set(values))) for name, values in params.filters.items())
+    return json.dumps(state, ensure_ascii=False, default=str, sort_keys=True)
 
 
 def cache_key(scope: str) -> tuple[object, str] | None:

@@ -109,7 +109,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     key = cache_key(f"api?{params_canonical(params)}")
     body = cache_get(key) if key else None
     if body is None:
-        body = _search_body(project_search(**params.as_kwargs(), with_points=False, with_records=True))
+        body = _search_body(project_search(params=params, with_points=False, with_records=True))
         if key:
             cache_put(key, body)
     return HttpResponse(body, content_type="application/json")

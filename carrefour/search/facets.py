@@ -8,11 +8,9 @@ from typing import NamedTuple
 import tantivy
 from tantivy import Occur, Query
 
-from carrefour.search.labels import facet_labels
-from carrefour.search.schema import FACETS
+from carrefour.search.criteria import BY_FIELD, FACET_SIZE, FACETS, facet_labels
 from carrefour.search.storage import index_version
 
-FACET_SIZE = 200
 FICTIONAL = "fictional"  # counted with the facets: whether the result set holds simulated projects
 _everything: dict[tuple[str, int], dict[str, dict[str, int]]] = {}
 
@@ -37,7 +35,8 @@ def query_combine(parts: Sequence[Query]) -> Query:
 
 def _aggregate(searcher: tantivy.Searcher, query: Query, names: list[str]) -> dict[str, dict[str, int]]:
     """Terms counts of some facets over one query, in one aggregation."""
-    spec = {name: {"terms": {"field": name, "size": FACET_SIZE}} for name in names}
+    sizes = {name: BY_FIELD[name].size if name in BY_FIELD else FACET_SIZE for name in names}
+    spec = {name: {"terms": {"field": name, "size": size}} for name, size in sizes.items()}
     result = searcher.aggregate(query, spec)
     counts: dict[str, dict[str, int]] = {}
     for name in names:

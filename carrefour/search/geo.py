@@ -3,26 +3,24 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 import tantivy
 from tantivy import Query
 
 from carrefour.projects.models import Project
+from carrefour.search.criteria import CRITERIA
 from carrefour.search.facets import query_combine
-from carrefour.search.params import PARAMS
+from carrefour.search.params import SearchParams
 from carrefour.search.plan import search_plan_build
 from carrefour.search.selectors import search_located
 from carrefour.search.storage import index_open
-from carrefour.search.territory import DEFAULT_RADIUS_KM, bbox_query
+from carrefour.search.territory import bbox_query
 from carrefour.territories.models import Commune
 
 POINTS_LIMIT = 400  # above this many projects in view, the browser gets clusters instead of markers
 FRANCE = (41.0, -5.5, 51.5, 10.0)  # south, west, north, east: metropolitan France
-KEYWORD_FACETS = {keyword: facet for facet, keyword, *_rest in PARAMS.values()}
 
 BBox = tuple[float, float, float, float]
 
@@ -51,38 +49,6 @@ def bbox_parse(raw: str) -> BBox | None:
 def cell_degrees(zoom: int) -> float:
     """Grid cell size for a Leaflet zoom level: about 70 pixels on screen."""
     return 360.0 / (2 ** max(0, min(zoom, 20))) * 70 / 256
-
-
-def search_query(
-    searcher: tantivy.Searcher,
-    schema: tantivy.Schema,
-    q: str,
-    filters: Mapping[str, Sequence[str]],
-    options: Mapping[str, Any],
-) -> Query:
-    """The query of project_search for the same criteria (words, facets, territory, radius, ranges)."""
-    point = (options["lat"], options["lon"]) if "lat" in options and "lon" in options else None
-    plan = search_plan_build(
-        searcher,
-        schema,
-        q=q,
-        facets={
-            KEYWORD_FACETS[keyword]: values
-            for keyword, values in filters.items()
-            if keyword in KEYWORD_FACETS
-        },
-        territory=options.get("territory", ""),
-        covering=options.get("covering", True),
-        national=options.get("national", False),
-        near=options.get("near", ""),
-        point=point,
-        radius_km=options.get("radius_km", DEFAULT_RADIUS_KM),
-        bbox=options.get("bbox"),
-        start_years_range=(options.get("start_year_min"), options.get("start_year_max")),
-        updated_range=(options.get("updated_min"), options.get("updated_max")),
-        prefix=options.get("prefix", False),
-    )
-    return plan.query()
 
 
 def _grid(searcher: tantivy.Searcher, query: Query, cell: float) -> list[list[float]]:
@@ -118,21 +84,13 @@ def _points(searcher: tantivy.Searcher, query: Query) -> list[list[object]]:
     return [[i, round(lat, 5), round(lon, 5), *info[i]] for i, lat, lon in located if i in info]
 
 
-def map_layer(
-    *,
-    q: str = "",
-    filters: Mapping[str, Sequence[str]] | None = None,
-    options: Mapping[str, Any] | None = None,
-    bbox: BBox | None = None,
-    zoom: int = 5,
-) -> MapLayer:
+def map_layer(*, params: SearchParams, bbox: BBox | None = None, zoom: int = 5) -> MapLayer:
     """Map layer of a search (as project_search) in the visible area: at most POINTS_LIMIT markers."""
-    filters = filters or {}
     index = index_open()
     if index is None:
         return MapLayer(total=0)
     searcher = index.searcher()
-    searched = search_query(searcher, index.schema, q, filters, options or {})
+    searched = search_plan_build(searcher, index.schema, params=params).query()
     query = query_combine([searched, bbox_query(index.schema, *(bbox or (-90.0, -180.0, 90.0, 180.0)))])
     total = int(getattr(searcher.search(query, limit=1), "count", 0) or 0)
     layer = MapLayer(total=total)
@@ -140,10 +98,10 @@ def map_layer(
         layer.points = _points(searcher, query)
     else:
         layer.clusters = _grid(searcher, query, cell_degrees(zoom))
-    for code in filters.get("departements", []):
-        layer.outlines.append(territory_outline("departement", code))
-    for code in filters.get("regions", []):
-        layer.outlines.append(territory_outline("region", code))
+    for criterion in CRITERIA:
+        if criterion.territorial:
+            codes = params.filters.get(criterion.field, ())
+            layer.outlines.extend(territory_outline(criterion.field, code) for code in codes)
     layer.outlines = [outline for outline in layer.outlines if len(outline) >= 3]
     return layer
 
@@ -173,15 +131,14 @@ def _hull(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
 @lru_cache(maxsize=256)
 def _outline_cached(kind: str, code: str) -> tuple[tuple[float, float], ...]:
     """Hull of a territory's commune points as (lat, lon), cached per process."""
-    key = "departement_id" if kind == "departement" else "region_id"
-    rows = Commune.objects.filter(**{key: code}, latitude__isnull=False, longitude__isnull=False)
+    rows = Commune.objects.filter(**{f"{kind}_id": code}, latitude__isnull=False, longitude__isnull=False)
     points = [(float(lon or 0), float(lat or 0)) for lat, lon in rows.values_list("latitude", "longitude")]
     hull = _hull(points)
     return tuple((round(lat, 4), round(lon, 4)) for lon, lat in hull)
 
 
 def territory_outline(kind: str, code: str) -> list[list[float]]:
-    """Approximate outline of a région or département: the convex hull of its communes' points."""
+    """Approximate outline of a région, département or EPCI: the convex hull of its communes' points."""
     return [list(point) for point in _outline_cached(kind, code)]
 
 

@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
-from carrefour.normalize.vocabularies import VOCABULARY_FIELDS, vocabularies, vocabulary_label
+from django.db.models import Model
+
+from carrefour.normalize.vocabularies import vocabularies, vocabulary_label
 from carrefour.projects.models import Project
-from carrefour.sources.models import Source
 from carrefour.territories.models import Departement, Region
 
-FACET_TITLES = {
-    "themes": "Thèmes",
-    "publics": "Publics",
-    "actor_type": "Type de porteur",
-    "region": "Région",
-    "departement": "Département",
-    "scale": "Échelle",
-    "status": "État d'avancement",
-    "source": "Plateforme source",
-    "start_year": "Année de démarrage",
-}
+LabelLoader = Callable[[], dict[str, str]]
+LABELS_TTL = 60.0  # seconds: territories and sources change rarely, searches are many
+_labels_cache: dict[str, tuple[float, dict[str, str]]] = {}
 
 
 def territory_names(kind: str) -> dict[str, str]:
@@ -28,28 +22,30 @@ def territory_names(kind: str) -> dict[str, str]:
     return dict(model.objects.values_list("code", "name"))
 
 
-LABELS_TTL = 60.0  # seconds: territories and sources change rarely, searches are many
-_labels_cache: dict[str, tuple[float, dict[str, str]]] = {}
-
-
 def labels_cache_clear() -> None:
     """Forget cached names (after an index rebuild or update, which may follow a load)."""
     _labels_cache.clear()
 
 
-def facet_labels(name: str) -> dict[str, str]:
-    """Code → label for one facet (unknown codes are shown as they are)."""
-    if name in VOCABULARY_FIELDS:
-        return vocabularies()[name]
-    if name not in {"region", "departement", "source"}:
-        return {}
-    cached = _labels_cache.get(name)
-    if cached is not None and time.monotonic() - cached[0] < LABELS_TTL:
-        return cached[1]
-    labels = dict(Source.objects.values_list("slug", "name")) if name == "source" else territory_names(name)
-    if labels:  # an empty table (not loaded yet) is read again next time
-        _labels_cache[name] = (time.monotonic(), labels)
-    return labels
+def vocabulary_labels(name: str) -> LabelLoader:
+    """Labels of a common vocabulary's codes."""
+    return lambda: vocabularies()[name]
+
+
+def table_labels(model: type[Model], key: str = "code") -> LabelLoader:
+    """Labels read from a table (`key` → `name`), kept LABELS_TTL seconds."""
+    cache_key = model._meta.label
+
+    def load() -> dict[str, str]:
+        cached = _labels_cache.get(cache_key)
+        if cached is not None and time.monotonic() - cached[0] < LABELS_TTL:
+            return cached[1]
+        labels = {str(code): str(name) for code, name in model._default_manager.values_list(key, "name")}
+        if labels:  # an empty table (not loaded yet) is read again next time
+            _labels_cache[cache_key] = (time.monotonic(), labels)
+        return labels
+
+    return load
 
 
 def project_labels(project: Project) -> dict[str, object]:

@@ -1,52 +1,24 @@
-"""Search parameters of a query string (`?q=…&theme=…&page=…`), validated with French messages."""
+"""A search as parameters: from a query string (`?q=…&theme=…&page=…`, French messages) or keywords."""
 
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from django.http import QueryDict
 
-from carrefour.normalize.vocabularies import vocabularies
-from carrefour.search.selectors import PER_PAGE_MAX, SORT_ALIASES, SORTS, page_max
-from carrefour.search.territory import territory_resolve
+from carrefour.search.criteria import BY_KEYWORD, CRITERIA
+from carrefour.search.territory import DEFAULT_RADIUS_KM, territory_resolve
 
 MAX_VALUES = 50
 RADIUS_MAX_KM = 500
-
-
-class SearchParamError(ValueError):
-    """A parameter the visitor can fix; the message is in French."""
-
-
-def _in_vocabulary(key: str) -> Callable[[str], bool]:
-    """Validator: the code belongs to a common vocabulary."""
-    return lambda value: value in vocabularies().get(key, {})
-
-
-def _matches(pattern: str) -> Callable[[str], bool]:
-    """Validator: the value matches a regular expression."""
-    compiled = re.compile(pattern)
-    return lambda value: compiled.fullmatch(value) is not None
-
-
-# Query parameter → (facet field, keyword of project_search, validator, French name).
-PARAMS: dict[str, tuple[str, str, Callable[[str], bool], str]] = {
-    "theme": ("themes", "themes", _in_vocabulary("themes"), "thème"),
-    "public": ("publics", "publics", _in_vocabulary("publics"), "public"),
-    "actor_type": ("actor_type", "actor_types", _in_vocabulary("actor_type"), "type de porteur"),
-    "region": ("region", "regions", _matches(r"[0-9]{2,3}"), "région"),
-    "departement": ("departement", "departements", _matches(r"[0-9]{2}|2A|2B|97[0-9]"), "département"),
-    "scale": ("scale", "scales", _in_vocabulary("scale"), "échelle"),
-    "status": ("status", "statuses", _in_vocabulary("status"), "état d'avancement"),
-    "source": ("source", "sources", _matches(r"[-a-zA-Z0-9_]{1,80}"), "plateforme"),
-    "start_year": ("start_year", "start_years", _matches(r"[12][0-9]{3}"), "année"),
-}
-FACET_PARAMS = {facet: param for param, (facet, *_rest) in PARAMS.items()}
+PER_PAGE_MAX = 100
+MAX_WINDOW = 10_000  # deepest result reachable by paging
+SORTS = ("relevance", "date", "distance", "title")
+SORT_ALIASES = {"recent": "date", "pertinence": "relevance", "titre": "title"}
 # Parameters of the fine and territorial search (see docs/api.md).
 OPTION_PARAMS = (
     "territory",
@@ -66,20 +38,53 @@ OPTION_PARAMS = (
 )
 
 
+class SearchParamError(ValueError):
+    """A parameter the visitor can fix; the message is in French."""
+
+
 @dataclass(frozen=True)
 class SearchParams:
-    """Validated arguments of project_search."""
+    """A search: words, facet filters (index field → codes), territory, ranges, sort and page."""
 
     q: str = ""
     page: int = 1
     per_page: int = 20
-    filters: dict[str, list[str]] = field(default_factory=dict)
-    # Fine and territorial criteria (territory, near, radius_km, bbox, ranges, sort, prefix…).
-    options: dict[str, Any] = field(default_factory=dict)
+    filters: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    territory: str = ""
+    covering: bool = True  # with a territory: projects whose scale covers it too
+    national: bool = False  # with a territory: national projects too
+    near: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    radius_km: float = DEFAULT_RADIUS_KM
+    bbox: tuple[float, float, float, float] | None = None
+    start_year_min: int | None = None
+    start_year_max: int | None = None
+    updated_min: date | None = None
+    updated_max: date | None = None
+    sort: str = "relevance"
+    prefix: bool = False  # the last word is the start of a word
 
-    def as_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for project_search."""
-        return {"q": self.q, "page": self.page, "per_page": self.per_page, **self.filters, **self.options}
+    @property
+    def point(self) -> tuple[float, float] | None:
+        """The visitor's position (lat, lon), when given."""
+        return (self.lat, self.lon) if self.lat is not None and self.lon is not None else None
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether anything beyond paging and order narrows the results (else: the whole corpus)."""
+        return replace(self, page=1, per_page=20, sort="relevance", prefix=False) != SearchParams()
+
+
+def search_params(**criteria: Any) -> SearchParams:
+    """A search from keywords: facets by their keyword (themes=[…], regions=[…]), else SearchParams fields."""
+    filters = {BY_KEYWORD[key].field: list(criteria.pop(key)) for key in list(criteria) if key in BY_KEYWORD}
+    return SearchParams(filters=filters, **criteria)
+
+
+def page_max(per_page: int) -> int:
+    """Deepest page number allowed for a page size."""
+    return max(1, MAX_WINDOW // max(per_page, 1))
 
 
 def _integer(raw: str, name: str, low: int, high: int) -> int:
@@ -177,18 +182,18 @@ def search_params_parse(
     page_raw = str(query.get("page", "")).strip()
     page = _integer(page_raw, "page", 1, page_max(per_page)) if page_raw else 1
     filters: dict[str, list[str]] = {}
-    for param, (_facet, keyword, valid, label) in PARAMS.items():
+    for criterion in CRITERIA:
+        param = criterion.param
         values = [str(v).strip() for v in query.getlist(param) if str(v).strip()]
         if len(values) > MAX_VALUES:
             raise SearchParamError(f"Trop de valeurs pour le paramètre « {param} » (au plus {MAX_VALUES}).")
         for value in values:
-            if not valid(value):
+            if not criterion.valid(value):
                 raise SearchParamError(
-                    f"Valeur inconnue pour le paramètre « {param} » ({label}) : « {value[:80]} »."
+                    f"Valeur inconnue pour le paramètre « {param} » ({criterion.name}) : « {value[:80]} »."
                 )
         if values:
-            filters[keyword] = values
-    options = _options_parse(query)
+            filters[criterion.field] = values
     return SearchParams(
-        q=str(query.get("q", "")), page=page, per_page=per_page, filters=filters, options=options
+        q=str(query.get("q", "")), page=page, per_page=per_page, filters=filters, **_options_parse(query)
     )

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
 import tantivy
 from tantivy import FieldType, Query
 
+from carrefour.search.criteria import FACETS
 from carrefour.search.facets import query_combine
+from carrefour.search.params import SearchParams
 from carrefour.search.query import ParsedQuery, query_parse
 from carrefour.search.query_build import ALL_FEATURES, QueryBuilder, SearchFeatures
 from carrefour.search.territory import (
-    DEFAULT_RADIUS_KM,
     Territory,
     around_filter,
     bbox_query,
@@ -22,9 +22,6 @@ from carrefour.search.territory import (
     territory_query,
     territory_resolve,
 )
-
-YearRange = tuple[int | None, int | None]
-DateRange = tuple[date | None, date | None]
 
 
 @dataclass
@@ -143,37 +140,33 @@ def search_plan_build(
     searcher: tantivy.Searcher,
     schema: tantivy.Schema,
     *,
-    q: str = "",
-    facets: Mapping[str, Iterable[str]] | None = None,
-    territory: str = "",
-    covering: bool = True,
-    national: bool = False,
-    near: str = "",
-    point: tuple[float, float] | None = None,
-    radius_km: float = DEFAULT_RADIUS_KM,
-    bbox: tuple[float, float, float, float] | None = None,
-    start_years_range: YearRange = (None, None),
-    updated_range: DateRange = (None, None),
-    prefix: bool = False,
+    params: SearchParams,
     places: bool = True,
     features: SearchFeatures = ALL_FEATURES,
 ) -> SearchPlan:
     """All clauses of a search, with notes for the visitor; never raises on what was typed."""
-    plan = SearchPlan(builder=QueryBuilder(schema, features), q=q)
+    plan = SearchPlan(builder=QueryBuilder(schema, features), q=params.q)
+    point, near = params.point, params.near
     around = _territory_add(
-        plan, schema, territory, point, covering=covering, national=national, places=places and not near
+        plan,
+        schema,
+        params.territory,
+        point,
+        covering=params.covering,
+        national=params.national,
+        places=places and not near,
     )
     if not plan.position_used:
-        _around_add(plan, searcher, schema, near, point, radius_km, around)
-    if bbox is not None:
-        plan.clauses[("bbox", ",".join(str(v) for v in bbox))] = bbox_query(schema, *bbox)
-    if start_years_range != (None, None):
-        low_year, high_year = start_years_range
+        _around_add(plan, searcher, schema, near, point, params.radius_km, around)
+    if params.bbox is not None:
+        plan.clauses[("bbox", ",".join(str(v) for v in params.bbox))] = bbox_query(schema, *params.bbox)
+    low_year, high_year = params.start_year_min, params.start_year_max
+    if (low_year, high_year) != (None, None):
         plan.clauses[("start_year_min", str(low_year or ""))] = Query.range_query(
             schema, "year", FieldType.Integer, low_year, high_year
         )
-    if updated_range != (None, None):
-        low_day, high_day = updated_range
+    low_day, high_day = params.updated_min, params.updated_max
+    if (low_day, high_day) != (None, None):
         plan.clauses[("updated_min", str(low_day or ""))] = Query.range_query(
             schema,
             "updated",
@@ -181,13 +174,14 @@ def search_plan_build(
             _timestamp(low_day, end=False) if low_day else None,
             _timestamp(high_day, end=True) if high_day else None,
         )
-    plan.parsed = query_parse(plan.q, prefix_last=prefix)
+    plan.parsed = query_parse(plan.q, prefix_last=params.prefix)
     plan.text = plan.builder.build(plan.parsed.tree)
     if plan.parsed.message:
         plan.notes.insert(0, plan.parsed.message)
     elif plan.q.strip() and plan.text is None and plan.territory is None:
         plan.notes.append("Aucun mot à rechercher : tous les projets sont affichés.")
-    chosen = {name: sorted({str(v) for v in values if v}) for name, values in (facets or {}).items()}
+    # In the declared order, whatever the order of the parameters: the same search, the same query.
+    chosen = {name: sorted({str(v) for v in params.filters.get(name, ()) if v}) for name in FACETS}
     plan.selected = {name: values for name, values in chosen.items() if values}
     plan.filters = {
         name: Query.term_set_query(schema, name, values) for name, values in plan.selected.items()

@@ -12,27 +12,16 @@ from carrefour.normalize.text import html_to_text
 from carrefour.normalize.vocabularies import vocabulary_label
 from carrefour.projects.models import Project, ProjectSource
 from carrefour.projects.selectors import project_to_dict
+from carrefour.search.criteria import FACETS
 
-# 5: stored records publish http(s) publication URLs only (older indexes may hold javascript: ones).
-SCHEMA_VERSION = 5
+# 6: the EPCI facet; 5: stored records publish http(s) publication URLs only.
+SCHEMA_VERSION = 6
 FRENCH = "fr"
 FOLDED = "fold"  # French words without stemming: prefixes, typos and the "no stemming" measurement
 # Stemmed full-text fields and their boosts: title > organization, themes > commune > description.
 TEXT_BOOSTS = {"title": 3.0, "organization": 1.5, "themes_text": 1.5, "commune": 1.2, "body": 1.0}
 # Unstemmed twins of the text fields: `words` holds every text field, title and organization their own.
 FOLDED_BOOSTS = {"title_words": 3.0, "org_words": 1.5, "words": 1.0}
-# Facet fields (raw keyword fast fields, multi-valued where the project field is a list).
-FACETS = (
-    "themes",
-    "publics",
-    "actor_type",
-    "region",
-    "departement",
-    "scale",
-    "status",
-    "source",
-    "start_year",
-)
 # Snippets come from the start of the text: analysing more of it cost 60 % more CPU per search, and
 # indexing the excerpt (French stemming) is a sixth of the index build.
 EXCERPT_CHARS = 600
@@ -80,7 +69,8 @@ def schema_build() -> tantivy.Schema:
     builder.add_text_field("excerpt", stored=True, tokenizer_name=FRENCH, index_option="basic")
     for name in FOLDED_BOOSTS:
         builder.add_text_field(name, tokenizer_name=FOLDED)
-    for name in (*FACETS, "commune_code", "epci", "located", "covers", "title_sort"):
+    # Facet fields (search/criteria.py) and other raw keyword fast fields, multi-valued for lists.
+    for name in (*FACETS, "commune_code", "located", "covers", "title_sort"):
         builder.add_text_field(name, fast=True, tokenizer_name="raw")
     # The project in the common schema, as the API lists it: results are served without the database.
     builder.add_bytes_field("record", stored=True)

@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from typing import NamedTuple
 
 import tantivy
@@ -15,24 +14,38 @@ from tantivy import Order, Query
 
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_queryset
+from carrefour.search.criteria import BY_FIELD
 from carrefour.search.facets import FICTIONAL, FacetValue, facet_counts, facets_labelled, query_combine
+from carrefour.search.params import (
+    MAX_WINDOW,
+    PER_PAGE_MAX,
+    SORT_ALIASES,
+    SORTS,
+    SearchParams,
+    page_max,
+)
 from carrefour.search.plan import SearchPlan, search_plan_build
 from carrefour.search.query import plain_words, query_parse
 from carrefour.search.query_build import ALL_FEATURES, HIGHLIGHT, QueryBuilder, SearchFeatures
-from carrefour.search.schema import EXCERPT_CHARS, FACETS
+from carrefour.search.schema import EXCERPT_CHARS
 from carrefour.search.storage import index_open
-from carrefour.search.territory import DEFAULT_RADIUS_KM, Territory
+from carrefour.search.territory import Territory
 
 logger = logging.getLogger(__name__)
-PER_PAGE_MAX = 100
-MAX_WINDOW = 10_000  # deepest result reachable by paging
 POINTS_MAX = 3_000
 SNIPPET_CHARS = 240
 RELAXATIONS_MAX = 4
-SORTS = ("relevance", "date", "distance", "title")
-SORT_ALIASES = {"recent": "date", "pertinence": "relevance", "titre": "title"}
+EVERYTHING = SearchParams()
 NO_INDEX = "Le moteur de recherche est en cours de préparation : réessayez dans quelques minutes."
-__all__ = ["FacetValue", "SearchFeatures", "project_list_for_hits", "project_search"]
+__all__ = [
+    "MAX_WINDOW",
+    "PER_PAGE_MAX",
+    "FacetValue",
+    "SearchFeatures",
+    "SearchParams",
+    "project_list_for_hits",
+    "project_search",
+]
 
 
 class MapPoint(NamedTuple):
@@ -97,11 +110,6 @@ class SearchResults:
 def _count(result: tantivy.SearchResult) -> int:
     """Number of matching documents (the type stubs of tantivy lack `SearchResult.count`)."""
     return int(getattr(result, "count", 0) or 0)
-
-
-def page_max(per_page: int) -> int:
-    """Deepest page number allowed for a page size."""
-    return max(1, MAX_WINDOW // max(per_page, 1))
 
 
 def _ranked(
@@ -207,10 +215,6 @@ CLAUSE_LABELS = {
 
 def _relaxations(searcher: tantivy.Searcher, plan: SearchPlan) -> list[Relaxation]:
     """When nothing matches: what dropping one word or one criterion would give, best first."""
-    # Imported here: params validates with this module's limits, so it imports this module first.
-    from carrefour.search.labels import FACET_TITLES
-    from carrefour.search.params import FACET_PARAMS
-
     found: list[Relaxation] = []
     text_parts = [plan.text] if plan.text is not None else []
     others = list(plan.clauses.values()) + list(plan.filters.values())
@@ -228,72 +232,31 @@ def _relaxations(searcher: tantivy.Searcher, plan: SearchPlan) -> list[Relaxatio
     for name in plan.filters:
         kept_filters = [f for other, f in plan.filters.items() if other != name]
         count = _count(searcher.search(query_combine(plan.base() + kept_filters), limit=1))
-        found.append(Relaxation(f"sans le filtre « {FACET_TITLES[name]} »", FACET_PARAMS[name], "", count))
+        criterion = BY_FIELD[name]
+        found.append(Relaxation(f"sans le filtre « {criterion.title} »", criterion.param, "", count))
     useful = sorted((r for r in found if r.count > 0), key=lambda r: -r.count)
     return useful[:RELAXATIONS_MAX]
 
 
 def project_search(
     *,
-    q: str = "",
-    themes: Iterable[str] = (),
-    regions: Iterable[str] = (),
-    departements: Iterable[str] = (),
-    actor_types: Iterable[str] = (),
-    publics: Iterable[str] = (),
-    scales: Iterable[str] = (),
-    statuses: Iterable[str] = (),
-    sources: Iterable[str] = (),
-    start_years: Iterable[str] = (),
-    page: int = 1,
-    per_page: int = 20,
+    params: SearchParams = EVERYTHING,
     with_points: bool = True,
-    territory: str = "",
-    covering: bool = True,
-    national: bool = False,
-    near: str = "",
-    lat: float | None = None,
-    lon: float | None = None,
-    radius_km: float = DEFAULT_RADIUS_KM,
-    bbox: tuple[float, float, float, float] | None = None,
-    start_year_min: int | None = None,
-    start_year_max: int | None = None,
-    updated_min: date | None = None,
-    updated_max: date | None = None,
-    sort: str = "relevance",
-    prefix: bool = False,
     places: bool = True,
     features: SearchFeatures = ALL_FEATURES,
     with_facets: bool = True,
     with_records: bool = False,
 ) -> SearchResults:
     """Search published projects: words, facets (OR within, AND across), territory, ranges, sort."""
-    sort = SORT_ALIASES.get(sort, sort)
+    page, per_page = params.page, params.per_page
+    sort = SORT_ALIASES.get(params.sort, params.sort)
     if not 0 <= per_page <= PER_PAGE_MAX or not 1 <= page <= page_max(per_page) or sort not in SORTS:
         raise ValueError("page, per_page or sort out of range")
     index = index_open()
     if index is None:
         return SearchResults(total=0, page=page, per_page=per_page, message=NO_INDEX, sort=sort)
     schema, searcher = index.schema, index.searcher()
-    keywords = (themes, publics, actor_types, regions, departements, scales, statuses, sources, start_years)
-    plan = search_plan_build(
-        searcher,
-        schema,
-        q=q,
-        facets=dict(zip(FACETS, keywords, strict=True)),
-        territory=territory,
-        covering=covering,
-        national=national,
-        near=near,
-        point=(lat, lon) if lat is not None and lon is not None else None,
-        radius_km=radius_km,
-        bbox=bbox,
-        start_years_range=(start_year_min, start_year_max),
-        updated_range=(updated_min, updated_max),
-        prefix=prefix,
-        places=places,
-        features=features,
-    )
+    plan = search_plan_build(searcher, schema, params=params, places=places, features=features)
     center, distances, selected = plan.center, plan.distances, plan.selected
     if sort == "distance" and center is None:
         plan.notes.append("Le tri par distance demande un lieu (autour de…) : tri par pertinence.")
@@ -320,7 +283,7 @@ def project_search(
         has_fictional=fictional,
         territory=plan.territory,
         center=center,
-        radius_km=radius_km if center is not None else None,
+        radius_km=params.radius_km if center is not None else None,
         sort=sort,
         relaxations=_relaxations(searcher, plan) if total == 0 else [],
     )

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest, HttpResponseRedirect, QueryDict
 
-from carrefour.search.labels import FACET_TITLES, facet_labels
-from carrefour.search.params import PARAMS
+from carrefour.search.criteria import BY_PARAM, facet_labels
 from carrefour.search.selectors import SearchResults
 from carrefour.web.selectors import state_items, url_with
 
@@ -38,9 +37,9 @@ class ActiveFilter:
 
 def _label(key: str, value: str, results: SearchResults | None) -> tuple[str, str]:
     """Title and French label of one criterion."""
-    if key in PARAMS:
-        facet = PARAMS[key][0]
-        return FACET_TITLES[facet], facet_labels(facet).get(value, value)
+    if key in BY_PARAM:
+        criterion = BY_PARAM[key]
+        return criterion.title, facet_labels(criterion.field).get(value, value)
     title, template, _drops = CRITERIA[key]
     if key == "territory" and results is not None and results.territory is not None:
         value = results.territory.label  # "commune:93048" reads "Montreuil (commune)"
@@ -54,7 +53,7 @@ def criteria_tags(
     items = state_items(query)
     tags = []
     for key, value in items:
-        if key not in PARAMS and key not in CRITERIA:
+        if key not in BY_PARAM and key not in CRITERIA:
             continue  # sort and prefix are shown by their own controls
         if key == "lat" and query.get("near", "").strip():
             continue  # the position of a named place: one tag, "Autour de <place>"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +83,8 @@ def result_dicts(params: SearchParams) -> Iterator[dict[str, Any]]:
     """The projects of a search in the common schema, page by page, at most EXPORT_MAX."""
     page = 1
     while (page - 1) * PER_PAGE_MAX < EXPORT_MAX:
-        kwargs: dict[str, Any] = {**params.as_kwargs(), "page": page, "per_page": PER_PAGE_MAX}
-        results = project_search(**kwargs, with_points=False, with_facets=False)
+        page_params = replace(params, page=page, per_page=PER_PAGE_MAX)
+        results = project_search(params=page_params, with_points=False, with_facets=False)
         yield from (project_to_dict(project) for project in project_list_for_hits(results.hits))
         if page * PER_PAGE_MAX >= results.total:
             return
@@ -107,7 +108,7 @@ def export_response(
     """A download of the results: the fresh prebuilt file when unfiltered, else streamed if a slot is free."""
     if fmt not in CONTENT_TYPES:
         raise Http404("Format inconnu")
-    if not (params.q or params.filters or params.options) and dump_fresh(fmt) is not None:
+    if not params.narrowed and dump_fresh(fmt) is not None:
         return HttpResponseRedirect(f"{DUMPS_ROUTE}/{dump_name(fmt)}")
     slot = _slot_take()
     if slot is None:

@@ -73,11 +73,10 @@ def widen_links(results: SearchResults, query: QueryDict) -> list[WidenLink]:
 
 def form_values(params: SearchParams, query: QueryDict) -> dict[str, object]:
     """Values of the fine and territorial fields, as typed (they are valid: the page was rendered)."""
-    options = params.options
     return {
         "territory": query.get("territory", ""),
-        "covering": options.get("covering", True),
-        "national": options.get("national", False),
+        "covering": params.covering,
+        "national": params.national,
         "near": query.get("near", ""),
         "radius": query.get("radius", ""),
         "radius_default": f"{DEFAULT_RADIUS_KM:g}",
@@ -85,6 +84,6 @@ def form_values(params: SearchParams, query: QueryDict) -> dict[str, object]:
         "lon": query.get("lon", ""),
         "start_year_min": query.get("start_year_min", ""),
         "start_year_max": query.get("start_year_max", ""),
-        "sort": options.get("sort", "relevance"),
+        "sort": params.sort,
         "sorts": SORT_CHOICES,
     }

@@ -6,8 +6,8 @@ from django.http import QueryDict
 from django.utils.http import urlencode
 
 from carrefour.projects.models import Project
-from carrefour.search.labels import FACET_TITLES
-from carrefour.search.params import FACET_PARAMS, OPTION_PARAMS, PARAMS
+from carrefour.search.criteria import BY_FIELD, CRITERIA
+from carrefour.search.params import OPTION_PARAMS, SearchParams
 from carrefour.search.selectors import SearchResults, project_list_for_hits, project_search
 from carrefour.sources.models import Source
 
@@ -15,7 +15,7 @@ from carrefour.sources.models import Source
 FACETS_OPEN = {"themes", "region"}
 # Query-string keys that make a state of the results page (everything else is dropped from permalinks).
 # `bbox` is left out: the map sends the visible area itself.
-STATE_KEYS = ("q", *PARAMS, *(key for key in OPTION_PARAMS if key != "bbox"))
+STATE_KEYS = ("q", *(c.param for c in CRITERIA), *(key for key in OPTION_PARAMS if key != "bbox"))
 # Yes/no criteria and their default, left out of permalinks (the form sends them on every search).
 FLAGS = {"covering": "1", "national": "0"}
 
@@ -45,8 +45,8 @@ def facet_groups(results: SearchResults) -> list[dict[str, object]]:
     return [
         {
             "name": name,
-            "title": FACET_TITLES[name],
-            "param": FACET_PARAMS[name],
+            "title": BY_FIELD[name].title,
+            "param": BY_FIELD[name].param,
             "values": values,
             "open": name in FACETS_OPEN or any(v.selected for v in values),
             "selected": sum(1 for v in values if v.selected),
@@ -58,7 +58,7 @@ def facet_groups(results: SearchResults) -> list[dict[str, object]]:
 
 def latest_projects(limit: int = 6) -> list[Project]:
     """The most recently updated published projects."""
-    return project_list_for_hits(project_search(per_page=limit, with_points=False).hits)
+    return project_list_for_hits(project_search(params=SearchParams(per_page=limit), with_points=False).hits)
 
 
 def partners(results: SearchResults) -> list[dict[str, object]]:

@@ -16,8 +16,8 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString
 
 from carrefour.projects.exports import csv_cell
+from carrefour.search.criteria import BY_FIELD
 from carrefour.search.labels import territory_names
-from carrefour.search.params import FACET_PARAMS
 from carrefour.search.selectors import FacetValue, SearchResults
 from carrefour.territories.models import Departement
 
@@ -74,7 +74,7 @@ def charts(results: SearchResults) -> list[Chart]:
     """One chart per dimension, from the facet counts of the current search."""
     return [
         Chart(
-            slug, title, FACET_PARAMS[facet], _bars(results.facets.get(facet, []), by_code=slug == "annees")
+            slug, title, BY_FIELD[facet].param, _bars(results.facets.get(facet, []), by_code=slug == "annees")
         )
         for slug, (facet, title) in DIMENSIONS.items()
     ]

@@ -8,9 +8,10 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from dsfr.utils import list_pages
 
+from carrefour.search.criteria import TERRITORIAL_PARAMS
 from carrefour.search.geo import bbox_parse, departements_in_bbox, map_layer
 from carrefour.search.params import SearchParamError, search_params_parse
-from carrefour.search.selectors import MAX_WINDOW, project_search
+from carrefour.search.selectors import MAX_WINDOW, SearchParams, project_search
 from carrefour.web import criteria, search_form, selectors
 from carrefour.web.cache import page_cached
 from carrefour.web.exports import EXPORT_MAX, dump_response, export_response
@@ -22,7 +23,7 @@ from carrefour.web.suggest import suggestions
 @page_cached(by_query=False)
 def home(request: HttpRequest) -> HttpResponse:
     """What the Carrefour is, a search box, entry points by theme and by région, latest projects."""
-    results = project_search(per_page=0, with_points=False)
+    results = project_search(params=SearchParams(per_page=0), with_points=False)
     return render(
         request,
         "web/home.html",
@@ -55,7 +56,7 @@ def search(request: HttpRequest) -> HttpResponse:
         params = search_params_parse(request.GET)
     except SearchParamError as error:
         return _error(request, error)
-    results = project_search(**params.as_kwargs(), with_points=False)
+    results = project_search(params=params, with_points=False)
     page_obj = list_pages(
         Paginator(range(min(results.total, MAX_WINDOW)), params.per_page).get_page(params.page)
     )
@@ -101,7 +102,7 @@ def download(request: HttpRequest, name: str) -> StreamingHttpResponse:
 def search_area(request: HttpRequest) -> HttpResponse:
     """ "Search in this area": the current search restricted to the départements of the map view."""
     bbox = bbox_parse(str(request.GET.get("bbox", "")))
-    items = selectors.state_items(request.GET, drop=("region", "departement"))
+    items = selectors.state_items(request.GET, drop=TERRITORIAL_PARAMS)
     if bbox is not None:
         items += [("departement", code) for code in departements_in_bbox(bbox)]
     return HttpResponseRedirect(selectors.url_with("/recherche", items) + "#carte")
@@ -120,7 +121,7 @@ def map_data(request: HttpRequest) -> JsonResponse:
         zoom = int(str(request.GET.get("zoom", "5")))
     except ValueError:
         zoom = 5
-    layer = map_layer(q=params.q, filters=params.filters, options=params.options, bbox=visible, zoom=zoom)
+    layer = map_layer(params=params, bbox=visible, zoom=zoom)
     response = JsonResponse(
         {
             "total": layer.total,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from dataclasses import replace
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_queryset
-from carrefour.search.labels import facet_labels
+from carrefour.search.criteria import facet_labels
 from carrefour.search.params import SearchParamError, SearchParams, search_params_parse
 from carrefour.search.selectors import SearchResults, project_search
 from carrefour.web import criteria, selectors, stats
@@ -61,8 +61,7 @@ def project_correction(request: HttpRequest, pk: int) -> HttpResponse:
 def _search_for_stats(request: HttpRequest) -> tuple[SearchParams, SearchResults]:
     """Facet counts of the current search (no hits needed)."""
     params = search_params_parse(request.GET)
-    kwargs: dict[str, Any] = {**params.as_kwargs(), "page": 1, "per_page": 0}
-    return params, project_search(**kwargs, with_points=False)
+    return params, project_search(params=replace(params, page=1, per_page=0), with_points=False)
 
 
 @require_GET
@@ -127,6 +126,6 @@ def departements_svg(request: HttpRequest) -> HttpResponse:
 @page_cached(by_query=False)
 def about(request: HttpRequest, page: str) -> HttpResponse:
     """About, partners, open data and API documentation pages."""
-    results = project_search(per_page=0, with_points=False)
+    results = project_search(params=SearchParams(per_page=0), with_points=False)
     context = {"results": results, "partners": selectors.partners(results)}
     return render(request, f"web/pages/{page}.html", context)

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from carrefour.normalize.models import Record
 from carrefour.projects.exports import project_export
 from carrefour.projects.models import Project
+from carrefour.search.params import search_params
 from carrefour.search.selectors import project_search
 from tests.projects.conftest import corpus_project, corpus_write
 
@@ -53,7 +54,7 @@ def test_import_locates_publishes_and_indexes(corpus: Path) -> None:
     assert warning["field"] == "location" and warning["message"]
     invalid = Record.objects.get(is_valid=False)
     assert invalid.errors == [{"field": "title", "message": "titre absent ou inutilisable"}]
-    assert project_search(q="epiceries").total == 1
+    assert project_search(params=search_params(q="epiceries")).total == 1
 
 
 def test_reimport_keeps_ids_and_updates_in_place(corpus: Path, tmp_path: Path) -> None:
@@ -74,7 +75,7 @@ def test_reimport_keeps_ids_and_updates_in_place(corpus: Path, tmp_path: Path) -
     after = dict(Project.objects.values_list("title", "id"))
     assert after["Épicerie solidaire Le Grand Panier"] == before["Épicerie solidaire Le Panier"]
     assert after["Garage solidaire"] == before["Garage solidaire"]
-    assert project_search(q="grand panier").total == 1
+    assert project_search(params=search_params(q="grand panier")).total == 1
 
 
 def test_exports_round_trip_through_import(corpus: Path, tmp_path: Path) -> None:

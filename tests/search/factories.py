@@ -83,6 +83,7 @@ def corpus_create() -> dict[str, Project]:
             start_year=2021,
             commune_name="Lyon",
             commune_code="69123",
+            epci_code="200046977",
             departement_code="69",
             region_code="84",
             latitude=45.76,

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import call_command
 
 from carrefour.projects.models import Project
+from carrefour.search.params import search_params
 from carrefour.search.selectors import project_search
 from carrefour.search.services import index_is_stale, index_rebuild, index_update
 from carrefour.search.storage import generation_current
@@ -20,7 +21,7 @@ from tests.search.factories import BASE_TIME, corpus_create, project_create
 def test_missing_index_is_stale_and_search_explains(index_dir: Path) -> None:
     corpus_create()
     assert index_is_stale()
-    results = project_search(q="épicerie")
+    results = project_search(params=search_params(q="épicerie"))
     assert results.total == 0 and "préparation" in results.message
     assert index_rebuild() == 4
     assert not index_is_stale()
@@ -47,10 +48,12 @@ def test_update_upserts_and_deletes(corpus: dict[str, Project]) -> None:
     corpus["jardin"].is_published = False
     corpus["jardin"].save()
     index_update([epicerie.pk, new.pk, corpus["jardin"].pk])
-    assert {h.project_id for h in project_search(q="marché").hits} == {epicerie.pk}
-    assert epicerie.pk not in {h.project_id for h in project_search(q="solidaire quartier").hits}
-    assert project_search(q="ressourcerie").total == 1
-    assert project_search(q="jardin").total == 0
+    assert {h.project_id for h in project_search(params=search_params(q="marché")).hits} == {epicerie.pk}
+    assert epicerie.pk not in {
+        h.project_id for h in project_search(params=search_params(q="solidaire quartier")).hits
+    }
+    assert project_search(params=search_params(q="ressourcerie")).total == 1
+    assert project_search(params=search_params(q="jardin")).total == 0
     assert not index_is_stale()
 
 
@@ -75,7 +78,7 @@ def test_searching_while_rebuilding_always_answers(corpus: dict[str, Project]) -
     worker = threading.Thread(target=rebuild_loop)
     worker.start()
     while not done.is_set():
-        totals.append(project_search(q="épicerie", with_points=False).total)
+        totals.append(project_search(params=search_params(q="épicerie"), with_points=False).total)
     worker.join()
     assert not errors
     assert len(totals) > 5

@@ -297,3 +297,20 @@ def test_brisk_browsing_meets_no_limit(
         page.goto(live_server.url + "/recherche")
     assert len(counted) >= 30  # the browsing did count against the limit
     assert 429 not in counted
+
+
+def test_epci_facet_in_french(live_server: Any, live_corpus: dict[str, Project], tab: Tab) -> None:
+    page = tab.page
+    page.goto(live_server.url + "/recherche")
+    facet = page.locator("#facette-epci")
+    assert facet.locator("summary").inner_text() == "Intercommunalité"
+    facet.locator("summary").click()  # folded by default
+    label = facet.locator("input[value='200046977'] + label")
+    assert " ".join(label.inner_text().split()) == "Métropole de Lyon (1)"  # the count is on its own line
+    label.click()
+    page.click("#filtres button[type=submit]")
+    page.wait_for_url("**epci=200046977*")
+    assert page.inner_text("#nombre-resultats").startswith("1 projet")
+    assert page.locator("#filtres-actifs a.fr-tag").all_inner_texts() == ["Métropole de Lyon"]
+    tab.shot("recherche-intercommunalite")
+    assert not tab.csp_errors()

@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 
 from carrefour.projects.models import Project
+from carrefour.search.params import search_params
 from carrefour.search.selectors import project_search
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +22,7 @@ def _titles(html: str) -> list[str]:
 @pytest.mark.parametrize("q", ["bicyclette", "epicerei", "épiceries Montreuil"])
 def test_map_total_equals_results_total(client: Client, corpus: dict[str, Project], q: str) -> None:
     # A synonym (bicyclette → vélo), a typo, a place written in q: the map counts what the list shows.
-    results = project_search(q=q, with_points=False)
+    results = project_search(params=search_params(q=q), with_points=False)
     data = client.get("/carte/donnees", {"q": q, "zoom": "5", "bbox": "-80,-200,80,200"}).json()
     assert results.total >= 1
     assert data["total"] == results.total
