@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import gzip
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
 
-from carrefour.harvest.models import RawRecord
 from carrefour.harvest.store import StoreCounts, raw_records_store
 from carrefour.sources.models import HarvestRun, Source
 
@@ -34,12 +33,11 @@ _COPIED = (
 
 @dataclass
 class CorpusImport:
-    """Counts of an import, and the raw records it created or changed."""
+    """Counts of an import (the records it stored are pending for the pipeline)."""
 
     lines: int = 0
     counts: StoreCounts = field(default_factory=StoreCounts)
     rejected: list[str] = field(default_factory=list)
-    changed_raw_ids: list[int] = field(default_factory=list)
 
 
 def corpus_projects(path: Path, rejected: list[str]) -> Iterator[dict[str, Any]]:
@@ -100,7 +98,7 @@ def _source_upsert(publication: dict[str, Any], fictional: bool) -> Source:
     return source
 
 
-def corpus_import(path: Path) -> CorpusImport:
+def corpus_import(path: Path, *, progress: Callable[[StoreCounts], None] | None = None) -> CorpusImport:
     """Store every publication of the file as a raw record of its source, one harvest run per source."""
     result = CorpusImport()
     items: dict[str, list[dict[str, Any]]] = {}
@@ -120,16 +118,18 @@ def corpus_import(path: Path) -> CorpusImport:
         run = HarvestRun.objects.create(
             source=sources[slug], started_at=now, message=f"import de {path.name}"
         )
-        counts = raw_records_store(run, source_items, now=now)
+        counts = raw_records_store(run, source_items, now=now, progress=progress)
         for name in ("seen", "created", "updated", "unchanged", "duplicates"):
             setattr(result.counts, name, getattr(result.counts, name) + getattr(counts, name))
+        result.counts.interrupted = counts.interrupted
         HarvestRun.objects.filter(pk=run.pk).update(
             finished_at=timezone.now(),
-            status=HarvestRun.Status.SUCCESS,
+            status=HarvestRun.Status.INTERRUPTED if counts.interrupted else HarvestRun.Status.SUCCESS,
             records_seen=counts.seen,
             records_created=counts.created,
             records_updated=counts.updated,
             records_unchanged=counts.unchanged,
         )
-        result.changed_raw_ids += RawRecord.objects.filter(changed_run=run).values_list("pk", flat=True)
+        if counts.interrupted:
+            break  # the next import stores the rest
     return result

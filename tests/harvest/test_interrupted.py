@@ -1,0 +1,89 @@
+"""Interrupted imports lose nothing: killed (SIGKILL) or stopped (SIGTERM) at any stage, then run again."""
+
+from __future__ import annotations
+
+import gzip
+import signal
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.instance import ROOT, Instance, instance_create, kill_at
+
+# Two pipeline batches (1,000 records each): a kill after the first one leaves the second undone.
+PROJECTS = 1300
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The first PROJECTS projects of the demo corpus (one publication each)."""
+    path = tmp_path_factory.mktemp("corpus") / "corpus.jsonl.gz"
+    with gzip.open(ROOT / "demo" / "corpus.jsonl.gz", "rt", encoding="utf-8") as source:
+        lines = [next(source) for _ in range(PROJECTS)]
+    with gzip.open(path, "wt", encoding="utf-8") as target:
+        target.writelines(lines)
+    return path
+
+
+@pytest.fixture(scope="module")
+def clean(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Counts after one uninterrupted import: what every interrupted one must end up with."""
+    with instance_create(tmp_path_factory.mktemp("clean")) as instance:
+        instance.run("import", str(corpus))
+        counts = instance.counts()
+    assert counts["raw"] == counts["records"] == PROJECTS and counts["published"] == counts["documents"] > 0
+    return counts
+
+
+@pytest.fixture
+def instance(tmp_path: Path) -> Iterator[Instance]:
+    """A fresh, migrated installation."""
+    with instance_create(tmp_path / "data") as created:
+        yield created
+
+
+def test_import_killed_while_storing_is_shown_interrupted_and_finished_by_the_next_import(
+    instance: Instance, corpus: Path, clean: dict[str, Any]
+) -> None:
+    kill_at(instance.start("import", str(corpus)), "stockage : 500 fiches", signal.SIGKILL)
+    status = instance.run("sources", "status").stdout
+    assert "interrupted" in status and "running" not in status
+
+    again = instance.run("import", str(corpus))
+    assert "marquée(s) interrompue(s)" not in again.stderr  # status already settled it
+    counts = instance.counts()
+    assert (counts["published"], counts["documents"]) == (clean["published"], clean["documents"])
+    assert counts["records"] == PROJECTS and "interrupted" in counts["runs"]
+
+
+def test_import_killed_during_the_pipeline_is_finished_by_the_next_import(
+    instance: Instance, corpus: Path, clean: dict[str, Any]
+) -> None:
+    kill_at(instance.start("import", str(corpus)), f"traitement : 1000/{PROJECTS}", signal.SIGKILL)
+    assert instance.counts()["published"] == 0  # the pipeline's transaction was rolled back
+
+    again = instance.run("import", str(corpus))
+    assert f"{PROJECTS} inchangées" in again.stdout  # nothing new stored…
+    assert f"Pipeline : {PROJECTS} fiches traitées" in again.stdout  # …but everything left is processed
+    counts = instance.counts()
+    assert (counts["published"], counts["documents"]) == (clean["published"], clean["documents"])
+    assert counts["records"] == PROJECTS
+
+
+def test_sigterm_during_the_pipeline_commits_what_is_done_and_says_how_to_resume(
+    instance: Instance, corpus: Path, clean: dict[str, Any]
+) -> None:
+    process = instance.start("import", str(corpus))
+    output = kill_at(process, f"traitement : 1000/{PROJECTS}", signal.SIGTERM)
+    assert process.returncode == 1
+    assert f"interrompu, {PROJECTS - 1000} fiches restent à traiter" in output
+    assert "carrefour pipeline resume" in output
+    stopped = instance.counts()
+    assert stopped["records"] == 1000 and 0 < stopped["published"] == stopped["documents"]
+
+    resumed = instance.run("pipeline", "resume")
+    assert f"Pipeline : {PROJECTS - 1000} fiches traitées" in resumed.stdout
+    counts = instance.counts()
+    assert (counts["published"], counts["documents"]) == (clean["published"], clean["documents"])
