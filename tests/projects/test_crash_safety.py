@@ -1,0 +1,89 @@
+"""What a killed run leaves is found again: pending records, the index checked, the run lock."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db.models import F
+
+from carrefour.harvest.models import RawRecord
+from carrefour.pipeline import raw_records_pending
+from carrefour.projects.models import Project, ProjectSource
+from carrefour.runs import run_guard
+from carrefour.search.selectors import project_search
+from carrefour.search.storage import index_open, index_write_lock
+
+pytestmark = pytest.mark.django_db
+
+
+def _import(corpus: Path) -> str:
+    out = io.StringIO()
+    call_command("import", str(corpus), stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def test_a_record_marked_gone_stays_pending_until_its_project_has_seen_it(corpus: Path) -> None:
+    _import(corpus)
+    assert raw_records_pending() == []
+    raw = RawRecord.objects.get(source_record_id="2")
+    # What a harvest that marked it gone stores before its pipeline runs (and is killed).
+    RawRecord.objects.filter(pk=raw.pk).update(state=RawRecord.State.GONE)
+    assert raw_records_pending() == [raw.pk]
+
+    call_command("pipeline", "resume", stdout=io.StringIO(), stderr=io.StringIO())
+    assert raw_records_pending() == []
+    assert ProjectSource.objects.get(source_record_id="2").gone
+
+
+def test_index_check_finds_missing_and_stale_documents_and_the_next_run_repairs_them(corpus: Path) -> None:
+    _import(corpus)
+    garage = Project.objects.get(title="Garage solidaire")
+    panier = Project.objects.get(title="Épicerie solidaire Le Panier")
+    # A run killed between its commit and its index update: one project changed, one never indexed.
+    Project.objects.filter(pk=garage.pk).update(
+        title="Garage solidaire et vélo", updated_at=F("updated_at") + timedelta(seconds=5)
+    )
+    with index_write_lock():
+        index = index_open()
+        assert index is not None
+        writer = index.writer(50_000_000, 1)
+        writer.delete_documents_by_term("id", panier.pk)
+        writer.commit()
+        writer.wait_merging_threads()
+        index.reload()
+
+    out = io.StringIO()
+    with pytest.raises(CommandError, match=r"1 manquants, 1 périmés, 0 en trop"):
+        call_command("index", "check", stdout=out)
+    assert f"manquants : 1 (projets {panier.pk})" in out.getvalue()
+    assert f"périmés : 1 (projets {garage.pk})" in out.getvalue()
+
+    # Nothing to import, yet the pipeline run that follows puts the index right.
+    assert "index réparé (1 manquants, 1 périmés, 0 en trop)" in _import(corpus)
+    assert project_search(q="vélo garage").total == 1
+    out = io.StringIO()
+    call_command("index", "check", stdout=out)
+    assert "Index conforme à la base" in out.getvalue()
+
+
+def test_index_check_repair_reindexes_and_exits_cleanly(corpus: Path) -> None:
+    _import(corpus)
+    panier = Project.objects.get(title="Épicerie solidaire Le Panier")
+    Project.objects.filter(pk=panier.pk).update(is_published=False)
+    out = io.StringIO()
+    call_command("index", "check", "--repair", stdout=out)
+    assert "Index réparé : 0 manquants, 0 périmés, 1 en trop ré-indexés." in out.getvalue()
+    assert panier.pk not in [hit.project_id for hit in project_search(q="épicerie panier").hits]
+
+
+def test_a_second_run_while_one_holds_the_lock_stops_with_a_clear_message(corpus: Path) -> None:
+    with (
+        run_guard(),
+        pytest.raises(CommandError, match="une autre moisson, un import ou un traitement est en cours"),
+    ):
+        call_command("import", str(corpus), stdout=io.StringIO(), stderr=io.StringIO())
+    assert RawRecord.objects.count() == 0
