@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,10 @@ from typing import Any
 
 import pytest
 
+from bench.harvest_world import sources_for_platforms
+from tests.conftest import SKELETON_PLATFORMS
 from tests.instance import ROOT, Instance, instance_create, kill_at
+from tests.simulator import World
 
 # Two pipeline batches (1,000 records each): a kill after the first one leaves the second undone.
 PROJECTS = 1300
@@ -87,3 +91,32 @@ def test_sigterm_during_the_pipeline_commits_what_is_done_and_says_how_to_resume
     assert f"Pipeline : {PROJECTS - 1000} fiches traitées" in resumed.stdout
     counts = instance.counts()
     assert (counts["published"], counts["documents"]) == (clean["published"], clean["documents"])
+
+
+@pytest.mark.simulator
+def test_harvest_stopped_then_killed_is_shown_interrupted_and_the_next_harvest_publishes_everything(
+    small_world: World, tmp_path: Path
+) -> None:
+    urls = tmp_path / "urls.json"
+    urls.write_text(json.dumps(small_world.urls))
+    harvest = ("harvest", *sources_for_platforms(SKELETON_PLATFORMS), "--simulator-urls", str(urls))
+    loopback = {"CARREFOUR_HARVEST_ALLOWED_HOSTS": "127.0.0.1,localhost"}
+    with instance_create(tmp_path / "clean", **loopback) as reference:
+        reference.run(*harvest)
+        clean = reference.counts()
+
+    with instance_create(tmp_path / "data", **loopback) as instance:
+        process = instance.start(*harvest)
+        output = kill_at(process, "crawl:", signal.SIGTERM)
+        assert process.returncode == 1 and "interrompu (SIGTERM ou Ctrl-C)" in output
+        assert "interrupted" in instance.run("sources", "status").stdout
+        kill_at(instance.start(*harvest), "store:", signal.SIGKILL)
+
+        instance.run(*harvest)
+        counts = instance.counts()
+    assert (counts["raw"], counts["published"], counts["documents"]) == (
+        clean["raw"],
+        clean["published"],
+        clean["documents"],
+    )
+    assert "running" not in counts["runs"] and "interrupted" in counts["runs"]
