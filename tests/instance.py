@@ -27,6 +27,7 @@ _COUNTS = """
 import json
 from carrefour.harvest.models import RawRecord
 from carrefour.normalize.models import Record
+from carrefour.pipeline import raw_records_pending
 from carrefour.projects.models import Project
 from carrefour.search.storage import index_open
 from carrefour.sources.models import HarvestRun
@@ -34,6 +35,7 @@ index = index_open()
 print(json.dumps({
     "raw": RawRecord.objects.count(),
     "records": Record.objects.count(),
+    "pending": len(raw_records_pending()),
     "published": Project.objects.filter(is_published=True).count(),
     "documents": index.searcher().num_docs if index else 0,
     "runs": sorted(HarvestRun.objects.values_list("status", flat=True)),
@@ -67,13 +69,15 @@ class Instance:
         )
 
     def counts(self) -> dict[str, Any]:
-        """Raw records, records, published projects, index documents and run statuses."""
+        """Raw and pending records, records, published projects, index documents, run statuses."""
         result: dict[str, Any] = json.loads(self.run("shell", "-c", _COUNTS).stdout.strip().splitlines()[-1])
         return result
 
 
-def kill_at(process: subprocess.Popen[str], marker: str, signum: int, *, timeout: float = 300) -> str:
-    """Send `signum` once a line of the process's output contains `marker`; its output up to its end."""
+def kill_at(
+    process: subprocess.Popen[str], marker: str, signum: int, *, delay: float = 0.0, timeout: float = 300
+) -> str:
+    """Send `signum` `delay` seconds after a line of the process's output contains `marker`; its output."""
     assert process.stdout is not None
     lines = []
     deadline = time.monotonic() + timeout
@@ -81,6 +85,7 @@ def kill_at(process: subprocess.Popen[str], marker: str, signum: int, *, timeout
     for line in process.stdout:
         lines.append(line)
         if not sent and marker in line:
+            time.sleep(delay)
             if signum == signal.SIGKILL:
                 os.killpg(process.pid, signum)  # like a crash: the whole process group dies at once
             else:

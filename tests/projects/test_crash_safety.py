@@ -9,6 +9,9 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import F
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
 from carrefour.harvest.models import RawRecord
 from carrefour.pipeline import raw_records_pending
@@ -16,6 +19,7 @@ from carrefour.projects.models import Project, ProjectSource
 from carrefour.runs import run_guard
 from carrefour.search.selectors import project_search
 from carrefour.search.storage import index_open, index_write_lock
+from carrefour.sources.models import HarvestRun, Source
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +91,29 @@ def test_a_second_run_while_one_holds_the_lock_stops_with_a_clear_message(corpus
     ):
         call_command("import", str(corpus), stdout=io.StringIO(), stderr=io.StringIO())
     assert RawRecord.objects.count() == 0
+
+
+def test_a_run_left_running_by_a_dead_process_shows_interrupted_in_status_and_admin(
+    corpus: Path, admin_client: Client
+) -> None:
+    _import(corpus)
+    source = Source.objects.get()
+    # What a killed import leaves: its run still "running", nobody holding the lock.
+    dead = HarvestRun.objects.create(source=source, started_at=timezone.now())
+    out = io.StringIO()
+    call_command("sources", "status", stdout=out)
+    assert f"{source.slug:<24} interrupted" in out.getvalue()
+    dead.refresh_from_db()
+    assert dead.status == HarvestRun.Status.INTERRUPTED
+    assert "reprises par l'exécution suivante" in dead.message
+    page = admin_client.get(reverse("admin:sources_harvestrun_changelist")).content.decode()
+    assert "Interrompu" in page
+
+
+def test_status_leaves_a_run_alone_while_its_process_holds_the_lock(corpus: Path) -> None:
+    _import(corpus)
+    with run_guard():
+        live = HarvestRun.objects.create(source=Source.objects.get(), started_at=timezone.now())
+        call_command("sources", "status", stdout=io.StringIO())
+    live.refresh_from_db()
+    assert live.status == HarvestRun.Status.RUNNING
