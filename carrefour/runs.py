@@ -24,7 +24,6 @@ from carrefour.sources.models import HarvestRun
 
 LOCK = "pipeline.lock"
 _STOP = threading.Event()
-_OWNER = [0]  # pid of the process whose signal handlers are installed
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
@@ -39,16 +38,21 @@ def stop_requested() -> bool:
 
 def _stop_handler(signum: int, _frame: FrameType | None) -> None:
     """First signal: stop after the current batch. Second one: stop now (the open transaction rolls back)."""
-    if os.getpid() != _OWNER[0]:
-        # A forked worker (multiprocessing pool) inherited this handler: SIGTERM ends it as by default
-        # (Pool.terminate relies on it), Ctrl-C is left to the main process.
-        if signum == signal.SIGTERM:
-            signal.signal(signum, signal.SIG_DFL)
-            os.kill(os.getpid(), signum)
-        return
     if _STOP.is_set():
         raise SystemExit(128 + signum)
     _STOP.set()
+
+
+def _forked_child_signals() -> None:
+    """In a forked worker (multiprocessing pool): SIGTERM kills again, Ctrl-C is the main process's."""
+    # A worker keeping the stop handler could never be ended by Pool.terminate() (SIGTERM) while it
+    # waits for a task in C code: the pipeline then hung in terminate() forever.
+    if signal.getsignal(signal.SIGTERM) is _stop_handler:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+os.register_at_fork(after_in_child=_forked_child_signals)
 
 
 def harvest_runs_interrupt_stale() -> int:
@@ -96,7 +100,6 @@ def run_guard() -> Iterator[int]:
     with _lock(wait_message=busy):
         previous: dict[int, Any] = {}
         if threading.current_thread() is threading.main_thread():
-            _OWNER[0] = os.getpid()
             previous = {signum: signal.signal(signum, _stop_handler) for signum in STOP_SIGNALS}
         _STOP.clear()
         try:

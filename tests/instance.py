@@ -50,10 +50,16 @@ class Instance:
     data_dir: Path
     env: dict[str, str] = field(default_factory=dict)
 
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        """Run a command to its end; its output captured."""
+    def run(self, *args: str, check: bool = True, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+        """Run a command to its end (a hang fails after `timeout` seconds); its output captured."""
         return subprocess.run(
-            [*CARREFOUR, *args], env=self.env, cwd=ROOT, capture_output=True, text=True, check=check
+            [*CARREFOUR, *args],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=check,
+            timeout=timeout,
         )
 
     def start(self, *args: str) -> subprocess.Popen[str]:
