@@ -82,13 +82,17 @@ def test_sigterm_during_the_pipeline_commits_what_is_done_and_says_how_to_resume
     process = instance.start("import", str(corpus))
     output = kill_at(process, f"traitement : 1000/{PROJECTS}", signal.SIGTERM)
     assert process.returncode == 1
-    assert f"interrompu, {PROJECTS - 1000} fiches restent à traiter" in output
-    assert "carrefour pipeline resume" in output
+    assert "interrompu (SIGTERM ou Ctrl-C)" in output and "carrefour pipeline resume" in output
     stopped = instance.counts()
-    assert stopped["records"] == 1000 and 0 < stopped["published"] == stopped["documents"]
+    # The signal lands during the second (last) batch or before it: what was read is committed,
+    # published and indexed, the rest is pending and said so.
+    assert stopped["records"] + stopped["pending"] == PROJECTS
+    assert 0 < stopped["published"] == stopped["documents"]
+    if stopped["pending"]:
+        assert f"interrompu, {stopped['pending']} fiches restent à traiter" in output
 
     resumed = instance.run("pipeline", "resume")
-    assert f"Pipeline : {PROJECTS - 1000} fiches traitées" in resumed.stdout
+    assert f"Pipeline : {stopped['pending']} fiches traitées" in resumed.stdout
     counts = instance.counts()
     assert (counts["published"], counts["documents"]) == (clean["published"], clean["documents"])
 
