@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import signal
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,24 @@ def test_sigterm_during_the_pipeline_commits_what_is_done_and_says_how_to_resume
     assert f"Pipeline : {stopped['pending']} fiches traitées" in resumed.stdout
     counts = instance.counts()
     assert (counts["published"], counts["documents"]) == (clean["published"], clean["documents"])
+
+
+def test_a_second_sigterm_stops_at_once_and_loses_nothing(instance: Instance, corpus: Path) -> None:
+    process = instance.start("import", str(corpus))
+    assert process.stdout is not None
+    for line in process.stdout:
+        if "traitement : 1000/" in line:
+            process.send_signal(signal.SIGTERM)
+            time.sleep(0.2)
+            process.send_signal(signal.SIGTERM)
+            break
+    process.communicate()
+    assert process.returncode == 128 + signal.SIGTERM
+    stopped = instance.counts()
+    assert stopped["records"] + stopped["pending"] == PROJECTS
+
+    instance.run("pipeline", "resume")
+    assert instance.counts()["pending"] == 0
 
 
 @pytest.mark.simulator
