@@ -20,7 +20,7 @@ from multiprocessing.pool import AsyncResult
 from typing import Any
 
 from django.db import transaction
-from django.db.models import TextField
+from django.db.models import Exists, OuterRef, TextField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -31,7 +31,8 @@ from carrefour.normalize.bulk import rows_update, values_insert
 from carrefour.normalize.models import Record
 from carrefour.normalize.services import record_normalize
 from carrefour.projects.services import projects_sync
-from carrefour.search.services import index_update
+from carrefour.runs import stop_requested
+from carrefour.search.services import IndexDiff, index_check, index_update
 from carrefour.sources.models import Source
 from carrefour.territories.ban import locations_refine_online
 from carrefour.territories.gazetteer import gazetteer_get
@@ -42,7 +43,8 @@ TASK = 250  # records per worker task: four per batch, so both workers finish a 
 WORKERS = 2
 PARALLEL_MIN = 3000  # below this, starting worker processes costs more than it saves
 Progress = Callable[[int, int], None]
-_STORED = ("data", "errors", "warnings", "is_valid", "unmapped", "inferred", "raw_hash")
+Stage = Callable[[str], None]
+_STORED = ("data", "errors", "warnings", "is_valid", "unmapped", "inferred", "raw_hash", "raw_state")
 
 
 @dataclass
@@ -56,6 +58,9 @@ class PipelineSummary:
     projects_changed: int = 0
     errors: Counter[str] = field(default_factory=Counter)
     seconds: float = 0.0
+    # Records left pending because a stop was requested (SIGTERM, Ctrl-C) before their batch.
+    left: int = 0
+    index: IndexDiff = field(default_factory=IndexDiff)
 
     def as_text(self) -> str:
         """One-line French summary for commands."""
@@ -64,10 +69,27 @@ class PipelineSummary:
             f"{self.records} fiches traitées, {self.unchanged} inchangées, {self.invalid} rejetées"
             f"{' (' + reasons + ')' if reasons else ''}, {self.unlocated} non localisées, "
             f"{self.projects_changed} projets créés ou modifiés en {self.seconds:.1f} s"
+            + (f" ; index réparé ({self.index.as_text()})" if self.index else "")
+            + (f" ; interrompu, {self.left} fiches restent à traiter" if self.left else "")
         )
 
 
-def record_values(payload: dict[str, Any], definition: dict[str, Any], content_hash: str) -> dict[str, Any]:
+def raw_records_pending() -> list[int]:
+    """Ids of the raw records the pipeline has not processed as they are now, whatever stopped it.
+
+    A raw record is done when its Record was built from its current content and its project merged
+    with its current state (active or gone): both are written in the pipeline's one transaction, so
+    a run killed at any point leaves exactly the unfinished records pending.
+    """
+    done = Record.objects.filter(
+        raw_id=OuterRef("pk"), raw_hash=OuterRef("content_hash"), raw_state=OuterRef("state")
+    )
+    return list(RawRecord.objects.filter(~Exists(done)).order_by("pk").values_list("pk", flat=True))
+
+
+def record_values(
+    payload: dict[str, Any], definition: dict[str, Any], content_hash: str, raw_state: str
+) -> dict[str, Any]:
     """Column values of the Record built from one raw payload: normalized, then located offline."""
     result = record_normalize(payload, definition)
     location = location_resolve(**result.location_input)
@@ -81,20 +103,21 @@ def record_values(payload: dict[str, Any], definition: dict[str, Any], content_h
         "unmapped": result.unmapped,
         "inferred": result.inferred,
         "raw_hash": content_hash,
+        "raw_state": raw_state,
     }
 
 
 # Definitions by source id, set before the worker processes fork: they read it, never the database.
 _DEFINITIONS: dict[int, dict[str, Any]] = {}
-Job = tuple[int, int, str, str]  # raw id, source id, payload (JSON text), content hash
+Job = tuple[int, int, str, str, str]  # raw id, source id, payload (JSON text), content hash, state
 Done = tuple[int, dict[str, Any], dict[str, Any] | None]  # raw id, record values, signature
 
 
 def _jobs_run(jobs: list[Job]) -> list[Done]:
     """Normalize, locate and sign raw payloads (pure CPU: runs in worker processes)."""
     done = []
-    for raw_id, source_id, payload, content_hash in jobs:
-        values = record_values(json.loads(payload), _DEFINITIONS[source_id], content_hash)
+    for raw_id, source_id, payload, content_hash, raw_state in jobs:
+        values = record_values(json.loads(payload), _DEFINITIONS[source_id], content_hash, raw_state)
         signature = signature_build(values["data"], source_id) if values["is_valid"] else None
         done.append((raw_id, values, signature))
     return done
@@ -115,7 +138,7 @@ def _batch_read(ids: list[int], state: _State) -> tuple[list[Job], dict[int, Rec
     """Raw records of a batch that need processing (jobs), with their current records."""
     # The payload is read as JSON text: the worker that normalizes it decodes it.
     raws = RawRecord.objects.filter(pk__in=ids).values_list(
-        "pk", "source_id", "content_hash", Cast("payload", TextField())
+        "pk", "source_id", "content_hash", "state", Cast("payload", TextField())
     )
     records = {
         r.raw_id: r
@@ -124,16 +147,21 @@ def _batch_read(ids: list[int], state: _State) -> tuple[list[Job], dict[int, Rec
         .defer("membership__signature")
     }
     jobs: list[Job] = []
-    for raw_id, source_id, content_hash, payload in sorted(raws):
+    moved: list[Record] = []
+    for raw_id, source_id, content_hash, raw_state, payload in sorted(raws):
         record = records.get(raw_id)
         state.summary.records += 1
         if record is not None and record.raw_hash == content_hash and not state.force:
             state.summary.unchanged += 1
-            if hasattr(record, "membership"):
-                # Same content, but the publication may have been marked gone: the project must know.
-                state.clusters.add(record.membership.cluster_id)
+            if record.raw_state != raw_state:
+                # Same content, but the publication was marked gone or came back: the project must know.
+                record.raw_state = raw_state
+                moved.append(record)
+                if hasattr(record, "membership"):
+                    state.clusters.add(record.membership.cluster_id)
             continue
-        jobs.append((raw_id, source_id, payload, content_hash))
+        jobs.append((raw_id, source_id, payload, content_hash, raw_state))
+    rows_update(moved, ["raw_state"])
     return jobs, records
 
 
@@ -152,6 +180,8 @@ def _batch_write(done: list[Done], records: dict[int, Record], state: _State) ->
         if record is None:
             creates[raw_id] = ({"raw_id": raw_id, **values}, signature)
         elif any(getattr(record, name) != values[name] for name in _STORED):
+            if record.raw_state != values["raw_state"] and hasattr(record, "membership"):
+                state.clusters.add(record.membership.cluster_id)  # the project must see gone/back
             for name, value in values.items():
                 setattr(record, name, value)
             record.updated_at = now
@@ -191,6 +221,7 @@ def pipeline_process(
     *,
     force: bool = False,
     progress: Progress | None = None,
+    stage: Stage | None = None,
     update_index: bool = True,
 ) -> PipelineSummary:
     """Run every stage after fetching on the given raw records, then update the search index.
@@ -200,7 +231,13 @@ def pipeline_process(
     normalize in worker processes while the main process writes the previous batch.
     """
     with _collector_paused():
-        return _pipeline_run(raw_ids, force=force, progress=progress, update_index=update_index)
+        return _pipeline_run(
+            raw_ids,
+            force=force,
+            progress=progress,
+            stage=stage or (lambda _name: None),
+            update_index=update_index,
+        )
 
 
 @contextmanager
@@ -220,7 +257,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def _pipeline_run(
-    raw_ids: Iterable[int], *, force: bool, progress: Progress | None, update_index: bool
+    raw_ids: Iterable[int], *, force: bool, progress: Progress | None, stage: Stage, update_index: bool
 ) -> PipelineSummary:
     """pipeline_process, the collector paused."""
     started = time.monotonic()
@@ -235,6 +272,11 @@ def _pipeline_run(
             # enough to share evenly: the workers never wait for the main process to read or write.
             pending: deque[tuple[list[AsyncResult[list[Done]]], dict[int, Record]]] = deque()
             for start in range(0, len(ids), BATCH):
+                if stop_requested():
+                    # The batches read so far are finished, clustered, merged and committed below;
+                    # the others stay pending (raw_records_pending) for the next run.
+                    state.summary.left = len(ids) - start
+                    break
                 jobs, records = _batch_read(ids[start : start + BATCH], state)
                 if pool is None:
                     _batch_write(_jobs_run(jobs), records, state)
@@ -248,14 +290,21 @@ def _pipeline_run(
             while pending:
                 _pending_write(pending.popleft(), state)
             workers = WORKERS if pool is not None else 1
+            stage("dedup")
             state.clusters |= clusters_update(state.signatures, state.removed, workers=workers)
+            stage("merge")
             changed = projects_sync(state.clusters, pool=pool)
+            stage("commit")
     finally:
         if pool is not None:
             pool.terminate()
     state.summary.projects_changed = len(changed)
-    if update_index and changed:
-        index_update(changed)
+    if update_index:
+        stage("index")
+        if changed:
+            index_update(changed)
+        # Also repairs what an earlier run, killed between its commit and its index update, left.
+        state.summary.index = index_check(repair=True)
     state.summary.seconds = time.monotonic() - started
     return state.summary
 

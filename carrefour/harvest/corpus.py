@@ -12,11 +12,9 @@ from typing import Any
 
 import fastjsonschema
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 from fastjsonschema import JsonSchemaValueException
 
-from carrefour.harvest.models import RawRecord
 from carrefour.harvest.store import StoreCounts, raw_records_store
 from carrefour.sources.models import HarvestRun, Source
 
@@ -39,12 +37,11 @@ _COPIED = (
 
 @dataclass
 class CorpusImport:
-    """Counts of an import, and the raw records it created or changed."""
+    """Counts of an import (the records it stored are pending for the pipeline)."""
 
     lines: int = 0
     counts: StoreCounts = field(default_factory=StoreCounts)
     rejected: list[str] = field(default_factory=list)
-    changed_raw_ids: list[int] = field(default_factory=list)
 
 
 @functools.cache
@@ -147,7 +144,7 @@ def _source_upsert(publication: dict[str, Any], fictional: bool) -> Source:
     return source
 
 
-def corpus_import(path: Path) -> CorpusImport:
+def corpus_import(path: Path, *, progress: Callable[[StoreCounts], None] | None = None) -> CorpusImport:
     """Store every publication of the file as a raw record of its source, one harvest run per source."""
     result = CorpusImport()
     items: dict[str, list[dict[str, Any]]] = {}
@@ -162,24 +159,31 @@ def corpus_import(path: Path) -> CorpusImport:
             items.setdefault(slug, []).append(
                 {"id": str(publication["source_id"]), "url": publication.get("url") or "", "payload": payload}
             )
-    # Every line was checked before anything is stored; one transaction per source so that a failure
-    # leaves neither half its records nor a run stuck in `running`.
+    # Every line was checked before anything is stored: a bad line is rejected whole, never half stored.
     for slug, source_items in items.items():
-        with transaction.atomic():
-            now = timezone.now()
-            run = HarvestRun.objects.create(
-                source=sources[slug], started_at=now, message=f"import de {path.name}"
-            )
-            counts = raw_records_store(run, source_items, now=now)
-            for name in ("seen", "created", "updated", "unchanged", "duplicates"):
-                setattr(result.counts, name, getattr(result.counts, name) + getattr(counts, name))
+        now = timezone.now()
+        run = HarvestRun.objects.create(
+            source=sources[slug], started_at=now, message=f"import de {path.name}"
+        )
+        try:
+            counts = raw_records_store(run, source_items, now=now, progress=progress)
+        except Exception as exc:
+            # Stored batches stay (they are pending for the pipeline); the run must not stay `running`.
             HarvestRun.objects.filter(pk=run.pk).update(
-                finished_at=timezone.now(),
-                status=HarvestRun.Status.SUCCESS,
-                records_seen=counts.seen,
-                records_created=counts.created,
-                records_updated=counts.updated,
-                records_unchanged=counts.unchanged,
+                finished_at=timezone.now(), status=HarvestRun.Status.FAILED, message=f"échec : {exc}"[:500]
             )
-            result.changed_raw_ids += RawRecord.objects.filter(changed_run=run).values_list("pk", flat=True)
+            raise
+        for name in ("seen", "created", "updated", "unchanged", "duplicates"):
+            setattr(result.counts, name, getattr(result.counts, name) + getattr(counts, name))
+        result.counts.interrupted = counts.interrupted
+        HarvestRun.objects.filter(pk=run.pk).update(
+            finished_at=timezone.now(),
+            status=HarvestRun.Status.INTERRUPTED if counts.interrupted else HarvestRun.Status.SUCCESS,
+            records_seen=counts.seen,
+            records_created=counts.created,
+            records_updated=counts.updated,
+            records_unchanged=counts.unchanged,
+        )
+        if counts.interrupted:
+            break  # the next import stores the rest
     return result

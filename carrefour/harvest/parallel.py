@@ -13,6 +13,7 @@ from carrefour.harvest.services import (
     harvest_prepare,
     harvest_store,
 )
+from carrefour.runs import stop_requested
 from carrefour.sources.models import HarvestRun, Source
 
 logger = logging.getLogger(__name__)
@@ -38,6 +39,8 @@ def harvest_run_many(
     with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="crawl") as pool:
         flying: dict[Future[None], tuple[int, HarvestJob]] = {}
         while pending or flying:
+            if stop_requested():
+                pending.clear()  # sources not started yet: no run is opened for them
             while pending and len(flying) < jobs:
                 index, (source, base_url) = pending.popleft()
                 job = harvest_prepare(source, base_url=base_url)

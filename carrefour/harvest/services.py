@@ -24,12 +24,18 @@ from carrefour.harvest.store import (
     raw_records_store,
     raw_records_touch_listed,
 )
+from carrefour.runs import stop_requested
 from carrefour.sources.definitions import SourceDefinitionError, definition_resolve
 from carrefour.sources.models import HarvestRun, Source
 
 logger = logging.getLogger(__name__)
 
 MAX_ERRORS = 200
+INTERRUPTED_CRAWL = "interrompu pendant la collecte : rien n'a été stocké, la prochaine moisson reprend"
+INTERRUPTED_STORE = (
+    "interrompu pendant le stockage : les fiches stockées seront traitées par la prochaine exécution, "
+    "les autres par la prochaine moisson"
+)
 
 
 @dataclass
@@ -146,6 +152,7 @@ class HarvestJob:
     known: dict[str, list[Any]] = field(default_factory=dict)
     cache_dir: str = ""
     error: str = ""
+    interrupted: bool = False
 
 
 def harvest_prepare(source: Source, *, base_url: str | None = None) -> HarvestJob:
@@ -180,12 +187,18 @@ def harvest_crawl(job: HarvestJob, progress: ProgressCallback | None = None) -> 
     )
     try:
         for event in events:
+            if stop_requested():
+                # Leaving the loop closes the generator, which ends the crawl's child process.
+                job.interrupted = True
+                break
             tally.add(event)
             if progress and event.get("type") in {"page", "record", "reject"}:
                 state.pages, state.records, state.rejected = tally.pages, tally.records, tally.rejected
                 state.url = str(event.get("url", ""))
                 progress(state)
     except CrawlError as exc:
+        # Ctrl-C reaches the crawl's child process too: then the crawl was stopped, not broken.
+        job.interrupted = stop_requested()
         job.error = str(exc)
 
 
@@ -217,6 +230,9 @@ def harvest_store(job: HarvestJob, progress: ProgressCallback | None = None) -> 
 def _judge_and_store(job: HarvestJob, progress: ProgressCallback | None) -> HarvestRun:
     """The health verdict of a crawl, and its records stored when it is usable."""
     run, tally, source = job.run, job.tally, job.run.source
+    if job.interrupted:
+        # Records not stored: the next harvest fetches them again (from the HTTP cache when it can).
+        return _finish(run, HarvestRun.Status.INTERRUPTED, INTERRUPTED_CRAWL, tally)
     if job.error:
         return _finish(run, HarvestRun.Status.FAILED, job.error[:2000], tally)
     reason = _failure_reason(run, tally)
@@ -236,6 +252,11 @@ def _judge_and_store(job: HarvestJob, progress: ProgressCallback | None) -> Harv
             progress(state)
 
     counts = raw_records_store(run, tally.spooled(), now=run.started_at, progress=store_progress)
+    if counts.interrupted:
+        # An incomplete run says nothing of the records it did not reach: no miss is counted.
+        run.records_seen, run.records_created = counts.seen, counts.created
+        run.records_updated, run.records_unchanged = counts.updated, counts.unchanged
+        return _finish(run, HarvestRun.Status.INTERRUPTED, INTERRUPTED_STORE, tally)
     raw_records_touch_listed(run, tally.unchanged_urls, now=run.started_at, counts=counts)
     run.records_seen, run.records_created = counts.seen, counts.created
     run.records_updated, run.records_unchanged = counts.updated, counts.unchanged

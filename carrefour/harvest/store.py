@@ -14,6 +14,7 @@ from django.db.models import F
 from django.utils.dateparse import parse_datetime
 
 from carrefour.harvest.models import RawRecord
+from carrefour.runs import stop_requested
 from carrefour.sources.models import HarvestRun, Source
 
 BATCH_SIZE = 500
@@ -36,6 +37,8 @@ class StoreCounts:
     updated: int = 0
     unchanged: int = 0
     duplicates: int = 0
+    # A stop was requested (SIGTERM, Ctrl-C): the batches after the current one were not stored.
+    interrupted: bool = False
 
 
 def _store_batch(run: HarvestRun, items: list[dict[str, Any]], now: datetime, counts: StoreCounts) -> None:
@@ -116,11 +119,18 @@ def raw_records_store(
     now: datetime,
     progress: Callable[[StoreCounts], None] | None = None,
 ) -> StoreCounts:
-    """Store a run's records in batches; a record id seen twice in one run is stored once."""
+    """Store a run's records in batches; a record id seen twice in one run is stored once.
+
+    Stops between batches when a stop is requested: each stored batch is committed, and its records
+    are pending for the pipeline whatever happens next.
+    """
     counts = StoreCounts()
     seen: set[str] = set()
     batch: list[dict[str, Any]] = []
     for item in items:
+        if stop_requested():
+            counts.interrupted = True
+            return counts
         if item["id"] in seen:
             counts.duplicates += 1
             continue

@@ -23,6 +23,9 @@ class Record(models.Model):
     # Unmapped source values {field: [value, …]}, for the vocabulary review list.
     unmapped = models.JSONField(default=dict, blank=True)
     raw_hash = models.CharField(max_length=64, help_text="Content hash of the raw payload it was built from.")
+    # The raw record's state (active/gone) its cluster's project was last merged with: with raw_hash,
+    # a durable fact telling whether the raw record still needs the pipeline (see raw_records_pending).
+    raw_state = models.CharField(max_length=10, default="active")
     updated_at = models.DateTimeField(auto_now=True)
 
     def __str__(self) -> str:

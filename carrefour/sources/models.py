@@ -51,6 +51,8 @@ class HarvestRun(models.Model):
         SUCCESS = "success", "Réussi"
         SUSPICIOUS = "suspicious", "Suspect"
         FAILED = "failed", "Échoué"
+        # Stopped (signal) or found `running` after its process died: its records stay pending.
+        INTERRUPTED = "interrupted", "Interrompu"
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="runs")
     started_at = models.DateTimeField()

@@ -12,9 +12,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from carrefour.commands import command_guard, command_pipeline, command_stop_check
 from carrefour.harvest.parallel import DEFAULT_JOBS, harvest_run_many
-from carrefour.harvest.services import HarvestProgress, harvest_changed_raw_ids
-from carrefour.pipeline import pipeline_process
+from carrefour.harvest.services import HarvestProgress
 from carrefour.sources.definitions import SourceDefinitionError
 from carrefour.sources.models import HarvestRun, Source
 from carrefour.sources.services import source_list_due, source_load_all
@@ -126,11 +126,13 @@ class Command(BaseCommand):
             (source, base_urls.get(source.slug) or base_urls.get(source.definition.get("platform", "")))
             for source in selected
         ]
-        runs = harvest_run_many(targets, jobs=options["jobs"], progress=_Progress(sys.stderr))
-        self._summary(runs)
-        changed = [pk for run in runs for pk in harvest_changed_raw_ids(run)]
-        if not options["no_pipeline"]:
-            self._pipeline(changed)
+        with command_guard(self):
+            runs = harvest_run_many(targets, jobs=options["jobs"], progress=_Progress(sys.stderr))
+            self._summary(runs)
+            command_stop_check()
+            if not options["no_pipeline"]:
+                # The records these runs stored, and any an interrupted run left pending.
+                command_pipeline(self)
         if any(run.status == HarvestRun.Status.FAILED for run in runs):
             raise CommandError("at least one harvest failed (see the table above)")
 
@@ -172,20 +174,3 @@ class Command(BaseCommand):
                 reasons[error["reason"]] = reasons.get(error["reason"], 0) + 1
             for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:10]:
                 self.stdout.write(f"  {run.source.slug}: {count} × {reason}")
-
-    def _pipeline(self, raw_ids: list[int]) -> None:
-        """Hand the created/changed raw records to carrefour.pipeline."""
-
-        tty = sys.stderr.isatty()
-
-        def progress(done: int, total: int) -> None:
-            # Rewritten in place on a terminal; one line per step in a log file (cron, timer).
-            if tty:
-                self.stderr.write(f"\rpipeline: {done}/{total}", ending="")
-            else:
-                self.stderr.write(f"pipeline: {done}/{total}")
-
-        result = pipeline_process(raw_ids, progress=progress)
-        if tty:
-            self.stderr.write("")
-        self.stdout.write(f"pipeline : {result.as_text()}")

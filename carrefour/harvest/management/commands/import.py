@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from carrefour.commands import command_guard, command_pipeline, command_stop_check
 from carrefour.harvest.corpus import corpus_import
-from carrefour.pipeline import pipeline_process
 
 
 class Command(BaseCommand):
@@ -22,20 +22,22 @@ class Command(BaseCommand):
         parser.add_argument("path", type=Path)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        """Import, process the changed records, and print a summary."""
+        """Import, process the pending records (these and any an earlier run left), print a summary."""
         path: Path = options["path"]
         if not path.is_file():
             raise CommandError(f"fichier introuvable : {path}")
+        with command_guard(self):
+            self._import(path)
+
+    def _import(self, path: Path) -> None:
+        """Store the file's records, then run the pipeline on every pending record."""
         started = time.monotonic()
         try:
-            result = corpus_import(path)
+            result = corpus_import(
+                path, progress=lambda counts: self.stderr.write(f"stockage : {counts.seen} fiches")
+            )
         except (OSError, EOFError, UnicodeDecodeError) as exc:
             raise CommandError(f"lecture impossible de {path} : {exc}") from exc
-        summary = pipeline_process(
-            result.changed_raw_ids,
-            progress=lambda done, total: self.stderr.write(f"\rtraitement : {done}/{total}", ending=""),
-        )
-        self.stderr.write("")
         self.stdout.write(
             f"Import de {path.name} : {result.lines} lignes, {result.counts.created} fiches créées, "
             f"{result.counts.updated} modifiées, {result.counts.unchanged} inchangées, "
@@ -44,4 +46,5 @@ class Command(BaseCommand):
         )
         for reason in result.rejected[:20]:
             self.stdout.write(f"  rejet — {reason}")
-        self.stdout.write(f"Pipeline : {summary.as_text()}")
+        command_stop_check()
+        command_pipeline(self)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from carrefour.harvest.check import source_check
 from carrefour.harvest.management.commands.harvest import base_urls_read
 from carrefour.harvest.runner import CrawlError
+from carrefour.runs import harvest_runs_settle
 from carrefour.sources.definitions import SourceDefinitionError
 from carrefour.sources.models import Source
 from carrefour.sources.services import source_definition_validate, source_status_rows
@@ -67,6 +68,8 @@ class Command(BaseCommand):
 
     def _status(self) -> None:
         """One line per source, then the latest errors of unhealthy ones."""
+        # Runs left `running` by a dead process show as interrupted, unless a run is really going on.
+        harvest_runs_settle()
         rows = source_status_rows(Source.objects.all())
         header = f"{'source':<24} {'status':<11} {'last run':<17} {'last success':<17} {'records':>8}  trend"
         self.stdout.write(header)

@@ -1,4 +1,4 @@
-"""`carrefour pipeline rerun`: run the stages after fetching again on stored raw records, no harvest."""
+"""`carrefour pipeline rerun|resume`: run the stages after fetching on stored raw records, no harvest."""
 
 from __future__ import annotations
 
@@ -6,20 +6,24 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from carrefour.commands import command_guard, command_pipeline
 from carrefour.dedup.models import Cluster
 from carrefour.harvest.models import RawRecord
-from carrefour.pipeline import pipeline_clusters_refresh, pipeline_process
+from carrefour.pipeline import pipeline_clusters_refresh
 from carrefour.sources.services import source_load_all
 
 
 class Command(BaseCommand):
-    """Re-normalize, re-locate, re-cluster and re-merge stored records (after a vocabulary edit)."""
+    """Re-normalize, re-locate, re-cluster and re-merge stored records; or finish the pending ones."""
 
-    help = "Relance normalisation, localisation, dédoublonnage et fusion sur les fiches déjà moissonnées."
+    help = (
+        "rerun : relance normalisation, localisation, dédoublonnage et fusion sur les fiches déjà "
+        "moissonnées ; resume : traite seulement les fiches en attente (après une interruption)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         """Declare the action and the record selection."""
-        parser.add_argument("action", choices=["rerun"])
+        parser.add_argument("action", choices=["rerun", "resume"])
         parser.add_argument("--source", action="append", default=[], help="slug d'une source (répétable)")
         parser.add_argument("--all", action="store_true", help="toutes les sources")
         parser.add_argument(
@@ -32,7 +36,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        """Reload definitions, re-process the selected raw records, print a summary."""
+        """Reload definitions, process the selected and pending raw records, print a summary."""
+        if options["action"] == "resume":
+            with command_guard(self):
+                command_pipeline(self)
+            return
         if not options["source"] and not options["all"]:
             raise CommandError("indiquez --source SLUG ou --all")
         if not options["no_reload"]:
@@ -41,14 +49,8 @@ class Command(BaseCommand):
         raws = RawRecord.objects.all()
         if options["source"]:
             raws = raws.filter(source__slug__in=options["source"])
-        ids = list(raws.values_list("pk", flat=True))
-        summary = pipeline_process(
-            ids,
-            force=True,
-            progress=lambda done, total: self.stderr.write(f"\rtraitement : {done}/{total}", ending=""),
-        )
-        self.stderr.write("")
-        self.stdout.write(f"Pipeline : {summary.as_text()}")
-        if options["merge_all"]:
-            changed = pipeline_clusters_refresh(Cluster.objects.values_list("pk", flat=True))
-            self.stdout.write(f"Fusion : {len(changed)} projets modifiés")
+        with command_guard(self):
+            command_pipeline(self, raws.values_list("pk", flat=True), force=True)
+            if options["merge_all"]:
+                changed = pipeline_clusters_refresh(Cluster.objects.values_list("pk", flat=True))
+                self.stdout.write(f"Fusion : {len(changed)} projets modifiés")

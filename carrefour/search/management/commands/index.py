@@ -1,4 +1,4 @@
-"""`carrefour index rebuild [--if-stale]`: rebuild the search index from the projects table."""
+"""`carrefour index rebuild [--if-stale]` and `carrefour index check [--repair]`: the search index."""
 
 from __future__ import annotations
 
@@ -6,25 +6,36 @@ import time
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from carrefour.search.services import index_is_stale, index_rebuild
+from carrefour.search.services import index_check, index_is_stale, index_rebuild
+
+SHOWN_IDS = 10
 
 
 class Command(BaseCommand):
     """Maintain the Tantivy search index."""
 
-    help = "Reconstruit l'index de recherche à partir des projets publiés."
+    help = (
+        "rebuild : reconstruit l'index de recherche à partir des projets publiés ; check : le compare "
+        "à la base (documents manquants, périmés ou en trop), --repair pour ré-indexer les écarts."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         """Declare the action and its options."""
-        parser.add_argument("action", choices=["rebuild"], help="rebuild : reconstruire l'index.")
+        parser.add_argument(
+            "action", choices=["rebuild", "check"], help="rebuild : reconstruire ; check : vérifier."
+        )
         parser.add_argument(
             "--if-stale", action="store_true", help="Ne reconstruire que si l'index est absent ou en retard."
         )
+        parser.add_argument("--repair", action="store_true", help="check : ré-indexer les écarts trouvés.")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        """Rebuild the index, printing progress and a summary."""
+        """Rebuild or check the index, printing a summary."""
+        if options["action"] == "check":
+            self._check(repair=options["repair"])
+            return
         if options["if_stale"] and not index_is_stale():
             self.stdout.write("Index à jour : rien à faire.")
             return
@@ -40,3 +51,22 @@ class Command(BaseCommand):
         count = index_rebuild(progress=progress)
         duration = time.perf_counter() - start
         self.stdout.write(self.style.SUCCESS(f"Index reconstruit : {count} documents en {duration:.2f} s."))
+
+    def _check(self, *, repair: bool) -> None:
+        """Differences between the index and the published projects; exit 1 when some remain."""
+        diff = index_check(repair=repair)
+        if not diff:
+            self.stdout.write("Index conforme à la base : aucun document manquant, périmé ou en trop.")
+            return
+        for label, ids in (("manquants", diff.missing), ("périmés", diff.stale), ("en trop", diff.extra)):
+            if ids:
+                shown = ", ".join(str(pk) for pk in ids[:SHOWN_IDS])
+                self.stdout.write(
+                    f"  {label} : {len(ids)} (projets {shown}{'…' if len(ids) > SHOWN_IDS else ''})"
+                )
+        if diff.repaired:
+            self.stdout.write(self.style.SUCCESS(f"Index réparé : {diff.as_text()} ré-indexés."))
+            return
+        raise CommandError(
+            f"l'index diffère de la base ({diff.as_text()}) : `carrefour index check --repair` le répare"
+        )
