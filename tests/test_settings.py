@@ -18,7 +18,9 @@ from carrefour.env import BASE_DIR, ImproperlyConfiguredError, database_config
 
 def _clean_env() -> dict[str, str]:
     """This process's environment without the settings a test sets itself."""
-    return {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG"}}
+    # The browser tests' session sets DJANGO_ALLOW_ASYNC_UNSAFE, which check --deploy rightly refuses.
+    unset = {"SECRET_KEY", "ALLOWED_HOSTS", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    return {k: v for k, v in os.environ.items() if k not in unset}
 
 
 def _check(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
