@@ -23,10 +23,11 @@ PROJECTS = 1300
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The first PROJECTS projects of the demo corpus (one publication each)."""
+    """The first PROJECTS projects of the demo corpus with one publication each (one record each)."""
     path = tmp_path_factory.mktemp("corpus") / "corpus.jsonl.gz"
     with gzip.open(ROOT / "demo" / "corpus.jsonl.gz", "rt", encoding="utf-8") as source:
-        lines = [next(source) for _ in range(PROJECTS)]
+        single = (line for line in source if len(json.loads(line)["publications"]) == 1)
+        lines = [next(single) for _ in range(PROJECTS)]
     with gzip.open(path, "wt", encoding="utf-8") as target:
         target.writelines(lines)
     return path
