@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, TextField
@@ -109,17 +109,35 @@ def record_values(
 
 # Definitions by source id, set before the worker processes fork: they read it, never the database.
 _DEFINITIONS: dict[int, dict[str, Any]] = {}
-Job = tuple[int, int, str, str, str]  # raw id, source id, payload (JSON text), content hash, state
-Done = tuple[int, dict[str, Any], dict[str, Any] | None]  # raw id, record values, signature
+
+
+class Job(NamedTuple):
+    """A raw record to normalize, as a worker process receives it."""
+
+    raw_id: int
+    source_id: int
+    payload: str  # JSON text: the worker decodes it
+    content_hash: str
+    raw_state: str
+
+
+class Done(NamedTuple):
+    """A raw record normalized by a worker process: its record's column values and its signature."""
+
+    raw_id: int
+    values: dict[str, Any]
+    signature: dict[str, Any] | None  # None: invalid, the record leaves its cluster
 
 
 def _jobs_run(jobs: list[Job]) -> list[Done]:
     """Normalize, locate and sign raw payloads (pure CPU: runs in worker processes)."""
     done = []
-    for raw_id, source_id, payload, content_hash, raw_state in jobs:
-        values = record_values(json.loads(payload), _DEFINITIONS[source_id], content_hash, raw_state)
-        signature = signature_build(values["data"], source_id) if values["is_valid"] else None
-        done.append((raw_id, values, signature))
+    for job in jobs:
+        values = record_values(
+            json.loads(job.payload), _DEFINITIONS[job.source_id], job.content_hash, job.raw_state
+        )
+        signature = signature_build(values["data"], job.source_id) if values["is_valid"] else None
+        done.append(Done(job.raw_id, values, signature))
     return done
 
 
@@ -160,7 +178,7 @@ def _batch_read(ids: list[int], state: _State) -> tuple[list[Job], dict[int, Rec
                 if hasattr(record, "membership"):
                     state.clusters.add(record.membership.cluster_id)
             continue
-        jobs.append((raw_id, source_id, payload, content_hash, raw_state))
+        jobs.append(Job(raw_id, source_id, payload, content_hash, raw_state))
     rows_update(moved, ["raw_state"])
     return jobs, records
 
@@ -168,7 +186,7 @@ def _batch_read(ids: list[int], state: _State) -> tuple[list[Job], dict[int, Rec
 def _batch_write(done: list[Done], records: dict[int, Record], state: _State) -> None:
     """Store the records whose values changed; collect signatures and records leaving their cluster."""
     summary, now = state.summary, timezone.now()
-    locations_refine_online([values["data"]["location"] for _, values, _ in done])
+    locations_refine_online([item.values["data"]["location"] for item in done])
     creates: dict[int, tuple[dict[str, Any], dict[str, Any] | None]] = {}  # by raw id
     updates: list[tuple[Record, dict[str, Any] | None]] = []
     for raw_id, values, signature in done:
