@@ -22,12 +22,11 @@ from typing import Any, NamedTuple
 from django.db import transaction
 from django.db.models import Exists, OuterRef, TextField
 from django.db.models.functions import Cast
-from django.utils import timezone
 
+from carrefour.db.bulk import rows_update, values_insert
 from carrefour.dedup.services import clusters_update
 from carrefour.dedup.signature import signature_build
 from carrefour.harvest.models import RawRecord
-from carrefour.normalize.bulk import rows_update, values_insert
 from carrefour.normalize.models import Record
 from carrefour.normalize.services import record_normalize
 from carrefour.projects.services import projects_sync
@@ -185,7 +184,7 @@ def _batch_read(ids: list[int], state: _State) -> tuple[list[Job], dict[int, Rec
 
 def _batch_write(done: list[Done], records: dict[int, Record], state: _State) -> None:
     """Store the records whose values changed; collect signatures and records leaving their cluster."""
-    summary, now = state.summary, timezone.now()
+    summary = state.summary
     locations_refine_online([item.values["data"]["location"] for item in done])
     creates: dict[int, tuple[dict[str, Any], dict[str, Any] | None]] = {}  # by raw id
     updates: list[tuple[Record, dict[str, Any] | None]] = []
@@ -202,14 +201,13 @@ def _batch_write(done: list[Done], records: dict[int, Record], state: _State) ->
                 state.clusters.add(record.membership.cluster_id)  # the project must see gone/back
             for name, value in values.items():
                 setattr(record, name, value)
-            record.updated_at = now
             updates.append((record, signature))
         else:
             summary.unchanged += 1
     # New records are inserted from their values, without model instances, then their keys read back.
     values_insert(Record, [values for values, _ in creates.values()], batch=BATCH)
     keys = Record.objects.filter(raw_id__in=list(creates)).values_list("raw_id", "pk")
-    rows_update([record for record, _ in updates], [*_STORED, "updated_at"])
+    rows_update([record for record, _ in updates], _STORED)
     written = [(pk, creates[raw_id][1]) for raw_id, pk in sorted(keys)]
     for record_id, signature in written + [(record.pk, signature) for record, signature in updates]:
         if signature is not None:

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
-from carrefour.normalize.bulk import rows_update, values_insert
+from carrefour.db.bulk import rows_update, values_insert
 from carrefour.normalize.models import Record
 from carrefour.projects.merge import (
     LOCATION_COLUMNS,
