@@ -17,17 +17,16 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.pool import AsyncResult
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, TextField
 from django.db.models.functions import Cast
-from django.utils import timezone
 
+from carrefour.db.bulk import rows_update, values_insert
 from carrefour.dedup.services import clusters_update
 from carrefour.dedup.signature import signature_build
 from carrefour.harvest.models import RawRecord
-from carrefour.normalize.bulk import rows_update, values_insert
 from carrefour.normalize.models import Record
 from carrefour.normalize.services import record_normalize
 from carrefour.projects.services import projects_sync
@@ -109,17 +108,35 @@ def record_values(
 
 # Definitions by source id, set before the worker processes fork: they read it, never the database.
 _DEFINITIONS: dict[int, dict[str, Any]] = {}
-Job = tuple[int, int, str, str, str]  # raw id, source id, payload (JSON text), content hash, state
-Done = tuple[int, dict[str, Any], dict[str, Any] | None]  # raw id, record values, signature
+
+
+class Job(NamedTuple):
+    """A raw record to normalize, as a worker process receives it."""
+
+    raw_id: int
+    source_id: int
+    payload: str  # JSON text: the worker decodes it
+    content_hash: str
+    raw_state: str
+
+
+class Done(NamedTuple):
+    """A raw record normalized by a worker process: its record's column values and its signature."""
+
+    raw_id: int
+    values: dict[str, Any]
+    signature: dict[str, Any] | None  # None: invalid, the record leaves its cluster
 
 
 def _jobs_run(jobs: list[Job]) -> list[Done]:
     """Normalize, locate and sign raw payloads (pure CPU: runs in worker processes)."""
     done = []
-    for raw_id, source_id, payload, content_hash, raw_state in jobs:
-        values = record_values(json.loads(payload), _DEFINITIONS[source_id], content_hash, raw_state)
-        signature = signature_build(values["data"], source_id) if values["is_valid"] else None
-        done.append((raw_id, values, signature))
+    for job in jobs:
+        values = record_values(
+            json.loads(job.payload), _DEFINITIONS[job.source_id], job.content_hash, job.raw_state
+        )
+        signature = signature_build(values["data"], job.source_id) if values["is_valid"] else None
+        done.append(Done(job.raw_id, values, signature))
     return done
 
 
@@ -160,15 +177,15 @@ def _batch_read(ids: list[int], state: _State) -> tuple[list[Job], dict[int, Rec
                 if hasattr(record, "membership"):
                     state.clusters.add(record.membership.cluster_id)
             continue
-        jobs.append((raw_id, source_id, payload, content_hash, raw_state))
+        jobs.append(Job(raw_id, source_id, payload, content_hash, raw_state))
     rows_update(moved, ["raw_state"])
     return jobs, records
 
 
 def _batch_write(done: list[Done], records: dict[int, Record], state: _State) -> None:
     """Store the records whose values changed; collect signatures and records leaving their cluster."""
-    summary, now = state.summary, timezone.now()
-    locations_refine_online([values["data"]["location"] for _, values, _ in done])
+    summary = state.summary
+    locations_refine_online([item.values["data"]["location"] for item in done])
     creates: dict[int, tuple[dict[str, Any], dict[str, Any] | None]] = {}  # by raw id
     updates: list[tuple[Record, dict[str, Any] | None]] = []
     for raw_id, values, signature in done:
@@ -184,14 +201,13 @@ def _batch_write(done: list[Done], records: dict[int, Record], state: _State) ->
                 state.clusters.add(record.membership.cluster_id)  # the project must see gone/back
             for name, value in values.items():
                 setattr(record, name, value)
-            record.updated_at = now
             updates.append((record, signature))
         else:
             summary.unchanged += 1
     # New records are inserted from their values, without model instances, then their keys read back.
     values_insert(Record, [values for values, _ in creates.values()], batch=BATCH)
     keys = Record.objects.filter(raw_id__in=list(creates)).values_list("raw_id", "pk")
-    rows_update([record for record, _ in updates], [*_STORED, "updated_at"])
+    rows_update([record for record, _ in updates], _STORED)
     written = [(pk, creates[raw_id][1]) for raw_id, pk in sorted(keys)]
     for record_id, signature in written + [(record.pk, signature) for record, signature in updates]:
         if signature is not None:

@@ -10,10 +10,10 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from carrefour.api.cache import cache_get, cache_key, cache_put, params_canonical
 from carrefour.api.errors import api_error
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_to_dict
+from carrefour.search.cache import cache_get, cache_key, cache_put, params_canonical
 from carrefour.search.params import SearchParamError, search_params_parse
 from carrefour.search.selectors import SearchResults, project_list_for_hits, project_search
 from carrefour.search.similar import project_similar

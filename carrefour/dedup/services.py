@@ -9,10 +9,10 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Q
 
+from carrefour.db.bulk import keys_create, rows_keys_read, rows_update, values_insert
 from carrefour.dedup.matching import blocks_build, candidate_pairs, clusters_compute
 from carrefour.dedup.models import Cluster, ClusterDecision, ClusterMember
 from carrefour.dedup.signature import SIGNATURE_VERSION, signature_build
-from carrefour.normalize.bulk import keys_create, rows_keys_read, rows_update, values_insert
 from carrefour.normalize.models import Record
 
 WRITE_BATCH = 1000

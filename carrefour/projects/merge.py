@@ -74,12 +74,50 @@ class ProjectState(NamedTuple):
     is_published: bool
 
 
-# A cluster to merge: its id, its records (data and inferred still JSON text) and its project if any.
-MemberRow = tuple[Any, ...]
-Work = tuple[int, list[MemberRow], ProjectState | None]
-# A cluster merged: its id, the new column values of its project (None: unchanged) and its publications
-# (raw id, source id, source record id, url, title, first seen, last seen, gone).
-Merged = tuple[int, dict[str, Any] | None, list[tuple[Any, ...]]]
+class MemberRow(NamedTuple):
+    """One record of a cluster as read from the database, its JSON columns still text (see Member)."""
+
+    record_id: int
+    raw_id: int
+    data: str
+    inferred: str
+    source_id: int
+    source_slug: str
+    fictional: bool
+    source_record_id: str
+    url: str
+    state: str
+    first_seen_at: Any
+    last_seen_at: Any
+
+
+class Work(NamedTuple):
+    """A cluster to merge: its records and its existing project, if any."""
+
+    cluster_id: int
+    rows: list[MemberRow]
+    project: ProjectState | None
+
+
+class Publication(NamedTuple):
+    """One publication of a project: the columns of a ProjectSource but its project, by name."""
+
+    raw_id: int
+    source_id: int
+    source_record_id: str
+    url: str
+    title: str
+    first_seen_at: Any
+    last_seen_at: Any
+    gone: bool
+
+
+class Merged(NamedTuple):
+    """A cluster merged: the new column values of its project (None: unchanged) and its publications."""
+
+    cluster_id: int
+    values: dict[str, Any] | None
+    publications: list[Publication]
 
 
 def _completeness(record: Member) -> int:
@@ -158,10 +196,10 @@ def project_values(records: list[Member], project: ProjectState | None) -> dict[
     return values
 
 
-def _publications(records: list[Member]) -> list[tuple[Any, ...]]:
-    """The publications of a project, one per record (columns of a ProjectSource but its project)."""
+def _publications(records: list[Member]) -> list[Publication]:
+    """The publications of a project, one per record."""
     return [
-        (
+        Publication(
             record.raw_id,
             record.source_id,
             record.source_record_id,
@@ -179,8 +217,10 @@ def clusters_merge(work: list[Work]) -> list[Merged]:
     """Decode the records of each cluster and merge them (pure CPU: runs in worker processes)."""
     merged: list[Merged] = []
     for cluster_id, rows, project in work:
-        # Columns as _members reads them: record, raw, data (JSON), inferred (JSON), then the raw's.
-        members = [Member(r[0], r[1], json.loads(r[2]), json.loads(r[3]), *r[4:]) for r in rows]
+        # MemberRow and Member share their fields' order; only the JSON columns are decoded.
+        members = [
+            Member(r.record_id, r.raw_id, json.loads(r.data), json.loads(r.inferred), *r[4:]) for r in rows
+        ]
         values = project_values(members, project)
-        merged.append((cluster_id, values, _publications(members) if values is not None else []))
+        merged.append(Merged(cluster_id, values, _publications(members) if values is not None else []))
     return merged

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
 
-from carrefour.normalize.bulk import rows_update, values_insert
+from carrefour.db.bulk import rows_update, values_insert
 from carrefour.normalize.models import Record
 from carrefour.projects.merge import (
     LOCATION_COLUMNS,
@@ -19,6 +19,7 @@ from carrefour.projects.merge import (
     MemberRow,
     Merged,
     ProjectState,
+    Publication,
     Work,
     clusters_merge,
 )
@@ -32,23 +33,28 @@ def _members(cluster_ids: list[int]) -> dict[int, list[MemberRow]]:
     """Valid records of the given clusters, by cluster, their JSON columns left as text for the merge."""
     by_cluster: dict[int, list[MemberRow]] = defaultdict(list)
     rows = Record.objects.filter(membership__cluster_id__in=cluster_ids, is_valid=True).values_list(
-        "membership__cluster_id",
-        "pk",
-        "raw_id",
-        Cast("data", TextField()),
-        Cast("inferred", TextField()),
-        "raw__source_id",
-        "raw__source__slug",
-        "raw__source__fictional",
-        "raw__source_record_id",
-        "raw__url",
-        "raw__state",
-        "raw__first_seen_at",
-        "raw__last_seen_at",
+        "membership__cluster_id", *(_MEMBER_LOOKUPS[name] for name in MemberRow._fields)
     )
     for cluster_id, *columns in rows:
-        by_cluster[cluster_id].append(tuple(columns))
+        by_cluster[cluster_id].append(MemberRow(*columns))
     return by_cluster
+
+
+# Where each field of a MemberRow is read from, by name: the order is MemberRow's.
+_MEMBER_LOOKUPS: dict[str, Any] = {
+    "record_id": "pk",
+    "raw_id": "raw_id",
+    "data": Cast("data", TextField()),
+    "inferred": Cast("inferred", TextField()),
+    "source_id": "raw__source_id",
+    "source_slug": "raw__source__slug",
+    "fictional": "raw__source__fictional",
+    "source_record_id": "raw__source_record_id",
+    "url": "raw__url",
+    "state": "raw__state",
+    "first_seen_at": "raw__first_seen_at",
+    "last_seen_at": "raw__last_seen_at",
+}
 
 
 _UPDATED_COLUMNS = (
@@ -73,7 +79,7 @@ def _work_read(chunk: list[int]) -> tuple[dict[int, Project], list[Work]]:
         state = (
             ProjectState(project.overrides, project.content_hash, project.is_published) if project else None
         )
-        work.append((cluster_id, by_cluster.get(cluster_id, []), state))
+        work.append(Work(cluster_id, by_cluster.get(cluster_id, []), state))
     return projects, work
 
 
@@ -126,13 +132,10 @@ def projects_sync(cluster_ids: Iterable[int], *, batch: int = 500, pool: Pool | 
     return changed
 
 
-def _project_sources_sync(sourced: list[tuple[int, list[tuple[Any, ...]]]]) -> None:
+def _project_sources_sync(sourced: list[tuple[int, list[Publication]]]) -> None:
     """One ProjectSource per publication of each project, updated in place (a raw may change project)."""
     wanted = {
-        publication[0]: {
-            "project_id": project_id,
-            **dict(zip(_PUBLICATION_COLUMNS, publication, strict=True)),
-        }
+        publication.raw_id: {"project_id": project_id, **publication._asdict()}
         for project_id, publications in sourced
         for publication in publications
     }
@@ -148,15 +151,5 @@ def _project_sources_sync(sourced: list[tuple[int, list[tuple[Any, ...]]]]) -> N
     rows_update(updates, _SOURCE_COLUMNS)
 
 
-# The order of merge.py's publication tuples; a publication found again keeps its row (by raw id).
-_PUBLICATION_COLUMNS = (
-    "raw_id",
-    "source_id",
-    "source_record_id",
-    "url",
-    "title",
-    "first_seen_at",
-    "last_seen_at",
-    "gone",
-)
-_SOURCE_COLUMNS = ("project_id", *(name for name in _PUBLICATION_COLUMNS if name != "raw_id"))
+# A publication found again keeps its row (by raw id): all its other columns are rewritten.
+_SOURCE_COLUMNS = ("project_id", *(name for name in Publication._fields if name != "raw_id"))

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import NamedTuple
 
 import tantivy
-from tantivy import Occur, Query
+from tantivy import Query
 
 from carrefour.search.criteria import BY_FIELD, FACET_SIZE, FACETS, facet_labels
+from carrefour.search.query_build import query_combine
 from carrefour.search.storage import index_version
 
 FICTIONAL = "fictional"  # counted with the facets: whether the result set holds simulated projects
@@ -22,15 +22,6 @@ class FacetValue(NamedTuple):
     label: str
     count: int  # type: ignore[assignment]  # shadows tuple.count on purpose: (code, label, count)
     selected: bool = False
-
-
-def query_combine(parts: Sequence[Query]) -> Query:
-    """Conjunction of queries; everything when empty."""
-    if not parts:
-        return Query.all_query()
-    if len(parts) == 1:
-        return parts[0]
-    return Query.boolean_query([(Occur.Must, part) for part in parts])
 
 
 def _aggregate(searcher: tantivy.Searcher, query: Query, names: list[str]) -> dict[str, dict[str, int]]:

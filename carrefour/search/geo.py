@@ -11,9 +11,9 @@ from tantivy import Query
 
 from carrefour.projects.models import Project
 from carrefour.search.criteria import CRITERIA
-from carrefour.search.facets import query_combine
 from carrefour.search.params import SearchParams
 from carrefour.search.plan import search_plan_build
+from carrefour.search.query_build import query_combine
 from carrefour.search.selectors import search_located
 from carrefour.search.storage import index_open
 from carrefour.search.territory import bbox_query

@@ -9,10 +9,9 @@ import tantivy
 from tantivy import FieldType, Query
 
 from carrefour.search.criteria import FACETS
-from carrefour.search.facets import query_combine
 from carrefour.search.params import SearchParams
 from carrefour.search.query import ParsedQuery, query_parse
-from carrefour.search.query_build import ALL_FEATURES, QueryBuilder, SearchFeatures
+from carrefour.search.query_build import ALL_FEATURES, QueryBuilder, SearchFeatures, query_combine
 from carrefour.search.territory import (
     Territory,
     around_filter,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -24,6 +25,15 @@ PREFIX_MIN_LENGTH = 2  # a one-letter prefix matches too much to be useful
 FIELD_TEXTS = {"title": "title", "org": "organization", "commune": "commune", "body": "body"}
 FIELD_FOLDED = {"title": "title_words", "org": "org_words", "commune": "words", "body": "words"}
 KEYWORD_FIELDS = {"theme": "themes", "public": "publics", "departement": "departement", "region": "region"}
+
+
+def query_combine(parts: Sequence[Query]) -> Query:
+    """Conjunction of queries; everything when empty."""
+    if not parts:
+        return Query.all_query()
+    if len(parts) == 1:
+        return parts[0]
+    return Query.boolean_query([(Occur.Must, part) for part in parts])
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from tantivy import Order, Query
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_queryset
 from carrefour.search.criteria import BY_FIELD
-from carrefour.search.facets import FICTIONAL, FacetValue, facet_counts, facets_labelled, query_combine
+from carrefour.search.facets import FICTIONAL, FacetValue, facet_counts, facets_labelled
 from carrefour.search.params import (
     MAX_WINDOW,
     PER_PAGE_MAX,
@@ -26,7 +26,7 @@ from carrefour.search.params import (
 )
 from carrefour.search.plan import SearchPlan, search_plan_build
 from carrefour.search.query import plain_words, query_parse
-from carrefour.search.query_build import ALL_FEATURES, HIGHLIGHT, QueryBuilder, SearchFeatures
+from carrefour.search.query_build import ALL_FEATURES, HIGHLIGHT, QueryBuilder, SearchFeatures, query_combine
 from carrefour.search.schema import EXCERPT_CHARS
 from carrefour.search.storage import index_open
 from carrefour.search.territory import Territory

@@ -11,7 +11,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
 
-from carrefour.api.cache import cache_get, cache_key, cache_put
+from carrefour.search.cache import cache_get, cache_key, cache_put
 
 
 def _served(request: HttpRequest, compressed: bytes) -> HttpResponse:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from carrefour.api import cache
 from carrefour.projects.models import Project
+from carrefour.search import cache
 
 pytestmark = pytest.mark.django_db
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import multiprocessing
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from carrefour.dedup.models import Cluster
+from carrefour.projects.merge import Member, MemberRow, Publication
 from carrefour.projects.models import Project, ProjectSource
 from carrefour.projects.services import projects_sync
 
@@ -46,3 +48,13 @@ def test_merging_in_workers_gives_the_same_projects(corpus: Path) -> None:
     assert _projects() == expected
     # Merged again, in the main process this time: nothing changed, nothing is written.
     assert projects_sync(clusters, batch=1) == []
+
+
+def test_member_rows_hold_the_fields_of_members_in_their_order() -> None:
+    # clusters_merge builds each Member from a MemberRow by position, for speed.
+    assert MemberRow._fields == tuple(f.name for f in dataclasses.fields(Member))
+
+
+def test_publications_are_named_by_the_columns_of_project_sources() -> None:
+    columns = {f.attname for f in ProjectSource._meta.concrete_fields}
+    assert set(Publication._fields) <= columns

@@ -13,9 +13,9 @@ from django.db import connection
 from django.db.models import Field, Model
 from django.utils import timezone
 
+from carrefour.db.bulk import column_converter, keys_create, rows_update, values_insert
 from carrefour.dedup.models import Cluster, ClusterMember
 from carrefour.harvest.models import RawRecord
-from carrefour.normalize.bulk import column_converter, keys_create, values_insert
 from carrefour.normalize.models import Record
 from carrefour.projects.models import Project, ProjectSource
 
@@ -61,3 +61,25 @@ def test_keys_create_returns_the_keys_of_the_new_rows() -> None:
     keys = keys_create(Cluster, 1201, batch=500)
     assert len(set(keys)) == 1201 and not old & set(keys)
     assert set(Cluster.objects.values_list("pk", flat=True)) == old | set(keys)
+
+
+def test_rows_update_writes_the_fields_and_stamps_auto_now_columns(corpus: Path) -> None:
+    call_command("import", str(corpus), stdout=io.StringIO(), stderr=io.StringIO())
+    records = list(Record.objects.order_by("pk")[:2])
+    before = timezone.now()
+    assert all(record.updated_at < before for record in records)
+    for record in records:
+        record.raw_state = "gone"
+    assert rows_update(records, ["raw_state"]) == 2
+    stored = Record.objects.filter(pk__in=[record.pk for record in records]).order_by("pk")
+    assert [(r.raw_state, r.updated_at) for r in stored] == [("gone", r.updated_at) for r in records]
+    assert all(record.updated_at >= before for record in records)
+
+
+def test_rows_update_leaves_creation_times_alone() -> None:
+    values_insert(Cluster, [{}])
+    cluster = Cluster.objects.get()
+    created = cluster.created_at
+    cluster.decided_by_admin = True
+    assert rows_update([cluster], ["decided_by_admin"]) == 1
+    assert Cluster.objects.values_list("decided_by_admin", "created_at").get() == (True, created)

@@ -1,0 +1,1 @@
+"""Database helpers shared by the apps: bulk writes for the pipeline stages."""
