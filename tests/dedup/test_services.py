@@ -6,7 +6,7 @@ import pytest
 
 from carrefour.dedup.models import Cluster, ClusterMember
 from carrefour.dedup.services import cluster_split
-from carrefour.pipeline import pipeline_clusters_refresh, pipeline_process
+from carrefour.orchestration.pipeline import pipeline_clusters_refresh, pipeline_process
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_network
 from tests.dedup.conftest import TEXT, RawFactory
@@ -70,11 +70,11 @@ def test_rerun_without_change_writes_nothing(raw: RawFactory) -> None:
 
 
 def test_worker_processes_give_the_same_result(raw: RawFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    import carrefour.pipeline
+    import carrefour.orchestration.pipeline
 
-    monkeypatch.setattr(carrefour.pipeline, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(carrefour.pipeline, "BATCH", 3)
-    monkeypatch.setattr(carrefour.pipeline, "TASK", 2)
+    monkeypatch.setattr(carrefour.orchestration.pipeline, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(carrefour.orchestration.pipeline, "BATCH", 3)
+    monkeypatch.setattr(carrefour.orchestration.pipeline, "TASK", 2)
     raws = [
         raw("alpha", str(i), title=f"Jardin numéro {i}", location_text="93100 Montreuil") for i in range(5)
     ]
