@@ -84,7 +84,8 @@ def test_index_check_repair_reindexes_and_exits_cleanly(corpus: Path) -> None:
     out = io.StringIO()
     call_command("index", "check", "--repair", stdout=out)
     assert "Index réparé : 0 manquants, 0 périmés, 1 en trop ré-indexés." in out.getvalue()
-    assert panier.pk not in [hit.project_id for hit in project_search(params=SearchParams(q="épicerie panier")).hits]
+    hits = project_search(params=SearchParams(q="épicerie panier")).hits
+    assert panier.pk not in [hit.project_id for hit in hits]
 
 
 def test_a_second_run_while_one_holds_the_lock_stops_with_a_clear_message(corpus: Path) -> None:
