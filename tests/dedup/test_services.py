@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from carrefour.dedup.models import Cluster, ClusterMember
 from carrefour.dedup.services import cluster_split
@@ -60,6 +62,21 @@ def test_admin_split_survives_later_processing(raw: RawFactory) -> None:
     pipeline_process([a.pk, b.pk], force=True, update_index=False)
     assert _project_of(a.pk) != _project_of(b.pk)
     assert Project.objects.get(cluster=cluster).is_published
+
+
+def test_splitting_in_the_admin_makes_two_projects_at_once(raw: RawFactory, admin_client: Client) -> None:
+    a = raw("alpha", "1", title="Jardin des Lilas", location_text="93100 Montreuil")
+    b = raw("beta", "x", title="Jardin des Lilas", location_text="Montreuil (93)")
+    pipeline_process([a.pk, b.pk], update_index=False)
+    assert _project_of(a.pk) == _project_of(b.pk)
+    member = ClusterMember.objects.get(record__raw=b)
+    page = admin_client.post(
+        reverse("admin:dedup_clustermember_changelist"),
+        {"action": "split", "_selected_action": [member.pk]},
+        follow=True,
+    ).content.decode()
+    assert "1 regroupement(s) séparé(s)." in page
+    assert _project_of(a.pk) != _project_of(b.pk)
 
 
 def test_rerun_without_change_writes_nothing(raw: RawFactory) -> None:
