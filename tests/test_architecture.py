@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
+from django.core.management import call_command
 
 from carrefour.env import BASE_DIR
 
@@ -41,3 +45,9 @@ def test_a_stage_importing_the_orchestration_breaks_the_contract(tmp_path: Path)
     assert result.returncode == 1
     assert "BROKEN" in result.stdout
     assert "carrefour.harvest.upward -> carrefour.orchestration.pipeline" in result.stdout
+
+
+@pytest.mark.django_db
+def test_models_and_migrations_agree() -> None:
+    """Guardrail (as les-emplois): a model change without its migration fails here, not in production."""
+    call_command("makemigrations", "--check", "--dry-run", stdout=io.StringIO())
