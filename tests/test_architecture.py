@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.template import engines
 
 from carrefour.env import BASE_DIR
 
@@ -51,3 +52,8 @@ def test_a_stage_importing_the_orchestration_breaks_the_contract(tmp_path: Path)
 def test_models_and_migrations_agree() -> None:
     """Guardrail (as les-emplois): a model change without its migration fails here, not in production."""
     call_command("makemigrations", "--check", "--dry-run", stdout=io.StringIO())
+
+
+def test_an_unknown_template_variable_fails_the_test_rendering_it() -> None:
+    with pytest.raises(NameError, match="nulle_part"):
+        engines["django"].from_string("<p>{{ nulle_part }}</p>").render({})
