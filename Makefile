@@ -50,6 +50,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy carrefour
+	$(BIN)/lint-imports
 
 lock: $(VENV)/.dev
 	$(BIN)/pip install -q pip-tools

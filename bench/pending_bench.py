@@ -19,7 +19,7 @@ from tests.instance import instance_create
 _SCRIPT = """
 import time
 from django.db import connection
-from carrefour.pipeline import raw_records_pending
+from carrefour.orchestration.pipeline import raw_records_pending
 from carrefour.sources.models import Source
 source = Source.objects.create(slug="bench", name="bench", kind="import")
 with connection.cursor() as cursor:

@@ -126,7 +126,7 @@ def vocabulary_change(slug: str) -> tuple[str, str]:
 
 def _stages_time(stages: dict[str, float]) -> None:
     """Accumulate the wall time of the de-duplication and merge stages into `stages`."""
-    import carrefour.pipeline as pipeline
+    import carrefour.orchestration.pipeline as pipeline
 
     for name, label in (("clusters_update", "dedup"), ("projects_sync", "merge into projects")):
         function = getattr(pipeline, name)
@@ -162,7 +162,7 @@ def main() -> None:
         from django.core.management import call_command
 
         from carrefour.harvest.models import RawRecord
-        from carrefour.pipeline import pipeline_process
+        from carrefour.orchestration.pipeline import pipeline_process
         from carrefour.projects.models import Project
         from carrefour.search.services import index_update
         from carrefour.territories.gazetteer import gazetteer_get

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "carrefour.dedup",
     "carrefour.projects",
     "carrefour.search",
+    "carrefour.orchestration",
     "carrefour.web",
     "carrefour.api",
 ]

@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings as django_settings
+from django.test.utils import override_settings
 
 from carrefour.search.labels import labels_cache_clear
 from carrefour.territories.gazetteer import gazetteer_get, gazetteer_reload
@@ -15,6 +17,25 @@ from tests.simulator import World, world_generate, world_serve
 
 # Platforms harvested end to end by the walking skeleton.
 SKELETON_PLATFORMS = ["portraits", "api", "opendata"]
+
+
+class _UnknownTemplateVariable(str):
+    """`string_if_invalid` that raises: a page reading a variable its view never gave is a bug."""
+
+    def __mod__(self, name: object) -> str:
+        raise NameError(f"unknown template variable: {name}")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _unknown_template_variables_fail() -> Iterator[None]:
+    """Guardrail (as les-emplois): any unknown variable in a template fails the test rendering it."""
+    raising = _UnknownTemplateVariable("%s")
+    templates = [
+        {**engine, "OPTIONS": {**engine.get("OPTIONS", {}), "string_if_invalid": raising}}
+        for engine in django_settings.TEMPLATES
+    ]
+    with override_settings(TEMPLATES=templates):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -27,7 +27,7 @@ _COUNTS = """
 import json
 from carrefour.harvest.models import RawRecord
 from carrefour.normalize.models import Record
-from carrefour.pipeline import raw_records_pending
+from carrefour.orchestration.pipeline import raw_records_pending
 from carrefour.projects.models import Project
 from carrefour.search.storage import index_open
 from carrefour.sources.models import HarvestRun

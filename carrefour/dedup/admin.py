@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from carrefour.dedup.models import Cluster, ClusterDecision, ClusterMember
-from carrefour.dedup.services import cluster_confirm, cluster_split
-from carrefour.pipeline import pipeline_clusters_refresh
+from carrefour.dedup.services import cluster_confirm
 
 
 class ClusterMemberInline(admin.TabularInline):
@@ -48,34 +45,6 @@ class ClusterAdmin(admin.ModelAdmin):
         for cluster in queryset:
             cluster_confirm(cluster)
         self.message_user(request, f"{queryset.count()} regroupement(s) confirmé(s).")
-
-
-@admin.register(ClusterMember)
-class ClusterMemberAdmin(admin.ModelAdmin):
-    """Records in clusters: select some of one cluster to split them out into their own project."""
-
-    list_display = ("record", "cluster", "score")
-    list_filter = ("cluster__decided_by_admin",)
-    search_fields = ("=cluster__id", "record__raw__source_record_id")
-    raw_id_fields = ("record", "cluster")
-    actions = ["split"]
-
-    @admin.action(description="Séparer : ces fiches forment un autre projet")
-    def split(self, request: HttpRequest, queryset: QuerySet[ClusterMember]) -> None:
-        """Move the selected records out of their cluster, for good."""
-        by_cluster: dict[int, list[int]] = defaultdict(list)
-        for member in queryset:
-            by_cluster[member.cluster_id].append(member.record_id)
-        touched: list[int] = []
-        for cluster_id, record_ids in by_cluster.items():
-            try:
-                new = cluster_split(Cluster.objects.get(pk=cluster_id), record_ids)
-            except ValueError as exc:
-                self.message_user(request, f"regroupement {cluster_id} : {exc}", level=messages.ERROR)
-                continue
-            touched += [cluster_id, new.pk]
-        pipeline_clusters_refresh(touched)
-        self.message_user(request, f"{len(touched) // 2} regroupement(s) séparé(s).")
 
 
 @admin.register(ClusterDecision)

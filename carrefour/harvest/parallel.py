@@ -13,8 +13,8 @@ from carrefour.harvest.services import (
     harvest_prepare,
     harvest_store,
 )
-from carrefour.runs import stop_requested
 from carrefour.sources.models import HarvestRun, Source
+from carrefour.stop import stop_requested
 
 logger = logging.getLogger(__name__)
 

@@ -24,9 +24,9 @@ from carrefour.harvest.store import (
     raw_records_store,
     raw_records_touch_listed,
 )
-from carrefour.runs import stop_requested
 from carrefour.sources.definitions import SourceDefinitionError, definition_resolve
 from carrefour.sources.models import HarvestRun, Source
+from carrefour.stop import stop_requested
 
 logger = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from django.db.models import F
 from django.utils.dateparse import parse_datetime
 
 from carrefour.harvest.models import RawRecord
-from carrefour.runs import stop_requested
 from carrefour.sources.models import HarvestRun, Source
+from carrefour.stop import stop_requested
 
 BATCH_SIZE = 500
 # Successful runs in a row without a record before it is marked gone (one miss can be a glitch).

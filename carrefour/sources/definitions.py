@@ -17,8 +17,7 @@ from lxml import etree
 from parsel.csstranslator import HTMLTranslator
 
 from carrefour.env import BASE_DIR
-from carrefour.harvest.extract.document import ExtractionError
-from carrefour.harvest.extract.jsonpath import json_path_tokens
+from carrefour.sources.jsonpath import JsonPathError, json_path_tokens
 
 SCHEMA_PATH = Path(__file__).with_name("definition.schema.json")
 
@@ -126,7 +125,7 @@ def _check_selectors(where: str, spec: dict[str, Any]) -> list[str]:
             continue
         try:
             _syntax_check(language, expression)
-        except (SelectorError, etree.XPathSyntaxError, ExtractionError) as exc:
+        except (SelectorError, etree.XPathSyntaxError, JsonPathError) as exc:
             problems.append(f"{where}.{key}: invalid {language} {expression!r}: {exc}")
     return problems
 

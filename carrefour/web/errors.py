@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
 from django.views import defaults
 
 from carrefour.api.errors import api_error
+from carrefour.web.context_processors import carrefour
 
 API_PREFIX = "/api/"
 # Longer addresses are refused, in JSON under /api/ (no page builds one). granian hands the app
@@ -84,4 +86,6 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """handler500: the site keeps its own page (500.html)."""
     if request.path.startswith(API_PREFIX):
         return api_error(500, MESSAGES[500][1])
-    return defaults.server_error(request)
+    # Unlike the other pages, none of the context processors that may be what failed: only ours (settings).
+    context = {"request": request, **carrefour(request)}
+    return HttpResponseServerError(loader.get_template("500.html").render(context))

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 
 from carrefour.dedup.models import Cluster, ClusterMember
 from carrefour.dedup.services import cluster_split
-from carrefour.pipeline import pipeline_clusters_refresh, pipeline_process
+from carrefour.orchestration.pipeline import pipeline_clusters_refresh, pipeline_process
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_network
 from tests.dedup.conftest import TEXT, RawFactory
@@ -62,6 +64,21 @@ def test_admin_split_survives_later_processing(raw: RawFactory) -> None:
     assert Project.objects.get(cluster=cluster).is_published
 
 
+def test_splitting_in_the_admin_makes_two_projects_at_once(raw: RawFactory, admin_client: Client) -> None:
+    a = raw("alpha", "1", title="Jardin des Lilas", location_text="93100 Montreuil")
+    b = raw("beta", "x", title="Jardin des Lilas", location_text="Montreuil (93)")
+    pipeline_process([a.pk, b.pk], update_index=False)
+    assert _project_of(a.pk) == _project_of(b.pk)
+    member = ClusterMember.objects.get(record__raw=b)
+    page = admin_client.post(
+        reverse("admin:dedup_clustermember_changelist"),
+        {"action": "split", "_selected_action": [member.pk]},
+        follow=True,
+    ).content.decode()
+    assert "1 regroupement(s) séparé(s)." in page
+    assert _project_of(a.pk) != _project_of(b.pk)
+
+
 def test_rerun_without_change_writes_nothing(raw: RawFactory) -> None:
     a = raw("alpha", "1", title="Jardin des Lilas", location_text="93100 Montreuil")
     pipeline_process([a.pk], update_index=False)
@@ -70,11 +87,11 @@ def test_rerun_without_change_writes_nothing(raw: RawFactory) -> None:
 
 
 def test_worker_processes_give_the_same_result(raw: RawFactory, monkeypatch: pytest.MonkeyPatch) -> None:
-    import carrefour.pipeline
+    import carrefour.orchestration.pipeline
 
-    monkeypatch.setattr(carrefour.pipeline, "PARALLEL_MIN", 1)
-    monkeypatch.setattr(carrefour.pipeline, "BATCH", 3)
-    monkeypatch.setattr(carrefour.pipeline, "TASK", 2)
+    monkeypatch.setattr(carrefour.orchestration.pipeline, "PARALLEL_MIN", 1)
+    monkeypatch.setattr(carrefour.orchestration.pipeline, "BATCH", 3)
+    monkeypatch.setattr(carrefour.orchestration.pipeline, "TASK", 2)
     raws = [
         raw("alpha", str(i), title=f"Jardin numéro {i}", location_text="93100 Montreuil") for i in range(5)
     ]

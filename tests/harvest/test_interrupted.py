@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import signal
 import time
@@ -23,11 +24,12 @@ PROJECTS = 1300
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The first PROJECTS projects of the demo corpus with one publication each (one record each)."""
+    """The first PROJECTS projects of the demo corpus (one publication each)."""
     path = tmp_path_factory.mktemp("corpus") / "corpus.jsonl.gz"
     with gzip.open(ROOT / "demo" / "corpus.jsonl.gz", "rt", encoding="utf-8") as source:
+        # The demo corpus merges some projects from several platforms: keep single-publication ones.
         single = (line for line in source if len(json.loads(line)["publications"]) == 1)
-        lines = [next(single) for _ in range(PROJECTS)]
+        lines = list(itertools.islice(single, PROJECTS))
     with gzip.open(path, "wt", encoding="utf-8") as target:
         target.writelines(lines)
     return path

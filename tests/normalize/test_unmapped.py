@@ -16,7 +16,7 @@ from django.test import Client
 from carrefour.harvest.models import RawRecord
 from carrefour.normalize.models import Record
 from carrefour.normalize.selectors import unmapped_values
-from carrefour.pipeline import pipeline_process
+from carrefour.orchestration.pipeline import pipeline_process
 from carrefour.projects.models import Project
 from carrefour.sources.models import Source
 

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from carrefour.harvest.models import RawRecord
-from carrefour.pipeline import raw_records_pending
+from carrefour.orchestration.pipeline import raw_records_pending
+from carrefour.orchestration.runs import run_guard
 from carrefour.projects.models import Project, ProjectSource
-from carrefour.runs import run_guard
-from carrefour.search.params import search_params
+from carrefour.search.params import SearchParams
 from carrefour.search.selectors import project_search
 from carrefour.search.storage import index_open, index_write_lock
 from carrefour.sources.models import HarvestRun, Source
@@ -71,7 +71,7 @@ def test_index_check_finds_missing_and_stale_documents_and_the_next_run_repairs_
 
     # Nothing to import, yet the pipeline run that follows puts the index right.
     assert "index réparé (1 manquants, 1 périmés, 0 en trop)" in _import(corpus)
-    assert project_search(params=search_params(q="vélo garage")).total == 1
+    assert project_search(params=SearchParams(q="vélo garage")).total == 1
     out = io.StringIO()
     call_command("index", "check", stdout=out)
     assert "Index conforme à la base" in out.getvalue()
@@ -84,9 +84,8 @@ def test_index_check_repair_reindexes_and_exits_cleanly(corpus: Path) -> None:
     out = io.StringIO()
     call_command("index", "check", "--repair", stdout=out)
     assert "Index réparé : 0 manquants, 0 périmés, 1 en trop ré-indexés." in out.getvalue()
-    assert panier.pk not in [
-        hit.project_id for hit in project_search(params=search_params(q="épicerie panier")).hits
-    ]
+    hits = project_search(params=SearchParams(q="épicerie panier")).hits
+    assert panier.pk not in [hit.project_id for hit in hits]
 
 
 def test_a_second_run_while_one_holds_the_lock_stops_with_a_clear_message(corpus: Path) -> None:

@@ -2,30 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from carrefour.harvest.extract.document import Document, ExtractionError
-
-_TOKEN = re.compile(r"([^.\[\]]+)|\[(\*|-?\d+|\?[^\]=]+=[^\]]*)\]")
-
-
-def json_path_tokens(path: str) -> list[str]:
-    """Tokens of a path; raises ExtractionError on syntax errors."""
-    path = path.strip()
-    if path.startswith("$"):
-        path = path[1:].lstrip(".")
-    tokens, pos = [], 0
-    while pos < len(path):
-        if path[pos] == ".":
-            pos += 1
-            continue
-        match = _TOKEN.match(path, pos)
-        if not match:
-            raise ExtractionError(f"bad JSON path {path!r} at {pos}")
-        tokens.append(match.group(1) if match.group(1) is not None else f"[{match.group(2)}]")
-        pos = match.end()
-    return tokens
+from carrefour.sources.jsonpath import JsonPathError, json_path_tokens
 
 
 def _step(node: Any, token: str) -> list[Any]:
@@ -51,8 +31,12 @@ def json_path_find(data: Any, path: str) -> list[Any]:
     """Every value at `path` in data (final lists flattened, nulls dropped); `a | b`: both, in order."""
     if " | " in path:
         return [value for alternative in path.split(" | ") for value in json_path_find(data, alternative)]
+    try:
+        tokens = json_path_tokens(path)
+    except JsonPathError as exc:
+        raise ExtractionError(str(exc)) from exc
     nodes = [data]
-    for token in json_path_tokens(path):
+    for token in tokens:
         nodes = [found for node in nodes for found in _step(node, token)]
     out: list[Any] = []
     for node in nodes:

@@ -30,9 +30,9 @@ from carrefour.harvest.models import RawRecord
 from carrefour.normalize.models import Record
 from carrefour.normalize.services import record_normalize
 from carrefour.projects.services import projects_sync
-from carrefour.runs import stop_requested
 from carrefour.search.services import IndexDiff, index_check, index_update
 from carrefour.sources.models import Source
+from carrefour.stop import stop_requested
 from carrefour.territories.ban import locations_refine_online
 from carrefour.territories.gazetteer import gazetteer_get
 from carrefour.territories.services import location_resolve

@@ -8,8 +8,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from carrefour.commands import command_guard, command_pipeline, command_stop_check
 from carrefour.harvest.corpus import corpus_import
+from carrefour.orchestration.commands import command_guard, command_pipeline, command_stop_check
 
 
 class Command(BaseCommand):

@@ -7,8 +7,9 @@ from contextlib import contextmanager
 
 from django.core.management.base import BaseCommand, CommandError
 
-from carrefour.pipeline import PipelineSummary, pipeline_process, raw_records_pending
-from carrefour.runs import RunBusyError, run_guard, stop_requested
+from carrefour.orchestration.pipeline import PipelineSummary, pipeline_process, raw_records_pending
+from carrefour.orchestration.runs import RunBusyError, run_guard
+from carrefour.stop import stop_requested
 
 STAGES = {
     "dedup": "dédoublonnage",

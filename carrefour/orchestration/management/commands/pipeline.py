@@ -6,10 +6,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from carrefour.commands import command_guard, command_pipeline
 from carrefour.dedup.models import Cluster
 from carrefour.harvest.models import RawRecord
-from carrefour.pipeline import pipeline_clusters_refresh
+from carrefour.orchestration.commands import command_guard, command_pipeline
+from carrefour.orchestration.pipeline import pipeline_clusters_refresh
 from carrefour.sources.services import source_load_all
 
 

@@ -1,4 +1,4 @@
-"""Run safety for harvest, import and pipeline: one writer at a time, stop requests, dead runs found.
+"""Run safety for harvest, import and pipeline: one writer at a time, dead runs found.
 
 Every command that stores or processes records holds an exclusive lock on `DATA_DIR/pipeline.lock`
 for its whole run. The kernel releases it when the process dies, even killed by SIGKILL, so a run
@@ -8,51 +8,21 @@ still `running` in the database when the lock is taken again was left by a dead 
 from __future__ import annotations
 
 import fcntl
-import os
-import signal
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import FrameType
-from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
 
 from carrefour.sources.models import HarvestRun
+from carrefour.stop import stop_on_signals
 
 LOCK = "pipeline.lock"
-_STOP = threading.Event()
-STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
 
 
 class RunBusyError(RuntimeError):
     """Another harvest, import or pipeline run holds the lock."""
-
-
-def stop_requested() -> bool:
-    """True once SIGTERM or SIGINT asked the current run to stop at its next batch boundary."""
-    return _STOP.is_set()
-
-
-def _stop_handler(signum: int, _frame: FrameType | None) -> None:
-    """First signal: stop after the current batch. Second one: stop now (the open transaction rolls back)."""
-    if _STOP.is_set():
-        raise SystemExit(128 + signum)
-    _STOP.set()
-
-
-def _forked_child_signals() -> None:
-    """In a forked worker (multiprocessing pool): SIGTERM kills again, Ctrl-C is the main process's."""
-    # A worker keeping the stop handler could never be ended by Pool.terminate() (SIGTERM) while it
-    # waits for a task in C code: the pipeline then hung in terminate() forever.
-    if signal.getsignal(signal.SIGTERM) is _stop_handler:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-os.register_at_fork(after_in_child=_forked_child_signals)
 
 
 def harvest_runs_interrupt_stale() -> int:
@@ -97,14 +67,5 @@ def run_guard() -> Iterator[int]:
     Yields the number of runs found interrupted. Raises RunBusyError when another run holds the lock.
     """
     busy = "une autre moisson, un import ou un traitement est en cours ; réessayez quand il sera terminé"
-    with _lock(wait_message=busy):
-        previous: dict[int, Any] = {}
-        if threading.current_thread() is threading.main_thread():
-            previous = {signum: signal.signal(signum, _stop_handler) for signum in STOP_SIGNALS}
-        _STOP.clear()
-        try:
-            yield harvest_runs_interrupt_stale()
-        finally:
-            for signum, handler in previous.items():
-                signal.signal(signum, handler)
-            _STOP.clear()
+    with _lock(wait_message=busy), stop_on_signals():
+        yield harvest_runs_interrupt_stale()

@@ -12,9 +12,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from carrefour.commands import command_guard, command_pipeline, command_stop_check
 from carrefour.harvest.parallel import DEFAULT_JOBS, harvest_run_many
 from carrefour.harvest.services import HarvestProgress
+from carrefour.orchestration.commands import command_guard, command_pipeline, command_stop_check
 from carrefour.sources.definitions import SourceDefinitionError
 from carrefour.sources.models import HarvestRun, Source
 from carrefour.sources.services import source_list_due, source_load_all
