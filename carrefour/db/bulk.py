@@ -198,3 +198,15 @@ def keys_create(model: type[Model], count: int, *, batch: int = 500) -> list[int
             )
             keys += [key for (key,) in cursor.fetchall()]
     return keys
+
+
+def tables_analyze(models: Sequence[type[Model]]) -> None:
+    """Refresh PostgreSQL's planner statistics of tables a run has just filled (no-op elsewhere)."""
+    # A run writes thousands of rows in one transaction, which autovacuum cannot see: statistics taken
+    # while a table was nearly empty made the planner nest loops over the new rows (one merge query ran
+    # for over 12 minutes on 4,283 projects). ANALYZE inside the transaction counts its own new rows.
+    for model in models:
+        connection = connections[router.db_for_write(model)]
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")

@@ -23,7 +23,8 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, TextField
 from django.db.models.functions import Cast
 
-from carrefour.db.bulk import rows_update, values_insert
+from carrefour.db.bulk import rows_update, tables_analyze, values_insert
+from carrefour.dedup.models import Cluster, ClusterMember
 from carrefour.dedup.services import clusters_update
 from carrefour.dedup.signature import signature_build
 from carrefour.harvest.models import RawRecord
@@ -306,8 +307,13 @@ def _pipeline_run(
             while pending:
                 _pending_write(pending.popleft(), state)
             workers = WORKERS if pool is not None else 1
+            large = len(state.signatures) + len(state.removed) >= BATCH
+            if large:
+                tables_analyze([RawRecord, Record])
             stage("dedup")
             state.clusters |= clusters_update(state.signatures, state.removed, workers=workers)
+            if large:
+                tables_analyze([ClusterMember, Cluster])
             stage("merge")
             changed = projects_sync(state.clusters, pool=pool)
             stage("commit")
