@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "carrefour.orchestration",
     "carrefour.web",
     "carrefour.api",
+    "carrefour.history",
 ]
 
 MIDDLEWARE = [

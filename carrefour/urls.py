@@ -7,6 +7,7 @@ from django.urls import include, path
 urlpatterns = [
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
     path("api/v1/", include("carrefour.api.urls")),
+    path("", include("carrefour.history.urls")),
     path("", include("carrefour.web.urls")),
 ]
 

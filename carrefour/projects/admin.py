@@ -1,10 +1,14 @@
-"""Admin: canonical projects, their publications and editorial overrides."""
+"""Admin: canonical projects, their publications and their fields set by hand."""
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.forms import ModelForm
+from django.http import HttpRequest
 
-from carrefour.projects.models import Project, ProjectSource
+from carrefour.projects.merge import LOCATION_COLUMNS, MERGED_FIELDS
+from carrefour.projects.models import FieldOverride, Project, ProjectSource
+from carrefour.projects.overrides import project_fields_edit
 
 
 class ProjectSourceInline(admin.TabularInline):
@@ -17,9 +21,23 @@ class ProjectSourceInline(admin.TabularInline):
     exclude = ("raw",)
 
 
+class FieldOverrideInline(admin.TabularInline):
+    """Fields set by hand, with the upstream value each replaced and any conflict with the sources."""
+
+    model = FieldOverride
+    extra = 0
+    fields = ("field", "value", "upstream", "upstream_now", "conflict", "created_at", "change")
+    readonly_fields = ("field", "value", "upstream", "upstream_now", "conflict", "created_at", "change")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Project | None = None) -> bool:
+        """Overrides are set through project_fields_edit, which records the change and the upstream."""
+        return False
+
+
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
-    """Projects; `overrides` holds editorial corrections that win over every source."""
+    """Projects, their publications and their fields set by hand (each edit recorded, with its upstream)."""
 
     list_display = (
         "title",
@@ -33,5 +51,26 @@ class ProjectAdmin(admin.ModelAdmin):
     )
     list_filter = ("is_published", "fictional", "region_code", "status")
     search_fields = ("title", "organization", "commune_name")
-    readonly_fields = ("cluster", "provenance", "content_hash", "created_at", "updated_at")
-    inlines = [ProjectSourceInline]
+    # Only the merged fields are set by hand (as overrides); the others follow the sources.
+    readonly_fields = (
+        *LOCATION_COLUMNS,
+        "network_key",
+        "cluster",
+        "provenance",
+        "fictional",
+        "is_published",
+        "content_hash",
+        "created_at",
+        "updated_at",
+    )
+    inlines = [ProjectSourceInline, FieldOverrideInline]
+
+    def save_model(self, request: HttpRequest, obj: Project, form: ModelForm, change: bool) -> None:
+        """Edited fields become overrides, recorded in the project's history as a moderation."""
+        edited = {name: form.cleaned_data[name] for name in form.changed_data if name in MERGED_FIELDS}
+        if not edited:
+            return
+        try:
+            project_fields_edit(Project.objects.get(pk=obj.pk), edited, request.user, reason="administration")
+        except ValueError as error:
+            self.message_user(request, f"Non enregistré : {error}", level=messages.ERROR)

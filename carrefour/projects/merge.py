@@ -69,7 +69,7 @@ class Member:
 class ProjectState(NamedTuple):
     """What merging needs of a cluster's existing project."""
 
-    overrides: dict[str, Any]
+    overrides: dict[str, Any]  # {field: value set by hand}
     content_hash: str
     is_published: bool
 
@@ -113,11 +113,16 @@ class Publication(NamedTuple):
 
 
 class Merged(NamedTuple):
-    """A cluster merged: the new column values of its project (None: unchanged) and its publications."""
+    """A cluster merged: the new column values of its project (None: unchanged) and its publications.
+
+    `upstream` holds, for each overridden field, the value the sources give now and the source giving
+    it {field: {"value", "source"}}: the override wins, the writer compares.
+    """
 
     cluster_id: int
     values: dict[str, Any] | None
     publications: list[Publication]
+    upstream: dict[str, Any]
 
 
 def _completeness(record: Member) -> int:
@@ -130,15 +135,12 @@ def _empty_value(name: str) -> Any:
     return None if field.null else field.get_default()
 
 
-def project_merge(records: list[Member], overrides: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Canonical values and provenance: override > most complete, most recently seen source."""
+def _sources_merge(records: list[Member]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Canonical values and provenance as the sources give them: most complete, most recently seen."""
     ordered = sorted(records, key=lambda r: (_completeness(r), r.last_seen_at), reverse=True)
     values: dict[str, Any] = {}
     provenance: dict[str, Any] = {}
     for name in MERGED_FIELDS:
-        if name in overrides:
-            values[name], provenance[name] = overrides[name], {"override": True}
-            continue
         given = [r for r in ordered if r.data.get(name) not in _EMPTY]
         if name in _LIST_FIELDS:
             # Some partners show only their main theme or public: the fullest list is the most complete.
@@ -169,23 +171,36 @@ def project_merge(records: list[Member], overrides: dict[str, Any]) -> tuple[dic
     return values, provenance
 
 
-def _content_hash(values: dict[str, Any], provenance: dict[str, Any], sources: list[tuple[Any, ...]]) -> str:
-    blob = json.dumps([values, provenance, sources], sort_keys=True, default=str, ensure_ascii=False)
+def _content_hash(parts: list[Any]) -> str:
+    blob = json.dumps(parts, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
-def project_values(records: list[Member], project: ProjectState | None) -> dict[str, Any] | None:
-    """New column values of a cluster's project, or None when it has not changed."""
+def project_values(
+    records: list[Member], project: ProjectState | None
+) -> tuple[dict[str, Any] | None, dict[str, Any]]:
+    """New column values of a cluster's project (None when unchanged), and its overridden fields' upstream."""
     if not records:
         if project is None or not project.is_published:
-            return None
-        return {"is_published": False, "updated_at": timezone.now()}
+            return None, {}
+        return {"is_published": False, "updated_at": timezone.now()}, {}
     active = [r for r in records if r.state == RawRecord.State.ACTIVE]
-    values, provenance = project_merge(active or records, project.overrides if project else {})
+    overrides = project.overrides if project else {}
+    values, provenance = _sources_merge(active or records)
+    upstream = {
+        name: {"value": values[name], "source": provenance.get(name, {}).get("source")}
+        for name in overrides
+        if name in values
+    }
+    for name, value in overrides.items():
+        values[name], provenance[name] = value, {"override": True}
     sources = sorted((r.raw_id, r.source_id, r.url, r.state, r.last_seen_at) for r in records)
-    digest = _content_hash(values, provenance, sources)
+    # The upstream of overridden fields counts only when there is one: other projects keep their hash.
+    digest = _content_hash(
+        [values, provenance, sources, upstream] if upstream else [values, provenance, sources]
+    )
     if project is not None and project.content_hash == digest:
-        return None
+        return None, upstream
     values.update(
         provenance=provenance,
         content_hash=digest,
@@ -193,7 +208,7 @@ def project_values(records: list[Member], project: ProjectState | None) -> dict[
         is_published=True,
         updated_at=timezone.now(),
     )
-    return values
+    return values, upstream
 
 
 def _publications(records: list[Member]) -> list[Publication]:
@@ -221,6 +236,7 @@ def clusters_merge(work: list[Work]) -> list[Merged]:
         members = [
             Member(r.record_id, r.raw_id, json.loads(r.data), json.loads(r.inferred), *r[4:]) for r in rows
         ]
-        values = project_values(members, project)
-        merged.append(Merged(cluster_id, values, _publications(members) if values is not None else []))
+        values, upstream = project_values(members, project)
+        publications = _publications(members) if values is not None else []
+        merged.append(Merged(cluster_id, values, publications, upstream))
     return merged

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.text import slugify
 
@@ -38,8 +39,6 @@ class Project(models.Model):
     network_key = models.CharField(max_length=300, blank=True, db_index=True)
     # {field: {"source": slug, "record": raw record id, "inferred": bool}}
     provenance = models.JSONField(default=dict, blank=True)
-    # Editorial overrides {field: value}: win over every source, survive every harvest.
-    overrides = models.JSONField(default=dict, blank=True)
     fictional = models.BooleanField(default=False, help_text="Built only from fictional (simulated) sources.")
     is_published = models.BooleanField(default=True, db_index=True)
     content_hash = models.CharField(max_length=64, blank=True)
@@ -76,3 +75,68 @@ class ProjectSource(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source_id}:{self.source_record_id}"
+
+
+class ProjectChange(models.Model):
+    """One recorded change to a project: who or which source, when, which fields before/after."""
+
+    class Kind(models.TextChoices):
+        CREATION = "creation", "Création"
+        HARVEST = "harvest", "Mise à jour par la source"
+        CONTRIBUTION = "contribution", "Contribution"
+        MODERATION = "moderation", "Modération"
+        MERGE = "merge", "Fusion"
+        SPLIT = "split", "Séparation"
+        UNPUBLISH = "unpublish", "Dépublication"
+        REPUBLISH = "republish", "Republication"
+        REVERT = "revert", "Annulation"
+        SOURCE_CHANGED = "source_changed", "La source a changé depuis la correction"
+        OVERRIDE_KEPT = "override_kept", "Correction conservée"
+        UPSTREAM_TAKEN = "upstream_taken", "Valeur de la source reprise"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    at = models.DateTimeField()
+    # A deleted account leaves its changes, shown as "compte supprimé".
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Slugs of the sources whose values changed, comma-separated when several did at once.
+    source_slug = models.CharField(max_length=300, blank=True)
+    # {field: [before, after]}
+    fields = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+    reverts = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["project", "-at"], name="project_change_at")]
+        permissions = [("revert_projectchange", "Annuler une modification de projet")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class FieldOverride(models.Model):
+    """A field of a project set by hand: wins over every source, keeps the upstream value it replaced."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="overrides")
+    field = models.CharField(max_length=40)
+    value = models.JSONField(null=True, blank=True)
+    # What the sources gave when the override was set; unknown for overrides older than this record.
+    upstream = models.JSONField(null=True, blank=True)
+    upstream_known = models.BooleanField(default=True)
+    # What the sources give now, when it differs from `upstream`: to keep the override or take it.
+    upstream_now = models.JSONField(null=True, blank=True)
+    conflict = models.BooleanField(default=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    change = models.ForeignKey(
+        ProjectChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["project", "field"]
+        constraints = [models.UniqueConstraint(fields=["project", "field"], name="field_override_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id}.{self.field}"

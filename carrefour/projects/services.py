@@ -5,14 +5,23 @@ from __future__ import annotations
 from collections import defaultdict, deque
 from collections.abc import Iterable
 from multiprocessing.pool import AsyncResult, Pool
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db import transaction
 from django.db.models import Q, TextField
 from django.db.models.functions import Cast
+from django.utils import timezone
 
 from carrefour.db.bulk import rows_update, values_insert
 from carrefour.normalize.models import Record
+from carrefour.projects.history import (
+    TRACKED,
+    changes_insert,
+    creation_change,
+    harvest_change,
+    moves_changes,
+    moves_count,
+)
 from carrefour.projects.merge import (
     LOCATION_COLUMNS,
     MERGED_FIELDS,
@@ -23,7 +32,8 @@ from carrefour.projects.merge import (
     Work,
     clusters_merge,
 )
-from carrefour.projects.models import Project, ProjectSource
+from carrefour.projects.models import FieldOverride, Project, ProjectSource
+from carrefour.projects.overrides import overrides_reconcile
 
 # Chunks merged ahead of the one being written: keeps both worker processes busy while the main one writes.
 AHEAD = 3
@@ -69,42 +79,94 @@ _UPDATED_COLUMNS = (
 )
 
 
-def _work_read(chunk: list[int]) -> tuple[dict[int, Project], list[Work]]:
+class Chunk(NamedTuple):
+    """What the writer needs of a chunk of clusters read before its merge: projects and overrides."""
+
+    projects: dict[int, Project]  # by cluster id
+    overrides: dict[int, dict[str, FieldOverride]]  # by project id, then field
+
+
+def _work_read(chunk: list[int]) -> tuple[Chunk, list[Work]]:
     """The existing projects of a chunk of clusters, and what merging them needs."""
     by_cluster = _members(chunk)
     projects = {p.cluster_id: p for p in Project.objects.filter(cluster_id__in=chunk)}
+    overrides: dict[int, dict[str, FieldOverride]] = defaultdict(dict)
+    for override in FieldOverride.objects.filter(project__cluster_id__in=chunk):
+        overrides[override.project_id][override.field] = override
     work: list[Work] = []
     for cluster_id in chunk:
         project = projects.get(cluster_id)
-        state = (
-            ProjectState(project.overrides, project.content_hash, project.is_published) if project else None
-        )
+        state = None
+        if project is not None:
+            values = {name: o.value for name, o in overrides.get(project.pk, {}).items()}
+            state = ProjectState(values, project.content_hash, project.is_published)
         work.append(Work(cluster_id, by_cluster.get(cluster_id, []), state))
-    return projects, work
+    return Chunk(projects, overrides), work
 
 
-def _merged_write(projects: dict[int, Project], merged: list[Merged]) -> list[int]:
-    """Store the merged values of a chunk of clusters; ids of the projects that changed."""
+def _merged_write(chunk: Chunk, merged: list[Merged]) -> list[int]:
+    """Store the merged values of a chunk of clusters and their changes; ids of the projects that changed."""
     # New projects are inserted from their values, without model instances (most of a first run).
     creates: dict[int, dict[str, Any]] = {}
     updates: list[Project] = []
-    for cluster_id, values, _publications in merged:
+    changes: list[dict[str, Any]] = []
+    reconciled: list[FieldOverride] = []
+    now = timezone.now()
+    for cluster_id, values, _publications, upstream in merged:
+        project = chunk.projects.get(cluster_id)
+        if project is not None and upstream:
+            saved, rows = overrides_reconcile(chunk.overrides[project.pk], upstream, project.pk, now)
+            reconciled += saved
+            changes += rows
         if values is None:
             continue
-        project = projects.get(cluster_id)
         if project is None:
             creates[cluster_id] = {"cluster_id": cluster_id, **values}
             continue
+        before = {name: getattr(project, name) for name in TRACKED}
+        old_provenance = project.provenance
         for name, value in values.items():
             setattr(project, name, value)
         updates.append(project)
+        change = harvest_change(project, before, old_provenance, now)
+        if change is not None:
+            changes.append(change)
     values_insert(Project, list(creates.values()))
     rows_update(updates, _UPDATED_COLUMNS)
+    rows_update(reconciled, ["upstream", "upstream_known", "upstream_now", "conflict"])
     keys = dict(Project.objects.filter(cluster_id__in=list(creates)).values_list("cluster_id", "pk"))
+    changes += [creation_change(keys[c], values["provenance"], now) for c, values in creates.items()]
+    changes_insert(changes)
     keys.update((project.cluster_id, project.pk) for project in updates)
-    changed = [(keys[cluster_id], publications) for cluster_id, values, publications in merged if values]
+    changed = [(keys[cluster_id], publications) for cluster_id, values, publications, _ in merged if values]
     _project_sources_sync(changed)
     return [project_id for project_id, _ in changed]
+
+
+def _owners(cluster_ids: list[int], batch: int) -> dict[int, int]:
+    """Project of each publication of the given clusters' projects (raw id → project id)."""
+    owners: dict[int, int] = {}
+    for start in range(0, len(cluster_ids), batch):
+        rows = ProjectSource.objects.filter(project__cluster_id__in=cluster_ids[start : start + batch])
+        owners.update(rows.values_list("raw_id", "project_id"))
+    return owners
+
+
+def _moves_record(before: dict[int, int], created: set[int], batch: int) -> None:
+    """Merge and split changes for the publications that moved from one project to another."""
+    raws = list(before)
+    after: dict[int, int] = {}
+    for start in range(0, len(raws), batch):
+        rows = ProjectSource.objects.filter(raw_id__in=raws[start : start + batch])
+        after.update(rows.values_list("raw_id", "project_id"))
+    moves = moves_count(before, after)
+    if not moves:
+        return
+    givers = {giver for giver, _ in moves}
+    emptied = givers - set(
+        ProjectSource.objects.filter(project_id__in=givers).values_list("project_id", flat=True)
+    )
+    changes_insert(moves_changes(moves, created, emptied, timezone.now()))
 
 
 @transaction.atomic
@@ -112,23 +174,31 @@ def projects_sync(cluster_ids: Iterable[int], *, batch: int = 500, pool: Pool | 
     """Create, update or unpublish the projects of the given clusters in bulk; ids of changed projects.
 
     With a pool, chunks are merged in its worker processes while the main process reads the next
-    ones and writes the merged ones, in order: the result is the same as without.
+    ones and writes the merged ones, in order: the result is the same as without. Every change of a
+    visible field is recorded (ProjectChange), with the merges and splits of publications between
+    projects.
     """
     ids = sorted(set(cluster_ids))
+    # Read before any chunk is written: a publication may move to a project of an earlier chunk.
+    before = _owners(ids, batch)
+    existing = set(before.values())
     changed: list[int] = []
-    pending: deque[tuple[dict[int, Project], AsyncResult[list[Merged]]]] = deque()
+    pending: deque[tuple[Chunk, AsyncResult[list[Merged]]]] = deque()
     for start in range(0, len(ids), batch):
         # Read here, in the main thread: only its database connection sees this transaction's writes.
-        projects, work = _work_read(ids[start : start + batch])
+        chunk, work = _work_read(ids[start : start + batch])
+        existing.update(project.pk for project in chunk.projects.values())
         if pool is None:
-            changed += _merged_write(projects, clusters_merge(work))
+            changed += _merged_write(chunk, clusters_merge(work))
             continue
-        pending.append((projects, pool.apply_async(clusters_merge, (work,))))
+        pending.append((chunk, pool.apply_async(clusters_merge, (work,))))
         if len(pending) > AHEAD:
-            projects, result = pending.popleft()
-            changed += _merged_write(projects, result.get())
-    for projects, result in pending:
-        changed += _merged_write(projects, result.get())
+            chunk, result = pending.popleft()
+            changed += _merged_write(chunk, result.get())
+    for chunk, result in pending:
+        changed += _merged_write(chunk, result.get())
+    if before:
+        _moves_record(before, set(changed) - existing, batch)
     return changed
 
 

@@ -81,3 +81,7 @@ def corpus(tmp_path: Path, territories_loaded: Any) -> Path:
             ),
         ],
     )
+
+
+# Raw records of partner sources, processed by the real pipeline (shared with the dedup tests).
+from tests.dedup.conftest import raw as raw  # noqa: E402
