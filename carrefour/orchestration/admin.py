@@ -1,4 +1,4 @@
-"""Admin of cluster members: splitting some out re-runs the pipeline on the clusters it touched."""
+"""Admin actions that re-run stages: splitting cluster members, editing a project's fields (re-indexed)."""
 
 from __future__ import annotations
 
@@ -6,11 +6,16 @@ from collections import defaultdict
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
+from django.forms import ModelForm
 from django.http import HttpRequest
 
 from carrefour.dedup.models import Cluster, ClusterMember
 from carrefour.dedup.services import cluster_split
+from carrefour.orchestration.edits import project_fields_edit_indexed
 from carrefour.orchestration.pipeline import pipeline_clusters_refresh
+from carrefour.projects.admin import ProjectAdmin
+from carrefour.projects.merge import MERGED_FIELDS
+from carrefour.projects.models import Project
 
 
 @admin.register(ClusterMember)
@@ -39,3 +44,23 @@ class ClusterMemberAdmin(admin.ModelAdmin):
             touched += [cluster_id, new.pk]
         pipeline_clusters_refresh(touched)
         self.message_user(request, f"{len(touched) // 2} regroupement(s) séparé(s).")
+
+
+admin.site.unregister(Project)
+
+
+@admin.register(Project)
+class ProjectEditAdmin(ProjectAdmin):
+    """Projects: an edited field becomes an override, recorded in the history, and the project re-indexed."""
+
+    def save_model(self, request: HttpRequest, obj: Project, form: ModelForm, change: bool) -> None:
+        """Edited fields go through project_fields_edit (the form's instance is not saved as is)."""
+        edited = {name: form.cleaned_data[name] for name in form.changed_data if name in MERGED_FIELDS}
+        if not edited:
+            return
+        try:
+            project_fields_edit_indexed(
+                Project.objects.get(pk=obj.pk), edited, request.user, "administration"
+            )
+        except ValueError as error:
+            self.message_user(request, f"Non enregistré : {error}", level=messages.ERROR)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.forms import ModelForm
+from django.contrib import admin
 from django.http import HttpRequest
 
-from carrefour.projects.merge import LOCATION_COLUMNS, MERGED_FIELDS
+from carrefour.projects.merge import LOCATION_COLUMNS
 from carrefour.projects.models import FieldOverride, Project, ProjectSource
-from carrefour.projects.overrides import project_fields_edit
 
 
 class ProjectSourceInline(admin.TabularInline):
@@ -51,7 +49,8 @@ class ProjectAdmin(admin.ModelAdmin):
     )
     list_filter = ("is_published", "fictional", "region_code", "status")
     search_fields = ("title", "organization", "commune_name")
-    # Only the merged fields are set by hand (as overrides); the others follow the sources.
+    # Only the merged fields are set by hand (as overrides, saved by orchestration.admin); the others
+    # follow the sources.
     readonly_fields = (
         *LOCATION_COLUMNS,
         "network_key",
@@ -64,13 +63,3 @@ class ProjectAdmin(admin.ModelAdmin):
         "updated_at",
     )
     inlines = [ProjectSourceInline, FieldOverrideInline]
-
-    def save_model(self, request: HttpRequest, obj: Project, form: ModelForm, change: bool) -> None:
-        """Edited fields become overrides, recorded in the project's history as a moderation."""
-        edited = {name: form.cleaned_data[name] for name in form.changed_data if name in MERGED_FIELDS}
-        if not edited:
-            return
-        try:
-            project_fields_edit(Project.objects.get(pk=obj.pk), edited, request.user, reason="administration")
-        except ValueError as error:
-            self.message_user(request, f"Non enregistré : {error}", level=messages.ERROR)

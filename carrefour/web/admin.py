@@ -22,7 +22,7 @@ class CorrectionSuggestionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Marquer comme acceptées")
     def accept(self, request: HttpRequest, queryset: QuerySet[CorrectionSuggestion]) -> None:
-        """Accepted: the editor applies it through the project's overrides."""
+        """Accepted: the editor applies it by editing the project (a recorded field override)."""
         queryset.update(status=CorrectionSuggestion.Status.ACCEPTED, moderated_at=timezone.now())
 
     @admin.action(description="Marquer comme refusées")

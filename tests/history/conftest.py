@@ -2,4 +2,4 @@
 
 from __future__ import annotations
 
-from tests.dedup.conftest import raw as raw  # noqa: F401
+from tests.dedup.conftest import raw as raw

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from carrefour.search.services import index_rebuild
+from tests.dedup.conftest import raw as raw  # raw records through the real pipeline, as in dedup tests
 
 
 def corpus_project(source_id: str, title: str, **extra: Any) -> dict[str, Any]:
@@ -81,7 +82,3 @@ def corpus(tmp_path: Path, territories_loaded: Any) -> Path:
             ),
         ],
     )
-
-
-# Raw records of partner sources, processed by the real pipeline (shared with the dedup tests).
-from tests.dedup.conftest import raw as raw  # noqa: E402

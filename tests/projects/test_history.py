@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
+from django.urls import reverse
 
 from carrefour.dedup.models import Cluster
 from carrefour.dedup.services import cluster_split
@@ -179,3 +181,28 @@ def test_an_override_from_before_the_history_learns_its_upstream_without_conflic
     )
     project.refresh_from_db()
     assert project.summary == "Corrigé"
+
+
+def test_an_admin_edit_becomes_a_recorded_override(raw: RawFactory, admin_client: Any) -> None:
+    project = _harvest(raw, summary="Un jardin.")
+    form = {
+        name: getattr(project, name) or ""
+        for name in ("title", "description", "actor_type", "organization", "scale", "status", "website")
+    }
+    form.update(
+        summary="Un jardin et un rucher.",
+        themes=json.dumps(project.themes),
+        publics=json.dumps(project.publics),
+        start_year=project.start_year or "",
+    )
+    for prefix, rows in (("sources", list(project.sources.all())), ("overrides", [])):
+        form.update({f"{prefix}-TOTAL_FORMS": len(rows), f"{prefix}-INITIAL_FORMS": len(rows)})
+        form.update({f"{prefix}-{i}-id": row.pk for i, row in enumerate(rows)})
+        form.update({f"{prefix}-{i}-project": project.pk for i in range(len(rows))})
+    response = admin_client.post(reverse("admin:projects_project_change", args=[project.pk]), form)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    project.refresh_from_db()
+    assert project.summary == "Un jardin et un rucher."
+    change = project_history(project).object_list[0]
+    assert (change.kind, change.reason, change.actor.username) == (Kind.MODERATION, "administration", "admin")
+    assert FieldOverride.objects.get(project=project).upstream == "Un jardin."
