@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from carrefour.normalize.text import html_to_text
 from carrefour.projects.merge import MERGED_FIELDS
@@ -49,17 +51,24 @@ _AUTOMATIC = {
     Kind.REPUBLISH,
     Kind.SOURCE_CHANGED,
 }
-_WORDS = re.compile(r"\s+|[^\s]+")
+# A word with the spaces after it: half as many items to compare as words and spaces apart.
+_WORDS = re.compile(r"\s*\S+\s*|\s+")
 
 
 @dataclass
 class FieldDiff:
-    """One field of a change: its label and the text before / after, as (kind, words) segments."""
+    """One field of a change: its label, and its text with the words removed and added marked."""
 
     label: str
-    before: str
-    after: str
-    segments: list[tuple[str, str]]  # ("equal" | "delete" | "insert", text)
+    html: SafeString
+
+
+_MARKS = {"equal": "{}", "delete": '<del title="avant">{}</del>', "insert": '<ins title="après">{}</ins>'}
+
+
+def diff_html(segments: list[tuple[str, str]]) -> SafeString:
+    """Segments as HTML, the text escaped: built here, a template loop per word cost more than the diff."""
+    return mark_safe("".join(_MARKS[kind].format(escape(text)) for kind, text in segments))  # noqa: S308
 
 
 @dataclass
@@ -89,15 +98,28 @@ def _text(name: str, value: Any) -> str:
 def words_diff(before: str, after: str) -> list[tuple[str, str]]:
     """Word-level diff segments of two texts (spaces kept), for <del> and <ins>."""
     old, new = _WORDS.findall(before), _WORDS.findall(after)
-    segments: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    # Most changes touch a few words: the common start and end are set aside before diffing the rest
+    # (difflib's cost grows with the product of the lengths it compares).
+    shortest = min(len(old), len(new))
+    head = 0
+    while head < shortest and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < shortest - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    segments = [("equal", "".join(old[:head]))] if head else []
+    middle_old, middle_new = old[head : len(old) - tail], new[head : len(new) - tail]
+    matcher = difflib.SequenceMatcher(None, middle_old, middle_new, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
-            segments.append(("equal", "".join(old[i1:i2])))
+            segments.append(("equal", "".join(middle_old[i1:i2])))
             continue
         if i2 > i1:
-            segments.append(("delete", "".join(old[i1:i2])))
+            segments.append(("delete", "".join(middle_old[i1:i2])))
         if j2 > j1:
-            segments.append(("insert", "".join(new[j1:j2])))
+            segments.append(("insert", "".join(middle_new[j1:j2])))
+    if tail:
+        segments.append(("equal", "".join(old[len(old) - tail :])))
     return segments
 
 
@@ -125,7 +147,7 @@ def history_entries(changes: list[ProjectChange], *, can_revert: bool) -> list[E
         fields = []
         for name, (before, after) in change.fields.items():
             old, new = _text(name, before), _text(name, after)
-            fields.append(FieldDiff(FIELD_LABELS.get(name, name), old, new, words_diff(old, new)))
+            fields.append(FieldDiff(FIELD_LABELS.get(name, name), diff_html(words_diff(old, new))))
         revertable = can_revert and any(name in MERGED_FIELDS for name in change.fields)
         entries.append(Entry(change, change.get_kind_display(), _who(change, sources), fields, revertable))
     return entries

@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.utils import timezone
 
+from carrefour.history.selectors import diff_html, words_diff
 from carrefour.orchestration.pipeline import pipeline_process
 from carrefour.projects.models import Project, ProjectChange
 from carrefour.projects.overrides import project_fields_edit
@@ -132,3 +133,15 @@ def test_the_history_pages_by_fifty_newest_first(client: Client, project: Projec
     assert first.count('id="modification-') == 50 and "62 modifications" in first and "Page 1 sur 2" in first
     assert first.index('<ins title="après">60</ins>') < first.index('<ins title="après">59</ins>')
     assert _history(client, project, page=2).count('id="modification-') == 12
+
+
+def test_the_words_changed_are_marked_and_the_rest_kept() -> None:
+    assert words_diff("Un jardin <b>partagé</b> ouvert", "Un jardin solidaire ouvert") == [
+        ("equal", "Un jardin "),
+        ("delete", "<b>partagé</b> "),
+        ("insert", "solidaire "),
+        ("equal", "ouvert"),
+    ]
+    assert str(diff_html(words_diff("<b>a</b>", "b"))) == (
+        '<del title="avant">&lt;b&gt;a&lt;/b&gt;</del><ins title="après">b</ins>'
+    )
