@@ -65,7 +65,9 @@ def test_admin_split_survives_later_processing(raw: RawFactory) -> None:
     assert Project.objects.get(cluster=cluster).is_published
 
 
-def test_splitting_in_the_admin_makes_two_projects_in_the_worker(raw: RawFactory, admin_client: Client) -> None:
+def test_splitting_in_the_admin_makes_two_projects_in_the_worker(
+    raw: RawFactory, admin_client: Client
+) -> None:
     a = raw("alpha", "1", title="Jardin des Lilas", location_text="93100 Montreuil")
     b = raw("beta", "x", title="Jardin des Lilas", location_text="Montreuil (93)")
     pipeline_process([a.pk, b.pk], update_index=False)
