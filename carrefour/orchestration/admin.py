@@ -29,7 +29,7 @@ class ClusterMemberAdmin(admin.ModelAdmin):
     raw_id_fields = ("record", "cluster")
     actions = ["split"]
 
-    @admin.action(description="Séparer : ces fiches forment un autre projet")
+    @admin.action(description="Séparer : ces fiches forment un autre projet", permissions=["change"])
     def split(self, request: HttpRequest, queryset: QuerySet[ClusterMember]) -> HttpResponse | None:
         """Move the selected records out of their cluster, for good; merge and re-index in the worker."""
         by_cluster: dict[int, list[int]] = defaultdict(list)
