@@ -2,52 +2,12 @@
 
 from __future__ import annotations
 
-import http.client
 import signal
-import socket
 import subprocess
-import time
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.instance import Instance, instance_create
-from tests.orchestration.test_worker import _enqueue, _results
-
-WAIT = 120  # seconds before a process that never answers fails the test
-
-
-@pytest.fixture
-def instance(tmp_path: Path) -> Iterator[Instance]:
-    """A migrated installation whose static files count as collected (a collectstatic takes minutes)."""
-    with instance_create(tmp_path / "data") as created:
-        static = tmp_path / "data" / "staticfiles"
-        static.mkdir(exist_ok=True)
-        (static / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
-        yield created
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def _until(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT
-    while not condition():
-        assert time.monotonic() < deadline, f"never: {what}"
-        time.sleep(0.3)
-
-
-def _answers(port: int) -> bool:
-    try:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-        connection.request("GET", "/api/v1/projects")
-        return connection.getresponse().status == 200
-    except OSError:
-        return False
+from tests.instance import Instance
+from tests.orchestration.helpers import WAIT, answers, free_port, tasks_enqueue, tasks_results, until
 
 
 def _children(pid: int) -> list[int]:
@@ -61,11 +21,11 @@ def _alive(pid: int) -> bool:
 
 def _serve(instance: Instance) -> tuple[subprocess.Popen[str], list[int]]:
     """`carrefour serve` once the site answers and a task enqueued meanwhile was run; its children."""
-    port = _free_port()
+    port = free_port()
     server = instance.start("serve", "--port", str(port))
-    _until(lambda: _answers(port), "the site answers")
-    _enqueue(instance, 'task_echo.enqueue("fait")')
-    _until(lambda: _results(instance)[0][1] == "SUCCESSFUL", "the worker runs the task")
+    until(lambda: answers(port), "the site answers")
+    tasks_enqueue(instance, 'task_echo.enqueue("fait")')
+    until(lambda: tasks_results(instance)[0][1] == "SUCCESSFUL", "the worker runs the task")
     children = _children(server.pid)
     assert len(children) == 2  # granian and the worker
     return server, children
@@ -83,4 +43,4 @@ def test_a_killed_serve_takes_the_site_and_the_worker_with_it(instance: Instance
     server, children = _serve(instance)
     server.kill()  # only the supervisor: the kernel tells its children
     server.wait()
-    _until(lambda: not [pid for pid in children if _alive(pid)], "the children stop")
+    until(lambda: not [pid for pid in children if _alive(pid)], "the children stop")

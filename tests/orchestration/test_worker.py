@@ -6,45 +6,11 @@ import json
 import os
 import signal
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import pytest
-
-from tests.instance import Instance, instance_create, kill_at
+from tests.instance import Instance, kill_at
+from tests.orchestration.helpers import tasks_enqueue, tasks_results
 from tests.projects.conftest import corpus_project, corpus_write
-
-_RESULTS = """
-import json
-from django_tasks_db.models import DBTaskResult
-print(json.dumps([
-    [r.task_path.rsplit(".", 1)[-1], r.status, r.return_value, r.traceback.strip().splitlines()[-1:],
-     len(r.worker_ids)]
-    for r in DBTaskResult.objects.order_by("enqueued_at")
-]))
-"""
-
-
-@pytest.fixture
-def instance(tmp_path: Path) -> Iterator[Instance]:
-    """A fresh, migrated installation."""
-    with instance_create(tmp_path / "data") as created:
-        yield created
-
-
-def _enqueue(instance: Instance, *calls: str) -> None:
-    """Enqueue tasks of tests/orchestration/sample_tasks.py (`task_echo.enqueue("x")`, …) in order."""
-    imports = "from tests.orchestration.sample_tasks import task_block, task_echo, task_fail\n"
-    instance.run("shell", "-c", imports + "\n".join(calls))
-
-
-def _results(instance: Instance) -> list[list[Any]]:
-    """Task name, status, return value, last traceback line and number of workers, per task."""
-    result: list[list[Any]] = json.loads(
-        instance.run("shell", "-c", _RESULTS).stdout.strip().splitlines()[-1]
-    )
-    return result
 
 
 def _started(process: subprocess.Popen[str], marker: str) -> None:
@@ -59,9 +25,9 @@ def _started(process: subprocess.Popen[str], marker: str) -> None:
 def test_a_task_that_raises_is_marked_failed_with_its_error_and_the_worker_goes_on(
     instance: Instance,
 ) -> None:
-    _enqueue(instance, 'task_fail.enqueue("panne simulée")', 'task_echo.enqueue("suivante")')
+    tasks_enqueue(instance, 'task_fail.enqueue("panne simulée")', 'task_echo.enqueue("suivante")')
     instance.run("worker", "--batch")
-    assert _results(instance) == [
+    assert tasks_results(instance) == [
         ["task_fail", "FAILED", None, ["ValueError: panne simulée"], 1],
         ["task_echo", "SUCCESSFUL", "suivante", [], 1],
     ]
@@ -70,7 +36,7 @@ def test_a_task_that_raises_is_marked_failed_with_its_error_and_the_worker_goes_
 def test_a_task_whose_worker_was_killed_is_run_again_by_the_next_worker(
     instance: Instance, tmp_path: Path
 ) -> None:
-    _enqueue(instance, f"task_block.enqueue({str(tmp_path / 'started')!r}, True)")
+    tasks_enqueue(instance, f"task_block.enqueue({str(tmp_path / 'started')!r}, True)")
     worker = instance.start("worker")
     _started(worker, "blocking task started")
     # A live worker's task is left alone, whoever asks.
@@ -78,21 +44,21 @@ def test_a_task_whose_worker_was_killed_is_run_again_by_the_next_worker(
     os.killpg(worker.pid, signal.SIGKILL)
     worker.wait()
     # What django-tasks-db alone leaves: the task "running" for ever, no worker will take it.
-    assert _results(instance) == [["task_block", "RUNNING", None, [], 1]]
+    assert tasks_results(instance) == [["task_block", "RUNNING", None, [], 1]]
 
     second = instance.run("worker", "--batch")
     assert "1 remise(s) en file, 0 marquée(s) échouée(s)" in second.stderr
-    assert _results(instance) == [["task_block", "SUCCESSFUL", "second run", [], 2]]
+    assert tasks_results(instance) == [["task_block", "SUCCESSFUL", "second run", [], 2]]
 
 
 def test_a_task_that_killed_two_workers_is_failed_not_run_for_ever(
     instance: Instance, tmp_path: Path
 ) -> None:
-    _enqueue(instance, f"task_block.enqueue({str(tmp_path / 'started')!r}, False)")
+    tasks_enqueue(instance, f"task_block.enqueue({str(tmp_path / 'started')!r}, False)")
     outputs = [kill_at(instance.start("worker"), "blocking task started", signal.SIGKILL) for _ in range(2)]
     assert "1 remise(s) en file" in outputs[1]
     assert "0 remise(s) en file, 1 marquée(s) échouée(s)" in instance.run("tasks", "recover").stdout
-    [[name, status, _value, error, workers]] = _results(instance)
+    [[name, status, _value, error, workers]] = tasks_results(instance)
     assert (name, status, workers) == ("task_block", "FAILED", 2)
     assert error == [
         "carrefour.orchestration.workers.WorkerDiedError: 2 workers sont morts pendant cette tâche"
@@ -123,4 +89,4 @@ def test_projects_reindex_in_the_worker_brings_the_index_up_to_date(
     assert instance.run("shell", "-c", _SEARCH).stdout.split()[-1] == "0"
     instance.run("worker", "--batch")
     assert instance.run("shell", "-c", _SEARCH).stdout.split()[-1] == "1"
-    assert _results(instance) == [["projects_reindex", "SUCCESSFUL", 1, [], 1]]
+    assert tasks_results(instance) == [["projects_reindex", "SUCCESSFUL", 1, [], 1]]
