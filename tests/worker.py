@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from django_tasks_db.management.commands.db_worker import Worker
+from unittest import mock
+
+from django_tasks_db.management.commands import db_worker
 
 
 def tasks_run() -> None:
     """Run every task that is ready, then return (no signal handlers: pytest keeps its own)."""
-    Worker(
+    worker = db_worker.Worker(
         queue_names=["default"],
         interval=0,
         batch=True,
@@ -16,4 +18,8 @@ def tasks_run() -> None:
         max_tasks=None,
         worker_id="test-process",
         excluded_queue_names=[],
-    ).run()
+    )
+    # The loop closes "old" connections between tasks: on PostgreSQL that would close the test's own,
+    # and its transaction with it. Workers in their own process (tests/orchestration) keep this.
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        worker.run()
