@@ -31,9 +31,8 @@ class JobState:
 def job_start(kind: Job.Kind, task: Task[Any, Any], *args: Any) -> Job:
     """Create a job and enqueue its task (which receives the job's id first, then `args`)."""
     job = Job.objects.create(kind=kind)
-    result = task.enqueue(job.pk, *args)
-    Job.objects.filter(pk=job.pk).update(task_id=str(result.id))
-    job.refresh_from_db()
+    job.task_id = str(task.enqueue(job.pk, *args).id)
+    job.save(update_fields=["task_id"])
     return job
 
 
