@@ -85,7 +85,8 @@ def _status(port: int, url: str, timeout: float = 60) -> int:
 def _start(server: str, port: int, env: dict[str, str], gunicorn_src: Path) -> subprocess.Popen[bytes]:
     """A server configuration, answering once up."""
     if server == "granian":
-        argv, cwd = [str(CARREFOUR), "serve", "--port", str(port)], ROOT
+        # The site alone, as production runs it (the worker is a service of its own there).
+        argv, cwd = [str(CARREFOUR), "serve", "--port", str(port), "--no-worker"], ROOT
     else:
         # `python -m` puts the working directory first on the path: the carrefour package of that tree.
         argv = [sys.executable, "-m", "gunicorn", "carrefour.wsgi", "--bind", f"127.0.0.1:{port}", *GUNICORN]

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "dsfr",
     "widget_tweaks",
+    "django_tasks",
+    "django_tasks_db",
     # The pipeline, one app per stage, in the order data flows.
     "carrefour.sources",
     "carrefour.harvest",
@@ -77,6 +79,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "carrefour.web.middleware.ContentSecurityPolicyMiddleware",
 ]
+
+# Background tasks: queued in the database, run by `carrefour worker` (started by `carrefour serve`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 ROOT_URLCONF = "carrefour.urls"
 WSGI_APPLICATION = "carrefour.wsgi.application"

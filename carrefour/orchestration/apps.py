@@ -4,7 +4,7 @@ from django.apps import AppConfig
 
 
 class OrchestrationConfig(AppConfig):
-    """Above the stages: chains them (harvest, import, pipeline commands) and guards runs."""
+    """Above the stages: chains them (harvest, import, pipeline), guards runs, runs background tasks."""
 
     name = "carrefour.orchestration"
     label = "orchestration"

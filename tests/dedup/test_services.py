@@ -12,6 +12,7 @@ from carrefour.orchestration.pipeline import pipeline_clusters_refresh, pipeline
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_network
 from tests.dedup.conftest import TEXT, RawFactory
+from tests.worker import tasks_run
 
 pytestmark = pytest.mark.django_db
 
@@ -64,19 +65,27 @@ def test_admin_split_survives_later_processing(raw: RawFactory) -> None:
     assert Project.objects.get(cluster=cluster).is_published
 
 
-def test_splitting_in_the_admin_makes_two_projects_at_once(raw: RawFactory, admin_client: Client) -> None:
+def test_splitting_in_the_admin_makes_two_projects_in_the_worker(
+    raw: RawFactory, admin_client: Client
+) -> None:
     a = raw("alpha", "1", title="Jardin des Lilas", location_text="93100 Montreuil")
     b = raw("beta", "x", title="Jardin des Lilas", location_text="Montreuil (93)")
     pipeline_process([a.pk, b.pk], update_index=False)
     assert _project_of(a.pk) == _project_of(b.pk)
     member = ClusterMember.objects.get(record__raw=b)
-    page = admin_client.post(
+    response = admin_client.post(
         reverse("admin:dedup_clustermember_changelist"),
         {"action": "split", "_selected_action": [member.pk]},
         follow=True,
-    ).content.decode()
-    assert "1 regroupement(s) séparé(s)." in page
+    )
+    page = response.content.decode()
+    assert "1 regroupement(s) séparé(s) ; projets et index mis à jour en arrière-plan." in page
+    assert "en attente du worker" in page and 'http-equiv="refresh"' in page
+    tasks_run()  # the worker's loop: merging and indexing happen there
     assert _project_of(a.pk) != _project_of(b.pk)
+    page = admin_client.get(response.redirect_chain[-1][0]).content.decode()
+    assert "terminé" in page and "2 regroupement(s) recalculé(s), 2 projet(s) modifié(s)" in page
+    assert 'http-equiv="refresh"' not in page
 
 
 def test_rerun_without_change_writes_nothing(raw: RawFactory) -> None:

@@ -1,4 +1,4 @@
-"""`carrefour serve [--port N]`: the site with granian on 127.0.0.1."""
+"""`carrefour serve [--port N] [--no-worker]`: the site with granian on 127.0.0.1, and the task worker."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand
 
 from carrefour.projects.dumps import dumps_dir
 from carrefour.web.exports import DUMPS_ROUTE
+from carrefour.web.supervisor import children_supervise
 
 
 def static_stale() -> bool:
@@ -30,16 +31,24 @@ def static_stale() -> bool:
 
 
 class Command(BaseCommand):
-    """Run the site with granian (2 processes × 4 threads); static files through WhiteNoise."""
+    """Run the site with granian (2 processes × 4 threads) and `carrefour worker`, or the site alone."""
 
-    help = "Sert le site avec granian sur 127.0.0.1."
+    help = (
+        "Sert le site avec granian sur 127.0.0.1 et exécute les tâches en arrière-plan "
+        "(`carrefour worker`) ; Ctrl-C ou SIGTERM arrête les deux."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        """Declare --port."""
+        """Declare --port and --no-worker."""
         parser.add_argument("--port", type=int, default=settings.SERVE_PORT, help="Port d'écoute.")
+        parser.add_argument(
+            "--no-worker",
+            action="store_true",
+            help="le site seul (en production, le worker est un service systemd à part)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        """Replace this process with granian."""
+        """Supervise granian and the worker; with --no-worker, replace this process with granian."""
         port = options["port"]
         # Hashed, compressed static files with far-future cache headers, collected again only when stale.
         if settings.PRODUCTION or static_stale():
@@ -87,4 +96,9 @@ class Command(BaseCommand):
             "--static-path-expires",
             "300",
         ]
-        os.execv(sys.executable, argv)  # noqa: S606 - fixed program, no shell
+        if options["no_worker"]:
+            os.execv(sys.executable, argv)  # noqa: S606 - fixed program, no shell
+        worker = [sys.executable, "-m", "carrefour.cli", "worker"]
+        code = children_supervise({"serveur web": argv, "worker": worker})
+        if code:
+            raise SystemExit(code)

@@ -1,0 +1,30 @@
+"""Jobs: long work the worker runs for a page, with the progress and summary that page shows."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Job(models.Model):
+    """One web-triggered task: its progress (counts, stage) written by the worker, read by the page."""
+
+    class Kind(models.TextChoices):
+        CLUSTERS_REFRESH = "clusters_refresh", "Séparation de regroupements : fusion et index"
+
+    kind = models.CharField("travail", max_length=40, choices=Kind.choices)
+    # Id of the django-tasks result: its status and error are read from the task backend.
+    task_id = models.CharField("tâche", max_length=64, blank=True)
+    stage = models.CharField("étape", max_length=80, blank=True)
+    done = models.PositiveIntegerField("fait", default=0)
+    total = models.PositiveIntegerField("total", default=0)
+    summary = models.TextField("résumé", blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    updated_at = models.DateTimeField("mis à jour le", auto_now=True)
+
+    class Meta:
+        verbose_name = "travail en arrière-plan"
+        verbose_name_plural = "travaux en arrière-plan"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} n° {self.pk}"
