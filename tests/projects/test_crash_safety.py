@@ -15,14 +15,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from carrefour.harvest.models import RawRecord
+from carrefour.harvest.models import HarvestRun, RawRecord
 from carrefour.orchestration.pipeline import raw_records_pending
 from carrefour.orchestration.runs import run_guard
 from carrefour.projects.models import Project, ProjectSource
 from carrefour.search.params import SearchParams
 from carrefour.search.selectors import project_search
 from carrefour.search.storage import index_open, index_write_lock
-from carrefour.sources.models import HarvestRun, Source
+from carrefour.sources.models import Source
 
 pytestmark = pytest.mark.django_db
 
