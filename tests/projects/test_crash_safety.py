@@ -110,7 +110,7 @@ def test_a_run_left_running_by_a_dead_process_shows_interrupted_in_status_and_ad
     dead.refresh_from_db()
     assert dead.status == HarvestRun.Status.INTERRUPTED
     assert "reprises par l'exécution suivante" in dead.message
-    page = admin_client.get(reverse("admin:sources_harvestrun_changelist")).content.decode()
+    page = admin_client.get(reverse("admin:harvest_harvestrun_changelist")).content.decode()
     assert "Interrompu" in page
 
 
