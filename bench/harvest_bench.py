@@ -56,8 +56,7 @@ def db_stats(after_run: int) -> None:
     """Print (JSON) the harvest runs after `after_run` and the stored record keys; run inside Django."""
     from django.db.models import Max, Min, Sum
 
-    from carrefour.harvest.models import RawRecord
-    from carrefour.sources.models import HarvestRun
+    from carrefour.harvest.models import HarvestRun, RawRecord
 
     runs = HarvestRun.objects.filter(pk__gt=after_run)
     totals = runs.aggregate(

@@ -30,7 +30,7 @@ from carrefour.normalize.models import Record
 from carrefour.orchestration.pipeline import raw_records_pending
 from carrefour.projects.models import Project
 from carrefour.search.storage import index_open
-from carrefour.sources.models import HarvestRun
+from carrefour.harvest.models import HarvestRun
 index = index_open()
 print(json.dumps({
     "raw": RawRecord.objects.count(),

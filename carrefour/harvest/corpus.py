@@ -15,8 +15,9 @@ from django.conf import settings
 from django.utils import timezone
 from fastjsonschema import JsonSchemaValueException
 
+from carrefour.harvest.models import HarvestRun
 from carrefour.harvest.store import StoreCounts, raw_records_store
-from carrefour.sources.models import HarvestRun, Source
+from carrefour.sources.models import Source
 
 # Common-schema fields copied as they are into the raw payload: they already hold common codes,
 # which the normalize stage accepts without any vocabulary mapping.

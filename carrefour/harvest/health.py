@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from carrefour.sources.models import HarvestRun
+from carrefour.harvest.models import HarvestRun
 
 # A run seeing less than this share of the previous successful run's records is suspicious.
 SHARP_DROP_RATIO = 0.5

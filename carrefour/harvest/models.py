@@ -1,10 +1,49 @@
-"""Raw records exactly as extracted from a source, before any mapping."""
+"""Harvest runs of the sources and raw records exactly as extracted, before any mapping."""
 
 from __future__ import annotations
 
 from django.db import models
 
-from carrefour.sources.models import HarvestRun, Source
+from carrefour.sources.models import Source
+
+
+class HarvestRun(models.Model):
+    """One harvest of one source: counts, errors and a health verdict."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running", "En cours"
+        SUCCESS = "success", "Réussi"
+        SUSPICIOUS = "suspicious", "Suspect"
+        FAILED = "failed", "Échoué"
+        # Stopped (signal) or found `running` after its process died: its records stay pending.
+        INTERRUPTED = "interrupted", "Interrompu"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
+    pages_fetched = models.PositiveIntegerField(default=0)
+    requests_made = models.PositiveIntegerField(default=0, help_text="HTTP requests, retries included.")
+    not_modified = models.PositiveIntegerField(default=0, help_text="Responses answered 304 (HTTP cache).")
+    records_seen = models.PositiveIntegerField(default=0)
+    records_created = models.PositiveIntegerField(default=0)
+    records_updated = models.PositiveIntegerField(default=0)
+    records_unchanged = models.PositiveIntegerField(default=0)
+    records_rejected = models.PositiveIntegerField(default=0)
+    records_gone = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True, help_text="[{url, reason}], capped.")
+    # Share of fetched records with each field filled (0-1): a collapse means the layout changed.
+    field_fill = models.JSONField(default=dict, blank=True)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        # The table keeps the name it had when the model lived in the sources app (no data moves).
+        db_table = "sources_harvestrun"
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["source", "-started_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.source.slug} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
 
 
 class RawRecord(models.Model):

@@ -6,6 +6,7 @@ import logging
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 
+from carrefour.harvest.models import HarvestRun
 from carrefour.harvest.services import (
     HarvestJob,
     ProgressCallback,
@@ -13,7 +14,7 @@ from carrefour.harvest.services import (
     harvest_prepare,
     harvest_store,
 )
-from carrefour.sources.models import HarvestRun, Source
+from carrefour.sources.models import Source
 from carrefour.stop import stop_requested
 
 logger = logging.getLogger(__name__)

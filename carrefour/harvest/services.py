@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from carrefour.harvest.health import FieldFill, fill_collapse, sharp_drop
-from carrefour.harvest.models import RawRecord
+from carrefour.harvest.models import HarvestRun, RawRecord
 from carrefour.harvest.runner import CrawlError, crawl_events
 from carrefour.harvest.store import (
     GONE_AFTER_MISSED_RUNS,
@@ -25,7 +25,7 @@ from carrefour.harvest.store import (
     raw_records_touch_listed,
 )
 from carrefour.sources.definitions import SourceDefinitionError, definition_resolve
-from carrefour.sources.models import HarvestRun, Source
+from carrefour.sources.models import Source
 from carrefour.stop import stop_requested
 
 logger = logging.getLogger(__name__)

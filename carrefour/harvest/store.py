@@ -13,8 +13,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.dateparse import parse_datetime
 
-from carrefour.harvest.models import RawRecord
-from carrefour.sources.models import HarvestRun, Source
+from carrefour.harvest.models import HarvestRun, RawRecord
+from carrefour.sources.models import Source
 from carrefour.stop import stop_requested
 
 BATCH_SIZE = 500

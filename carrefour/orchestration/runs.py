@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from carrefour.sources.models import HarvestRun
+from carrefour.harvest.models import HarvestRun
 from carrefour.stop import stop_on_signals
 
 LOCK = "pipeline.lock"

@@ -1,7 +1,7 @@
 """Search criteria declared once: each facet's index field, URL parameter, keyword, validator, titles, docs.
 
-The URL parser, the search plan, the facet counts and their labels, the results page, the map and the
-API documentation (tests/search/test_criteria.py) are all derived from CRITERIA.
+The URL parser, the keywords of `q`, the search plan, the facet counts and their labels, the results
+page, the map and the API documentation (tests/search/test_criteria.py) are all derived from CRITERIA.
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ class Criterion:
     size: int = FACET_SIZE
     # A territory: the map draws its outline when filtered, "search in this area" replaces it.
     territorial: bool = False
+    # Names a visitor may type before a colon in `q` (theme:alimentation); none: not a query keyword.
+    # A criterion of a common vocabulary takes a code or a label there, the others a code.
+    query: tuple[str, ...] = ()
 
 
 CRITERIA: tuple[Criterion, ...] = (
@@ -56,6 +59,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "thème",
         "code de thème (`alimentation`, `lien-social`, …)",
         vocabulary_labels("themes"),
+        query=("theme", "themes", "thème", "thèmes"),
     ),
     Criterion(
         "publics",
@@ -66,6 +70,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "public",
         "code de public (`jeunes`, `seniors`, …)",
         vocabulary_labels("publics"),
+        query=("public", "publics"),
     ),
     Criterion(
         "actor_type",
@@ -87,6 +92,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "code INSEE de région (`11`, `84`, …)",
         table_labels(Region),
         territorial=True,
+        query=("region", "région"),
     ),
     Criterion(
         "departement",
@@ -98,6 +104,7 @@ CRITERIA: tuple[Criterion, ...] = (
         "code de département (`93`, `2A`, `974`, …)",
         table_labels(Departement),
         territorial=True,
+        query=("departement", "département", "dep"),
     ),
     Criterion(
         "epci",
@@ -110,6 +117,7 @@ CRITERIA: tuple[Criterion, ...] = (
         table_labels(Epci),
         size=50,  # about 1,250 in France: the most frequent ones guide, any one can be filtered
         territorial=True,
+        query=("epci", "intercommunalite", "intercommunalité"),
     ),
     Criterion(
         "scale",
@@ -156,6 +164,7 @@ BY_FIELD = {criterion.field: criterion for criterion in CRITERIA}
 BY_PARAM = {criterion.param: criterion for criterion in CRITERIA}
 BY_KEYWORD = {criterion.keyword: criterion for criterion in CRITERIA}
 TERRITORIAL_PARAMS = tuple(criterion.param for criterion in CRITERIA if criterion.territorial)
+QUERY_KEYWORDS = {word: criterion.field for criterion in CRITERIA for word in criterion.query}
 
 
 def facet_labels(field: str) -> dict[str, str]:

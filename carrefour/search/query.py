@@ -9,6 +9,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from carrefour.search.criteria import QUERY_KEYWORDS
+
 MAX_QUERY_CHARS = 300
 MAX_TERMS = 24
 _WORD = re.compile(r"\w+")
@@ -16,34 +18,22 @@ _SEPARATORS = re.compile(r"[^\w'’-]+")
 _SPECIAL = re.compile(r"[^\w'’*-]")
 _ITEM = re.compile(r'(?P<sign>[-+!])?(?:(?P<field>[^\W\d_]\w*):)?(?:"(?P<phrase>[^"]*)"|(?P<word>[^\s()"]*))')
 OPERATORS = {"AND": "and", "ET": "and", "OR": "or", "OU": "or", "NOT": "not", "SAUF": "not"}
-# Field names a visitor can type (French and English) → canonical field.
-FIELD_ALIASES = {
+# Text fields a visitor can type (French and English) → canonical field; the criteria add theirs.
+TEXT_ALIASES = {
     "title": "title",
     "titre": "title",
     "org": "org",
     "organisation": "org",
     "organization": "org",
     "porteur": "org",
-    "theme": "theme",
-    "themes": "theme",
-    "thème": "theme",
-    "thèmes": "theme",
-    "public": "public",
-    "publics": "public",
     "commune": "commune",
     "ville": "commune",
     "description": "body",
     "desc": "body",
     "body": "body",
     "texte": "body",
-    "departement": "departement",
-    "département": "departement",
-    "dep": "departement",
-    "region": "region",
-    "région": "region",
-    "source": "source",
-    "plateforme": "source",
 }
+FIELD_ALIASES = {**TEXT_ALIASES, **QUERY_KEYWORDS}
 
 
 @dataclass

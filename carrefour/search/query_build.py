@@ -12,6 +12,7 @@ from tantivy import Occur, Query
 
 from carrefour.normalize.text import text_key
 from carrefour.normalize.vocabularies import vocabularies
+from carrefour.search.criteria import QUERY_KEYWORDS
 from carrefour.search.query import Group, Node, Term
 from carrefour.search.schema import FOLDED_BOOSTS, TEXT_BOOSTS, analyzer_folded, analyzer_french
 
@@ -24,7 +25,7 @@ TYPO_TWO_LENGTH = 9  # two from 9 letters on
 PREFIX_MIN_LENGTH = 2  # a one-letter prefix matches too much to be useful
 FIELD_TEXTS = {"title": "title", "org": "organization", "commune": "commune", "body": "body"}
 FIELD_FOLDED = {"title": "title_words", "org": "org_words", "commune": "words", "body": "words"}
-KEYWORD_FIELDS = {"theme": "themes", "public": "publics", "departement": "departement", "region": "region"}
+KEYWORD_FIELDS = frozenset(QUERY_KEYWORDS.values())  # criteria typed in `q`, by index field
 
 
 def query_combine(parts: Sequence[Query]) -> Query:
@@ -216,10 +217,10 @@ class QueryBuilder:
         )
 
     def keyword(self, term: Term) -> Query | None:
-        """theme:, public:, departement:, region: — a code or a label; free text when unknown."""
-        name = KEYWORD_FIELDS[term.field]
+        """A criterion typed in `q` (theme:, epci:…): a code or a vocabulary label; free text if unknown."""
+        name = term.field
         value = text_key(term.text)
-        if name in {"themes", "publics"}:
+        if name in vocabularies():
             lookup = _code_lookup(name)
             codes = {code for key, code in lookup.items() if key == value or key.startswith(value)}
             if not codes:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import QuerySet
-from django.utils import timezone
 
 from carrefour.sources.definitions import (
     SourceDefinitionError,
@@ -18,7 +15,7 @@ from carrefour.sources.definitions import (
     definition_read,
     definition_resolve,
 )
-from carrefour.sources.models import HarvestRun, Source
+from carrefour.sources.models import Source
 
 logger = logging.getLogger(__name__)
 
@@ -97,46 +94,3 @@ def source_sync_from_files(directory: Path | None = None) -> list[Source]:
 def source_load_all(directory: Path | None = None) -> list[Source]:
     """Load (validate + upsert) every source definition of settings.SOURCES_DIR."""
     return source_sync_from_files(directory)
-
-
-def source_list_due(now: datetime | None = None) -> list[Source]:
-    """Enabled sources whose last run started at least their frequency ago (or that never ran)."""
-    now = now or timezone.now()
-    due = []
-    for source in Source.objects.filter(enabled=True):
-        last = source.last_run()
-        # One minute of slack so that a timer firing at the same hour each day finds the source due.
-        if last is None or (now - last.started_at).total_seconds() >= source.frequency_hours * 3600 - 60:
-            due.append(source)
-    return due
-
-
-def _when(run: HarvestRun | None) -> str:
-    """Start time of a run for tables, or a dash."""
-    return f"{run.started_at:%Y-%m-%d %H:%M}" if run else "—"
-
-
-def source_status_rows(sources: QuerySet[Source], *, trend_runs: int = 5) -> list[dict[str, Any]]:
-    """Per source: status of the last run, last success, records seen, trend of counts, latest errors."""
-    rows = []
-    for source in sources:
-        runs = list(source.runs.order_by("-started_at")[:trend_runs])
-        last = runs[0] if runs else None
-        success = source.last_success()
-        rows.append(
-            {
-                "slug": source.slug,
-                "status": last.status if last else "never",
-                "last_run": _when(last),
-                "last_success": _when(success),
-                "records": success.records_seen if success else 0,
-                # Oldest to newest records seen, with a mark on runs that were not successful.
-                "trend": " → ".join(
-                    f"{run.records_seen}{'' if run.status == HarvestRun.Status.SUCCESS else '!'}"
-                    for run in reversed(runs)
-                ),
-                "message": last.message if last and last.status != HarvestRun.Status.SUCCESS else "",
-                "errors": (last.errors[:5] if last else []),
-            }
-        )
-    return rows

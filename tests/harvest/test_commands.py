@@ -9,9 +9,9 @@ import pytest
 import yaml
 from django.core.management import CommandError, call_command
 
-from carrefour.harvest.models import RawRecord
+from carrefour.harvest.models import HarvestRun, RawRecord
 from carrefour.harvest.services import harvest_run
-from carrefour.sources.models import HarvestRun, Source
+from carrefour.sources.models import Source
 from tests.harvest.conftest import MiniSite, make_source
 from tests.harvest.test_faults import HTML_SOURCE, detail, list_page
 

@@ -6,9 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from carrefour.harvest.models import RawRecord
+from carrefour.harvest.models import HarvestRun, RawRecord
 from carrefour.harvest.services import harvest_changed_raw_ids, harvest_run
-from carrefour.sources.models import HarvestRun
 from tests.harvest.conftest import MiniSite, make_source
 
 pytestmark = pytest.mark.django_db

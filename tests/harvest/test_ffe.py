@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from carrefour.harvest.models import RawRecord
+from carrefour.harvest.models import HarvestRun, RawRecord
 from carrefour.harvest.services import harvest_run
-from carrefour.sources.models import HarvestRun, Source
+from carrefour.sources.models import Source
 from carrefour.sources.services import source_load_all
 
 pytestmark = pytest.mark.django_db

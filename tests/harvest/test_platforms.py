@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from carrefour.harvest.models import RawRecord
+from carrefour.harvest.models import HarvestRun, RawRecord
+from carrefour.harvest.selectors import harvest_run_last
 from carrefour.harvest.services import harvest_run
-from carrefour.sources.models import HarvestRun, Source
+from carrefour.sources.models import Source
 from carrefour.sources.services import source_load_all
 from tests.harvest.conftest import closed_port_url
 from tests.simulator import World, world_generate, world_serve
@@ -146,7 +147,7 @@ def test_concurrent_command_covers_every_platform_and_isolates_a_failure(
         )
     out, err = capsys.readouterr()
     for platform, slug in PLATFORM_SOURCES.items():
-        run = Source.objects.get(slug=slug).last_run()
+        run = harvest_run_last(Source.objects.get(slug=slug))
         assert run is not None and f"\n{slug} " in out and f"[{slug}] " in err
         if slug == "elan-commun":
             assert run.status == HarvestRun.Status.FAILED and not stored_ids(slug)

@@ -7,9 +7,9 @@ import json
 import pytest
 from django.core.management import call_command
 
-from carrefour.harvest.models import RawRecord
+from carrefour.harvest.models import HarvestRun, RawRecord
 from carrefour.harvest.services import harvest_changed_raw_ids, harvest_run
-from carrefour.sources.models import HarvestRun, Source
+from carrefour.sources.models import Source
 from carrefour.sources.services import source_load_all
 from tests.harvest.conftest import closed_port_url
 from tests.simulator import World

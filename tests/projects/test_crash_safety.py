@@ -15,14 +15,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from carrefour.harvest.models import RawRecord
+from carrefour.harvest.models import HarvestRun, RawRecord
 from carrefour.orchestration.pipeline import raw_records_pending
 from carrefour.orchestration.runs import run_guard
 from carrefour.projects.models import Project, ProjectSource
 from carrefour.search.params import SearchParams
 from carrefour.search.selectors import project_search
 from carrefour.search.storage import index_open, index_write_lock
-from carrefour.sources.models import HarvestRun, Source
+from carrefour.sources.models import Source
 
 pytestmark = pytest.mark.django_db
 
@@ -110,7 +110,7 @@ def test_a_run_left_running_by_a_dead_process_shows_interrupted_in_status_and_ad
     dead.refresh_from_db()
     assert dead.status == HarvestRun.Status.INTERRUPTED
     assert "reprises par l'exécution suivante" in dead.message
-    page = admin_client.get(reverse("admin:sources_harvestrun_changelist")).content.decode()
+    page = admin_client.get(reverse("admin:harvest_harvestrun_changelist")).content.decode()
     assert "Interrompu" in page
 
 

@@ -10,10 +10,10 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from carrefour.harvest.models import RawRecord
+from carrefour.harvest.models import HarvestRun, RawRecord
 from carrefour.projects.models import Project, ProjectSource
 from carrefour.search.services import index_rebuild
-from carrefour.sources.models import HarvestRun, Source
+from carrefour.sources.models import Source
 from tests.projects.conftest import corpus_project, corpus_write
 
 pytestmark = pytest.mark.django_db

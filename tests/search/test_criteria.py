@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -13,11 +14,13 @@ from django.utils.http import urlencode
 
 from carrefour.env import BASE_DIR
 from carrefour.projects.models import Project
-from carrefour.search.criteria import CRITERIA, facet_labels
+from carrefour.search.criteria import CRITERIA, QUERY_KEYWORDS, facet_labels
 from carrefour.search.params import SearchParamError, SearchParams, search_params_parse
+from carrefour.search.query import FIELD_ALIASES, TEXT_ALIASES
 from carrefour.search.selectors import project_search
 
 API_DOC = (BASE_DIR / "docs" / "api.md").read_text(encoding="utf-8")
+SEARCH_DOC = (BASE_DIR / "docs" / "search.md").read_text(encoding="utf-8")
 
 
 def test_every_criterion_is_documented_in_the_api_docs() -> None:
@@ -30,6 +33,17 @@ def test_criteria_have_distinct_fields_parameters_and_keywords() -> None:
     for attribute in ("field", "param", "keyword", "title"):
         values = [getattr(c, attribute) for c in CRITERIA]
         assert len(set(values)) == len(values), attribute
+    words = [word for c in CRITERIA for word in c.query]
+    assert len(set(words)) == len(words) and not set(words) & TEXT_ALIASES.keys()
+
+
+@pytest.mark.parametrize(
+    ("doc", "start", "end"), [(API_DOC, "- critères :", " — ex."), (SEARCH_DOC, "Dans `q` :", "`AND`")]
+)
+def test_the_docs_list_exactly_the_query_keywords_of_the_criteria(doc: str, start: str, end: str) -> None:
+    listed = re.findall(r"`(\w+):`", doc.split(start, 1)[1].split(end, 1)[0])
+    assert set(listed) <= FIELD_ALIASES.keys()
+    assert [word for word in listed if word in QUERY_KEYWORDS] == [c.query[0] for c in CRITERIA if c.query]
 
 
 @pytest.mark.django_db

@@ -76,3 +76,20 @@ def test_epci_filter_narrows_the_list_the_api_the_map_and_exports(
 
     html = client.get("/recherche", {"epci": LYON}).content.decode()
     assert "Intercommunalité" in html and "Métropole de Lyon" in html
+
+
+@pytest.mark.django_db
+def test_epci_keyword_in_the_query(client: Client, corpus: dict[str, Project], montreuil: Project) -> None:
+    def titles(q: str) -> list[str]:
+        return sorted(
+            project["title"] for project in client.get("/api/v1/projects", {"q": q}).json()["results"]
+        )
+
+    assert titles(f"epci:{LYON}") == ["Réseau des épiceries itinérantes"]
+    assert titles(f"intercommunalité:{GRAND_PARIS} OR epci:{LYON}") == [
+        "Ressourcerie de Montreuil",
+        "Réseau des épiceries itinérantes",
+    ]
+    assert titles(f"ressourcerie epci:{LYON}") == []
+    assert "Ressourcerie de Montreuil" not in titles(f"-epci:{GRAND_PARIS}")
+    assert project_search(params=search_params(q=f"epci:{LYON}")).message == ""  # a known criterion

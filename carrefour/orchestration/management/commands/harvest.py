@@ -12,12 +12,14 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from carrefour.harvest.models import HarvestRun
 from carrefour.harvest.parallel import DEFAULT_JOBS, harvest_run_many
+from carrefour.harvest.selectors import source_list_due
 from carrefour.harvest.services import HarvestProgress
 from carrefour.orchestration.commands import command_guard, command_pipeline, command_stop_check
 from carrefour.sources.definitions import SourceDefinitionError
-from carrefour.sources.models import HarvestRun, Source
-from carrefour.sources.services import source_list_due, source_load_all
+from carrefour.sources.models import Source
+from carrefour.sources.services import source_load_all
 
 
 def base_urls_read(options: dict[str, Any]) -> dict[str, str]:

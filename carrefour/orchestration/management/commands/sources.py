@@ -9,11 +9,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from carrefour.harvest.check import source_check
 from carrefour.harvest.runner import CrawlError
+from carrefour.harvest.selectors import source_status_rows
 from carrefour.orchestration.management.commands.harvest import base_urls_read
 from carrefour.orchestration.runs import harvest_runs_settle
 from carrefour.sources.definitions import SourceDefinitionError
 from carrefour.sources.models import Source
-from carrefour.sources.services import source_definition_validate, source_status_rows
+from carrefour.sources.services import source_definition_validate
 
 SHOWN_RECORDS = 3
 

@@ -1,11 +1,12 @@
-"""Admin of sources and harvest runs: per-source status, last success, trend, latest errors."""
+"""Admin of sources (with the health of their harvests) and of every harvest run."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 
-from carrefour.sources.models import HarvestRun, Source
-from carrefour.sources.services import source_status_rows
+from carrefour.harvest.models import HarvestRun
+from carrefour.harvest.selectors import source_status_rows
+from carrefour.sources.models import Source
 
 
 @admin.register(Source)
