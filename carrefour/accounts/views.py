@@ -24,7 +24,7 @@ def account_home(request: HttpRequest) -> HttpResponse:
     roles = user_roles(request.user)
     context = {
         "roles": [label for role, label in ROLE_LABELS.items() if role in roles],
-        "block": user_block_active(request.user),
+        "active_block": user_block_active(request.user),
         "public_name": user_display_name(request.user),
         "data": user_personal_data(request.user),
     }
