@@ -98,10 +98,11 @@ def make_user(world: dict[str, Any], settings: Any) -> Callable[[str], Any]:
             membership_role = Membership.Role.ADMIN if role == "org_admin" else Membership.Role.MEMBER
             organisation_member_add(world["own_org"], user, membership_role)
         if role in ("blocked", "blocked_moderator"):
-            user_block(user, reason="Messages publicitaires répétés", until=timezone.now() + timedelta(days=7))
+            user_block(
+                user, reason="Messages publicitaires répétés", until=timezone.now() + timedelta(days=7)
+            )
         if role == "block_expired":
             user_block(user, reason="Ancien blocage", until=timezone.now() - timedelta(days=1))
         return user
 
     return build
-

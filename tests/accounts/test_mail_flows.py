@@ -60,7 +60,9 @@ def test_login_by_emailed_code(mailbox: Mailbox) -> None:
     body = mailbox.last_body("lea@example.org")
     code = re.search(r"^\s*([A-Z0-9]{4}-?[A-Z0-9]{4})\s*$", body, re.MULTILINE)
     assert code, body
-    wrong = client.post("/compte/login/code/confirm/", {"code": "ZZZZ-ZZZZ" if code[1] != "ZZZZ-ZZZZ" else "YYYY-YYYY"})
+    wrong = client.post(
+        "/compte/login/code/confirm/", {"code": "ZZZZ-ZZZZ" if code[1] != "ZZZZ-ZZZZ" else "YYYY-YYYY"}
+    )
     assert wrong.status_code == 200 and client.get("/compte/").status_code == 302
     signed_in = client.post("/compte/login/code/confirm/", {"code": code[1]})
     assert signed_in.status_code == 302
