@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
@@ -137,6 +138,7 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "website", "created_at")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ("name", "slug", "website")
     inlines = (MembershipInline, OrganisationSourceInline)
 
