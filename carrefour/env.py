@@ -114,12 +114,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "CARREFOUR_RATE_FORM",
         "20/h",
-        "Suggestions de correction envoyées par IP ; vide = aucune limite.",
+        "Formulaires par IP : suggestions, inscription, mot de passe oublié, code ; vide = aucune limite.",
     ),
     Setting(
         "CARREFOUR_RATE_LOGIN",
         "10/m",
-        "Tentatives de connexion à l'administration par IP ; vide = aucune limite.",
+        "Connexions tentées par IP (site, administration, codes, suppression de compte) ; vide = aucune.",
     ),
     Setting(
         "CARREFOUR_LOGIN_FAILURES",

@@ -124,3 +124,18 @@ def test_django_axes_locks_the_allauth_login_after_failures(client: Client) -> N
     response = client.post("/compte/login/", {"login": "eve@example.org", "password": PASSWORD})
     assert response.status_code == 429 and "Connexion bloquée après 5 échecs" in response.text
     assert client.get("/compte/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_sign_up_floods_from_one_address_are_refused(client: Client, settings: Any) -> None:
+    settings.RATELIMIT_ENABLE = True
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "form": "3/h"}
+    statuses = [
+        client.post(
+            "/compte/signup/",
+            {"email": f"robot{i}@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        ).status_code
+        for i in range(5)
+    ]
+    assert statuses == [302, 302, 302, 429, 429]
+    assert User.objects.filter(email__startswith="robot").count() == 3
