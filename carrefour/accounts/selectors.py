@@ -8,6 +8,7 @@ from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessLog
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from carrefour.accounts.models import Membership, Organisation, OrganisationSource, Profile, UserBlock
 from carrefour.projects.models import Project, ProjectSource
@@ -31,6 +32,15 @@ def user_block_active(user: Any) -> UserBlock | None:
         Q(until__isnull=True) | Q(until__gt=now)
     )
     return blocks.order_by(F("until").desc(nulls_first=True)).first()
+
+
+def user_block_notice(block: UserBlock) -> str:
+    """What a blocked account is told wherever it is refused: until when, and why."""
+    if block.until is None:
+        period = "jusqu'à nouvel ordre"
+    else:
+        period = "jusqu'au " + date_format(timezone.localtime(block.until), "j F Y à H:i")
+    return f"Votre compte est bloqué {period}. Motif : {block.reason}"
 
 
 def user_organisation_ids(user: Any, *, admin: bool = False) -> set[int]:

@@ -13,7 +13,12 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from carrefour.accounts.forms import AccountDeleteForm
 from carrefour.accounts.roles import ROLE_LABELS, user_roles
-from carrefour.accounts.selectors import user_block_active, user_display_name, user_personal_data
+from carrefour.accounts.selectors import (
+    user_block_active,
+    user_block_notice,
+    user_display_name,
+    user_personal_data,
+)
 from carrefour.accounts.services import user_delete
 
 
@@ -22,9 +27,10 @@ from carrefour.accounts.services import user_delete
 def account_home(request: HttpRequest) -> HttpResponse:
     """The account's roles, its block if any (why, until when) and links to manage it."""
     roles = user_roles(request.user)
+    block = user_block_active(request.user)
     context = {
         "roles": [label for role, label in ROLE_LABELS.items() if role in roles],
-        "active_block": user_block_active(request.user),
+        "block_notice": user_block_notice(block) if block else "",
         "public_name": user_display_name(request.user),
         "data": user_personal_data(request.user),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import urllib.error
 import urllib.request
@@ -60,7 +61,7 @@ def test_account_pages_over_http_for_each_role(
         return
     status, _, home = pages["/compte/"]
     assert status == 200 and user.email in home
-    assert ("Votre compte est bloqué jusqu'au" in home) is role.startswith("blocked")
+    assert ("Votre compte est bloqué jusqu'au" in html.unescape(home)) is role.startswith("blocked")
     assert ("Messages publicitaires répétés" in home) is role.startswith("blocked")
     status, headers, body = pages["/compte/mes-donnees.json"]
     assert status == 200 and headers["Content-Disposition"].startswith("attachment")
@@ -139,3 +140,21 @@ def test_sign_up_floods_from_one_address_are_refused(client: Client, settings: A
     ]
     assert statuses == [302, 302, 302, 429, 429]
     assert User.objects.filter(email__startswith="robot").count() == 3
+
+
+SIGNED_IN_PAGES = ["/compte/email/", "/compte/password/change/", "/compte/logout/", "/compte/reauthenticate/"]
+VISITOR_PAGES = ["/compte/login/", "/compte/signup/", "/compte/password/reset/", "/compte/login/code/"]
+
+
+@pytest.mark.django_db
+def test_every_allauth_page_renders_in_the_site_layout_in_french(client: Client) -> None:
+    for path in VISITOR_PAGES:
+        page = client.get(path)
+        assert page.status_code == 200 and 'class="fr-header"' in page.text and 'lang="fr"' in page.text, path
+        assert 'class="fr-input' in page.text and 'class="fr-btn' in page.text, path
+    client.force_login(account_create("ines@example.org"), backend=BACKEND)
+    for path in SIGNED_IN_PAGES:
+        page = client.get(path)
+        assert page.status_code == 200 and 'class="fr-header"' in page.text, path
+        assert 'class="fr-btn' in page.text, path
+    assert "Adresses e-mail" in client.get("/compte/email/").text
