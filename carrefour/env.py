@@ -114,12 +114,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "CARREFOUR_RATE_FORM",
         "20/h",
-        "Suggestions de correction envoyées par IP ; vide = aucune limite.",
+        "Formulaires par IP : suggestions, inscription, mot de passe oublié, code ; vide = aucune limite.",
     ),
     Setting(
         "CARREFOUR_RATE_LOGIN",
         "10/m",
-        "Tentatives de connexion à l'administration par IP ; vide = aucune limite.",
+        "Connexions tentées par IP (site, administration, codes, suppression de compte) ; vide = aucune.",
     ),
     Setting(
         "CARREFOUR_LOGIN_FAILURES",
@@ -135,6 +135,22 @@ SETTINGS: tuple[Setting, ...] = (
         "CARREFOUR_CLIENT_IP_HEADER",
         "",
         "Derrière un proxy inverse : en-tête portant l'IP du client (X-Real-IP) ; vide = IP de la connexion.",
+    ),
+    Setting(
+        "CARREFOUR_EMAIL_URL",
+        "",
+        "Envoi des courriels : smtp://user:mdp@hôte:587 (STARTTLS), smtps://…:465 (TLS), console: ; "
+        "vide = fichiers dans DATA_DIR/mails (développement), obligatoire en production.",
+    ),
+    Setting(
+        "CARREFOUR_EMAIL_FROM",
+        "Carrefour des innovations sociales <ne-pas-repondre@localhost>",
+        "Expéditeur des courriels (DEFAULT_FROM_EMAIL) ; à régler en production.",
+    ),
+    Setting(
+        "CARREFOUR_TRUST_THRESHOLD",
+        "10",
+        "Contributions acceptées après lesquelles un compte devient contributeur de confiance.",
     ),
     Setting(
         "CARREFOUR_BAN_URL",
@@ -251,4 +267,39 @@ def database_config(url: str) -> dict[str, object]:
         "PORT": query.pop("port", None) or (str(parts.port) if parts.port else ""),
         "CONN_MAX_AGE": 60,
         "OPTIONS": query,
+    }
+
+
+def email_config(url: str, production: bool) -> dict[str, object]:
+    """Django EMAIL_* settings for CARREFOUR_EMAIL_URL; files in DATA_DIR/mails when unset in development."""
+    if not url:
+        if production:
+            raise ImproperlyConfiguredError(
+                "CARREFOUR_EMAIL_URL must be set when CARREFOUR_PRODUCTION=1 (smtp://user:password@host:587)"
+            )
+        # Files rather than the console: `carrefour serve` runs several workers whose output mixes,
+        # while a file per message survives restarts and its links can be copied whole.
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": data_dir() / "mails",
+        }
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme not in {"smtp", "smtps"} or not parts.hostname:
+        raise ImproperlyConfiguredError(
+            f"CARREFOUR_EMAIL_URL: expected smtp://host:port, smtps://… or console:, not {parts.scheme!r}"
+        )
+    implicit_tls = parts.scheme == "smtps"
+    query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": parts.port or (465 if implicit_tls else 587),
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": implicit_tls,
+        # STARTTLS unless asked otherwise (?tls=0, e.g. a relay on the same machine).
+        "EMAIL_USE_TLS": not implicit_tls and query.get("tls", "1") != "0",
+        "EMAIL_TIMEOUT": 30,
     }

@@ -10,6 +10,7 @@ from carrefour.env import (
     allowed_hosts,
     data_dir,
     database_config,
+    email_config,
     env_bool,
     env_list,
     env_positive_int,
@@ -60,9 +61,14 @@ INSTALLED_APPS = [
     "carrefour.projects",
     "carrefour.search",
     "carrefour.orchestration",
+    # Commons above the pipeline: accounts, roles, organisations.
+    "carrefour.accounts",
     "carrefour.web",
     "carrefour.api",
     "carrefour.history",
+    # After our apps: carrefour.accounts' templates override allauth's.
+    "allauth",
+    "allauth.account",
 ]
 
 MIDDLEWARE = [
@@ -76,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "carrefour.web.middleware.ContentSecurityPolicyMiddleware",
 ]
@@ -182,12 +189,42 @@ RATELIMIT_USE_CACHE = "limits"
 RATELIMIT_IP_META_KEY = "carrefour.web.limits.client_ip"
 # The atomic increment of AtomicDatabaseCache is what the library's check says DatabaseCache lacks.
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
-AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+# Axes first: it refuses a locked-out IP before any backend checks a password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
 AXES_FAILURE_LIMIT = env_positive_int("CARREFOUR_LOGIN_FAILURES")
 AXES_COOLOFF_TIME = timedelta(minutes=env_positive_int("CARREFOUR_LOGIN_LOCKOUT_MINUTES"))
 AXES_LOCKOUT_PARAMETERS = ["ip_address"]
+AXES_USERNAME_CALLABLE = "carrefour.accounts.logins.login_name"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "carrefour.web.limits.client_ip"
 AXES_LOCKOUT_CALLABLE = "carrefour.web.errors.login_locked"
 CSRF_FAILURE_VIEW = "carrefour.web.errors.csrf_failure"
 RATELIMIT_FAIL_OPEN = True  # a counter that cannot be read (database busy) never refuses a visitor
+
+# --- Accounts (django-allauth): e-mail and password, mandatory verification, login by e-mailed code ---
+# EMAIL_BACKEND and, for SMTP, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_*.
+globals().update(email_config(env_str("CARREFOUR_EMAIL_URL"), PRODUCTION))
+DEFAULT_FROM_EMAIL = env_str("CARREFOUR_EMAIL_FROM")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+ACCOUNTS_TRUST_THRESHOLD = env_positive_int("CARREFOUR_TRUST_THRESHOLD")
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "account-home"
+# The login page tells whoever has just left that they are signed out (cached pages show no message).
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# The link asks for a click: a mail scanner opening links must not confirm an address.
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_PREVENT_ENUMERATION = True
+# allauth's own rate limits stay on with their defaults (per IP, per address, per account).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Carrefour des innovations sociales] "
+ACCOUNT_USER_DISPLAY = "carrefour.accounts.logins.account_display"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"

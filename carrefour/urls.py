@@ -1,4 +1,4 @@
-"""URL configuration: pages, API and admin (at CARREFOUR_ADMIN_PATH); errors as JSON under /api/."""
+"""URL configuration: pages, API, accounts (/compte/), admin (CARREFOUR_ADMIN_PATH); API errors as JSON."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -8,6 +8,7 @@ urlpatterns = [
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
     path("api/v1/", include("carrefour.api.urls")),
     path("", include("carrefour.history.urls")),
+    path("compte/", include("carrefour.accounts.urls")),
     path("", include("carrefour.web.urls")),
 ]
 

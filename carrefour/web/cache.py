@@ -37,6 +37,9 @@ def _page_cached(view: Callable[..., HttpResponse], by_query: bool) -> Callable[
 
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            # A signed-in page carries its account's header and CSRF token: never kept, never served kept.
+            return view(request, *args, **kwargs)
         query = urlencode(sorted((k, v) for k, values in request.GET.lists() for v in values))
         # The page's path starts the key: API keys start with "api?".
         key = cache_key(f"{request.path}?{query}" if by_query else request.path)

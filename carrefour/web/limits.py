@@ -32,6 +32,13 @@ LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
     },
     "project-correction": ("form", ("POST",)),
     "admin:login": ("login", ("POST",)),
+    # Account forms (carrefour.accounts): counted for every process, on top of allauth's own limits.
+    "account_login": ("login", ("POST",)),
+    "account_confirm_login_code": ("login", ("POST",)),
+    "account-delete": ("login", ("POST",)),
+    "account_signup": ("form", ("POST",)),
+    "account_reset_password": ("form", ("POST",)),
+    "account_request_login_code": ("form", ("POST",)),
 }
 
 

@@ -1,0 +1,1 @@
+"""Accounts, roles, partner organisations and the permission matrix (commons, above the pipeline)."""

@@ -1,0 +1,116 @@
+"""Read-only questions about accounts: blocks, organisations, display names, personal data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from axes.models import AccessAttempt, AccessLog
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.formats import date_format
+
+from carrefour.accounts.models import Membership, Organisation, OrganisationSource, Profile, UserBlock
+from carrefour.projects.models import Project, ProjectSource
+from carrefour.sources.models import Source
+
+DELETED_ACCOUNT = "compte supprimé"
+
+
+def user_display_name(user: Any) -> str:
+    """Public name of an author; "compte supprimé" for None (contribution FKs use on_delete=SET_NULL)."""
+    if user is None:
+        return DELETED_ACCOUNT
+    # The e-mail address is never shown to the public: a name if the account gave one, else its number.
+    return user.get_full_name() or f"Contributeur n° {user.pk}"
+
+
+def user_block_active(user: Any) -> UserBlock | None:
+    """The block in force on the account (the one ending last), None when it may act."""
+    now = timezone.now()
+    blocks = UserBlock.objects.filter(user=user, lifted_at__isnull=True).filter(
+        Q(until__isnull=True) | Q(until__gt=now)
+    )
+    return blocks.order_by(F("until").desc(nulls_first=True)).first()
+
+
+def user_block_notice(block: UserBlock) -> str:
+    """What a blocked account is told wherever it is refused: until when, and why."""
+    if block.until is None:
+        period = "jusqu'à nouvel ordre"
+    else:
+        period = "jusqu'au " + date_format(timezone.localtime(block.until), "j F Y à H:i")
+    return f"Votre compte est bloqué {period}. Motif : {block.reason}"
+
+
+def user_organisation_ids(user: Any, *, admin: bool = False) -> set[int]:
+    """Ids of the organisations the account belongs to (only those it administers with admin=True)."""
+    memberships = Membership.objects.filter(user=user)
+    if admin:
+        memberships = memberships.filter(role=Membership.Role.ADMIN)
+    return set(memberships.values_list("organisation_id", flat=True))
+
+
+def object_organisation_ids(obj: Any) -> set[int]:
+    """Organisations owning an organisation, a source or a project (through the sources publishing it)."""
+    if isinstance(obj, Organisation):
+        return {obj.pk}
+    if isinstance(obj, Source):
+        return set(OrganisationSource.objects.filter(source=obj).values_list("organisation_id", flat=True))
+    if isinstance(obj, Project):
+        source_ids = ProjectSource.objects.filter(project=obj, gone=False).values("source_id")
+        links = OrganisationSource.objects.filter(source_id__in=source_ids)
+        return set(links.values_list("organisation_id", flat=True))
+    return set()
+
+
+def user_personal_data(user: Any) -> dict[str, Any]:
+    """Everything the Carrefour holds about an account, as the "Mes données" page and its JSON show it."""
+    profile = Profile.objects.filter(user=user).first()
+    logins = AccessLog.objects.filter(username__in=login_names(user)).order_by("-attempt_time")
+    failures = AccessAttempt.objects.filter(username__in=login_names(user))
+    return {
+        "compte": {
+            "identifiant": user.get_username(),
+            "email": user.email,
+            "inscrit_le": user.date_joined.isoformat(),
+            "derniere_connexion": user.last_login.isoformat() if user.last_login else None,
+        },
+        "adresses_email": [
+            {"email": a.email, "verifiee": a.verified, "principale": a.primary}
+            for a in EmailAddress.objects.filter(user=user).order_by("email")
+        ],
+        "profil": {
+            "role": profile.get_staff_role_display() if profile else "",
+            "confiance_accordee": profile.trust_granted if profile else False,
+            "contributions_acceptees": profile.accepted_contributions if profile else 0,
+        },
+        "organisations": [
+            {"organisation": m.organisation.name, "role": m.get_role_display()}
+            for m in Membership.objects.filter(user=user).select_related("organisation")
+        ],
+        "blocages": [
+            {
+                "motif": b.reason,
+                "jusqu_au": b.until.isoformat() if b.until else None,
+                "depuis": b.created_at.isoformat(),
+                "leve_le": b.lifted_at.isoformat() if b.lifted_at else None,
+            }
+            for b in UserBlock.objects.filter(user=user)
+        ],
+        "connexions": [
+            {"le": log.attempt_time.isoformat(), "ip": log.ip_address, "navigateur": log.user_agent}
+            for log in logins[:100]
+        ],
+        "echecs_de_connexion": [
+            {"ip": a.ip_address, "nombre": a.failures_since_start, "dernier": a.attempt_time.isoformat()}
+            for a in failures
+        ],
+    }
+
+
+def login_names(user: Any) -> set[str]:
+    """The names django-axes may have recorded the account's logins under (username, e-mail addresses)."""
+    names = {user.get_username(), user.email}
+    names.update(EmailAddress.objects.filter(user=user).values_list("email", flat=True))
+    return {n for n in names if n}
