@@ -29,7 +29,6 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -41,12 +40,35 @@ FAULTS = "api.ratelimit=0,reseau.crawl_delay=0"
 OBSERVATOIRE = ("themes", "regions", "departements", "annees", "sources", "porteurs")
 # Harvest bookkeeping that the pipeline does not read; its table moved between apps in issue #12.
 SKIPPED_COLUMNS = {"last_run_id", "changed_run_id"}
-_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?")
-GENERATED = "<generated>"
 # Every project written by a run gets that moment as updated_at, and searches without words list the
 # newest first at one-second precision: the order of a download would follow where each run's second
 # boundaries fell. Both sides get this one value instead, then their own index rebuild.
 UPDATED_AT = "2026-01-01 00:00:00"
+
+
+class Intended(NamedTuple):
+    """A difference made on purpose by a commit: rewritten on one side (0 baseline, 1 candidate)."""
+
+    commit: str
+    what: str
+    side: int
+    pattern: re.Pattern[str]
+    replacement: str
+
+
+# Changes that landed between the issue #12 baseline and main on purpose, each undone before comparing
+# when the baseline predates its commit and the candidate has it.
+INTENDED = (
+    Intended(
+        "5f0d603",
+        "non-http(s) publication URLs (the FFE file's file://) no longer published: JSON null",
+        0,
+        re.compile(r'"file:///[^"]*"'),
+        "null",
+    ),
+    Intended("5f0d603", "same, CSV cells left empty", 0, re.compile(r'file:///[^\s,|"]*'), ""),
+    Intended("e9adc87", "EPCI facet added to the API", 1, re.compile(r'"epci":\[[^\]]*\],'), ""),
+)
 
 
 class Side(NamedTuple):
@@ -161,12 +183,11 @@ def filters_pick(export_jsonl: Path) -> tuple[str, str]:
 def side_run(
     side: Side, harvest: Path, work: Path, filters: tuple[str, str] | None, query: str
 ) -> dict[str, Any]:
-    """Pipeline and every export for one side; its timings, record count and time window."""
+    """Pipeline and every export for one side; its timings, record count and filters."""
     data, out = work / f"{side.name}-data", work / f"{side.name}-exports"
     for directory in (data, out):
         shutil.rmtree(directory, ignore_errors=True)
         directory.mkdir(parents=True)
-    started = datetime.now().astimezone()
     seconds = {"migrate": _run(side, ["-m", "carrefour.cli", "migrate", "--noinput", "-v", "0"], data)}
     seconds["territories"] = _run(side, ["-m", "carrefour.cli", "territories", "load"], data)
     records = records_copy(harvest, data)
@@ -179,56 +200,32 @@ def side_run(
     seconds["export"] = 0.0
     for fmt in ("jsonl", "csv", "geojson"):
         export = ["-m", "carrefour.cli", "export", "--format", fmt, "--output", str(out / f"export.{fmt}")]
-        seconds["export"] += _run(side, export, data)
+        seconds["export"] = round(seconds["export"] + _run(side, export, data), 1)
     theme, region = filters or filters_pick(out / "export.jsonl")
     specs = [f"{name}={path}" for name, path in fetched_paths(theme, region, query).items()]
     seconds["downloads"] = _run(side, [str(ROOT / "bench" / "export_fetch.py"), str(out), *specs], data)
-    window = (started, datetime.now().astimezone())
-    return {"records": records, "seconds": seconds, "filters": (theme, region), "window": window}
+    return {"records": records, "seconds": seconds, "filters": (theme, region)}
 
 
-def generated_mask(text: str, window: tuple[datetime, datetime]) -> tuple[str, int]:
-    """Text with the timestamps inside the run's window replaced by GENERATED; how many were."""
-    count = 0
-
-    def mask(match: re.Match[str]) -> str:
-        nonlocal count
-        try:
-            moment = datetime.fromisoformat(match.group().replace("Z", "+00:00"))
-        except ValueError:
-            return match.group()
-        if moment.tzinfo is None:
-            moment = moment.astimezone()
-        if window[0] <= moment <= window[1]:
-            count += 1
-            return GENERATED
-        return match.group()
-
-    return _TIMESTAMP.sub(mask, text), count
-
-
-def files_compare(
-    base: tuple[Path, tuple[datetime, datetime]], cand: tuple[Path, tuple[datetime, datetime]]
-) -> list[dict[str, Any]]:
-    """Per file: sizes, masked timestamps, identical or not, and the first differing line of each side."""
+def files_compare(base: Path, cand: Path, intended: tuple[Intended, ...] = ()) -> list[dict[str, Any]]:
+    """Per file: sizes, identical as is or after the intended changes, else its first differing line."""
     rows = []
-    for name in sorted({p.name for p in base[0].iterdir()} | {p.name for p in cand[0].iterdir()}):
-        texts, masked, sizes = [], 0, []
-        for directory, window in (base, cand):
-            path = directory / name
-            raw = path.read_bytes() if path.exists() else b""
-            sizes.append(len(raw) if path.exists() else None)
-            text, count = generated_mask(raw.decode("utf-8", "replace"), window)
-            texts.append(text)
-            masked += count
+    for name in sorted({p.name for p in base.iterdir()} | {p.name for p in cand.iterdir()}):
+        paths = (base / name, cand / name)
+        texts = [path.read_bytes().decode("utf-8", "replace") if path.exists() else "" for path in paths]
         row: dict[str, Any] = {
             "file": name,
-            "bytes": sizes,
-            "masked": masked,
+            "bytes": [path.stat().st_size if path.exists() else None for path in paths],
             "identical": texts[0] == texts[1],
+            "intended": {},
         }
         if not row["identical"]:
-            row.update(_first_difference(*texts))
+            for change in intended:
+                texts[change.side], count = change.pattern.subn(change.replacement, texts[change.side])
+                if count:
+                    row["intended"][change.commit] = row["intended"].get(change.commit, 0) + count
+            if texts[0] != texts[1]:
+                row.update(_first_difference(*texts))
         rows.append(row)
     return rows
 
@@ -260,21 +257,38 @@ def summary_print(report: dict[str, Any]) -> None:
         run = report["runs"][name]
         print(f"- {name}: {run['records']} raw records, seconds {run['seconds']}, filters {run['filters']}")
     rows = report["files"]
-    print("\n| fichier | octets base | octets candidat | horodatages masqués | identique |")
-    print("|---|---|---|---|---|")
+    print("\n| fichier | octets base | octets candidat | identique |\n|---|---|---|---|")
     for row in rows:
-        same = "oui" if row["identical"] else "NON"
-        print(f"| {row['file']} | {row['bytes'][0]} | {row['bytes'][1]} | {row['masked']} | {same} |")
-    identical = sum(row["identical"] for row in rows)
+        verdict = "oui" if row["identical"] else "NON"
+        if not row["identical"] and "first" not in row:
+            verdict = "oui après " + ", ".join(f"{commit} ({n})" for commit, n in row["intended"].items())
+        print(f"| {row['file']} | {row['bytes'][0]} | {row['bytes'][1]} | {verdict} |")
+    same = sum(row["identical"] for row in rows)
+    explained = sum(not row["identical"] and "first" not in row for row in rows)
     total = sum(row["bytes"][0] or 0 for row in rows)
-    print(f"\n{identical} / {len(rows)} files identical, {total:,} bytes on the baseline side")
+    print(
+        f"\n{len(rows)} files, {total:,} bytes on the baseline side: {same} identical, {explained} identical"
+    )
+    print(f"once the intended changes are undone, {len(rows) - same - explained} differing (shown below)")
+    for change in report["intended"]:
+        print(f"- intended: {change}")
     for row in rows:
-        if not row["identical"]:
+        if "first" in row:
             first = row["first"]
             print(
                 f"\n{row['file']}: lines {row['lines']}, {row['differing_lines']} differ; first at line "
                 f"{first['line']} column {first['column']}\n  - {first['baseline']}\n  + {first['candidate']}"
             )
+
+
+def intended_between(baseline: str, candidate: str) -> tuple[Intended, ...]:
+    """The intended changes that the candidate has and the baseline has not."""
+
+    def has(commit: str, rev: str) -> bool:
+        check = ["git", "merge-base", "--is-ancestor", commit, rev]
+        return subprocess.run(check, cwd=ROOT, check=False).returncode == 0
+
+    return tuple(c for c in INTENDED if has(c.commit, candidate) and not has(c.commit, baseline))
 
 
 def main() -> None:
@@ -288,6 +302,7 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=77)
     parser.add_argument("--query", default="jardin", help="text of the text-filtered downloads")
     parser.add_argument("--work", type=Path, default=ROOT / "var" / "compare")
+    parser.add_argument("--compare-only", action="store_true", help="compare the last run's files again")
     args = parser.parse_args()
     commit = _git("rev-parse", "--verify", f"{args.baseline}^{{commit}}")
     baseline = baseline_prepare(args.baseline, args.baseline_dir or ROOT.parent / f"wt-baseline-{commit[:7]}")
@@ -296,22 +311,25 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     harvest = world_harvested(baseline, size=args.world_size, seed=args.seed, work=args.work)
     load = os.getloadavg()
-    runs = {"baseline": side_run(baseline, harvest, args.work, None, args.query)}
-    runs["candidate"] = side_run(candidate, harvest, args.work, runs["baseline"]["filters"], args.query)
-    files = files_compare(
-        (args.work / "baseline-exports", runs["baseline"]["window"]),
-        (args.work / "candidate-exports", runs["candidate"]["window"]),
-    )
+    summary = args.work / "export-compare.json"
+    if args.compare_only:
+        runs = json.loads(summary.read_text())["runs"]
+    else:
+        runs = {"baseline": side_run(baseline, harvest, args.work, None, args.query)}
+        runs["candidate"] = side_run(candidate, harvest, args.work, runs["baseline"]["filters"], args.query)
+    intended = intended_between(commit, candidate.commit)
+    files = files_compare(args.work / "baseline-exports", args.work / "candidate-exports", intended)
     cpu = f"{os.cpu_count()} CPU, Python {platform.python_version()}"
     report = {
         "baseline": f"{args.baseline} = {commit[:10]}",
         "candidate": candidate.commit[:10] + dirty,
         "machine": f"{cpu}, load {load[0]:.2f} before, {os.getloadavg()[0]:.2f} after",
         "harvest": (harvest / "harvested-by").read_text().strip(),
-        "runs": {name: {k: v for k, v in run.items() if k != "window"} for name, run in runs.items()},
+        "runs": runs,
+        "intended": [f"{c.commit}: {c.what}" for c in intended],
         "files": files,
     }
-    (args.work / "export-compare.json").write_text(json.dumps(report, indent=2, ensure_ascii=False))
+    summary.write_text(json.dumps(report, indent=2, ensure_ascii=False))
     summary_print(report)
 
 

@@ -1,15 +1,10 @@
-"""bench.export_compare: what it calls identical, what it masks, what it shows of a difference."""
+"""bench.export_compare: what it calls identical, which changes it undoes, what it shows of a difference."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
-from bench.export_compare import files_compare
-
-
-def _window(hour: int) -> tuple[datetime, datetime]:
-    return datetime(2026, 12, 7, hour, 0, tzinfo=UTC), datetime(2026, 12, 7, hour, 59, tzinfo=UTC)
+from bench.export_compare import INTENDED, files_compare
 
 
 def _side(tmp_path: Path, name: str, files: dict[str, str]) -> Path:
@@ -20,16 +15,19 @@ def _side(tmp_path: Path, name: str, files: dict[str, str]) -> Path:
     return directory
 
 
-def test_generation_times_masked_and_other_differences_shown(tmp_path: Path) -> None:
-    """Times written during each side's own run are equal; a harvest time or a cell that differs is not."""
-    header = "id,title,first_seen,updated_at\n"
+def test_intended_changes_undone_and_other_differences_shown(tmp_path: Path) -> None:
+    """A file:// URL dropped or an EPCI facet added is explained; any other change is a difference."""
+    header = "id,title,sources,source_urls\n"
     base = _side(
         tmp_path,
         "base",
         {
-            "same.csv": header + "1,Jardin,2026-12-07T00:10:00+00:00,2026-12-07T01:05:03.123+00:00\n",
-            "cell.csv": header + "1,Jardin,2026-12-07T00:10:00+00:00,2026-12-07T01:05:03+00:00\n2,=1+1,x,y\n",
-            "seen.csv": header + "1,Jardin,2026-12-07T00:10:00+00:00,2026-12-07T01:05:03+00:00\n",
+            "same.csv": header + "1,Jardin,ffe:3-4,\n",
+            "url.csv": header
+            + "1,Jardin,ffe:3-4 | ffe:3-5,file:///data/ffe.csv#3-4 | file:///data/ffe.csv#3-5\n",
+            "url.jsonl": '{"id": 1, "url": "file:///data/ffe.csv#3-4"}\n',
+            "api.json": '{"facets":{"region":[{"code":"11","count":3}],"scale":[]}}',
+            "cell.csv": header + "1,Jardin,ffe:3-4,file:///data/ffe.csv#3-4\n2,=1+1,x,y\n",
             "gone.json": "{}",
         },
     )
@@ -37,16 +35,21 @@ def test_generation_times_masked_and_other_differences_shown(tmp_path: Path) -> 
         tmp_path,
         "cand",
         {
-            "same.csv": header + "1,Jardin,2026-12-07T00:10:00+00:00,2026-12-07T02:41:00.9+00:00\n",
-            "cell.csv": header + "1,Jardin,2026-12-07T00:10:00+00:00,2026-12-07T02:41:00+00:00\n2,'=1+1,x,y\n",
-            "seen.csv": header + "1,Jardin,2026-12-07T00:11:00+00:00,2026-12-07T02:41:00+00:00\n",
+            "same.csv": header + "1,Jardin,ffe:3-4,\n",
+            "url.csv": header + "1,Jardin,ffe:3-4 | ffe:3-5, | \n",
+            "url.jsonl": '{"id": 1, "url": null}\n',
+            "api.json": '{"facets":{"region":[{"code":"11","count":3}],"epci":[{"code":"2"}],"scale":[]}}',
+            "cell.csv": header + "1,Jardin,ffe:3-4,\n2,'=1+1,x,y\n",
         },
     )
-    rows = {row["file"]: row for row in files_compare((base, _window(1)), (cand, _window(2)))}
-    assert rows["same.csv"]["identical"] and rows["same.csv"]["masked"] == 2
+    rows = {row["file"]: row for row in files_compare(base, cand, INTENDED)}
+    assert rows["same.csv"]["identical"]
+    assert rows["url.csv"]["intended"] == {"5f0d603": 2} and "first" not in rows["url.csv"]
+    assert rows["url.jsonl"]["intended"] == {"5f0d603": 1} and "first" not in rows["url.jsonl"]
+    assert rows["api.json"]["intended"] == {"e9adc87": 1} and "first" not in rows["api.json"]
     cell = rows["cell.csv"]
-    assert not cell["identical"] and cell["differing_lines"] == 1
-    assert cell["first"]["line"] == 3 and cell["first"]["column"] == 3
+    assert cell["differing_lines"] == 1 and cell["first"]["line"] == 3 and cell["first"]["column"] == 3
     assert cell["first"]["baseline"].endswith("=1+1,x,y") and cell["first"]["candidate"].endswith("'=1+1,x,y")
-    assert not rows["seen.csv"]["identical"] and rows["seen.csv"]["first"]["line"] == 2
-    assert rows["gone.json"]["bytes"] == [2, None] and not rows["gone.json"]["identical"]
+    assert rows["gone.json"]["bytes"] == [2, None] and "first" in rows["gone.json"]
+    untouched = {row["file"]: row for row in files_compare(base, cand)}
+    assert "first" in untouched["url.csv"] and "first" in untouched["api.json"]
