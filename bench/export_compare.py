@@ -8,12 +8,12 @@
    `bench.harvest_world` (kept in the work directory and reused by later runs: same inputs).
 3. Each side, in its own fresh CARREFOUR_DATA_DIR: `migrate`, `territories load`, the harvested
    sources and raw records copied in, `pipeline rerun --all`, every project's `updated_at` set to
-   UPDATED_AT and `index rebuild`, then every export: `carrefour export`
-   in JSON Lines, CSV and GeoJSON, the search downloads (CSV, GeoJSON), the API list, the map data
-   and the Observatoire CSVs, each unfiltered and filtered (theme, région, both, a text query).
-4. Files compared after replacing the timestamps written during that side's own run (generation
-   times such as `updated_at`) by a placeholder; a summary table, the first differing lines of each
-   differing file, and the JSON summary in the work directory.
+   UPDATED_AT (the only generation time in the exports) and `index rebuild`, then every export:
+   `carrefour export` in JSON Lines, CSV and GeoJSON, the search downloads (CSV, GeoJSON), the API
+   list, the map data and the Observatoire CSVs, unfiltered and filtered (theme, région, both, text).
+4. Files compared byte for byte, then again with the INTENDED changes undone (those the candidate has
+   and the baseline predates): a summary table, the first differing line of each file that still
+   differs, and the JSON summary in the work directory.
 """
 
 from __future__ import annotations
