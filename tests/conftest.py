@@ -13,6 +13,10 @@ from django.test.utils import override_settings
 from carrefour.search.labels import labels_cache_clear
 from carrefour.territories.gazetteer import gazetteer_get, gazetteer_reload
 from carrefour.territories.services import LoadReport, territories_load
+
+# Fixtures shared by every folder: one Chromium for the session, an SMTP server on loopback.
+from tests.browser import browser, mobile, tab  # noqa: F401
+from tests.mail import mailbox  # noqa: F401
 from tests.simulator import World, world_generate, world_serve
 
 # Platforms harvested end to end by the walking skeleton.

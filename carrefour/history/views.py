@@ -1,4 +1,4 @@
-"""A project's public history; reverting a change, for those allowed to (checked here, server-side)."""
+"""A project's public history; reverting a change, for the roles the matrix allows (server-side)."""
 
 from __future__ import annotations
 
@@ -7,19 +7,19 @@ from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from carrefour.accounts.roles import Action, user_can
 from carrefour.history.selectors import history_entries
 from carrefour.orchestration.edits import project_change_revert_indexed
 from carrefour.projects.history import project_history
 from carrefour.projects.models import Project, ProjectChange
 
-REVERT_PERMISSION = "projects.revert_projectchange"
 REASON_MAX = 2000
 
 
 def _page(request: HttpRequest, project: Project, *, error: str = "", status: int = 200) -> HttpResponse:
     """The history page of a project."""
     page = project_history(project, request.GET.get("page"))
-    can_revert = request.user.has_perm(REVERT_PERMISSION)
+    can_revert = user_can(request.user, Action.REVERT_CHANGE)
     context = {
         "project": project,
         "page": page,
@@ -41,7 +41,7 @@ def project_history_page(request: HttpRequest, pk: int, slug: str) -> HttpRespon
 @require_POST
 def change_revert(request: HttpRequest, pk: int, change_id: int) -> HttpResponse:
     """Put back the values a change replaced, then re-index the project."""
-    if not request.user.has_perm(REVERT_PERMISSION):
+    if not user_can(request.user, Action.REVERT_CHANGE):
         raise PermissionDenied("Vous n'avez pas le droit d'annuler une modification.")
     change = get_object_or_404(ProjectChange.objects.select_related("project"), pk=change_id, project_id=pk)
     reason = request.POST.get("reason", "")[:REASON_MAX]

@@ -111,7 +111,6 @@ class ProjectChange(models.Model):
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["project", "-at"], name="project_change_at")]
-        permissions = [("revert_projectchange", "Annuler une modification de projet")]
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"

@@ -22,10 +22,7 @@ from carrefour.accounts.services import (
     user_staff_role_set,
     user_trust_promote,
 )
-from tests.mail import mailbox
 from tests.search.factories import project_create, source_attach, source_create
-
-__all__ = ["mailbox"]
 
 PASSWORD = "un mot de passe solide 2026"
 # Every kind of account the permission matrix distinguishes.

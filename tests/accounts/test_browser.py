@@ -9,10 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from tests.browser import CHROMIUM, DESKTOP, Tab, axe_serious
 from tests.mail import Mailbox
-from tests.web.test_browser import CHROMIUM, DESKTOP, Tab, _axe_serious, _tab, browser
-
-__all__ = ["browser"]
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,12 +24,6 @@ def page_without_js(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(locale="fr-FR", viewport=DESKTOP, java_script_enabled=False)  # type: ignore[arg-type]
     yield context.new_page()
     context.close()
-
-
-@pytest.fixture
-def tab(browser: Browser) -> Iterator[Tab]:
-    """A desktop page with JavaScript (for axe-core)."""
-    yield from _tab(browser, DESKTOP)
 
 
 def test_register_verify_by_mail_then_log_out(
@@ -64,5 +56,5 @@ def test_register_verify_by_mail_then_log_out(
 @pytest.mark.parametrize("path", ["/compte/signup/", "/compte/login/", "/compte/password/reset/"])
 def test_account_forms_pass_axe(transactional_db: None, live_server: Any, tab: Tab, path: str) -> None:
     tab.page.goto(live_server.url + path)
-    assert _axe_serious(tab.page) == []
+    assert axe_serious(tab.page) == []
     assert tab.csp_errors() == []

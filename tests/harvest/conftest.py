@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -15,6 +14,7 @@ import pytest
 from carrefour.sources.definitions import definition_check
 from carrefour.sources.models import Source
 from carrefour.sources.services import source_upsert_from_definition
+from tests.net import free_port
 from tests.simulator import World, world_generate, world_serve
 
 
@@ -78,9 +78,7 @@ def _harvest_data_in_tmp(settings: Any, tmp_path: Path) -> None:
 
 def closed_port_url() -> str:
     """URL of a loopback port nobody listens on (a site that is down)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return f"http://127.0.0.1:{sock.getsockname()[1]}"
+    return f"http://127.0.0.1:{free_port()}"
 
 
 def make_source(definition: dict[str, Any]) -> Source:

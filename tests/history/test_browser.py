@@ -6,17 +6,18 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.test import Client
 from playwright.sync_api import Browser
 
+from carrefour.accounts.models import Profile
+from carrefour.accounts.services import user_staff_role_set
 from carrefour.orchestration.pipeline import pipeline_process
 from carrefour.projects.models import Project
 from carrefour.search.services import index_rebuild
 from carrefour.territories.loader import territories_load
+from tests.browser import CHROMIUM
 from tests.dedup.conftest import RawFactory
-from tests.web.test_browser import CHROMIUM
-from tests.web.test_browser import browser as browser  # the session's headless Chromium
 
 pytestmark = [
     pytest.mark.browser,
@@ -38,7 +39,7 @@ def test_a_moderator_reverts_a_change_in_the_browser(
     _harvest(raw, "Un jardin avec un verger.")
     project = _harvest(raw, "Un jardin avec un potager.")
     moderator = User.objects.create_user("mod", first_name="Anne", last_name="Modère")
-    moderator.user_permissions.add(Permission.objects.get(codename="revert_projectchange"))
+    user_staff_role_set(moderator, Profile.Staff.MODERATOR)
     client = Client()
     client.force_login(moderator, backend="django.contrib.auth.backends.ModelBackend")
     context = browser.new_context()

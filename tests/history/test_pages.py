@@ -1,4 +1,4 @@
-"""The public history page of a project, and reverting a change: allowed only with the permission."""
+"""The public history page of a project, and reverting a change: allowed only to the roles the matrix says."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.contrib.auth.models import Permission, User
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
+from carrefour.accounts.models import Profile
+from carrefour.accounts.services import user_staff_role_set
 from carrefour.history.selectors import diff_html, words_diff
 from carrefour.orchestration.pipeline import pipeline_process
 from carrefour.projects.models import Project, ProjectChange
@@ -17,6 +19,7 @@ from carrefour.projects.overrides import project_fields_edit
 from carrefour.search.params import search_params
 from carrefour.search.selectors import project_search
 from carrefour.search.services import index_rebuild
+from tests.accounts.conftest import ROLES
 from tests.dedup.conftest import RawFactory
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +57,7 @@ def _revert(client: Client, project: Project) -> Any:
 @pytest.fixture
 def moderator() -> User:
     user = User.objects.create_user("mod", email="mod@example.org", first_name="Anne", last_name="Modère")
-    user.user_permissions.add(Permission.objects.get(codename="revert_projectchange"))
+    user_staff_role_set(user, Profile.Staff.MODERATOR)
     return user
 
 
@@ -72,13 +75,22 @@ def test_a_visitor_reads_the_history_from_the_project_page(client: Client, proje
     assert client.get(f"/projets/{project.pk}-autre/historique").status_code == 301
 
 
-def test_visitors_and_plain_users_cannot_revert(client: Client, project: Project) -> None:
-    assert _revert(client, project).status_code == 403
-    client.force_login(User.objects.create_user("lambda"), backend=BACKEND)
-    assert REVERT not in _history(client, project)
-    assert _revert(client, project).status_code == 403
+# The roles allowed to revert (Action.REVERT_CHANGE in carrefour/accounts/roles.py), written out apart.
+REVERTERS = {"moderator", "administrator", "superuser"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_revert_is_offered_and_accepted_only_for_staff_roles(
+    client: Client, project: Project, make_user: Any, role: str
+) -> None:
+    user = make_user(role)
+    if role != "visitor":
+        client.force_login(user, backend=BACKEND)
+    allowed = role in REVERTERS
+    assert (REVERT in _history(client, project)) is allowed
+    assert _revert(client, project).status_code == (302 if allowed else 403)
     project.refresh_from_db()
-    assert project.summary == "Un jardin avec un potager."
+    assert project.summary == ("Un jardin avec un verger." if allowed else "Un jardin avec un potager.")
 
 
 def test_a_permitted_user_reverts_and_search_finds_the_value_put_back(

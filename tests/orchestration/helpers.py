@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import time
 from collections.abc import Callable
 from typing import Any
@@ -36,13 +35,6 @@ def tasks_results(instance: Instance) -> list[list[Any]]:
         instance.run("shell", "-c", _RESULTS).stdout.strip().splitlines()[-1]
     )
     return result
-
-
-def free_port() -> int:
-    """A TCP port free on loopback."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def until(condition: Callable[[], bool], what: str) -> None:

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.browser import CHROMIUM
 from tests.instance import Instance
-from tests.orchestration.helpers import WAIT, answers, free_port, until
+from tests.net import free_port
+from tests.orchestration.helpers import WAIT, answers, until
 from tests.projects.conftest import corpus_project, corpus_write
-from tests.web.test_browser import CHROMIUM, browser
 
-__all__ = ["browser"]
 PASSWORD = "un-mot-de-passe-assez-long-42"
 _ADMIN = """
 from django.contrib.auth.models import User

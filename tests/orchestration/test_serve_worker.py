@@ -7,7 +7,8 @@ import subprocess
 from pathlib import Path
 
 from tests.instance import Instance
-from tests.orchestration.helpers import WAIT, answers, free_port, tasks_enqueue, tasks_results, until
+from tests.net import free_port
+from tests.orchestration.helpers import WAIT, answers, tasks_enqueue, tasks_results, until
 
 
 def _children(pid: int) -> list[int]:

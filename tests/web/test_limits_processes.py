@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +20,7 @@ import pytest
 from django.db import connection
 
 from carrefour.env import BASE_DIR
+from tests.net import free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -40,13 +40,6 @@ def _database_env(data_dir: Path) -> dict[str, str]:
         command = [str(Path(sys.executable).parent / "carrefour"), "migrate", "--noinput"]
         subprocess.run(command, env=env, check=True, capture_output=True, timeout=120)
     return env
-
-
-def _free_port() -> int:
-    """A port nobody listens on now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def _get(
@@ -69,7 +62,7 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         "CARREFOUR_LOGIN_FAILURES": "3",
         "CARREFOUR_ADMIN_PATH": ADMIN,
     }
-    port, log = _free_port(), tmp_path / "access.log"
+    port, log = free_port(), tmp_path / "access.log"
     command = [sys.executable, "-m", "gunicorn", "carrefour.wsgi:application", "--bind", f"127.0.0.1:{port}"]
     command += ["--workers", "2", "--threads", "4", "--limit-request-line", "8190"]
     command += ["--access-logfile", str(log), "--access-logformat", "%(p)s %(s)s %(U)s"]

@@ -13,15 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.net import free_port
+
 CARREFOUR = Path(sys.executable).with_name("carrefour")
 HANGING = 20
 DUMP_BYTES = 16 * 1024 * 1024
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def _get(port: int, url: str, *, timeout: float) -> int:
@@ -49,7 +45,7 @@ def served(tmp_path: Path) -> Iterator[int]:
     # The API needs no static file: a manifest newer than every source spares a collectstatic of minutes.
     (tmp_path / "staticfiles").mkdir(exist_ok=True)
     (tmp_path / "staticfiles" / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen(
         [CARREFOUR, "serve", "--port", str(port)],
         env=env,

@@ -115,7 +115,6 @@ class Migration(migrations.Migration):
             ],
             options={
                 "ordering": ["-at", "-id"],
-                "permissions": [("revert_projectchange", "Annuler une modification de projet")],
             },
         ),
         migrations.CreateModel(
