@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "carrefour.web",
     "carrefour.api",
     "carrefour.history",
+    "carrefour.contributions",
     # After our apps: carrefour.accounts' templates override allauth's.
     "allauth",
     "allauth.account",
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "dsfr.context_processors.site_config",
                 "carrefour.web.context_processors.carrefour",
+                "carrefour.contributions.context_processors.notifications",
             ],
         },
     },

@@ -8,6 +8,7 @@ urlpatterns = [
     path(f"{settings.ADMIN_PATH}/", admin.site.urls),
     path("api/v1/", include("carrefour.api.urls")),
     path("", include("carrefour.history.urls")),
+    path("", include("carrefour.contributions.urls")),
     path("compte/", include("carrefour.accounts.urls")),
     path("", include("carrefour.web.urls")),
 ]

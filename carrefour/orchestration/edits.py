@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from carrefour.projects.models import Project, ProjectChange
-from carrefour.projects.overrides import project_change_revert, project_fields_edit
+from carrefour.projects.models import FieldOverride, Project, ProjectChange
+from carrefour.projects.overrides import (
+    override_conflict_take_upstream,
+    project_change_revert,
+    project_fields_edit,
+)
 from carrefour.search.services import index_update
 
 
@@ -17,8 +21,21 @@ def project_change_revert_indexed(change: ProjectChange, actor: Any, reason: str
 
 
 def project_fields_edit_indexed(
-    project: Project, values: dict[str, Any], actor: Any, reason: str = ""
-) -> None:
-    """Set fields by hand as a moderation (overrides.project_fields_edit), then re-index the project."""
-    if project_fields_edit(project, values, actor, ProjectChange.Kind.MODERATION, reason) is not None:
+    project: Project,
+    values: dict[str, Any],
+    actor: Any,
+    reason: str = "",
+    kind: str = ProjectChange.Kind.MODERATION,
+) -> ProjectChange | None:
+    """Set fields by hand (overrides.project_fields_edit), then re-index the project; the change or None."""
+    change = project_fields_edit(project, values, actor, kind, reason)
+    if change is not None:
         index_update([project.pk])
+    return change
+
+
+def override_conflict_take_upstream_indexed(override: FieldOverride, actor: Any) -> ProjectChange:
+    """Drop an override in conflict for the sources' new value, then re-index its project."""
+    change = override_conflict_take_upstream(override, actor)
+    index_update([change.project_id])
+    return change

@@ -44,6 +44,11 @@ def _clean(name: str, value: Any) -> Any:
     return text_clean(value or "", max_length=field.max_length, multiline=name in _MULTILINE)
 
 
+def values_clean(values: dict[str, Any]) -> dict[str, Any]:
+    """Values given by a person, cleaned as project_fields_edit stores them (ValueError, in French, if not)."""
+    return {name: _clean(name, value) for name, value in values.items()}
+
+
 def _upstream(project: Project, override: FieldOverride | None, name: str) -> tuple[bool, Any]:
     """(known, value) of what the sources give for a field now."""
     if override is None:
@@ -116,8 +121,7 @@ def project_fields_edit(
 
     Raises ValueError (French message) for a field that cannot be set or a value of the wrong kind.
     """
-    cleaned = {name: _clean(name, value) for name, value in values.items()}
-    return _fields_apply(project, cleaned, actor=actor, kind=kind, reason=text_clean(reason, max_length=2000))
+    return _fields_apply(project, values_clean(values), actor=actor, kind=kind, reason=text_clean(reason, max_length=2000))
 
 
 def _resolution(override: FieldOverride, actor: Any, kind: str, fields: dict[str, Any]) -> ProjectChange:

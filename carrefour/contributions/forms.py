@@ -1,0 +1,73 @@
+"""The form of a proposed change: the project's merged fields pre-filled, and a mandatory reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from carrefour.normalize.vocabularies import vocabularies
+from carrefour.projects.merge import MERGED_FIELDS
+from carrefour.projects.models import Project
+
+_TEXT_LIMITS = {"title": 300, "summary": 2000, "description": 20000, "organization": 300}
+
+
+def _choices(vocabulary: dict[str, str], current: list[str]) -> list[tuple[str, str]]:
+    """A vocabulary's terms, plus a project's current values it lacks (kept selectable, not lost)."""
+    return [*vocabulary.items(), *((code, code) for code in current if code and code not in vocabulary)]
+
+
+class ChangeForm(forms.Form):
+    """Every field a contributor may change, with the project's values as initial data."""
+
+    title = forms.CharField(label="Titre", max_length=_TEXT_LIMITS["title"])
+    summary = forms.CharField(
+        label="Résumé", required=False, max_length=_TEXT_LIMITS["summary"], widget=forms.Textarea(attrs={"rows": 3})
+    )
+    description = forms.CharField(
+        label="Description",
+        required=False,
+        max_length=_TEXT_LIMITS["description"],
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text="Mise en forme simple acceptée (paragraphes, listes, liens) ; le reste est retiré.",
+    )
+    themes = forms.MultipleChoiceField(label="Thèmes", required=False, widget=forms.CheckboxSelectMultiple)
+    publics = forms.MultipleChoiceField(label="Publics", required=False, widget=forms.CheckboxSelectMultiple)
+    actor_type = forms.ChoiceField(label="Type de porteur", required=False)
+    organization = forms.CharField(label="Organisation porteuse", required=False, max_length=300)
+    scale = forms.ChoiceField(label="Échelle", required=False)
+    status = forms.ChoiceField(label="État d'avancement", required=False)
+    start_year = forms.IntegerField(label="Année de démarrage", required=False, min_value=1800, max_value=2100)
+    website = forms.URLField(label="Site web", required=False, max_length=500, assume_scheme="https")
+    reason = forms.CharField(
+        label="Motif ou source de la modification",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Obligatoire : d'où vient l'information (site du porteur, article, connaissance directe…).",
+        error_messages={"required": "Indiquez le motif ou la source de la modification."},
+    )
+
+    def __init__(self, project: Project, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, initial={name: getattr(project, name) for name in MERGED_FIELDS}, **kwargs)
+        terms = vocabularies()
+        for name in ("themes", "publics"):
+            field = self.fields[name]
+            assert isinstance(field, forms.MultipleChoiceField)
+            field.choices = _choices(terms[name], list(getattr(project, name) or []))
+        for name in ("actor_type", "scale", "status"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)
+            field.choices = [("", "(non renseigné)"), *_choices(terms[name], [getattr(project, name)])]
+
+    def clean(self) -> dict[str, Any]:
+        """Line ends as one character: browsers send CRLF, which would count as a change."""
+        data = super().clean() or {}
+        for name, value in data.items():
+            if isinstance(value, str):
+                data[name] = value.replace("\r\n", "\n")
+        return data
+
+    def changed_values(self) -> dict[str, Any]:
+        """The project fields the contributor changed (the service keeps those that really change)."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in MERGED_FIELDS}

@@ -1,0 +1,68 @@
+"""Contributions to projects, their moderation, and the notifications their authors receive."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from carrefour.projects.models import Project, ProjectChange
+
+
+class Contribution(models.Model):
+    """A change proposed to a project: waiting for a moderator, or live at once and still to review."""
+
+    class Kind(models.TextChoices):
+        CHANGE = "change", "Modification de champs"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente de modération"
+        # Published without review (trusted author): live, and still in the queue until a moderator rules.
+        PUBLISHED = "published", "Publiée, à relire"
+        ACCEPTED = "accepted", "Acceptée"
+        REJECTED = "rejected", "Refusée"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CHANGE)
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contributions")
+    # A deleted account leaves its contributions, shown as "compte supprimé".
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="contributions"
+    )
+    # {field: [value when proposed, proposed value]}: only the fields the author changed.
+    fields = models.JSONField(default=dict)
+    reason = models.TextField("motif ou source", max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True, max_length=2000)
+    # The project change that made it live (at once, or when accepted).
+    change = models.ForeignKey(
+        ProjectChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["status", "created_at"], name="contribution_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} du projet {self.project_id}"
+
+
+class Notification(models.Model):
+    """A message to an account about one of its contributions, shown on the site until read."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    contribution = models.ForeignKey(Contribution, null=True, on_delete=models.CASCADE, related_name="+")
+    message = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.message[:80]

@@ -1,0 +1,116 @@
+"""The moderation queue and its filters, stale fields, an author's contributions and notifications."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from carrefour.contributions.models import Contribution, Notification
+from carrefour.normalize.text import html_to_text
+from carrefour.normalize.vocabularies import VOCABULARY_FIELDS, vocabulary_label
+from carrefour.projects.models import Project
+from carrefour.projects.overrides import values_clean
+
+Status = Contribution.Status
+OPEN = (Status.PENDING, Status.PUBLISHED)
+# Age filter: "older than" in days.
+AGES = {"1": "plus d'un jour", "7": "plus d'une semaine", "30": "plus d'un mois"}
+TRUST = {"new": "auteurs pas encore de confiance", "trusted": "auteurs de confiance"}
+
+
+@dataclass
+class FieldRow:
+    """One field of a contribution as shown: before, after, and now when it changed since."""
+
+    name: str
+    before: str
+    after: str
+    now: str | None
+
+
+def fields_diff(project: Project, values: dict[str, Any]) -> dict[str, list[Any]]:
+    """{field: [value now, value proposed]} of the values that change the project, cleaned as stored.
+
+    Raises ValueError (French message) for a value project_fields_edit would refuse.
+    """
+    cleaned = values_clean(values)
+    return {name: [getattr(project, name), v] for name, v in cleaned.items() if v != getattr(project, name)}
+
+
+def diff_rows(fields: dict[str, list[Any]]) -> list[FieldRow]:
+    """A proposal's {field: [before, after]} as rows to show, before it is sent."""
+    return [FieldRow(name, value_text(name, before), value_text(name, after), None) for name, (before, after) in fields.items()]
+
+
+def contribution_stale_fields(contribution: Contribution) -> list[str]:
+    """Fields whose value on the project is no longer the one the author saw when proposing."""
+    project = contribution.project
+    return [name for name, pair in contribution.fields.items() if getattr(project, name) != pair[0]]
+
+
+def moderation_queue(filters: dict[str, str]) -> QuerySet[Contribution]:
+    """Contributions waiting for a decision, oldest first, narrowed by kind, territory, theme, age, trust."""
+    queue = Contribution.objects.filter(status__in=OPEN).select_related("project", "author")
+    if filters.get("kind") in Contribution.Kind.values:
+        queue = queue.filter(kind=filters["kind"])
+    if departement := filters.get("departement", "").strip()[:3]:
+        queue = queue.filter(project__departement_code=departement)
+    if theme := filters.get("theme", "").strip()[:100]:
+        # A JSON list holds the code as a quoted string: the same lookup on SQLite and PostgreSQL.
+        queue = queue.filter(project__themes__icontains=f'"{theme}"')
+    if filters.get("age") in AGES:
+        queue = queue.filter(created_at__lt=timezone.now() - timedelta(days=int(filters["age"])))
+    trusted = Q(author__profile__trust_granted=True) | Q(
+        author__profile__accepted_contributions__gte=settings.ACCOUNTS_TRUST_THRESHOLD
+    )
+    if filters.get("trust") == "trusted":
+        queue = queue.filter(trusted)
+    elif filters.get("trust") == "new":
+        queue = queue.exclude(trusted)
+    return queue.order_by("created_at", "id")
+
+
+def value_text(name: str, value: Any) -> str:
+    """A stored value as a reader sees it (vocabulary labels, description as text)."""
+    if value is None or value == "" or value == []:
+        return "(vide)"
+    if isinstance(value, list):
+        return ", ".join(vocabulary_label(name, str(item)) for item in value)
+    if name in VOCABULARY_FIELDS:
+        return vocabulary_label(name, str(value))
+    if name == "description":
+        return html_to_text(str(value))
+    return str(value)
+
+
+def contribution_rows(contribution: Contribution) -> list[FieldRow]:
+    """The before/after of each field; `now` set where the project's value changed since the proposal."""
+    rows = []
+    for name, (before, after) in contribution.fields.items():
+        current = getattr(contribution.project, name)
+        changed = contribution.status == Status.PENDING and current != before
+        now = value_text(name, current) if changed else None
+        rows.append(FieldRow(name, value_text(name, before), value_text(name, after), now))
+    return rows
+
+
+def user_contributions(user: Any) -> QuerySet[Contribution]:
+    """An account's contributions, newest first."""
+    return Contribution.objects.filter(author=user).select_related("project").order_by("-created_at", "-id")
+
+
+def user_notifications(user: Any) -> QuerySet[Notification]:
+    """An account's notifications, newest first."""
+    return Notification.objects.filter(user=user)
+
+
+def notifications_unread_count(user: Any) -> int:
+    """How many notifications an account has not read."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()

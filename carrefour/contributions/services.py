@@ -1,0 +1,160 @@
+"""Proposing a change, deciding on it (accept, reject, in bulk), and telling its author."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from carrefour.accounts.roles import Action, user_can
+from carrefour.accounts.services import user_contribution_accepted
+from carrefour.contributions.models import Contribution, Notification
+from carrefour.contributions.selectors import contribution_stale_fields, fields_diff
+from carrefour.normalize.text import text_clean
+from carrefour.orchestration.edits import project_change_revert_indexed, project_fields_edit_indexed
+from carrefour.orchestration.tasks import email_send
+from carrefour.projects.models import Project, ProjectChange
+
+Status = Contribution.Status
+REASON_MAX = 2000
+
+
+def _reason(text: str, *, required: str) -> str:
+    """A reason as stored (cleaned, limited); ValueError with `required` when empty."""
+    cleaned = text_clean(text or "", max_length=REASON_MAX, multiline=True)
+    if not cleaned:
+        raise ValueError(required)
+    return cleaned
+
+
+@transaction.atomic
+def contribution_propose(project: Project, author: Any, values: dict[str, Any], reason: str) -> Contribution:
+    """Record a proposed change (only the fields it changes); live at once when the author may publish.
+
+    Raises ValueError (French message) when nothing changes, the reason is missing or a value is refused.
+    """
+    if not user_can(author, Action.PROPOSE_CHANGE, project):
+        raise PermissionError("proposer une modification n'est pas permis à ce compte")
+    reason = _reason(reason, required="Indiquez le motif ou la source de la modification.")
+    fields = fields_diff(project, values)
+    if not fields:
+        raise ValueError("Aucun champ n'a été modifié.")
+    contribution = Contribution.objects.create(project=project, author=author, fields=fields, reason=reason)
+    if user_can(author, Action.PUBLISH_WITHOUT_REVIEW, project):
+        contribution.change = project_fields_edit_indexed(
+            project, cleaned_after(contribution), author, reason, ProjectChange.Kind.CONTRIBUTION
+        )
+        contribution.status = Status.PUBLISHED
+        contribution.save(update_fields=["change", "status"])
+    return contribution
+
+
+def cleaned_after(contribution: Contribution) -> dict[str, Any]:
+    """The values a contribution proposes."""
+    return {name: pair[1] for name, pair in contribution.fields.items()}
+
+
+def _decided(contribution: Contribution, moderator: Any, status: str, reason: str) -> None:
+    """Record the decision on the contribution."""
+    contribution.status, contribution.moderator = status, moderator
+    contribution.decision_reason, contribution.decided_at = reason, timezone.now()
+    contribution.save(update_fields=["status", "moderator", "decision_reason", "decided_at", "change"])
+
+
+@transaction.atomic
+def contribution_accept(contribution: Contribution, moderator: Any, reason: str = "", force: bool = False) -> None:
+    """Accept a contribution: a pending one is applied (refused when its fields changed since, unless forced).
+
+    Raises ValueError (French message) when it was already decided or is stale.
+    """
+    contribution = Contribution.objects.select_for_update().select_related("project").get(pk=contribution.pk)
+    if contribution.status not in (Status.PENDING, Status.PUBLISHED):
+        raise ValueError("Cette contribution a déjà été traitée.")
+    reason = text_clean(reason or "", max_length=REASON_MAX, multiline=True)
+    if contribution.status == Status.PENDING:
+        stale = contribution_stale_fields(contribution)
+        if stale and not force:
+            raise ValueError(
+                "Le projet a changé depuis la proposition (" + ", ".join(stale) + ") : vérifiez avant d'appliquer."
+            )
+        contribution.change = project_fields_edit_indexed(
+            contribution.project,
+            cleaned_after(contribution),
+            contribution.author,
+            f"{contribution.reason} (acceptée par la modération)",
+            ProjectChange.Kind.CONTRIBUTION,
+        )
+    _decided(contribution, moderator, Status.ACCEPTED, reason)
+    if contribution.author is not None:
+        user_contribution_accepted(contribution.author)
+    message = f"Votre contribution au projet « {contribution.project.title} » a été acceptée."
+    notification_send(contribution, message + (f" Message de la modération : {reason}" if reason else ""))
+
+
+@transaction.atomic
+def contribution_reject(contribution: Contribution, moderator: Any, reason: str) -> None:
+    """Reject a contribution with a reason its author receives; one already live is reverted.
+
+    Raises ValueError (French message) without a reason, or when it was already decided.
+    """
+    reason = _reason(reason, required="Indiquez le motif du refus : il est envoyé à l'auteur.")
+    contribution = Contribution.objects.select_for_update().select_related("project").get(pk=contribution.pk)
+    if contribution.status not in (Status.PENDING, Status.PUBLISHED):
+        raise ValueError("Cette contribution a déjà été traitée.")
+    if contribution.status == Status.PUBLISHED and contribution.change is not None:
+        try:
+            project_change_revert_indexed(contribution.change, moderator, reason)
+        except ValueError:
+            pass  # the project no longer has these values (changed since): nothing left to undo
+    _decided(contribution, moderator, Status.REJECTED, reason)
+    notification_send(
+        contribution,
+        f"Votre contribution au projet « {contribution.project.title} » a été refusée. Motif : {reason}",
+    )
+
+
+@dataclass
+class BulkResult:
+    """What a bulk decision did: how many were decided, and why the others were not."""
+
+    done: int
+    refused: list[str]
+
+
+def contributions_decide(
+    ids: list[int], moderator: Any, accept: bool, reason: str, force: bool = False
+) -> BulkResult:
+    """Accept or reject the selected contributions, each on its own; stale or decided ones are reported."""
+    result = BulkResult(0, [])
+    for contribution in Contribution.objects.filter(pk__in=ids).select_related("project"):
+        try:
+            if accept:
+                contribution_accept(contribution, moderator, reason, force)
+            else:
+                contribution_reject(contribution, moderator, reason)
+        except ValueError as error:
+            result.refused.append(f"« {contribution.project.title} » : {error}")
+        else:
+            result.done += 1
+    return result
+
+
+def notification_send(contribution: Contribution, message: str) -> None:
+    """Tell the author on the site and by e-mail (queued; sent by the worker)."""
+    author = contribution.author
+    if author is None:
+        return
+    Notification.objects.create(user=author, contribution=contribution, message=message)
+    if author.email:
+        body = (
+            f"Bonjour,\n\n{message}\n\nToutes vos contributions : « Mon compte », « Mes contributions ».\n\n"
+            "Le Carrefour des innovations sociales"
+        )
+        email_send.enqueue([author.email], "Votre contribution au Carrefour des innovations sociales", body)
+
+
+def notifications_read(user: Any) -> int:
+    """Mark an account's notifications read; how many were unread."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -1,0 +1,18 @@
+"""Pages: propose a change, moderation, an author's contributions and notifications."""
+
+from django.urls import path
+
+from carrefour.contributions import views
+
+urlpatterns = [
+    path("projets/<int:pk>/proposer", views.change_propose, name="change-propose"),
+    path("moderation", views.moderation_page, name="moderation"),
+    path("moderation/decider", views.moderation_decide, name="moderation-decide"),
+    path(
+        "moderation/conflits/<int:override_id>/<str:choice>",
+        views.conflict_resolve,
+        name="conflict-resolve",
+    ),
+    path("compte/contributions", views.my_contributions, name="my-contributions"),
+    path("compte/notifications", views.notifications_page, name="notifications"),
+]
