@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 
@@ -23,7 +23,10 @@ class ChangeForm(forms.Form):
 
     title = forms.CharField(label="Titre", max_length=_TEXT_LIMITS["title"])
     summary = forms.CharField(
-        label="Résumé", required=False, max_length=_TEXT_LIMITS["summary"], widget=forms.Textarea(attrs={"rows": 3})
+        label="Résumé",
+        required=False,
+        max_length=_TEXT_LIMITS["summary"],
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     description = forms.CharField(
         label="Description",
@@ -38,7 +41,9 @@ class ChangeForm(forms.Form):
     organization = forms.CharField(label="Organisation porteuse", required=False, max_length=300)
     scale = forms.ChoiceField(label="Échelle", required=False)
     status = forms.ChoiceField(label="État d'avancement", required=False)
-    start_year = forms.IntegerField(label="Année de démarrage", required=False, min_value=1800, max_value=2100)
+    start_year = forms.IntegerField(
+        label="Année de démarrage", required=False, min_value=1800, max_value=2100
+    )
     website = forms.URLField(label="Site web", required=False, max_length=500, assume_scheme="https")
     reason = forms.CharField(
         label="Motif ou source de la modification",
@@ -49,16 +54,15 @@ class ChangeForm(forms.Form):
     )
 
     def __init__(self, project: Project, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, initial={name: getattr(project, name) for name in MERGED_FIELDS}, **kwargs)
+        kwargs["initial"] = {name: getattr(project, name) for name in MERGED_FIELDS}
+        super().__init__(*args, **kwargs)
         terms = vocabularies()
         for name in ("themes", "publics"):
-            field = self.fields[name]
-            assert isinstance(field, forms.MultipleChoiceField)
-            field.choices = _choices(terms[name], list(getattr(project, name) or []))
+            many = cast(forms.MultipleChoiceField, self.fields[name])
+            many.choices = _choices(terms[name], list(getattr(project, name) or []))
         for name in ("actor_type", "scale", "status"):
-            field = self.fields[name]
-            assert isinstance(field, forms.ChoiceField)
-            field.choices = [("", "(non renseigné)"), *_choices(terms[name], [getattr(project, name)])]
+            one = cast(forms.ChoiceField, self.fields[name])
+            one.choices = [("", "(non renseigné)"), *_choices(terms[name], [getattr(project, name)])]
 
     def clean(self) -> dict[str, Any]:
         """Line ends as one character: browsers send CRLF, which would count as a change."""

@@ -44,7 +44,10 @@ def fields_diff(project: Project, values: dict[str, Any]) -> dict[str, list[Any]
 
 def diff_rows(fields: dict[str, list[Any]]) -> list[FieldRow]:
     """A proposal's {field: [before, after]} as rows to show, before it is sent."""
-    return [FieldRow(name, value_text(name, before), value_text(name, after), None) for name, (before, after) in fields.items()]
+    return [
+        FieldRow(name, value_text(name, before), value_text(name, after), None)
+        for name, (before, after) in fields.items()
+    ]
 
 
 def contribution_stale_fields(contribution: Contribution) -> list[str]:

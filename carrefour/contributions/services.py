@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,7 +65,9 @@ def _decided(contribution: Contribution, moderator: Any, status: str, reason: st
 
 
 @transaction.atomic
-def contribution_accept(contribution: Contribution, moderator: Any, reason: str = "", force: bool = False) -> None:
+def contribution_accept(
+    contribution: Contribution, moderator: Any, reason: str = "", force: bool = False
+) -> None:
     """Accept a contribution: a pending one is applied (refused when its fields changed since, unless forced).
 
     Raises ValueError (French message) when it was already decided or is stale.
@@ -77,7 +80,9 @@ def contribution_accept(contribution: Contribution, moderator: Any, reason: str 
         stale = contribution_stale_fields(contribution)
         if stale and not force:
             raise ValueError(
-                "Le projet a changé depuis la proposition (" + ", ".join(stale) + ") : vérifiez avant d'appliquer."
+                "Le projet a changé depuis la proposition ("
+                + ", ".join(stale)
+                + ") : vérifiez avant d'appliquer."
             )
         contribution.change = project_fields_edit_indexed(
             contribution.project,
@@ -104,10 +109,9 @@ def contribution_reject(contribution: Contribution, moderator: Any, reason: str)
     if contribution.status not in (Status.PENDING, Status.PUBLISHED):
         raise ValueError("Cette contribution a déjà été traitée.")
     if contribution.status == Status.PUBLISHED and contribution.change is not None:
-        try:
+        # ValueError: the project no longer has these values (changed since), nothing left to undo.
+        with contextlib.suppress(ValueError):
             project_change_revert_indexed(contribution.change, moderator, reason)
-        except ValueError:
-            pass  # the project no longer has these values (changed since): nothing left to undo
     _decided(contribution, moderator, Status.REJECTED, reason)
     notification_send(
         contribution,

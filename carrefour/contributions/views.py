@@ -1,4 +1,4 @@
-"""Pages: propose a change, the moderation queue and its decisions, an author's contributions and notifications."""
+"""Pages: propose a change, the moderation queue and its decisions, an author's contributions."""
 
 from __future__ import annotations
 
@@ -133,11 +133,16 @@ def moderation_decide(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Choisissez au moins une contribution et une décision.")
         return _back(request)
     result = contributions_decide(
-        ids, request.user, decision == "accept", request.POST.get("reason", ""), request.POST.get("force") == "1"
+        ids,
+        request.user,
+        decision == "accept",
+        request.POST.get("reason", ""),
+        request.POST.get("force") == "1",
     )
     if result.done:
+        plural = "s" if result.done > 1 else ""
         verb = "acceptée" if decision == "accept" else "refusée"
-        messages.success(request, f"{result.done} contribution{'s' if result.done > 1 else ''} {verb}{'s' if result.done > 1 else ''}.")
+        messages.success(request, f"{result.done} contribution{plural} {verb}{plural}.")
     for refusal in result.refused:
         messages.error(request, refusal)
     return _back(request)

@@ -45,7 +45,7 @@ def _clean(name: str, value: Any) -> Any:
 
 
 def values_clean(values: dict[str, Any]) -> dict[str, Any]:
-    """Values given by a person, cleaned as project_fields_edit stores them (ValueError, in French, if not)."""
+    """Values given by a person, cleaned as project_fields_edit stores them (else ValueError, in French)."""
     return {name: _clean(name, value) for name, value in values.items()}
 
 
@@ -121,7 +121,9 @@ def project_fields_edit(
 
     Raises ValueError (French message) for a field that cannot be set or a value of the wrong kind.
     """
-    return _fields_apply(project, values_clean(values), actor=actor, kind=kind, reason=text_clean(reason, max_length=2000))
+    return _fields_apply(
+        project, values_clean(values), actor=actor, kind=kind, reason=text_clean(reason, max_length=2000)
+    )
 
 
 def _resolution(override: FieldOverride, actor: Any, kind: str, fields: dict[str, Any]) -> ProjectChange:

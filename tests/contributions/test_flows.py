@@ -101,7 +101,9 @@ def test_a_rejection_needs_a_reason_which_the_author_receives(
     assert "Refusée" in mine and "Aucune source ne le confirme." in mine
 
 
-def test_a_trusted_author_s_change_is_live_at_once_and_still_reviewable(make_user: Any, project: Project) -> None:
+def test_a_trusted_author_s_change_is_live_at_once_and_still_reviewable(
+    make_user: Any, project: Project
+) -> None:
     author, moderator = _client(make_user("trusted_granted")), _client(make_user("moderator"))
     sent = _propose(author, project, title="Jardin des Lilas", envoyer="1")
     assert "est en ligne" in author.get(sent["Location"]).content.decode()
@@ -173,7 +175,8 @@ def test_hostile_and_bad_input_is_cleaned_or_refused_with_a_clear_message(
         author,
         project,
         title="<script>alert(1)</script>Jardin <b>des</b> Lilas",
-        description='<p onclick="x()">Un jardin</p><script>alert(2)</script><a href="javascript:x()">lien</a>',
+        description='<p onclick="x()">Un jardin</p><script>alert(2)</script>'
+        '<a href="javascript:x()">lien</a>',
         envoyer="1",
     )
     fields = Contribution.objects.get().fields
@@ -207,8 +210,12 @@ def test_the_queue_filters_by_territory_theme_and_author_trust(
     other = world["other_project"]
     Project.objects.filter(pk=project.pk).update(departement_code="93", themes=["alimentation"])
     newcomer, trusted = make_user("contributor"), make_user("trusted_granted")
-    mine = Contribution.objects.create(project=project, author=newcomer, fields={"summary": ["", "A"]}, reason="r")
-    theirs = Contribution.objects.create(project=other, author=trusted, fields={"summary": ["", "B"]}, reason="r")
+    mine = Contribution.objects.create(
+        project=project, author=newcomer, fields={"summary": ["", "A"]}, reason="r"
+    )
+    theirs = Contribution.objects.create(
+        project=other, author=trusted, fields={"summary": ["", "B"]}, reason="r"
+    )
 
     def shown(**params: str) -> set[int]:
         page = moderator.get("/moderation", params).content.decode()

@@ -25,9 +25,16 @@ PROPOSERS = {
     "block_expired",
 }
 # Publish without review on the "own" project (org members publish only their organisation's projects).
-LIVE_AT_ONCE = {"trusted_granted", "trusted_earned", "moderator", "administrator", "superuser", "org_member", "org_admin"}
+LIVE_AT_ONCE = {
+    "trusted_granted",
+    "trusted_earned",
+    "moderator",
+    "administrator",
+    "superuser",
+    "org_member",
+    "org_admin",
+}
 MODERATORS = {"moderator", "administrator", "superuser"}
-SIGNED_IN = set(ROLES) - {"visitor"}
 
 
 def _client(user: Any) -> Client:
