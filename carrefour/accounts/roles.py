@@ -108,8 +108,6 @@ STAFF_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
             "accounts.add_userblock",
             "accounts.change_userblock",
             "accounts.view_organisation",
-            "web.view_correctionsuggestion",
-            "web.change_correctionsuggestion",
         ),
     ),
     Profile.Staff.ADMINISTRATOR: (
@@ -135,8 +133,6 @@ STAFF_GROUPS: dict[str, tuple[str, tuple[str, ...]]] = {
             "accounts.change_organisationsource",
             "accounts.delete_organisationsource",
             "sources.view_source",
-            "web.view_correctionsuggestion",
-            "web.change_correctionsuggestion",
         ),
     ),
 }

@@ -1,4 +1,4 @@
-"""The form of a proposed change: the project's merged fields pre-filled, and a mandatory reason."""
+"""Forms: a proposed change (the project's merged fields pre-filled, a reason), a free-text suggestion."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django import forms
 
+from carrefour.contributions.models import Contribution
 from carrefour.normalize.vocabularies import vocabularies
 from carrefour.projects.merge import MERGED_FIELDS
 from carrefour.projects.models import Project
@@ -75,3 +76,27 @@ class ChangeForm(forms.Form):
     def changed_values(self) -> dict[str, Any]:
         """The project fields the contributor changed (the service keeps those that really change)."""
         return {name: self.cleaned_data[name] for name in self.changed_data if name in MERGED_FIELDS}
+
+
+class SuggestionForm(forms.ModelForm):
+    """Subject, suggestion and an optional e-mail; a hidden trap field catches robots."""
+
+    website_confirm = forms.CharField(required=False, label="Ne pas remplir ce champ")
+
+    class Meta:
+        model = Contribution
+        fields = ("subject", "reason", "contact_email")
+        labels = {"reason": "Correction proposée"}
+        widgets = {
+            "subject": forms.Select(attrs={"class": "fr-select"}),
+            "reason": forms.Textarea(attrs={"class": "fr-input", "rows": 6}),
+            "contact_email": forms.EmailInput(attrs={"class": "fr-input", "autocomplete": "email"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["subject"].required = True
+
+    def is_robot(self) -> bool:
+        """The trap field was filled."""
+        return bool(self.cleaned_data.get("website_confirm"))

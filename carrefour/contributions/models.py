@@ -14,6 +14,21 @@ class Contribution(models.Model):
 
     class Kind(models.TextChoices):
         CHANGE = "change", "Modification de champs"
+        # Free text, from anyone (the former anonymous "suggestions de correction"): applied by hand.
+        SUGGESTION = "suggestion", "Suggestion de correction"
+
+    class Subject(models.TextChoices):
+        """What a free-text suggestion is about."""
+
+        TITLE = "title", "Titre"
+        DESCRIPTION = "description", "Description"
+        LOCATION = "location", "Localisation"
+        THEMES = "themes", "Thèmes"
+        ORGANIZATION = "organization", "Porteur"
+        WEBSITE = "website", "Site web"
+        STATUS = "status", "État d'avancement"
+        DUPLICATE = "duplicate", "Doublon d'un autre projet"
+        OTHER = "other", "Autre"
 
     class Status(models.TextChoices):
         PENDING = "pending", "En attente de modération"
@@ -30,7 +45,11 @@ class Contribution(models.Model):
     )
     # {field: [value when proposed, proposed value]}: only the fields the author changed.
     fields = models.JSONField(default=dict)
-    reason = models.TextField("motif ou source", max_length=2000)
+    # A change's reason or source; a suggestion's text.
+    reason = models.TextField("motif ou source", max_length=4000)
+    subject = models.CharField("champ concerné", max_length=20, choices=Subject.choices, blank=True)
+    # Given by an anonymous author of a suggestion, only to answer them.
+    contact_email = models.EmailField("courriel (facultatif)", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

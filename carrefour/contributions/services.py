@@ -52,6 +52,20 @@ def contribution_propose(project: Project, author: Any, values: dict[str, Any], 
     return contribution
 
 
+def suggestion_send(
+    project: Project, author: Any, subject: str, text: str, contact_email: str = ""
+) -> Contribution:
+    """Record a free-text suggestion (anyone may send one), for a moderator to apply by hand."""
+    return Contribution.objects.create(
+        kind=Contribution.Kind.SUGGESTION,
+        project=project,
+        author=author if getattr(author, "is_authenticated", False) else None,
+        subject=subject,
+        reason=text_clean(text, max_length=4000, multiline=True),
+        contact_email=contact_email,
+    )
+
+
 def cleaned_after(contribution: Contribution) -> dict[str, Any]:
     """The values a contribution proposes."""
     return {name: pair[1] for name, pair in contribution.fields.items()}
@@ -76,7 +90,7 @@ def contribution_accept(
     if contribution.status not in (Status.PENDING, Status.PUBLISHED):
         raise ValueError("Cette contribution a déjà été traitée.")
     reason = text_clean(reason or "", max_length=REASON_MAX, multiline=True)
-    if contribution.status == Status.PENDING:
+    if contribution.status == Status.PENDING and contribution.fields:
         stale = contribution_stale_fields(contribution)
         if stale and not force:
             raise ValueError(
@@ -146,17 +160,16 @@ def contributions_decide(
 
 
 def notification_send(contribution: Contribution, message: str) -> None:
-    """Tell the author on the site and by e-mail (queued; sent by the worker)."""
+    """Tell the author on the site and by e-mail (queued; sent by the worker); an anonymous one by e-mail."""
     author = contribution.author
-    if author is None:
+    if author is not None:
+        Notification.objects.create(user=author, contribution=contribution, message=message)
+    email = author.email if author is not None else contribution.contact_email
+    if not email:
         return
-    Notification.objects.create(user=author, contribution=contribution, message=message)
-    if author.email:
-        body = (
-            f"Bonjour,\n\n{message}\n\nToutes vos contributions : « Mon compte », « Mes contributions ».\n\n"
-            "Le Carrefour des innovations sociales"
-        )
-        email_send.enqueue([author.email], "Votre contribution au Carrefour des innovations sociales", body)
+    mine = "\n\nToutes vos contributions : « Mon compte », « Mes contributions »." if author else ""
+    body = f"Bonjour,\n\n{message}{mine}\n\nLe Carrefour des innovations sociales"
+    email_send.enqueue([email], "Votre contribution au Carrefour des innovations sociales", body)
 
 
 def notifications_read(user: Any) -> int:

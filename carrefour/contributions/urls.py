@@ -6,6 +6,8 @@ from carrefour.contributions import views
 
 urlpatterns = [
     path("projets/<int:pk>/proposer", views.change_propose, name="change-propose"),
+    # The URL name is the one the rate limits know (carrefour/web/limits.py).
+    path("projets/<int:pk>/correction", views.suggestion_propose, name="project-correction"),
     path("moderation", views.moderation_page, name="moderation"),
     path("moderation/decider", views.moderation_decide, name="moderation-decide"),
     path(

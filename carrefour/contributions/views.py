@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from carrefour.accounts.roles import Action, user_can
 from carrefour.accounts.selectors import user_block_active, user_block_notice, user_display_name
-from carrefour.contributions.forms import ChangeForm
+from carrefour.contributions.forms import ChangeForm, SuggestionForm
 from carrefour.contributions.models import Contribution
 from carrefour.contributions.selectors import (
     AGES,
@@ -29,7 +29,12 @@ from carrefour.contributions.selectors import (
     user_contributions,
     user_notifications,
 )
-from carrefour.contributions.services import contribution_propose, contributions_decide, notifications_read
+from carrefour.contributions.services import (
+    contribution_propose,
+    contributions_decide,
+    notifications_read,
+    suggestion_send,
+)
 from carrefour.normalize.vocabularies import vocabularies
 from carrefour.orchestration.edits import override_conflict_take_upstream_indexed
 from carrefour.projects.history import overrides_in_conflict
@@ -77,6 +82,19 @@ def change_propose(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _sent_message(contribution, request.user))
             return redirect("my-contributions")
     return render(request, "contributions/propose.html", context, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def suggestion_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    """A free-text suggestion, from anyone (rate-limited per IP by the "project-correction" URL name)."""
+    project = get_object_or_404(Project, pk=pk, is_published=True)
+    form = SuggestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if not form.is_robot():
+            data = form.cleaned_data
+            suggestion_send(project, request.user, data["subject"], data["reason"], data["contact_email"])
+        return render(request, "contributions/suggestion_done.html", {"project": project})
+    return render(request, "contributions/suggestion.html", {"project": project, "form": form})
 
 
 def _sent_message(contribution: Contribution, user: Any) -> str:

@@ -16,7 +16,6 @@ urlpatterns = [
     path("carte/departements.svg", views_pages.departements_svg, name="departements-svg"),
     path("projets/<int:pk>", views_pages.project_short, name="project-short"),
     path("projets/<int:pk>-<str:slug>", views_pages.project_detail, name="project"),
-    path("projets/<int:pk>/correction", views_pages.project_correction, name="project-correction"),
     path("observatoire", views_pages.observatoire, name="observatoire"),
     path("observatoire/<slug:slug>.csv", views_pages.observatoire_csv, name="observatoire-csv"),
     path("a-propos", views_pages.about, {"page": "a-propos"}, name="about"),

@@ -1,4 +1,4 @@
-"""Pages: project, suggest-a-correction, Observatoire, about / partners / open data / API."""
+"""Pages: project, Observatoire, about / partners / open data / API."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET
 
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_queryset
@@ -16,7 +16,6 @@ from carrefour.search.params import SearchParamError, SearchParams, search_param
 from carrefour.search.selectors import SearchResults, project_search
 from carrefour.web import criteria, selectors, stats
 from carrefour.web.cache import page_cached
-from carrefour.web.forms import CorrectionForm
 from carrefour.web.project_page import project_page_context
 
 
@@ -42,20 +41,6 @@ def project_short(request: HttpRequest, pk: int) -> HttpResponse:
     if project is None:
         raise Http404("Projet inconnu")
     return redirect(f"/projets/{project.pk}-{project.slug}")
-
-
-@require_http_methods(["GET", "POST"])
-def project_correction(request: HttpRequest, pk: int) -> HttpResponse:
-    """Suggest a correction: stored for moderation, never applied directly."""
-    project = _published(pk)
-    form = CorrectionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        if not form.is_robot():
-            suggestion = form.save(commit=False)
-            suggestion.project = project
-            suggestion.save()
-        return render(request, "web/correction_done.html", {"project": project})
-    return render(request, "web/correction.html", {"project": project, "form": form})
 
 
 def _search_for_stats(request: HttpRequest) -> tuple[SearchParams, SearchResults]:

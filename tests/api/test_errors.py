@@ -79,7 +79,7 @@ def test_site_keeps_french_pages(corpus: dict[str, Project]) -> None:
     assert response.status_code == 404 and "Page introuvable" in response.content.decode()
     project = corpus["epicerie"]
     response = Client(enforce_csrf_checks=True).post(
-        f"/projets/{project.pk}/correction", {"field": "other", "message": "x"}
+        f"/projets/{project.pk}/correction", {"subject": "other", "reason": "x"}
     )
     page = response.content.decode()
     assert response.status_code == 403 and "fr-header" in page and "rechargez la page" in page

@@ -227,3 +227,33 @@ def test_the_queue_filters_by_territory_theme_and_author_trust(
     assert shown(trust="trusted") == {theirs.pk}
     assert shown(trust="new") == {mine.pk}
     assert shown(age="7") == set()
+
+
+def test_a_visitor_s_suggestion_reaches_the_queue_and_its_contact_gets_the_decision(
+    make_user: Any, project: Project, mailbox: Mailbox
+) -> None:
+    visitor = Client()
+    sent = visitor.post(
+        f"/projets/{project.pk}/correction",
+        {
+            "subject": "location",
+            "reason": "La commune est <b>Bagnolet</b>.",
+            "contact_email": "lea@example.org",
+        },
+    )
+    assert "Merci" in sent.content.decode()
+    suggestion = Contribution.objects.get()
+    assert (suggestion.kind, suggestion.author, suggestion.reason) == (
+        "suggestion",
+        None,
+        "La commune est Bagnolet.",
+    )
+    moderator = _client(make_user("moderator"))
+    queue = moderator.get("/moderation", {"kind": "suggestion"}).content.decode()
+    assert "Champ concerné : Localisation · contact : lea@example.org" in queue
+    assert "Suggestion (à reporter à la main) : La commune est Bagnolet." in queue
+    _decide(moderator, [suggestion.pk], "accept", reason="Corrigé, merci.")
+    tasks_run()
+    assert "a été acceptée. Message de la modération : Corrigé, merci." in mailbox.last_body(
+        "lea@example.org"
+    )

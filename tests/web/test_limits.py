@@ -8,8 +8,8 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
+from carrefour.contributions.models import Contribution
 from carrefour.projects.models import Project
-from carrefour.web.models import CorrectionSuggestion
 
 pytestmark = pytest.mark.django_db
 
@@ -24,10 +24,10 @@ def limits_on(settings: Any) -> Any:
 def test_correction_flood_is_stopped(client: Client, corpus: dict[str, Project], limits_on: Any) -> None:
     project = corpus["epicerie"]
     url = f"/projets/{project.pk}/correction"
-    statuses = [client.post(url, {"field": "other", "message": f"n° {i}"}).status_code for i in range(300)]
+    statuses = [client.post(url, {"subject": "other", "reason": f"n° {i}"}).status_code for i in range(300)]
     assert statuses == [200] * 20 + [429] * 280  # CARREFOUR_RATE_FORM: 20/h
-    assert CorrectionSuggestion.objects.count() == 20
-    response = client.post(url, {"field": "other", "message": "encore"})
+    assert Contribution.objects.count() == 20
+    response = client.post(url, {"subject": "other", "reason": "encore"})
     page = response.content.decode()
     assert "Trop de requêtes" in page and "fr-header" in page
     assert 0 < int(response["Retry-After"]) <= 3600

@@ -9,6 +9,7 @@ import re
 import pytest
 from django.test import Client
 
+from carrefour.contributions.models import Contribution
 from carrefour.projects.models import Project
 from carrefour.search.services import index_rebuild
 from tests.search.factories import project_create
@@ -159,19 +160,19 @@ def test_observatoire_and_csv(client: Client, corpus: dict[str, Project]) -> Non
 
 
 def test_correction_is_stored_for_moderation(client: Client, corpus: dict[str, Project]) -> None:
-    from carrefour.web.models import CorrectionSuggestion
-
     project = corpus["epicerie"]
     assert client.get(f"/projets/{project.pk}/correction").status_code == 200
     response = client.post(
-        f"/projets/{project.pk}/correction", {"field": "location", "message": "La commune est Bagnolet."}
+        f"/projets/{project.pk}/correction", {"subject": "location", "reason": "La commune est Bagnolet."}
     )
     assert "Merci" in response.content.decode()
-    suggestion = CorrectionSuggestion.objects.get()
-    assert suggestion.project == project and suggestion.status == "nouvelle"
-    trap = {"field": "other", "message": "x", "website_confirm": "y"}
+    suggestion = Contribution.objects.get()
+    assert (
+        suggestion.project == project and suggestion.status == "pending" and suggestion.kind == "suggestion"
+    )
+    trap = {"subject": "other", "reason": "x", "website_confirm": "y"}
     client.post(f"/projets/{project.pk}/correction", trap)
-    assert CorrectionSuggestion.objects.count() == 1
+    assert Contribution.objects.count() == 1
 
 
 @pytest.mark.parametrize("url", ["/a-propos", "/partenaires", "/donnees-ouvertes", "/documentation-api"])
