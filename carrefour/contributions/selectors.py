@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -21,6 +22,20 @@ OPEN = (Status.PENDING, Status.PUBLISHED)
 # Age filter: "older than" in days.
 AGES = {"1": "plus d'un jour", "7": "plus d'une semaine", "30": "plus d'un mois"}
 TRUST = {"new": "auteurs pas encore de confiance", "trusted": "auteurs de confiance"}
+
+
+def moderation_queue_page(
+    filters: dict[str, str], number: str | None, per_page: int
+) -> tuple[Page[Any], list[Contribution]]:
+    """A page of the queue and its contributions.
+
+    The page is cut from the ids alone (read from the (status, created_at) index), then only its rows
+    are loaded with their project and author: an offset over the joined rows cost 4x at page 400.
+    """
+    page = Paginator(moderation_queue(filters).values_list("pk", flat=True), per_page).get_page(number)
+    ids = list(page.object_list)
+    rows = Contribution.objects.select_related("project", "author").in_bulk(ids)
+    return page, [rows[pk] for pk in ids]
 
 
 @dataclass
@@ -58,11 +73,12 @@ def contribution_stale_fields(contribution: Contribution) -> list[str]:
 
 def moderation_queue(filters: dict[str, str]) -> QuerySet[Contribution]:
     """Contributions waiting for a decision, oldest first, narrowed by kind, territory, theme, age, trust."""
-    queue = Contribution.objects.filter(status__in=OPEN).select_related("project", "author")
+    queue = Contribution.objects.filter(status__in=OPEN)
     if filters.get("kind") in Contribution.Kind.values:
         queue = queue.filter(kind=filters["kind"])
     if departement := filters.get("departement", "").strip()[:3]:
-        queue = queue.filter(project__departement_code=departement)
+        # A subquery on the indexed column: a join let SQLite walk the whole queue first (2x slower).
+        queue = queue.filter(project_id__in=Project.objects.filter(departement_code=departement).values("pk"))
     if theme := filters.get("theme", "").strip()[:100]:
         # A JSON list holds the code as a quoted string: the same lookup on SQLite and PostgreSQL.
         queue = queue.filter(project__themes__icontains=f'"{theme}"')

@@ -25,7 +25,7 @@ from carrefour.contributions.selectors import (
     contribution_rows,
     diff_rows,
     fields_diff,
-    moderation_queue,
+    moderation_queue_page,
     user_contributions,
     user_notifications,
 )
@@ -115,8 +115,8 @@ def moderation_page(request: HttpRequest) -> HttpResponse:
     if refused := _refused(request, Action.MODERATE):
         return refused
     chosen = {name: request.GET.get(name, "") for name in FILTERS}
-    page = Paginator(moderation_queue(chosen), QUEUE_PAGE).get_page(request.GET.get("page"))
-    items = [(c, contribution_rows(c), user_display_name(c.author)) for c in page.object_list]
+    page, contributions = moderation_queue_page(chosen, request.GET.get("page"), QUEUE_PAGE)
+    items = [(c, contribution_rows(c), user_display_name(c.author)) for c in contributions]
     filters = request.GET.copy()
     filters.pop("page", None)
     context = {
