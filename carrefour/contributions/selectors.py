@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -36,6 +37,38 @@ def moderation_queue_page(
     ids = list(page.object_list)
     rows = Contribution.objects.select_related("project", "author").in_bulk(ids)
     return page, [rows[pk] for pk in ids]
+
+
+NEW_ACCOUNT = timedelta(days=7)
+BURST = (timedelta(hours=1), 10)  # this many contributions by one author within this time
+_LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
+
+
+def contributions_flags(contributions: list[Contribution]) -> dict[int, list[str]]:
+    """Why each contribution deserves a closer look: new account, links in its text, a burst of them."""
+    authors = {c.author_id for c in contributions if c.author_id is not None}
+    times: dict[int, list[Any]] = {}
+    if authors:
+        earliest = min(c.created_at for c in contributions) - BURST[0]
+        latest = max(c.created_at for c in contributions)
+        nearby = Contribution.objects.filter(author_id__in=authors, created_at__range=(earliest, latest))
+        for author_id, at in nearby.values_list("author_id", "created_at"):
+            times.setdefault(author_id, []).append(at)
+    flags: dict[int, list[str]] = {}
+    for c in contributions:
+        found = []
+        if c.author is not None and c.author.date_joined > c.created_at - NEW_ACCOUNT:
+            found.append("compte créé depuis moins de 7 jours")
+        texts = [c.reason] + [str(after) for name, (_, after) in c.fields.items() if name != "website"]
+        if any(_LINK.search(text) for text in texts):
+            found.append("liens dans le texte")
+        recent = [
+            at for at in times.get(c.author_id or 0, []) if c.created_at - BURST[0] <= at <= c.created_at
+        ]
+        if len(recent) >= BURST[1]:
+            found.append(f"{len(recent)} contributions de cet auteur en moins d'une heure")
+        flags[c.pk] = found
+    return flags
 
 
 @dataclass

@@ -23,6 +23,7 @@ from carrefour.contributions.selectors import (
     AGES,
     TRUST,
     contribution_rows,
+    contributions_flags,
     diff_rows,
     fields_diff,
     moderation_queue_page,
@@ -116,7 +117,8 @@ def moderation_page(request: HttpRequest) -> HttpResponse:
         return refused
     chosen = {name: request.GET.get(name, "") for name in FILTERS}
     page, contributions = moderation_queue_page(chosen, request.GET.get("page"), QUEUE_PAGE)
-    items = [(c, contribution_rows(c), user_display_name(c.author)) for c in contributions]
+    flags = contributions_flags(contributions)
+    items = [(c, contribution_rows(c), user_display_name(c.author), flags[c.pk]) for c in contributions]
     filters = request.GET.copy()
     filters.pop("page", None)
     context = {
