@@ -45,7 +45,7 @@ def contribution_propose(project: Project, author: Any, values: dict[str, Any], 
     contribution = Contribution.objects.create(project=project, author=author, fields=fields, reason=reason)
     if user_can(author, Action.PUBLISH_WITHOUT_REVIEW, project):
         contribution.change = project_fields_edit_indexed(
-            project, cleaned_after(contribution), author, reason, ProjectChange.Kind.CONTRIBUTION
+            project, contribution_values(contribution), author, reason, ProjectChange.Kind.CONTRIBUTION
         )
         contribution.status = Status.PUBLISHED
         contribution.save(update_fields=["change", "status"])
@@ -66,7 +66,7 @@ def suggestion_send(
     )
 
 
-def cleaned_after(contribution: Contribution) -> dict[str, Any]:
+def contribution_values(contribution: Contribution) -> dict[str, Any]:
     """The values a contribution proposes."""
     return {name: pair[1] for name, pair in contribution.fields.items()}
 
@@ -100,7 +100,7 @@ def contribution_accept(
             )
         contribution.change = project_fields_edit_indexed(
             contribution.project,
-            cleaned_after(contribution),
+            contribution_values(contribution),
             contribution.author,
             f"{contribution.reason} (acceptée par la modération)",
             ProjectChange.Kind.CONTRIBUTION,
