@@ -191,7 +191,7 @@ def env_rate(name: str) -> str:
 def env_positive_int(name: str) -> int:
     """A whole number of at least 1 of a declared setting, checked at start-up."""
     value = env_str(name).strip()
-    if not value.isdigit() or int(value) < 1:
+    if not value.isdecimal() or int(value) < 1:
         raise ImproperlyConfiguredError(f"{name}={value!r}: expected a whole number of at least 1")
     return int(value)
 

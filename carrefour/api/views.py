@@ -143,7 +143,7 @@ def project_similar_list(request: HttpRequest, pk: int) -> JsonResponse:
     if not Project.objects.filter(pk=pk, is_published=True).exists():
         return api_error(404, f"Aucun projet publié n'a l'identifiant {pk}.")
     raw_limit = str(request.GET.get("limit", SIMILAR_DEFAULT))
-    if not raw_limit.isdigit() or not 1 <= int(raw_limit) <= 20:
+    if not raw_limit.isdecimal() or not 1 <= int(raw_limit) <= 20:
         return api_error(
             400, "Le paramètre « limit » doit être un nombre entier entre 1 et 20.", code="invalid_parameter"
         )

@@ -147,7 +147,7 @@ def moderation_decide(request: HttpRequest) -> HttpResponse:
     """Accept or reject the selected contributions (one, or several at once)."""
     if refused := _refused(request, Action.MODERATE):
         return refused
-    ids = [int(value) for value in request.POST.getlist("ids") if value.isdigit()]
+    ids = [int(value) for value in request.POST.getlist("ids") if value.isdecimal()]
     decision = request.POST.get("decision")
     if not ids or decision not in ("accept", "reject"):
         messages.error(request, "Choisissez au moins une contribution et une décision.")

@@ -37,7 +37,7 @@ def _clean(name: str, value: Any) -> Any:
     if name == "start_year":
         if value in (None, ""):
             return None
-        if not str(value).isdigit() or not 1800 <= int(value) <= 2100:
+        if not str(value).isdecimal() or not 1800 <= int(value) <= 2100:
             raise ValueError("année de démarrage invalide")
         return int(value)
     field = cast(CharField, Project._meta.get_field(name))

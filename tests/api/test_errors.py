@@ -28,6 +28,8 @@ def test_400_invalid_parameter(client: Client, corpus: dict[str, Project]) -> No
     message = _error(client.get("/api/v1/projects?page=abc"), 400, "invalid_parameter")
     assert "« page »" in message
     _error(client.get(f"/api/v1/projects/{corpus['epicerie'].pk}/similar?limit=99"), 400, "invalid_parameter")
+    # "²" is a digit to str.isdigit but not a number to int(): refused, not a server error.
+    _error(client.get(f"/api/v1/projects/{corpus['epicerie'].pk}/similar?limit=²"), 400, "invalid_parameter")
 
 
 def test_400_bad_request(client: Client) -> None:

@@ -170,6 +170,8 @@ def test_hostile_and_bad_input_is_cleaned_or_refused_with_a_clear_message(
     assert "Aucun champ n&#x27;a été modifié." in unchanged.content.decode()
     bad_year = _propose(author, project, start_year="3000", envoyer="1")
     assert "inférieure ou égale à 2100" in bad_year.content.decode()
+    superscript_year = _propose(author, project, start_year="²", envoyer="1")
+    assert superscript_year.status_code == 400
     assert not Contribution.objects.exists()
     _propose(
         author,
@@ -184,8 +186,11 @@ def test_hostile_and_bad_input_is_cleaned_or_refused_with_a_clear_message(
     assert "script" not in fields["description"][1] and "onclick" not in fields["description"][1]
     assert "javascript" not in fields["description"][1]
     csrf = Client(enforce_csrf_checks=True)
-    csrf.force_login(make_user("moderator"), backend=BACKEND)
+    moderator_account = make_user("moderator")
+    csrf.force_login(moderator_account, backend=BACKEND)
     assert csrf.post("/moderation/decider", {"ids": [1], "decision": "accept"}).status_code == 403
+    moderator = _client(moderator_account)
+    assert "Choisissez au moins une contribution" in _decide(moderator, ["²"], "accept")  # type: ignore[list-item]
 
 
 def test_source_conflicts_are_resolved_from_the_queue(make_user: Any, project: Project) -> None:
