@@ -32,3 +32,6 @@ def test_json_overrides_become_field_overrides_with_an_unknown_upstream() -> Non
         ("summary", "Résumé corrigé", False, False),
         ("themes", ["alimentation"], False, False),
     ]
+    # Going back to projects 0002 also unapplied the later migrations of other apps (contributions,
+    # web's removal of CorrectionSuggestion): the next tests need the whole schema again.
+    MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
