@@ -153,6 +153,37 @@ SETTINGS: tuple[Setting, ...] = (
         "Contributions acceptées après lesquelles un compte devient contributeur de confiance.",
     ),
     Setting(
+        "CARREFOUR_SITE_URL",
+        "",
+        "Adresse publique du site (https://carrefour.example.org), pour les liens des courriels ; "
+        "obligatoire en production ; vide en développement = déduite de la requête.",
+    ),
+    Setting(
+        "CARREFOUR_QUOTA_DAY",
+        "10",
+        "Contributions par jour d'un nouveau compte ; au-delà elles sont retenues pour relecture.",
+    ),
+    Setting(
+        "CARREFOUR_QUOTA_PER_WEEK",
+        "2",
+        "Contributions par jour ajoutées au quota par semaine d'ancienneté du compte (52 semaines au plus).",
+    ),
+    Setting(
+        "CARREFOUR_QUOTA_PER_ACCEPTED",
+        "2",
+        "Contributions par jour ajoutées au quota par contribution acceptée.",
+    ),
+    Setting(
+        "CARREFOUR_RATE_CONTRIBUTION",
+        "60/h",
+        "Plafond par compte des envois du formulaire de proposition (aperçus compris) ; vide = aucun.",
+    ),
+    Setting(
+        "CARREFOUR_BANNED_WORDS",
+        "carrefour/contributions/banned_words.txt",
+        "Fichier des mots interdits (un par ligne, # pour commenter) qui retiennent une contribution.",
+    ),
+    Setting(
         "CARREFOUR_BAN_URL",
         "",
         "Mode en ligne du géocodeur : URL de l'API Adresse nationale (BAN) ; vide = hors ligne (défaut).",
@@ -235,6 +266,22 @@ def allowed_hosts(production: bool) -> list[str]:
     if production and not os.environ.get("ALLOWED_HOSTS", "").strip():
         raise ImproperlyConfiguredError("ALLOWED_HOSTS must be set when CARREFOUR_PRODUCTION=1")
     return env_list("ALLOWED_HOSTS")
+
+
+def site_url(production: bool) -> str:
+    """CARREFOUR_SITE_URL without its final slash; required in production (e-mails link to the site)."""
+    url = env_str("CARREFOUR_SITE_URL").strip().rstrip("/")
+    if production and not url:
+        raise ImproperlyConfiguredError("CARREFOUR_SITE_URL must be set when CARREFOUR_PRODUCTION=1")
+    if url and urlsplit(url).scheme not in ("http", "https"):
+        raise ImproperlyConfiguredError(f"CARREFOUR_SITE_URL={url!r}: expected https://host")
+    return url
+
+
+def env_path(name: str) -> Path:
+    """A file path of a declared setting, relative to the project when not absolute."""
+    path = Path(env_str(name).strip())
+    return path if path.is_absolute() else BASE_DIR / path
 
 
 def database_config(url: str) -> dict[str, object]:

@@ -13,10 +13,12 @@ from carrefour.env import (
     email_config,
     env_bool,
     env_list,
+    env_path,
     env_positive_int,
     env_rate,
     env_str,
     secret_key,
+    site_url,
 )
 from carrefour.web.static_headers import static_headers
 
@@ -167,7 +169,8 @@ if not ADMIN_PATH:
 CLIENT_IP_HEADER = env_str("CARREFOUR_CLIENT_IP_HEADER").strip()
 # Group of views → "count/period" per client IP ("" = no limit); see carrefour/web/limits.py.
 RATE_LIMITS = {
-    group: env_rate(f"CARREFOUR_RATE_{group.upper()}") for group in ("search", "api", "form", "login")
+    group: env_rate(f"CARREFOUR_RATE_{group.upper()}")
+    for group in ("search", "api", "form", "login", "contribution")
 }
 INSTALLED_APPS += ["axes", "django_ratelimit"]
 # Counted before the CSRF check, so that refused posts count too.
@@ -178,6 +181,11 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.middleware.gzip.GZipMiddleware"), "carrefour.web.limits.UrlLengthMiddleware"
 )
 MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+# Without SITE_URL (development), e-mails link to the address the request came to.
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware") + 1,
+    "carrefour.contributions.links.RequestSiteMiddleware",
+)
 # The counters are shared by every worker process through the database (no extra server to run).
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
@@ -213,6 +221,15 @@ globals().update(email_config(env_str("CARREFOUR_EMAIL_URL"), PRODUCTION))
 DEFAULT_FROM_EMAIL = env_str("CARREFOUR_EMAIL_FROM")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ACCOUNTS_TRUST_THRESHOLD = env_positive_int("CARREFOUR_TRUST_THRESHOLD")
+# Links in e-mails ("" in development: the address of the request being served).
+SITE_URL = site_url(PRODUCTION)
+# Contributions a day before they are held for review: grows with account age and accepted ones.
+CONTRIBUTION_QUOTA = {
+    "day": env_positive_int("CARREFOUR_QUOTA_DAY"),
+    "per_week": env_positive_int("CARREFOUR_QUOTA_PER_WEEK"),
+    "per_accepted": env_positive_int("CARREFOUR_QUOTA_PER_ACCEPTED"),
+}
+CONTRIBUTION_BANNED_WORDS = env_path("CARREFOUR_BANNED_WORDS")
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "account-home"
 # The login page tells whoever has just left that they are signed out (cached pages show no message).

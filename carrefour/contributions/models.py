@@ -61,10 +61,17 @@ class Contribution(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Why it was held for review (quota, banned words, repeated text), as its author was told.
+    hold_reasons = models.JSONField(default=list, blank=True)
+    # {field: [value proposed (or the project's), value the moderator set]} when edited before accepting.
+    moderator_fields = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["status", "created_at"], name="contribution_queue")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="contribution_queue"),
+            models.Index(fields=["created_at"], name="contribution_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} du projet {self.project_id}"

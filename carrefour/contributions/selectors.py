@@ -45,7 +45,8 @@ _LINK = re.compile(r"https?://|www\.", re.IGNORECASE)
 
 
 def contributions_flags(contributions: list[Contribution]) -> dict[int, list[str]]:
-    """Why each contribution deserves a closer look: new account, links in its text, a burst of them."""
+    """Why each contribution deserves a closer look: new account, links in its text, a burst of them,
+    and why it was held when proposed (quota, banned words, repeated text)."""
     authors = {c.author_id for c in contributions if c.author_id is not None}
     times: dict[int, list[Any]] = {}
     if authors:
@@ -67,7 +68,7 @@ def contributions_flags(contributions: list[Contribution]) -> dict[int, list[str
         ]
         if len(recent) >= BURST[1]:
             found.append(f"{len(recent)} contributions de cet auteur en moins d'une heure")
-        flags[c.pk] = found
+        flags[c.pk] = found + [f"retenue : {reason}" for reason in c.hold_reasons]
     return flags
 
 

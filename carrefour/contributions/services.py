@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from carrefour.accounts.roles import Action, user_can
 from carrefour.accounts.services import user_contribution_accepted
+from carrefour.contributions.edits import contribution_edits_apply, edits_text
+from carrefour.contributions.links import site_link
 from carrefour.contributions.models import Contribution, Notification
+from carrefour.contributions.screening import contribution_hold_reasons
 from carrefour.contributions.selectors import contribution_stale_fields, fields_diff
 from carrefour.normalize.text import text_clean
 from carrefour.orchestration.edits import project_change_revert_indexed, project_fields_edit_indexed
@@ -32,7 +36,8 @@ def _reason(text: str, *, required: str) -> str:
 
 @transaction.atomic
 def contribution_propose(project: Project, author: Any, values: dict[str, Any], reason: str) -> Contribution:
-    """Record a proposed change (only the fields it changes); live at once when the author may publish.
+    """Record a proposed change (only the fields it changes); live at once when the author may publish
+    and nothing holds it (quota, banned words, repeated text: the reasons are kept for the author).
 
     Raises ValueError (French message) when nothing changes, the reason is missing or a value is refused.
     """
@@ -42,8 +47,11 @@ def contribution_propose(project: Project, author: Any, values: dict[str, Any], 
     fields = fields_diff(project, values)
     if not fields:
         raise ValueError("Aucun champ n'a été modifié.")
-    contribution = Contribution.objects.create(project=project, author=author, fields=fields, reason=reason)
-    if user_can(author, Action.PUBLISH_WITHOUT_REVIEW, project):
+    held = contribution_hold_reasons(author, project, fields, reason)
+    contribution = Contribution.objects.create(
+        project=project, author=author, fields=fields, reason=reason, hold_reasons=held
+    )
+    if not held and user_can(author, Action.PUBLISH_WITHOUT_REVIEW, project):
         contribution.change = project_fields_edit_indexed(
             project, contribution_values(contribution), author, reason, ProjectChange.Kind.CONTRIBUTION
         )
@@ -80,35 +88,51 @@ def _decided(contribution: Contribution, moderator: Any, status: str, reason: st
 
 @transaction.atomic
 def contribution_accept(
-    contribution: Contribution, moderator: Any, reason: str = "", force: bool = False
+    contribution: Contribution,
+    moderator: Any,
+    reason: str = "",
+    force: bool = False,
+    edits: dict[str, Any] | None = None,
 ) -> None:
     """Accept a contribution: a pending one is applied (refused when its fields changed since, unless forced).
 
-    Raises ValueError (French message) when it was already decided or is stale.
+    `edits` are the moderator's values replacing some proposed ones (edited before accepting): the author's
+    other fields are applied in their name, the edited ones in the moderator's, and the author is told.
+    Raises ValueError (French message) when it was already decided, is stale, or an edit is refused.
     """
     contribution = Contribution.objects.select_for_update().select_related("project").get(pk=contribution.pk)
     if contribution.status not in (Status.PENDING, Status.PUBLISHED):
         raise ValueError("Cette contribution a déjà été traitée.")
     reason = text_clean(reason or "", max_length=REASON_MAX, multiline=True)
     if contribution.status == Status.PENDING and contribution.fields:
-        stale = contribution_stale_fields(contribution)
+        # A field the moderator sets again is decided anew: its change since the proposal is seen.
+        stale = [name for name in contribution_stale_fields(contribution) if name not in (edits or {})]
         if stale and not force:
             raise ValueError(
                 "Le projet a changé depuis la proposition ("
                 + ", ".join(stale)
                 + ") : vérifiez avant d'appliquer."
             )
-        contribution.change = project_fields_edit_indexed(
-            contribution.project,
-            contribution_values(contribution),
-            contribution.author,
-            f"{contribution.reason} (acceptée par la modération)",
-            ProjectChange.Kind.CONTRIBUTION,
-        )
+        values = contribution_values(contribution)
+        kept = {name: value for name, value in values.items() if name not in (edits or {})}
+        if kept:
+            contribution.change = project_fields_edit_indexed(
+                contribution.project,
+                kept,
+                contribution.author,
+                f"{contribution.reason} (acceptée par la modération)",
+                ProjectChange.Kind.CONTRIBUTION,
+            )
+    if edits:
+        contribution_edits_apply(contribution, moderator, edits)
     _decided(contribution, moderator, Status.ACCEPTED, reason)
     if contribution.author is not None:
         user_contribution_accepted(contribution.author)
-    message = f"Votre contribution au projet « {contribution.project.title} » a été acceptée."
+    title = contribution.project.title
+    message = f"Votre contribution au projet « {title} » a été acceptée."
+    if contribution.moderator_fields:
+        edited = edits_text(contribution.moderator_fields)
+        message = message[:-1] + f" avec des modifications de la modération : {edited}"
     notification_send(contribution, message + (f" Message de la modération : {reason}" if reason else ""))
 
 
@@ -167,8 +191,11 @@ def notification_send(contribution: Contribution, message: str) -> None:
     email = author.email if author is not None else contribution.contact_email
     if not email:
         return
-    mine = "\n\nToutes vos contributions : « Mon compte », « Mes contributions »." if author else ""
-    body = f"Bonjour,\n\n{message}{mine}\n\nLe Carrefour des innovations sociales"
+    project = contribution.project
+    links = f"\n\nLe projet : {site_link(reverse('project-short', args=[project.pk]))}"
+    if author is not None:
+        links += f"\nToutes vos contributions : {site_link(reverse('my-contributions'))}"
+    body = f"Bonjour,\n\n{message}{links}\n\nLe Carrefour des innovations sociales"
     email_send.enqueue([email], "Votre contribution au Carrefour des innovations sociales", body)
 
 

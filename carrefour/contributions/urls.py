@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from carrefour.contributions import views
+from carrefour.contributions import views, views_moderation
 
 urlpatterns = [
     path("projets/<int:pk>/proposer", views.change_propose, name="change-propose"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("projets/<int:pk>/correction", views.suggestion_propose, name="project-correction"),
     path("moderation", views.moderation_page, name="moderation"),
     path("moderation/decider", views.moderation_decide, name="moderation-decide"),
+    path("moderation/<int:pk>/modifier", views_moderation.contribution_edit, name="contribution-edit"),
     path(
         "moderation/conflits/<int:override_id>/<str:choice>",
         views.conflict_resolve,

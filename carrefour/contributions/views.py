@@ -102,6 +102,10 @@ def _sent_message(contribution: Contribution, user: Any) -> str:
     """What the author is told once the change is sent: live, or held and why."""
     if contribution.status == Contribution.Status.PUBLISHED:
         return "Votre modification est en ligne. Elle sera relue par l'équipe de modération."
+    if contribution.hold_reasons:
+        return (
+            "Votre modification est retenue pour relecture : " + " ; ".join(contribution.hold_reasons) + "."
+        )
     done = user.profile.accepted_contributions
     return (
         "Merci ! Votre proposition attend la modération : les modifications ne sont publiées sans relecture "

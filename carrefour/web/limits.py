@@ -16,7 +16,6 @@ from carrefour.web.errors import URL_MAX, error_response, too_many_requests
 logger = logging.getLogger(__name__)
 
 # URL name (namespace:name for the admin) → (group of RATE_LIMITS, methods counted).
-# A per-account limit would be one more group keyed on "user_or_ip" (django-ratelimit keys).
 LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
     **{
         name: ("search", ("GET", "HEAD"))
@@ -31,6 +30,8 @@ LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
         )
     },
     "project-correction": ("form", ("POST",)),
+    # Every step of the proposal form (preview, correction, sending): a ceiling per account.
+    "change-propose": ("contribution", ("POST",)),
     "admin:login": ("login", ("POST",)),
     # Account forms (carrefour.accounts): counted for every process, on top of allauth's own limits.
     "account_login": ("login", ("POST",)),
@@ -39,6 +40,15 @@ LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
     "account_signup": ("form", ("POST",)),
     "account_reset_password": ("form", ("POST",)),
     "account_request_login_code": ("form", ("POST",)),
+}
+
+
+# Groups counted per account (per IP for visitors) rather than per IP: django-ratelimit's keys.
+PER_ACCOUNT = {"contribution"}
+# What a client over the limit of a group is told, beyond the generic page.
+MESSAGES = {
+    "contribution": "Vous avez atteint le plafond de propositions par heure de votre compte ({rate}) : "
+    "rien n'a été enregistré. Revenez en arrière pour garder votre texte et réessayez plus tard.",
 }
 
 
@@ -86,12 +96,14 @@ class RateLimitMiddleware:
         rate = settings.RATE_LIMITS.get(group or "", "")
         if not group or not rate:
             return None
-        usage = get_usage(request, group=group, key="ip", rate=rate, increment=True)
+        key = "user_or_ip" if group in PER_ACCOUNT else "ip"
+        usage = get_usage(request, group=group, key=key, rate=rate, increment=True)
         if usage is None or not usage["should_limit"]:
             return None
         if usage["count"] == usage["limit"] + 1:  # once per window and client: a flood is one line
             logger.warning("rate limit %s (%s) reached by %s", group, rate, client_ip(request))
-        return too_many_requests(request, retry_after=max(1, int(usage["time_left"])))
+        message = MESSAGES.get(group, "").format(rate=rate)
+        return too_many_requests(request, retry_after=max(1, int(usage["time_left"])), message=message)
 
 
 class UrlLengthMiddleware:

@@ -1,0 +1,17 @@
+"""Template filters of part "moderation"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from carrefour.contributions.edits import edits_text as _edits_text
+
+register = template.Library()
+
+
+@register.filter
+def edits_text(edits: dict[str, list[Any]]) -> str:
+    """A moderator's edits as their author reads them."""
+    return _edits_text(edits)
