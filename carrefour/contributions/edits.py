@@ -41,14 +41,15 @@ def contribution_edits(contribution: Contribution, values: dict[str, Any]) -> di
     return edits
 
 
-def _label(name: str) -> str:
-    """A field's label in the proposal form."""
-    return str(ChangeForm.base_fields[name].label or name)
+def field_label(name: str) -> str:
+    """A field's label in the proposal form (its name for a field the form lacks)."""
+    field = ChangeForm.base_fields.get(name)
+    return str(field.label) if field is not None and field.label else name
 
 
 def contribution_edits_apply(contribution: Contribution, moderator: Any, edits: dict[str, list[Any]]) -> None:
     """Apply the moderator's values in their name (history: who, which fields); kept on the contribution."""
-    names = ", ".join(_label(name) for name in edits)
+    names = ", ".join(field_label(name) for name in edits)
     change = project_fields_edit_indexed(
         contribution.project,
         {name: pair[1] for name, pair in edits.items()},
@@ -65,6 +66,6 @@ def contribution_edits_apply(contribution: Contribution, moderator: Any, edits: 
 def edits_text(edits: dict[str, list[Any]]) -> str:
     """The moderator's edits as the author reads them: "Titre : « proposé » devient « retenu »."."""
     return " ".join(
-        f"{_label(name)} : « {value_text(name, before)} » devient « {value_text(name, after)} »."
+        f"{field_label(name)} : « {value_text(name, before)} » devient « {value_text(name, after)} »."
         for name, (before, after) in edits.items()
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from carrefour.contributions import views, views_moderation
+from carrefour.contributions import views, views_moderation, views_recent
 
 urlpatterns = [
     path("projets/<int:pk>/proposer", views.change_propose, name="change-propose"),
@@ -16,6 +16,7 @@ urlpatterns = [
         views.conflict_resolve,
         name="conflict-resolve",
     ),
+    path("contributions", views_recent.contributions_recent, name="contributions-recent"),
     path("compte/contributions", views.my_contributions, name="my-contributions"),
     path("compte/notifications", views.notifications_page, name="notifications"),
 ]
