@@ -15,7 +15,7 @@ from carrefour.projects.models import Project
 PER_PAGE = 50
 
 
-def blocked_user_ids() -> QuerySet[UserBlock]:
+def blocked_user_ids() -> QuerySet[UserBlock, Any]:
     """The accounts under a block now, as a subquery."""
     now = timezone.now()
     blocks = UserBlock.objects.filter(lifted_at__isnull=True).filter(Q(until__isnull=True) | Q(until__gt=now))
