@@ -8,3 +8,10 @@ class ContributionsConfig(AppConfig):
 
     name = "carrefour.contributions"
     label = "contributions"
+
+    def ready(self) -> None:
+        """Partner organisations are told of conflicts the pipeline finds (the projects stage sends it)."""
+        from carrefour.contributions.partners import overrides_conflicted_notify
+        from carrefour.projects.signals import overrides_conflicted
+
+        overrides_conflicted.connect(overrides_conflicted_notify, dispatch_uid="contributions-partners")

@@ -34,6 +34,7 @@ from carrefour.projects.merge import (
 )
 from carrefour.projects.models import FieldOverride, Project, ProjectSource
 from carrefour.projects.overrides import overrides_reconcile
+from carrefour.projects.signals import overrides_conflicted
 
 # Chunks merged ahead of the one being written: keeps both worker processes busy while the main one writes.
 AHEAD = 3
@@ -134,6 +135,8 @@ def _merged_write(chunk: Chunk, merged: list[Merged]) -> list[int]:
     values_insert(Project, list(creates.values()))
     rows_update(updates, _UPDATED_COLUMNS)
     rows_update(reconciled, ["upstream", "upstream_known", "upstream_now", "conflict"])
+    if conflicted := [override for override in reconciled if override.conflict]:
+        overrides_conflicted.send(sender=FieldOverride, overrides=conflicted)
     keys = dict(Project.objects.filter(cluster_id__in=list(creates)).values_list("cluster_id", "pk"))
     changes += [creation_change(keys[c], values["provenance"], now) for c, values in creates.items()]
     changes_insert(changes)

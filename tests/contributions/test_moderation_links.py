@@ -35,10 +35,10 @@ def test_the_e_mail_links_to_the_configured_site_and_the_link_opens_the_project(
     tasks_run()
     link = mailbox.link("contributor@example.org", "/projets/")
     assert link == f"{live_server.url}/projets/{project.pk}"
-    with urllib.request.urlopen(link) as response:  # noqa: S310 - the loopback test server
+    with urllib.request.urlopen(link) as response:
         assert response.status == 200 and "Jardin des Lilas" in response.read().decode()
     mine = mailbox.link("contributor@example.org", "/compte/contributions")
-    with urllib.request.urlopen(mine) as response:  # noqa: S310 - the loopback test server
+    with urllib.request.urlopen(mine) as response:
         assert "/compte/login" in response.url and "next=/compte/contributions" in response.url
 
 
