@@ -13,6 +13,9 @@ from carrefour.projects.models import Project, ProjectChange
 from carrefour.search.params import search_params
 from carrefour.search.selectors import project_search
 from carrefour.search.services import index_rebuild
+from tests.accounts.conftest import ROLES
+from tests.contributions.test_roles import MODERATORS, _expected
+from tests.contributions.test_roles import _client as _role_client
 from tests.mail import Mailbox
 from tests.worker import tasks_run
 
@@ -116,3 +119,20 @@ def test_an_edit_that_changes_nothing_or_is_refused_keeps_the_proposal_pending(
         project=project, author=None, fields={"title": ["Projet own", "X"]}, reason="r", status="rejected"
     )
     assert moderator.get(f"/moderation/{decided.pk}/modifier").status_code == 404
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_editing_before_accepting_follows_the_matrix(role: str, make_user: Any, project: Project) -> None:
+    user = make_user(role)
+    author = user if role == "contributor" else make_user("contributor")
+    contribution = Contribution.objects.create(
+        project=project, author=author, fields={"title": ["Projet own", "Lilas"]}, reason="r"
+    )
+    client = _role_client(user)
+    url = f"/moderation/{contribution.pk}/modifier"
+    _expected(role, MODERATORS, client.get(url))
+    _expected(role, MODERATORS, client.post(url, {**_shown(contribution), "title": "Jardin des Lilas"}))
+    contribution.refresh_from_db()
+    project.refresh_from_db()
+    assert (contribution.status == "accepted") is (role in MODERATORS)
+    assert (project.title == "Jardin des Lilas") is (role in MODERATORS)
