@@ -58,19 +58,27 @@ def test_each_member_is_told_once_a_project_and_again_only_when_the_source_chang
     # A second organisation publishing the same project (its own source), with the same member.
     second = organisation_create(name="Organisation bis", slug="organisation-bis")
     organisation_member_add(second, member, Membership.Role.MEMBER)
-    project = _harvest(raw, summary="Un jardin.", title="Jardin des Lilas")
     bis = raw("source-bis", "9", title="Jardin des Lilas", summary="Un jardin.", **PLACE)
     organisation_source_add(second, Source.objects.get(slug="source-bis"))
+    project = _harvest(raw, summary="Un jardin.")
     pipeline_process([bis.pk], update_index=False)
     assert project.sources.filter(gone=False).count() == 2  # one project, published by both
+
+    def both(**payload: Any) -> None:
+        """Both sources publish the same new values."""
+        records = [
+            raw(slug, key, **{**PLACE, **payload}) for slug, key in (("source-own", "1"), ("source-bis", "9"))
+        ]
+        pipeline_process([record.pk for record in records], update_index=False)
+
     project_fields_edit(project, {"summary": "Corrigé.", "title": "Jardin partagé des Lilas"}, None)
-    _harvest(raw, summary="Un jardin v2.", title="Jardin des Lilas (v2)")
+    both(summary="Un jardin v2.", title="Jardin des Lilas (v2)")
     messages = list(Notification.objects.filter(user=member).values_list("message", flat=True))
     assert len(messages) == 1 and "Titre" in messages[0] and "Résumé" in messages[0]
-    _harvest(raw, summary="Un jardin v2.", title="Jardin des Lilas (v2)")  # nothing new
+    both(summary="Un jardin v2.", title="Jardin des Lilas (v2)")  # nothing new
     assert Notification.objects.filter(user=member).count() == 1
     for override in FieldOverride.objects.filter(conflict=True):
         override_conflict_keep(override, None)
     assert not organisation_conflicts(world["own_org"]).exists()
-    _harvest(raw, summary="Un jardin v3.", title="Jardin des Lilas (v2)")  # a new conflict
+    both(summary="Un jardin v3.", title="Jardin des Lilas (v2)")  # a new conflict
     assert Notification.objects.filter(user=member).count() == 2
