@@ -1,11 +1,13 @@
-"""The moderation queue with 10,000 contributions waiting: time of its pages, p50/p95.
+"""The moderation queue with 10,000 contributions waiting, and the public list: time of their pages, p50/p95.
 
     python -m bench.moderation_bench [--pending 10000] [--projects 2000] [--repeat 50]
 
 In a throw-away data directory (SQLite): `--projects` projects in 100 départements, `--pending`
 contributions waiting (changes of two fields with a 1,000-character description, or free-text
-suggestions, from 200 authors), a moderator; `/moderation` (first page, middle, last, filtered by
-département and by author trust) timed through Django's test client, signed in, after one warm-up request.
+suggestions, from 200 authors, one in ten held with a reason, 10 authors blocked), a moderator;
+`/moderation` (first page, middle, last, filtered by département and by author trust) timed through
+Django's test client, signed in, after one warm-up request; then the public `/contributions` (first
+page, last, pending only), as a visitor.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ def _world(projects: int, pending: int) -> object:
     from django.contrib.auth.models import User
     from django.utils import timezone
 
-    from carrefour.accounts.models import Profile
+    from carrefour.accounts.models import Profile, UserBlock
     from carrefour.accounts.services import user_staff_role_set
     from carrefour.contributions.models import Contribution
     from carrefour.dedup.models import Cluster
@@ -67,6 +69,7 @@ def _world(projects: int, pending: int) -> object:
                 },
                 reason="Site du porteur",
                 created_at=start + timedelta(minutes=i),
+                hold_reasons=["mots interdits (viagra)"] if i % 10 == 1 else [],
             )
             if i % 4
             else Contribution(
@@ -79,6 +82,10 @@ def _world(projects: int, pending: int) -> object:
             for i in range(pending)
         ),
         batch_size=2000,
+    )
+    UserBlock.objects.bulk_create(
+        UserBlock(user=author, reason="Publicité", until=timezone.now() + timedelta(days=7))
+        for author in authors[:10]
     )
     moderator = User.objects.create_user("moderateur")
     user_staff_role_set(moderator, Profile.Staff.MODERATOR)
@@ -110,20 +117,28 @@ def main() -> None:
         client.force_login(moderator, backend="django.contrib.auth.backends.ModelBackend")
         last = (args.pending + 24) // 25
         print(f"{args.pending} contributions en attente, {args.repeat} requêtes par page\n")
-        print("| page de la file | p50 (ms) | p95 (ms) |\n|---|---|---|")
-        for label, query in (
-            ("première", ""),
-            (f"milieu ({last // 2})", f"?page={last // 2}"),
-            (f"dernière ({last})", f"?page={last}"),
-            ("département 93", "?departement=93"),
-            ("thème alimentation, auteurs de confiance", "?theme=alimentation&trust=trusted"),
+        print("| page | p50 (ms) | p95 (ms) |\n|---|---|---|")
+        visitor = Client(HTTP_HOST="127.0.0.1")
+        for who, label, url in (
+            (client, "file, première", "/moderation"),
+            (client, f"file, milieu ({last // 2})", f"/moderation?page={last // 2}"),
+            (client, f"file, dernière ({last})", f"/moderation?page={last}"),
+            (client, "file, département 93", "/moderation?departement=93"),
+            (
+                client,
+                "file, thème alimentation, auteurs de confiance",
+                "/moderation?theme=alimentation&trust=trusted",
+            ),
+            (visitor, "/contributions, première", "/contributions"),
+            (visitor, "/contributions, dernière", f"/contributions?page={(args.pending + 49) // 50}"),
+            (visitor, "/contributions, en attente", "/contributions?statut=pending"),
         ):
-            response = client.get("/moderation" + query)  # warm the process, as a running server is
+            response = who.get(url)  # warm the process, as a running server is
             assert response.status_code == 200, response.status_code
             times = []
             for _ in range(args.repeat):
                 began = time.perf_counter()
-                client.get("/moderation" + query)
+                who.get(url)
                 times.append((time.perf_counter() - began) * 1000)
             print(f"| {label} | {statistics.median(times):.0f} | {_percentile(times, 95):.0f} |", flush=True)
         print(f"\ncharge à la fin : {', '.join(f'{value:.2f}' for value in os.getloadavg())}")
