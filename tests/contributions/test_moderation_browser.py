@@ -54,7 +54,7 @@ def test_a_held_change_is_edited_before_accepting_and_the_author_sees_what_chang
         page.click("#notifications")
         notice = page.locator("#liste-notifications").inner_text()
         assert "Résumé : « Un jardin partagé. Viagra pas cher. » devient « Un jardin partagé. »" in notice
-        page.goto(f"{live_server.url}/contributions")
+        page.get_by_role("link", name="Dernières contributions").click()  # from the footer of any page
         assert "Dernières contributions" in page.locator("h1").inner_text()
         assert "Jardin des Lilas" in page.locator("#contributions").inner_text()
         assert axe_serious(page) == []
