@@ -54,16 +54,18 @@ class ChangeForm(forms.Form):
         error_messages={"required": "Indiquez le motif ou la source de la modification."},
     )
 
-    def __init__(self, project: Project, *args: Any, **kwargs: Any) -> None:
-        kwargs["initial"] = {name: getattr(project, name) for name in MERGED_FIELDS}
+    def __init__(self, project: Project | None, *args: Any, **kwargs: Any) -> None:
+        """`project` None: a new project's form, empty."""
+        if project is not None:
+            kwargs["initial"] = {name: getattr(project, name) for name in MERGED_FIELDS}
         super().__init__(*args, **kwargs)
         terms = vocabularies()
         for name in ("themes", "publics"):
             many = cast(forms.MultipleChoiceField, self.fields[name])
-            many.choices = _choices(terms[name], list(getattr(project, name) or []))
+            many.choices = _choices(terms[name], list(getattr(project, name, None) or []))
         for name in ("actor_type", "scale", "status"):
             one = cast(forms.ChoiceField, self.fields[name])
-            one.choices = [("", "(non renseigné)"), *_choices(terms[name], [getattr(project, name)])]
+            one.choices = [("", "(non renseigné)"), *_choices(terms[name], [getattr(project, name, "")])]
 
     def clean(self) -> dict[str, Any]:
         """Line ends as one character: browsers send CRLF, which would count as a change."""

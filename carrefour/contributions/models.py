@@ -16,6 +16,8 @@ class Contribution(models.Model):
         CHANGE = "change", "Modification de champs"
         # Free text, from anyone (the former anonymous "suggestions de correction"): applied by hand.
         SUGGESTION = "suggestion", "Suggestion de correction"
+        # A project no partner publishes: no project until accepted, the proposed values in `fields`.
+        NEW_PROJECT = "new_project", "Nouveau projet"
 
     class Subject(models.TextChoices):
         """What a free-text suggestion is about."""
@@ -38,12 +40,16 @@ class Contribution(models.Model):
         REJECTED = "rejected", "Refusée"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CHANGE)
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contributions")
+    # Null for a proposed new project until it is published.
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="contributions"
+    )
     # A deleted account leaves its contributions, shown as "compte supprimé".
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="contributions"
     )
-    # {field: [value when proposed, proposed value]}: only the fields the author changed.
+    # {field: [value when proposed, proposed value]}: only the fields the author changed (all, before
+    # empty, for a new project; its place under "location").
     fields = models.JSONField(default=dict)
     # A change's reason or source; a suggestion's text.
     reason = models.TextField("motif ou source", max_length=4000)

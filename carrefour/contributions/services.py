@@ -12,7 +12,8 @@ from django.utils import timezone
 from carrefour.accounts.roles import Action, user_can
 from carrefour.accounts.services import user_contribution_accepted
 from carrefour.contributions.models import Contribution, Notification
-from carrefour.contributions.selectors import contribution_stale_fields, fields_diff
+from carrefour.contributions.new_project import proposal_publish, proposal_withdraw
+from carrefour.contributions.selectors import contribution_stale_fields, contribution_title, fields_diff
 from carrefour.normalize.text import text_clean
 from carrefour.orchestration.edits import project_change_revert_indexed, project_fields_edit_indexed
 from carrefour.orchestration.tasks import email_send
@@ -90,7 +91,10 @@ def contribution_accept(
     if contribution.status not in (Status.PENDING, Status.PUBLISHED):
         raise ValueError("Cette contribution a déjà été traitée.")
     reason = text_clean(reason or "", max_length=REASON_MAX, multiline=True)
-    if contribution.status == Status.PENDING and contribution.fields:
+    new_project = contribution.kind == Contribution.Kind.NEW_PROJECT
+    if contribution.status == Status.PENDING and new_project:
+        proposal_publish(contribution, f"{contribution.reason} (acceptée par la modération)")
+    elif contribution.status == Status.PENDING and contribution.fields and contribution.project:
         stale = contribution_stale_fields(contribution)
         if stale and not force:
             raise ValueError(
@@ -108,7 +112,9 @@ def contribution_accept(
     _decided(contribution, moderator, Status.ACCEPTED, reason)
     if contribution.author is not None:
         user_contribution_accepted(contribution.author)
-    message = f"Votre contribution au projet « {contribution.project.title} » a été acceptée."
+    message = f"Votre contribution au projet « {contribution_title(contribution)} » a été acceptée."
+    if new_project and contribution.project is not None:
+        message += f" Le projet est publié : /projets/{contribution.project.pk}-{contribution.project.slug}"
     notification_send(contribution, message + (f" Message de la modération : {reason}" if reason else ""))
 
 
@@ -122,14 +128,17 @@ def contribution_reject(contribution: Contribution, moderator: Any, reason: str)
     contribution = Contribution.objects.select_for_update().select_related("project").get(pk=contribution.pk)
     if contribution.status not in (Status.PENDING, Status.PUBLISHED):
         raise ValueError("Cette contribution a déjà été traitée.")
-    if contribution.status == Status.PUBLISHED and contribution.change is not None:
+    if contribution.status == Status.PUBLISHED and contribution.kind == Contribution.Kind.NEW_PROJECT:
+        proposal_withdraw(contribution)
+    elif contribution.status == Status.PUBLISHED and contribution.change is not None:
         # ValueError: the project no longer has these values (changed since), nothing left to undo.
         with contextlib.suppress(ValueError):
             project_change_revert_indexed(contribution.change, moderator, reason)
     _decided(contribution, moderator, Status.REJECTED, reason)
     notification_send(
         contribution,
-        f"Votre contribution au projet « {contribution.project.title} » a été refusée. Motif : {reason}",
+        f"Votre contribution au projet « {contribution_title(contribution)} » a été refusée. "
+        f"Motif : {reason}",
     )
 
 
@@ -153,7 +162,7 @@ def contributions_decide(
             else:
                 contribution_reject(contribution, moderator, reason)
         except ValueError as error:
-            result.refused.append(f"« {contribution.project.title} » : {error}")
+            result.refused.append(f"« {contribution_title(contribution)} » : {error}")
         else:
             result.done += 1
     return result
