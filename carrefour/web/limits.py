@@ -28,6 +28,7 @@ LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
             "map-data",
             "observatoire",
             "observatoire-csv",
+            "commune-locate",
         )
     },
     "project-correction": ("form", ("POST",)),
