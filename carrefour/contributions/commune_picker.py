@@ -16,6 +16,7 @@ from carrefour.territories.geocoder import ResolvedLocation, location_resolve
 from carrefour.territories.names import name_normalize
 
 AMBIGUOUS_SHOWN = 6
+PICKER_FIELDS = ("commune", "commune_code", "latitude", "longitude", "address")
 _PRECISE = ("commune", "adresse")
 
 
@@ -32,7 +33,11 @@ def _homonyms(text: str) -> list[str]:
 
 
 def commune_resolve(
-    text: str, code: str = "", latitude: float | None = None, longitude: float | None = None
+    text: str,
+    code: str = "",
+    latitude: float | None = None,
+    longitude: float | None = None,
+    address: str = "",
 ) -> ResolvedLocation:
     """The commune designated by a chosen code, a clicked point or a typed name (in that order).
 
@@ -41,11 +46,13 @@ def commune_resolve(
     text = " ".join(text.split())[:200]
     clicked = not text and latitude is not None and longitude is not None
     if code:
-        found = location_resolve(commune_code=code[:5], latitude=latitude, longitude=longitude)
+        found = location_resolve(
+            commune_code=code[:5], latitude=latitude, longitude=longitude, address=address
+        )
     elif clicked:
-        found = location_resolve(latitude=latitude, longitude=longitude)
+        found = location_resolve(latitude=latitude, longitude=longitude, address=address)
     elif text:
-        found = location_resolve(commune=text, latitude=latitude, longitude=longitude)
+        found = location_resolve(commune=text, latitude=latitude, longitude=longitude, address=address)
     else:
         raise ValueError("Indiquez la commune du projet, ou cliquez sur la carte.")
     if found.precision in _PRECISE and found.commune_code:
@@ -67,7 +74,10 @@ def commune_resolve(
 
 
 class CommuneFields(forms.Form):
-    """The picker's fields; `clean` resolves them into cleaned_data["location"]."""
+    """The picker's fields; `clean` resolves them into cleaned_data["location"] (None when left empty
+    and not required)."""
+
+    commune_required = True
 
     commune = forms.CharField(
         label="Commune",
@@ -79,16 +89,22 @@ class CommuneFields(forms.Form):
     commune_code = forms.CharField(required=False, max_length=5, widget=forms.HiddenInput)
     latitude = forms.FloatField(required=False, widget=forms.HiddenInput)
     longitude = forms.FloatField(required=False, widget=forms.HiddenInput)
+    address = forms.CharField(label="Adresse (facultatif)", required=False, max_length=300)
 
     def clean(self) -> dict[str, Any]:
         """Resolve the commune; an error on the commune field says why it could not be."""
         data = super().clean() or {}
+        data["location"] = None
+        given = [data.get(name) for name in ("commune", "commune_code", "latitude", "longitude")]
+        if not self.commune_required and all(value in (None, "") for value in given):
+            return data
         try:
             location = commune_resolve(
                 data.get("commune") or "",
                 data.get("commune_code") or "",
                 data.get("latitude"),
                 data.get("longitude"),
+                data.get("address") or "",
             )
         except ValueError as error:
             self.add_error("commune", str(error))

@@ -6,17 +6,14 @@ from typing import Any
 
 from django import forms
 
-from carrefour.contributions.commune_picker import CommuneFields
 from carrefour.contributions.forms import ChangeForm
 from carrefour.projects.merge import MERGED_FIELDS
 
-PICKER_FIELDS = ("commune", "commune_code", "latitude", "longitude")
 
-
-class NewProjectForm(ChangeForm, CommuneFields):
+class NewProjectForm(ChangeForm):
     """Every field of a project, empty; the commune resolved into cleaned_data["location"]."""
 
-    address = forms.CharField(label="Adresse (facultatif)", required=False, max_length=300)
+    commune_required = True
     reason = forms.CharField(
         label="D'où vient l'information ? (facultatif)",
         required=False,
@@ -27,7 +24,6 @@ class NewProjectForm(ChangeForm, CommuneFields):
     confirm_new = forms.BooleanField(
         label="J'ai vérifié : ce projet n'est pas déjà sur le Carrefour.", required=False
     )
-    field_order = [*MERGED_FIELDS, *PICKER_FIELDS, "address", "reason"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(None, *args, **kwargs)

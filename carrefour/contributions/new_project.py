@@ -11,23 +11,20 @@ from carrefour.contributions.models import Contribution
 from carrefour.normalize.text import text_clean
 from carrefour.orchestration.contributed import contributed_project_publish, contributed_project_withdraw
 from carrefour.projects.merge import MERGED_FIELDS
-from carrefour.projects.models import Project, ProjectChange
+from carrefour.projects.models import LOCATION, Project, ProjectChange
 from carrefour.projects.overrides import values_clean
 from carrefour.search.params import SearchParams
 from carrefour.search.selectors import project_list_for_hits, project_search
 from carrefour.territories.geocoder import ResolvedLocation
 
 Status = Contribution.Status
-ADDRESS_MAX = 300
 REASON_MAX = 2000
 DEFAULT_REASON = "Nouveau projet proposé sur le Carrefour."
 DUPLICATES_MAX = 6
-# The place of a proposal as stored in its fields["location"] and handed to the pipeline.
-_PLACE = ("commune_code", "commune_name", "departement_code", "postal_code", "latitude", "longitude")
 
 
-def proposal_fields(values: dict[str, Any], location: ResolvedLocation, address: str) -> dict[str, list[Any]]:
-    """A proposal as stored: {field: [None, value]} for the fields filled, the place under "location".
+def proposal_fields(values: dict[str, Any], location: ResolvedLocation) -> dict[str, list[Any]]:
+    """A proposal as stored: {field: [None, value]} for the fields filled, the place under LOCATION.
 
     Cleaned as harvested data is (HTML sanitised, sizes limited); raises ValueError (French message)
     for a value a project cannot take.
@@ -38,16 +35,14 @@ def proposal_fields(values: dict[str, Any], location: ResolvedLocation, address:
     }
     if len(str(fields.get("title", [None, ""])[1])) < 2:
         raise ValueError("Donnez un titre au projet.")
-    place: dict[str, Any] = {name: getattr(location, name) for name in _PLACE}
-    place["address"] = text_clean(address or "", max_length=ADDRESS_MAX)
-    fields["location"] = [None, place]
+    fields[LOCATION] = [None, values_clean({LOCATION: location.to_dict()})[LOCATION]]
     return fields
 
 
 def proposal_payload(fields: dict[str, list[Any]]) -> dict[str, Any]:
     """The raw payload of a proposal, in the common schema the normalize stage reads."""
-    values = {name: pair[1] for name, pair in fields.items() if name != "location"}
-    place = fields["location"][1]
+    values = {name: pair[1] for name, pair in fields.items() if name != LOCATION}
+    place = fields[LOCATION][1]
     return {
         **values,
         "address": place.get("address") or None,
@@ -107,7 +102,7 @@ def proposal_withdraw(contribution: Contribution) -> None:
 
 @transaction.atomic
 def project_propose(
-    author: Any, values: dict[str, Any], location: ResolvedLocation, address: str = "", reason: str = ""
+    author: Any, values: dict[str, Any], location: ResolvedLocation, reason: str = ""
 ) -> Contribution:
     """Record a proposed new project; published at once when the author may publish without review.
 
@@ -116,7 +111,7 @@ def project_propose(
     """
     if not user_can(author, Action.PROPOSE_PROJECT):
         raise PermissionError("proposer un projet n'est pas permis à ce compte")
-    fields = proposal_fields(values, location, address)
+    fields = proposal_fields(values, location)
     reason = text_clean(reason or "", max_length=REASON_MAX, multiline=True) or DEFAULT_REASON
     contribution = Contribution.objects.create(
         kind=Contribution.Kind.NEW_PROJECT, project=None, author=author, fields=fields, reason=reason

@@ -17,6 +17,7 @@ from carrefour.normalize.text import html_to_text
 from carrefour.normalize.vocabularies import VOCABULARY_FIELDS, vocabulary_label
 from carrefour.projects.models import Project
 from carrefour.projects.overrides import values_clean
+from carrefour.projects.selectors import location_text
 
 Status = Contribution.Status
 OPEN = (Status.PENDING, Status.PUBLISHED)
@@ -146,9 +147,8 @@ def value_text(name: str, value: Any) -> str:
         return vocabulary_label(name, str(value))
     if name == "description":
         return html_to_text(str(value))
-    if name == "location" and isinstance(value, dict):
-        place = f"{value.get('commune_name')} ({value.get('commune_code')})"
-        return f"{value['address']}, {place}" if value.get("address") else place
+    if isinstance(value, dict):
+        return location_text(value)
     return str(value)
 
 

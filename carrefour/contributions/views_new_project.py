@@ -32,7 +32,7 @@ def project_propose_page(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and "corriger" not in request.POST and form.is_valid():
         data = form.cleaned_data
         try:
-            fields = proposal_fields(form.proposal_values(), data["location"], data["address"])
+            fields = proposal_fields(form.proposal_values(), data["location"])
             if "envoyer" not in request.POST or not data["confirm_new"]:
                 context["rows"] = diff_rows(fields)
                 context["duplicates"] = proposal_duplicates(form.proposal_values(), data["location"])
@@ -40,7 +40,7 @@ def project_propose_page(request: HttpRequest) -> HttpResponse:
                 status = 400 if context["confirm_error"] else 200
                 return render(request, "contributions/new_project/preview.html", context, status=status)
             contribution = project_propose(
-                request.user, form.proposal_values(), data["location"], data["address"], data["reason"]
+                request.user, form.proposal_values(), data["location"], data["reason"]
             )
         except ValueError as error:
             form.add_error(None, str(error))
