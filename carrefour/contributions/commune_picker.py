@@ -47,7 +47,10 @@ def commune_resolve(
     clicked = not text and latitude is not None and longitude is not None
     if code:
         found = location_resolve(
-            commune_code=code[:5], latitude=latitude, longitude=longitude, address=address
+            commune_code=code.removeprefix("commune:")[:5],
+            latitude=latitude,
+            longitude=longitude,
+            address=address,
         )
     elif clicked:
         found = location_resolve(latitude=latitude, longitude=longitude, address=address)
@@ -86,7 +89,8 @@ class CommuneFields(forms.Form):
         help_text="Tapez le nom de la commune (ou son code postal), ou cliquez sur la carte.",
         widget=forms.TextInput(attrs={"autocomplete": "off", "class": "carrefour-commune"}),
     )
-    commune_code = forms.CharField(required=False, max_length=5, widget=forms.HiddenInput)
+    # A commune chosen in the suggestions: "commune:<code>", as the search's territory field takes it.
+    commune_code = forms.CharField(required=False, max_length=20, widget=forms.HiddenInput)
     latitude = forms.FloatField(required=False, widget=forms.HiddenInput)
     longitude = forms.FloatField(required=False, widget=forms.HiddenInput)
     address = forms.CharField(label="Adresse (facultatif)", required=False, max_length=300)

@@ -72,6 +72,14 @@ def contribution_values(contribution: Contribution) -> dict[str, Any]:
     return {name: pair[1] for name, pair in contribution.fields.items()}
 
 
+def _locked(contribution: Contribution) -> Contribution:
+    """The contribution read again and locked: its row only (PostgreSQL cannot lock the nullable side of
+    the join with the project, which a proposed new project does not have yet)."""
+    return (
+        Contribution.objects.select_for_update(of=("self",)).select_related("project").get(pk=contribution.pk)
+    )
+
+
 def _decided(contribution: Contribution, moderator: Any, status: str, reason: str) -> None:
     """Record the decision on the contribution."""
     contribution.status, contribution.moderator = status, moderator
@@ -87,7 +95,7 @@ def contribution_accept(
 
     Raises ValueError (French message) when it was already decided or is stale.
     """
-    contribution = Contribution.objects.select_for_update().select_related("project").get(pk=contribution.pk)
+    contribution = _locked(contribution)
     if contribution.status not in (Status.PENDING, Status.PUBLISHED):
         raise ValueError("Cette contribution a déjà été traitée.")
     reason = text_clean(reason or "", max_length=REASON_MAX, multiline=True)
@@ -125,7 +133,7 @@ def contribution_reject(contribution: Contribution, moderator: Any, reason: str)
     Raises ValueError (French message) without a reason, or when it was already decided.
     """
     reason = _reason(reason, required="Indiquez le motif du refus : il est envoyé à l'auteur.")
-    contribution = Contribution.objects.select_for_update().select_related("project").get(pk=contribution.pk)
+    contribution = _locked(contribution)
     if contribution.status not in (Status.PENDING, Status.PUBLISHED):
         raise ValueError("Cette contribution a déjà été traitée.")
     if contribution.status == Status.PUBLISHED and contribution.kind == Contribution.Kind.NEW_PROJECT:

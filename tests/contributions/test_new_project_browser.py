@@ -59,7 +59,7 @@ def test_register_propose_a_project_accepted_notified_and_found(
     page.keyboard.press("ArrowDown")
     page.keyboard.press("Enter")
     assert page.input_value("#id_commune") == "Villeurbanne (69)"
-    assert page.input_value("input[name=commune_code]") == "69266"
+    assert page.input_value("input[name=commune_code]") == "commune:69266"
     expect(page.locator("#commune-choisie")).to_have_text("Commune choisie : Villeurbanne (69)")
     assert not axe_serious(page)
     page.get_by_role("button", name="Vérifier avant d'envoyer").click()
