@@ -6,10 +6,11 @@ from typing import Any, cast
 
 from django import forms
 
+from carrefour.contributions.commune_picker import PICKER_FIELDS, CommuneFields
 from carrefour.contributions.models import Contribution
 from carrefour.normalize.vocabularies import vocabularies
 from carrefour.projects.merge import MERGED_FIELDS
-from carrefour.projects.models import Project
+from carrefour.projects.models import LOCATION, Project
 
 _TEXT_LIMITS = {"title": 300, "summary": 2000, "description": 20000, "organization": 300}
 
@@ -19,8 +20,12 @@ def _choices(vocabulary: dict[str, str], current: list[str]) -> list[tuple[str, 
     return [*vocabulary.items(), *((code, code) for code in current if code and code not in vocabulary)]
 
 
-class ChangeForm(forms.Form):
+class ChangeForm(CommuneFields):
     """Every field a contributor may change, with the project's values as initial data."""
+
+    # A project placed only in a département, a région or nationwide may stay so.
+    commune_required = False
+    field_order = [*MERGED_FIELDS, *PICKER_FIELDS, "reason"]
 
     title = forms.CharField(label="Titre", max_length=_TEXT_LIMITS["title"])
     summary = forms.CharField(
@@ -54,16 +59,21 @@ class ChangeForm(forms.Form):
         error_messages={"required": "Indiquez le motif ou la source de la modification."},
     )
 
-    def __init__(self, project: Project, *args: Any, **kwargs: Any) -> None:
-        kwargs["initial"] = {name: getattr(project, name) for name in MERGED_FIELDS}
+    def __init__(self, project: Project | None, *args: Any, **kwargs: Any) -> None:
+        """`project` None: a new project's form, empty."""
+        if project is not None:
+            kwargs["initial"] = {name: getattr(project, name) for name in (*MERGED_FIELDS, "address")}
+            if project.commune_code:
+                kwargs["initial"]["commune"] = f"{project.commune_name} ({project.departement_code})"
+                kwargs["initial"]["commune_code"] = project.commune_code
         super().__init__(*args, **kwargs)
         terms = vocabularies()
         for name in ("themes", "publics"):
             many = cast(forms.MultipleChoiceField, self.fields[name])
-            many.choices = _choices(terms[name], list(getattr(project, name) or []))
+            many.choices = _choices(terms[name], list(getattr(project, name, None) or []))
         for name in ("actor_type", "scale", "status"):
             one = cast(forms.ChoiceField, self.fields[name])
-            one.choices = [("", "(non renseigné)"), *_choices(terms[name], [getattr(project, name)])]
+            one.choices = [("", "(non renseigné)"), *_choices(terms[name], [getattr(project, name, "")])]
 
     def clean(self) -> dict[str, Any]:
         """Line ends as one character: browsers send CRLF, which would count as a change."""
@@ -74,8 +84,13 @@ class ChangeForm(forms.Form):
         return data
 
     def changed_values(self) -> dict[str, Any]:
-        """The project fields the contributor changed (the service keeps those that really change)."""
-        return {name: self.cleaned_data[name] for name in self.changed_data if name in MERGED_FIELDS}
+        """The project fields the contributor changed (the service keeps those that really change);
+        the place as one LOCATION value, re-derived from the commune, when any picker field changed."""
+        values = {name: self.cleaned_data[name] for name in self.changed_data if name in MERGED_FIELDS}
+        location = self.cleaned_data.get("location")
+        if location is not None and set(self.changed_data) & set(PICKER_FIELDS):
+            values[LOCATION] = location.to_dict()
+        return values
 
 
 class SuggestionForm(forms.ModelForm):

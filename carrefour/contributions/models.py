@@ -8,6 +8,9 @@ from django.utils import timezone
 
 from carrefour.projects.models import Project, ProjectChange
 
+# The longest reason kept: a change's motive, a moderator's decision, a revert's.
+REASON_MAX = 2000
+
 
 class Contribution(models.Model):
     """A change proposed to a project: waiting for a moderator, or live at once and still to review."""
@@ -16,6 +19,8 @@ class Contribution(models.Model):
         CHANGE = "change", "Modification de champs"
         # Free text, from anyone (the former anonymous "suggestions de correction"): applied by hand.
         SUGGESTION = "suggestion", "Suggestion de correction"
+        # A project no partner publishes: no project until accepted, the proposed values in `fields`.
+        NEW_PROJECT = "new_project", "Nouveau projet"
 
     class Subject(models.TextChoices):
         """What a free-text suggestion is about."""
@@ -38,12 +43,16 @@ class Contribution(models.Model):
         REJECTED = "rejected", "Refusée"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.CHANGE)
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="contributions")
+    # Null for a proposed new project until it is published.
+    project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="contributions"
+    )
     # A deleted account leaves its contributions, shown as "compte supprimé".
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="contributions"
     )
-    # {field: [value when proposed, proposed value]}: only the fields the author changed.
+    # {field: [value when proposed, proposed value]}: only the fields the author changed (all, before
+    # empty, for a new project; its place under "location").
     fields = models.JSONField(default=dict)
     # A change's reason or source; a suggestion's text.
     reason = models.TextField("motif ou source", max_length=4000)
@@ -54,7 +63,7 @@ class Contribution(models.Model):
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    decision_reason = models.TextField(blank=True, max_length=2000)
+    decision_reason = models.TextField(blank=True, max_length=REASON_MAX)
     # The project change that made it live (at once, or when accepted).
     change = models.ForeignKey(
         ProjectChange, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

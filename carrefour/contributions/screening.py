@@ -99,7 +99,7 @@ def _texts(fields: dict[str, list[Any]]) -> list[str]:
     ]
 
 
-def _repeated_elsewhere(author: Any, project: Project, texts: list[str]) -> int:
+def _repeated_elsewhere(author: Any, project: Project | None, texts: list[str]) -> int:
     """On how many other projects the author proposed one of these long texts lately."""
     long = {folded for text in texts if len(folded := text_fold(text)) >= REPEAT_MIN_CHARS}
     if not long:
@@ -114,7 +114,7 @@ def _repeated_elsewhere(author: Any, project: Project, texts: list[str]) -> int:
 
 
 def contribution_hold_reasons(
-    author: Any, project: Project, fields: dict[str, list[Any]], reason: str
+    author: Any, project: Project | None, fields: dict[str, list[Any]], reason: str
 ) -> list[str]:
     """Why a proposal must wait for a moderator whoever its author is; empty when nothing stands out."""
     reasons = []

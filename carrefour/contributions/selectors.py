@@ -17,6 +17,7 @@ from carrefour.normalize.text import html_to_text
 from carrefour.normalize.vocabularies import VOCABULARY_FIELDS, vocabulary_label
 from carrefour.projects.models import Project
 from carrefour.projects.overrides import values_clean
+from carrefour.projects.selectors import location_text
 
 Status = Contribution.Status
 OPEN = (Status.PENDING, Status.PUBLISHED)
@@ -99,9 +100,18 @@ def diff_rows(fields: dict[str, list[Any]]) -> list[FieldRow]:
     ]
 
 
+def contribution_title(contribution: Contribution) -> str:
+    """The title of the project a contribution is about (the proposed one for a new project)."""
+    if contribution.project is not None:
+        return contribution.project.title
+    return str(contribution.fields.get("title", [None, "projet proposé"])[1])
+
+
 def contribution_stale_fields(contribution: Contribution) -> list[str]:
     """Fields whose value on the project is no longer the one the author saw when proposing."""
     project = contribution.project
+    if project is None or contribution.kind == Contribution.Kind.NEW_PROJECT:
+        return []  # a new project: nothing it could be stale against
     return [name for name, pair in contribution.fields.items() if getattr(project, name) != pair[0]]
 
 
@@ -138,15 +148,18 @@ def value_text(name: str, value: Any) -> str:
         return vocabulary_label(name, str(value))
     if name == "description":
         return html_to_text(str(value))
+    if isinstance(value, dict):
+        return location_text(value)
     return str(value)
 
 
 def contribution_rows(contribution: Contribution) -> list[FieldRow]:
     """The before/after of each field; `now` set where the project's value changed since the proposal."""
     rows = []
+    new_project = contribution.kind == Contribution.Kind.NEW_PROJECT
     for name, (before, after) in contribution.fields.items():
-        current = getattr(contribution.project, name)
-        changed = contribution.status == Status.PENDING and current != before
+        current = None if new_project else getattr(contribution.project, name)
+        changed = not new_project and contribution.status == Status.PENDING and current != before
         now = value_text(name, current) if changed else None
         rows.append(FieldRow(name, value_text(name, before), value_text(name, after), now))
     return rows

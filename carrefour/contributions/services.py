@@ -14,16 +14,16 @@ from carrefour.accounts.roles import Action, user_can
 from carrefour.accounts.services import user_contribution_accepted
 from carrefour.contributions.edits import contribution_edits_apply, edits_text
 from carrefour.contributions.links import site_link
-from carrefour.contributions.models import Contribution, Notification
+from carrefour.contributions.models import REASON_MAX, Contribution, Notification
+from carrefour.contributions.new_project import proposal_publish, proposal_withdraw
 from carrefour.contributions.screening import contribution_hold_reasons
-from carrefour.contributions.selectors import contribution_stale_fields, fields_diff
+from carrefour.contributions.selectors import contribution_stale_fields, contribution_title, fields_diff
 from carrefour.normalize.text import text_clean
 from carrefour.orchestration.edits import project_change_revert_indexed, project_fields_edit_indexed
 from carrefour.orchestration.tasks import email_send
 from carrefour.projects.models import Project, ProjectChange
 
 Status = Contribution.Status
-REASON_MAX = 2000
 
 
 def _reason(text: str, *, required: str) -> str:
@@ -79,6 +79,14 @@ def contribution_values(contribution: Contribution) -> dict[str, Any]:
     return {name: pair[1] for name, pair in contribution.fields.items()}
 
 
+def _locked(contribution: Contribution) -> Contribution:
+    """The contribution read again and locked: its row only (PostgreSQL cannot lock the nullable side of
+    the join with the project, which a proposed new project does not have yet)."""
+    return (
+        Contribution.objects.select_for_update(of=("self",)).select_related("project").get(pk=contribution.pk)
+    )
+
+
 def _decided(contribution: Contribution, moderator: Any, status: str, reason: str) -> None:
     """Record the decision on the contribution."""
     contribution.status, contribution.moderator = status, moderator
@@ -100,11 +108,14 @@ def contribution_accept(
     other fields are applied in their name, the edited ones in the moderator's, and the author is told.
     Raises ValueError (French message) when it was already decided, is stale, or an edit is refused.
     """
-    contribution = Contribution.objects.select_for_update().select_related("project").get(pk=contribution.pk)
+    contribution = _locked(contribution)
     if contribution.status not in (Status.PENDING, Status.PUBLISHED):
         raise ValueError("Cette contribution a déjà été traitée.")
     reason = text_clean(reason or "", max_length=REASON_MAX, multiline=True)
-    if contribution.status == Status.PENDING and contribution.fields:
+    new_project = contribution.kind == Contribution.Kind.NEW_PROJECT
+    if contribution.status == Status.PENDING and new_project:
+        proposal_publish(contribution, f"{contribution.reason} (acceptée par la modération)")
+    elif contribution.status == Status.PENDING and contribution.fields and contribution.project:
         # A field the moderator sets again is decided anew: its change since the proposal is seen.
         stale = [name for name in contribution_stale_fields(contribution) if name not in (edits or {})]
         if stale and not force:
@@ -128,11 +139,13 @@ def contribution_accept(
     _decided(contribution, moderator, Status.ACCEPTED, reason)
     if contribution.author is not None:
         user_contribution_accepted(contribution.author)
-    title = contribution.project.title
-    message = f"Votre contribution au projet « {title} » a été acceptée."
+    message = f"Votre contribution au projet « {contribution_title(contribution)} » a été acceptée."
     if contribution.moderator_fields:
         edited = edits_text(contribution.moderator_fields)
         message = message[:-1] + f" avec des modifications de la modération : {edited}"
+    if new_project and contribution.project is not None:
+        project = contribution.project
+        message += f" Le projet est publié : {site_link(reverse('project', args=[project.pk, project.slug]))}"
     notification_send(contribution, message + (f" Message de la modération : {reason}" if reason else ""))
 
 
@@ -143,17 +156,20 @@ def contribution_reject(contribution: Contribution, moderator: Any, reason: str)
     Raises ValueError (French message) without a reason, or when it was already decided.
     """
     reason = _reason(reason, required="Indiquez le motif du refus : il est envoyé à l'auteur.")
-    contribution = Contribution.objects.select_for_update().select_related("project").get(pk=contribution.pk)
+    contribution = _locked(contribution)
     if contribution.status not in (Status.PENDING, Status.PUBLISHED):
         raise ValueError("Cette contribution a déjà été traitée.")
-    if contribution.status == Status.PUBLISHED and contribution.change is not None:
+    if contribution.status == Status.PUBLISHED and contribution.kind == Contribution.Kind.NEW_PROJECT:
+        proposal_withdraw(contribution)
+    elif contribution.status == Status.PUBLISHED and contribution.change is not None:
         # ValueError: the project no longer has these values (changed since), nothing left to undo.
         with contextlib.suppress(ValueError):
             project_change_revert_indexed(contribution.change, moderator, reason)
     _decided(contribution, moderator, Status.REJECTED, reason)
     notification_send(
         contribution,
-        f"Votre contribution au projet « {contribution.project.title} » a été refusée. Motif : {reason}",
+        f"Votre contribution au projet « {contribution_title(contribution)} » a été refusée. "
+        f"Motif : {reason}",
     )
 
 
@@ -177,7 +193,7 @@ def contributions_decide(
             else:
                 contribution_reject(contribution, moderator, reason)
         except ValueError as error:
-            result.refused.append(f"« {contribution.project.title} » : {error}")
+            result.refused.append(f"« {contribution_title(contribution)} » : {error}")
         else:
             result.done += 1
     return result
@@ -192,7 +208,7 @@ def notification_send(contribution: Contribution, message: str) -> None:
     if not email:
         return
     project = contribution.project
-    links = f"\n\nLe projet : {site_link(reverse('project-short', args=[project.pk]))}"
+    links = f"\n\nLe projet : {site_link(reverse('project-short', args=[project.pk]))}" if project else ""
     if author is not None:
         links += f"\nToutes vos contributions : {site_link(reverse('my-contributions'))}"
     body = f"Bonjour,\n\n{message}{links}\n\nLe Carrefour des innovations sociales"

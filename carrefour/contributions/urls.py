@@ -2,9 +2,11 @@
 
 from django.urls import path
 
-from carrefour.contributions import views, views_moderation, views_recent
+from carrefour.contributions import views, views_moderation, views_new_project, views_recent
 
 urlpatterns = [
+    path("projets/proposer", views_new_project.project_propose_page, name="project-propose"),
+    path("projets/proposer/commune", views_new_project.commune_locate, name="commune-locate"),
     path("projets/<int:pk>/proposer", views.change_propose, name="change-propose"),
     # The URL name is the one the rate limits know (carrefour/web/limits.py).
     path("projets/<int:pk>/correction", views.suggestion_propose, name="project-correction"),

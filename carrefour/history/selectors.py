@@ -12,8 +12,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from carrefour.normalize.text import html_to_text
-from carrefour.projects.merge import MERGED_FIELDS
 from carrefour.projects.models import ProjectChange
+from carrefour.projects.overrides import EDITABLE
+from carrefour.projects.selectors import location_text
 from carrefour.sources.models import Source
 
 Kind = ProjectChange.Kind
@@ -40,6 +41,7 @@ FIELD_LABELS = {
     "longitude": "Longitude",
     "precision": "Précision de la localisation",
     "is_published": "Publié",
+    "location": "Localisation",
 }
 # Changes the pipeline makes: without an actor, they come from the sources, not from a deleted account.
 _AUTOMATIC = {
@@ -92,6 +94,8 @@ def _text(name: str, value: Any) -> str:
         return ", ".join(str(item) for item in value)
     if name == "description":
         return html_to_text(str(value))
+    if isinstance(value, dict):
+        return location_text(value)
     return str(value)
 
 
@@ -148,6 +152,6 @@ def history_entries(changes: list[ProjectChange], *, can_revert: bool) -> list[E
         for name, (before, after) in change.fields.items():
             old, new = _text(name, before), _text(name, after)
             fields.append(FieldDiff(FIELD_LABELS.get(name, name), diff_html(words_diff(old, new))))
-        revertable = can_revert and any(name in MERGED_FIELDS for name in change.fields)
+        revertable = can_revert and any(name in EDITABLE for name in change.fields)
         entries.append(Entry(change, change.get_kind_display(), _who(change, sources), fields, revertable))
     return entries

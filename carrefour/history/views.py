@@ -8,12 +8,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from carrefour.accounts.roles import Action, user_can
+from carrefour.contributions.models import REASON_MAX
 from carrefour.history.selectors import history_entries
 from carrefour.orchestration.edits import project_change_revert_indexed
 from carrefour.projects.history import project_history
 from carrefour.projects.models import Project, ProjectChange
 
-REASON_MAX = 2000
 
 
 def _page(request: HttpRequest, project: Project, *, error: str = "", status: int = 200) -> HttpResponse:

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from carrefour.dedup.signature import title_words
 from carrefour.harvest.models import RawRecord
-from carrefour.projects.models import Project
+from carrefour.projects.models import LOCATION, LOCATION_COLUMNS, Project
 
 MERGED_FIELDS = (
     "title",
@@ -29,18 +29,6 @@ MERGED_FIELDS = (
     "status",
     "start_year",
     "website",
-)
-LOCATION_COLUMNS = (
-    "address",
-    "postal_code",
-    "commune_code",
-    "commune_name",
-    "epci_code",
-    "departement_code",
-    "region_code",
-    "latitude",
-    "longitude",
-    "precision",
 )
 _LIST_FIELDS = ("themes", "publics")
 # Finer precision wins when several sources place the same project.
@@ -176,6 +164,11 @@ def _content_hash(parts: list[Any]) -> str:
     return hashlib.sha256(blob.encode()).hexdigest()
 
 
+def _given(values: dict[str, Any], name: str) -> Any:
+    """The sources' value of a field, or of the location group (its columns as one value)."""
+    return {column: values[column] for column in LOCATION_COLUMNS} if name == LOCATION else values[name]
+
+
 def project_values(
     records: list[Member], project: ProjectState | None
 ) -> tuple[dict[str, Any] | None, dict[str, Any]]:
@@ -188,12 +181,16 @@ def project_values(
     overrides = project.overrides if project else {}
     values, provenance = _sources_merge(active or records)
     upstream = {
-        name: {"value": values[name], "source": provenance.get(name, {}).get("source")}
+        name: {"value": _given(values, name), "source": provenance.get(name, {}).get("source")}
         for name in overrides
-        if name in values
+        if name in values or name == LOCATION
     }
     for name, value in overrides.items():
-        values[name], provenance[name] = value, {"override": True}
+        if name == LOCATION:
+            values.update({column: value.get(column) for column in LOCATION_COLUMNS})
+        else:
+            values[name] = value
+        provenance[name] = {"override": True}
     sources = sorted((r.raw_id, r.source_id, r.url, r.state, r.last_seen_at) for r in records)
     # The upstream of overridden fields counts only when there is one: other projects keep their hash.
     digest = _content_hash(

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.text import slugify
 
 from carrefour.dedup.models import Cluster
+
+# Where a project is: columns derived together by the territories stage, set by hand as one group.
+LOCATION_COLUMNS = (
+    "address",
+    "postal_code",
+    "commune_code",
+    "commune_name",
+    "epci_code",
+    "departement_code",
+    "region_code",
+    "latitude",
+    "longitude",
+    "precision",
+)
+# The name of that group where a single field is expected (overrides, changes, contributions).
+LOCATION = "location"
 
 
 class Project(models.Model):
@@ -50,6 +68,16 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def location(self) -> dict[str, Any]:
+        """The location columns as one value (the LOCATION group of overrides and contributions)."""
+        return {name: getattr(self, name) for name in LOCATION_COLUMNS}
+
+    @location.setter
+    def location(self, value: dict[str, Any]) -> None:
+        for name in LOCATION_COLUMNS:
+            setattr(self, name, value.get(name))
 
     @property
     def slug(self) -> str:

@@ -8,6 +8,8 @@ upstream: never silently lost, never silently stale. Callers re-index the projec
 
 from __future__ import annotations
 
+import math
+from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
@@ -17,15 +19,41 @@ from django.utils import timezone
 
 from carrefour.normalize.text import html_sanitize, text_clean
 from carrefour.projects.merge import MERGED_FIELDS
-from carrefour.projects.models import FieldOverride, Project, ProjectChange
+from carrefour.projects.models import LOCATION, LOCATION_COLUMNS, FieldOverride, Project, ProjectChange
 
 Kind = ProjectChange.Kind
+# What can be set by hand: each merged field, and the location columns as one group.
+EDITABLE = (*MERGED_FIELDS, LOCATION)
 _LIST_FIELDS = ("themes", "publics")
 _MULTILINE = ("summary",)
+_COORDINATES = ("latitude", "longitude")
+
+
+def _location_clean(value: Any) -> dict[str, Any]:
+    """The location group as stored: every column, texts cleaned and limited, finite coordinates."""
+    if not isinstance(value, dict):
+        raise ValueError("la localisation attend les colonnes du lieu")
+    cleaned: dict[str, Any] = {}
+    for name in LOCATION_COLUMNS:
+        given: Any = value.get(name)
+        if name in _COORDINATES:
+            finite = isinstance(given, int | float) and math.isfinite(given)
+            cleaned[name] = float(given) if finite else None
+        else:
+            field = cast(CharField, Project._meta.get_field(name))
+            cleaned[name] = text_clean(given or "", max_length=field.max_length)
+    return cleaned
+
+
+def _columns(names: Iterable[str]) -> list[str]:
+    """The database columns of fields (the location group stands for its columns)."""
+    return [column for name in names for column in (LOCATION_COLUMNS if name == LOCATION else (name,))]
 
 
 def _clean(name: str, value: Any) -> Any:
     """A value given by a person, as the merged values are stored (HTML sanitised, sizes limited)."""
+    if name == LOCATION:
+        return _location_clean(value)
     if name not in MERGED_FIELDS:
         raise ValueError(f"le champ « {name} » ne peut pas être modifié")
     if name == "description":
@@ -109,7 +137,7 @@ def _fields_apply(
         override.save()
     project.provenance = provenance
     project.updated_at = change.at
-    project.save(update_fields=[*diff, "provenance", "updated_at"])
+    project.save(update_fields=[*_columns(diff), "provenance", "updated_at"])
     return change
 
 
@@ -158,7 +186,7 @@ def override_conflict_take_upstream(override: FieldOverride, actor: Any) -> Proj
     setattr(project, override.field, override.upstream_now)
     project.provenance = {k: v for k, v in (project.provenance or {}).items() if k != override.field}
     project.updated_at = change.at
-    project.save(update_fields=[override.field, "provenance", "updated_at"])
+    project.save(update_fields=[*_columns([override.field]), "provenance", "updated_at"])
     override.delete()
     return change
 
@@ -167,9 +195,10 @@ def override_conflict_take_upstream(override: FieldOverride, actor: Any) -> Proj
 def project_change_revert(change: ProjectChange, actor: Any, reason: str = "") -> ProjectChange:
     """Put back the values a change replaced (overrides where the sources give another value).
 
-    Raises ValueError when the change holds no field that can be set by hand (location, publication).
+    Raises ValueError when the change holds no field that can be set by hand (location columns changed
+    by a source one by one, publication).
     """
-    before = {name: pair[0] for name, pair in change.fields.items() if name in MERGED_FIELDS}
+    before = {name: pair[0] for name, pair in change.fields.items() if name in EDITABLE}
     if not before:
         raise ValueError("cette modification ne porte sur aucun champ qui puisse être rétabli")
     project = Project.objects.select_for_update().get(pk=change.project_id)

@@ -24,6 +24,12 @@ def project_queryset() -> QuerySet[Project]:
     )
 
 
+def location_text(location: dict[str, Any]) -> str:
+    """A location group as a reader sees it: "12 rue Haute, Villeurbanne (69266)"."""
+    place = f"{location.get('commune_name') or ''} ({location.get('commune_code') or '?'})"
+    return f"{location['address']}, {place}" if location.get("address") else place
+
+
 def project_network(project: Project, *, limit: int = 100) -> QuerySet[Project]:
     """Other published sites of the project's network: same title words, another commune."""
     if not project.network_key:

@@ -27,11 +27,13 @@ LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
             "map-data",
             "observatoire",
             "observatoire-csv",
+            "commune-locate",
         )
     },
     "project-correction": ("form", ("POST",)),
     # Every step of the proposal form (preview, correction, sending): a ceiling per account.
     "change-propose": ("contribution", ("POST",)),
+    "project-propose": ("contribution", ("POST",)),
     "admin:login": ("login", ("POST",)),
     # Account forms (carrefour.accounts): counted for every process, on top of allauth's own limits.
     "account_login": ("login", ("POST",)),

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from carrefour.harvest.kinds import KINDS_BY_NAME
 from carrefour.harvest.models import HarvestRun
 from carrefour.harvest.parallel import DEFAULT_JOBS, harvest_run_many
 from carrefour.harvest.selectors import source_list_due
@@ -151,6 +152,10 @@ class Command(BaseCommand):
         if missing:
             known = ", ".join(Source.objects.values_list("slug", flat=True))
             raise CommandError(f"unknown source(s) {', '.join(missing)} (known: {known})")
+        # Built-in sources (contributions) and imported ones have no kind to crawl them with.
+        unharvestable = [slug for slug, source in found.items() if source.kind not in KINDS_BY_NAME]
+        if unharvestable:
+            raise CommandError(f"not harvested from the web: {', '.join(sorted(unharvestable))}")
         return [found[slug] for slug in options["sources"]]
 
     def _summary(self, runs: list[HarvestRun]) -> None:

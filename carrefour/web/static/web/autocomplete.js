@@ -1,6 +1,7 @@
 /* Autocomplete (WAI-ARIA combobox with a list box): arrows to move, Enter to choose, Escape to close.
    Search box: choosing a suggestion opens its page. A field with data-suggest-param (territory):
-   suggestions come from /api/v1/suggest, and choosing one fills the field with its value. */
+   suggestions come from /api/v1/suggest, and choosing one fills the field with its value (or, with
+   data-suggest-target, shows its label and puts its value in that field: the commune picker). */
 (function () {
   "use strict";
   if (!window.fetch) {
@@ -30,8 +31,13 @@
 
     function choose(item) {
       if (param) {
-        input.value = item.value;
+        var target = input.dataset.suggestTarget ? document.getElementById(input.dataset.suggestTarget) : null;
+        input.value = target ? item.label : item.value;
+        if (target) {
+          target.value = item.value;
+        }
         close();
+        input.dispatchEvent(new Event("change", { bubbles: true }));
       } else {
         window.location.href = item.url;
       }

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("contributions", "0002_correction_suggestions"),
+        ("contributions", "0003_new_project_contribution"),
         ("projects", "0003_history_and_field_overrides"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
