@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from carrefour.accounts.roles import Action, user_can
 from carrefour.accounts.services import user_contribution_accepted
+from carrefour.contributions.duplicates import DEDUP_KINDS, duplicate_apply
 from carrefour.contributions.models import Contribution, Notification
 from carrefour.contributions.selectors import contribution_stale_fields, fields_diff
 from carrefour.normalize.text import text_clean
@@ -105,6 +106,8 @@ def contribution_accept(
             f"{contribution.reason} (acceptée par la modération)",
             ProjectChange.Kind.CONTRIBUTION,
         )
+    if contribution.kind in DEDUP_KINDS:
+        duplicate_apply(contribution, moderator)
     _decided(contribution, moderator, Status.ACCEPTED, reason)
     if contribution.author is not None:
         user_contribution_accepted(contribution.author)
@@ -159,12 +162,15 @@ def contributions_decide(
     return result
 
 
-def notification_send(contribution: Contribution, message: str) -> None:
-    """Tell the author on the site and by e-mail (queued; sent by the worker); an anonymous one by e-mail."""
-    author = contribution.author
+def notification_send(contribution: Contribution | None, message: str, user: Any = None) -> None:
+    """Tell the author (or `user`, about what is no contribution: a claim) on the site and by e-mail.
+
+    The e-mail is queued (sent by the worker); an anonymous author is written to at their contact address.
+    """
+    author = contribution.author if contribution is not None else user
     if author is not None:
         Notification.objects.create(user=author, contribution=contribution, message=message)
-    email = author.email if author is not None else contribution.contact_email
+    email = author.email if author is not None else getattr(contribution, "contact_email", "")
     if not email:
         return
     mine = "\n\nToutes vos contributions : « Mon compte », « Mes contributions »." if author else ""
