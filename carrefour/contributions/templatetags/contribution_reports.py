@@ -23,5 +23,6 @@ def dedup_report(contribution: Contribution) -> dict[str, Any]:
         "contribution": contribution,
         "kept": [p for record, p in records if record not in reported and p is not None],
         "moved": [p for record, p in records if record in reported and p is not None],
+        "sides": None,
         "gone": not reported & {record for record, _ in records},
     }
