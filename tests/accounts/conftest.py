@@ -103,7 +103,9 @@ def make_user(world: dict[str, Any], settings: Any) -> Callable[[str], Any]:
             user_block(user, reason="Ancien blocage", until=timezone.now() - timedelta(days=1))
         if role == "holder":
             confirmed = ProjectClaim.Status.CONFIRMED
-            ProjectClaim.objects.create(project=world["own_project"], user=user, message="m", status=confirmed)
+            ProjectClaim.objects.create(
+                project=world["own_project"], user=user, message="m", status=confirmed
+            )
         return user
 
     return build
