@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from carrefour.search.services import index_rebuild
-from tests.browser import CHROMIUM
+from tests.browser import CHROMIUM, axe_serious
 from tests.contributions.test_browser import _signed_in
 
 pytestmark = [
@@ -33,6 +33,7 @@ def test_a_claim_is_confirmed_by_the_partner_and_the_holder_edits_directly(
         page = holder.new_page()
         page.goto(f"{live_server.url}/projets/{project.pk}-{project.slug}")
         page.click("#porteur")
+        assert axe_serious(page) == []
         page.fill("#id_message", "Coordinatrice de l'association, joignable via le site du projet")
         page.get_by_role("button", name="Envoyer la demande").click()
         assert "Votre demande sera confirmée" in page.locator("main").inner_text()
@@ -40,6 +41,7 @@ def test_a_claim_is_confirmed_by_the_partner_and_the_holder_edits_directly(
 
         review = partner.new_page()
         review.goto(f"{live_server.url}/compte/porteur")
+        assert axe_serious(review) == []
         item = review.locator("#a-confirmer + section")
         assert "Coordinatrice de l'association" in item.inner_text()
         item.locator("textarea").fill("Bienvenue !")
@@ -56,6 +58,8 @@ def test_a_claim_is_confirmed_by_the_partner_and_the_holder_edits_directly(
         assert "Votre modification est en ligne" in page.locator("main").inner_text()
         page.goto(f"{live_server.url}/projets/{project.pk}")
         assert page.locator("h1").inner_text() == "Jardin des Lilas, porté par l'association"
+        page.click("#doublon")
+        assert axe_serious(page) == []
         page.click("#notifications")
         assert "Vous êtes reconnu porteur du projet" in page.locator("#liste-notifications").inner_text()
     finally:
