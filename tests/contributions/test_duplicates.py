@@ -85,6 +85,8 @@ def test_a_duplicate_is_reported_accepted_merged_recorded_and_searchable_as_one(
         },
     )
     assert page.status_code == 302
+    mine = _client(author).get(page["Location"]).content.decode()
+    assert "Signalement de doublon : même projet que" in mine and "Jardin partagé des Lilas" in mine
     report = Contribution.objects.get(kind=Contribution.Kind.DUPLICATE)
     assert (report.project, report.other_project, report.status) == (newer, older, "pending")
     queue = _client(moderator).get("/moderation").content.decode()
