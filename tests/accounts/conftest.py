@@ -73,7 +73,7 @@ def world(db: None) -> dict[str, Any]:
 
 @pytest.fixture
 def make_user(world: dict[str, Any], settings: Any) -> Callable[[str], Any]:
-    """Build the account of a role of ROLES (members belong to the "own" organisation, holders hold its project)."""
+    """Build the account of a role of ROLES (members of the "own" organisation, holders of its project)."""
     settings.ACCOUNTS_TRUST_THRESHOLD = 2
 
     def build(role: str) -> Any:
