@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Max, Q, TextField, Value
 from django.db.models.functions import Concat
 
+from carrefour.accounts.models import ProjectClaim
 from carrefour.accounts.roles import Action, user_can
 from carrefour.contributions.models import Contribution
 from carrefour.dedup.models import ClusterMember
@@ -118,6 +119,12 @@ def duplicate_apply(contribution: Contribution, moderator: Any) -> None:
         keep, gone = sorted([project, other], key=lambda p: p.pk)
         cluster_join(keep.cluster, gone.cluster)
         clusters = [keep.cluster_id, gone.cluster_id]
+        # The holders of the emptied project hold the merged one (unless they already claimed it).
+        open_claims = ProjectClaim.objects.filter(
+            status__in=[ProjectClaim.Status.PENDING, ProjectClaim.Status.CONFIRMED]
+        )
+        kept_users = open_claims.filter(project=keep).values("user_id")
+        open_claims.filter(project=gone).exclude(user_id__in=kept_users).update(project=keep)
     else:
         current = set(
             ClusterMember.objects.filter(cluster_id=project.cluster_id).values_list("record_id", flat=True)

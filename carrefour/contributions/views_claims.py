@@ -75,7 +75,7 @@ def _decides(user: Any) -> bool:
 
 
 DECISIONS: dict[str, tuple[Action | None, Callable[..., None], str]] = {
-    "confirmer": (Action.CONFIRM_CLAIM, lambda c, u, r: claim_confirm(c, u, r), "Demande confirmée."),
+    "confirmer": (Action.CONFIRM_CLAIM, claim_confirm, "Demande confirmée."),
     "refuser": (Action.CONFIRM_CLAIM, claim_refuse, "Demande refusée."),
     "retirer": (Action.MODERATE, claim_revoke, "Rôle de porteur retiré."),
     # Giving up one's own claim needs no right beyond being its author (checked by claim_withdraw).

@@ -20,17 +20,11 @@ from carrefour.contributions.claims import (
     claim_withdraw,
 )
 from carrefour.contributions.models import Contribution
+from tests.contributions.test_roles import _client
 from tests.mail import Mailbox
 from tests.worker import tasks_run
 
 pytestmark = pytest.mark.django_db
-BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user, backend=BACKEND)
-    return client
 
 
 def _text(response: Any) -> str:

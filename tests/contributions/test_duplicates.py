@@ -7,8 +7,8 @@ import html
 from typing import Any
 
 import pytest
-from django.test import Client
 
+from carrefour.accounts.models import ProjectClaim
 from carrefour.contributions.duplicates import duplicate_report, not_duplicate_report, project_records
 from carrefour.contributions.models import Contribution
 from carrefour.dedup.models import ClusterDecision
@@ -16,20 +16,14 @@ from carrefour.orchestration.pipeline import pipeline_process
 from carrefour.projects.models import Project, ProjectChange
 from carrefour.search.params import search_params
 from carrefour.search.selectors import project_search
+from tests.contributions.test_roles import _client
 from tests.dedup.conftest import RawFactory
 from tests.mail import Mailbox
 from tests.search.factories import project_create
 from tests.worker import tasks_run
 
 pytestmark = pytest.mark.django_db
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 Kind = ProjectChange.Kind
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user, backend=BACKEND)
-    return client
 
 
 def _harvested(raw: RawFactory, *records: tuple[str, str, str, str]) -> list[Project]:
@@ -95,7 +89,11 @@ def test_a_duplicate_is_reported_accepted_merged_recorded_and_searchable_as_one(
         and "Jardin partagé des Lilas" in queue
         and "Potager collectif" in queue
     )
+    holder = make_user("holder")
+    claim = ProjectClaim.objects.create(project=newer, user=holder, message="m", status="confirmed")
     _client(moderator).post("/moderation/decider", {"ids": [report.pk], "decision": "accept"})
+    claim.refresh_from_db()
+    assert claim.project == older  # the holder of the emptied project holds the merged one
     older.refresh_from_db()
     newer.refresh_from_db()
     # The older project keeps its number and both publications; the other is no longer published.
