@@ -50,6 +50,7 @@ def test_a_claim_confirmed_by_the_partner_lets_its_holder_edit_directly_and_show
     assert "Merci ! Votre demande sera confirmée" in _text(holder.get(sent["Location"]))
     # The partner publishing the project sees the claim, with how to check it, and confirms it.
     partner = _client(make_user("org_member"))
+    assert 'href="/compte/porteur"' in _text(partner.get("/compte/"))
     pending = _text(partner.get("/compte/porteur"))
     assert "Demandes à confirmer (1)" in pending and "Coordinatrice, joignable via le site" in pending
     assert "Demandes à confirmer (1)" in _text(_client(make_user("org_admin")).get("/compte/porteur"))
