@@ -104,38 +104,44 @@ def not_duplicate_report(project: Project, author: Any, record_ids: list[int], r
     )
 
 
+def _merge(project: Project, other: Project | None) -> list[int]:
+    """Join the two projects' clusters; ids of the clusters to merge again."""
+    if other is None or not other.is_published or not project.is_published:
+        raise ValueError("L'un des deux projets n'est plus publié.")
+    # The older project keeps its number (and the addresses already shared); the other is emptied.
+    keep, gone = sorted([project, other], key=lambda p: p.pk)
+    cluster_join(keep.cluster, gone.cluster)
+    # The holders of the emptied project hold the merged one (unless they already claimed it).
+    open_claims = ProjectClaim.objects.filter(
+        status__in=[ProjectClaim.Status.PENDING, ProjectClaim.Status.CONFIRMED]
+    )
+    kept_users = open_claims.filter(project=keep).values("user_id")
+    open_claims.filter(project=gone).exclude(user_id__in=kept_users).update(project=keep)
+    return [keep.cluster_id, gone.cluster_id]
+
+
+def _split(project: Project, records: list[int]) -> list[int]:
+    """Move the reported records still in the project's cluster to a new one; ids of both clusters."""
+    members = ClusterMember.objects.filter(cluster_id=project.cluster_id)
+    moved = set(members.values_list("record_id", flat=True)) & set(records)
+    if not moved:
+        raise ValueError("Ces fiches ne font plus partie du projet.")
+    try:
+        return [project.cluster_id, cluster_split(project.cluster, moved).pk]
+    except ValueError as error:
+        raise ValueError("Le projet n'a plus d'autre fiche : rien à séparer.") from error
+
+
 def duplicate_apply(contribution: Contribution, moderator: Any) -> None:
     """Apply an accepted report: dedup decision, projects merged again and re-indexed, history signed.
 
     Raises ValueError (French message) when the projects changed since and the report no longer applies.
     """
-    project = contribution.project
     last = ProjectChange.objects.aggregate(last=Max("pk"))["last"] or 0
     if contribution.kind == Kind.DUPLICATE:
-        other = contribution.other_project
-        if other is None or not other.is_published or not project.is_published:
-            raise ValueError("L'un des deux projets n'est plus publié.")
-        # The older project keeps its number (and the addresses already shared); the other is emptied.
-        keep, gone = sorted([project, other], key=lambda p: p.pk)
-        cluster_join(keep.cluster, gone.cluster)
-        clusters = [keep.cluster_id, gone.cluster_id]
-        # The holders of the emptied project hold the merged one (unless they already claimed it).
-        open_claims = ProjectClaim.objects.filter(
-            status__in=[ProjectClaim.Status.PENDING, ProjectClaim.Status.CONFIRMED]
-        )
-        kept_users = open_claims.filter(project=keep).values("user_id")
-        open_claims.filter(project=gone).exclude(user_id__in=kept_users).update(project=keep)
+        clusters = _merge(contribution.project, contribution.other_project)
     else:
-        current = set(
-            ClusterMember.objects.filter(cluster_id=project.cluster_id).values_list("record_id", flat=True)
-        )
-        moved = current & set(contribution.records)
-        if not moved:
-            raise ValueError("Ces fiches ne font plus partie du projet.")
-        try:
-            clusters = [project.cluster_id, cluster_split(project.cluster, moved).pk]
-        except ValueError as error:
-            raise ValueError("Le projet n'a plus d'autre fiche : rien à séparer.") from error
+        clusters = _split(contribution.project, contribution.records)
     pipeline_clusters_refresh(clusters)
     # The pipeline writes the merge/split rows without an actor: who decided it, and on which report.
     ProjectChange.objects.filter(
