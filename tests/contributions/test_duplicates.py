@@ -83,7 +83,7 @@ def test_a_duplicate_is_reported_accepted_merged_recorded_and_searchable_as_one(
     assert "Signalement de doublon : même projet que" in mine and "Jardin partagé des Lilas" in mine
     report = Contribution.objects.get(kind=Contribution.Kind.DUPLICATE)
     assert (report.project, report.other_project, report.status) == (newer, older, "pending")
-    queue = _client(moderator).get("/moderation").content.decode()
+    queue = _client(moderator).get("/moderation", {"kind": "duplicate"}).content.decode()
     assert (
         "Signalement de doublon" in queue
         and "Jardin partagé des Lilas" in queue
@@ -122,7 +122,7 @@ def test_distinct_projects_are_reported_split_recorded_and_searchable_apart(
     beta = next(record for record, p in project_records(mixed) if p is not None and p.source.slug == "beta")
     _client(author).post(f"/projets/{mixed.pk}/distincts", {"records": [beta], "reason": "Deux quartiers"})
     report = Contribution.objects.get(kind=Contribution.Kind.NOT_DUPLICATE)
-    queue = _client(moderator).get("/moderation").content.decode()
+    queue = _client(moderator).get("/moderation", {"kind": "not_duplicate"}).content.decode()
     assert "Fiches qui formeraient un autre projet" in queue
     _client(moderator).post("/moderation/decider", {"ids": [report.pk], "decision": "accept"})
     assert len(_published()) == 2 and _found("lilas") == _published()
