@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
+from carrefour.projects.models import Project
 from carrefour.sources.models import Source
 
 
@@ -103,3 +104,42 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} ({self.organisation})"
+
+
+class ProjectClaim(models.Model):
+    """An account saying it holds a project: once confirmed, it edits that project directly."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "En attente de confirmation"
+        CONFIRMED = "confirmed", "Confirmée"
+        REFUSED = "refused", "Refusée"
+        WITHDRAWN = "withdrawn", "Abandonnée par le porteur"
+        REVOKED = "revoked", "Retirée par la modération"
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="claims")
+    # A deleted account's claims go with it: they are about that person only.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="claims")
+    message = models.TextField("rôle dans le projet et moyen de le vérifier", max_length=2000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_reason = models.TextField(blank=True, max_length=2000)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "revendication de projet"
+        verbose_name_plural = "revendications de projets"
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One open claim (pending or confirmed) per account and project.
+            models.UniqueConstraint(
+                fields=["project", "user"],
+                condition=models.Q(status__in=["pending", "confirmed"]),
+                name="project_claim_open_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} porteur du projet {self.project_id} ({self.status})"

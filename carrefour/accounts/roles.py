@@ -9,7 +9,13 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 
 from carrefour.accounts.models import Profile
-from carrefour.accounts.selectors import object_organisation_ids, user_block_active, user_organisation_ids
+from carrefour.accounts.selectors import (
+    object_organisation_ids,
+    user_block_active,
+    user_held_project_ids,
+    user_organisation_ids,
+)
+from carrefour.projects.models import Project
 
 
 class Role(enum.StrEnum):
@@ -21,6 +27,8 @@ class Role(enum.StrEnum):
     MODERATOR = "moderator"
     ADMINISTRATOR = "administrator"
     ORGANISATION_MEMBER = "organisation_member"
+    # Holds at least one project (a confirmed claim): rights on those projects only.
+    PROJECT_HOLDER = "project_holder"
     BLOCKED = "blocked"
 
 
@@ -31,6 +39,7 @@ ROLE_LABELS = {
     Role.MODERATOR: "Modérateur",
     Role.ADMINISTRATOR: "Administrateur",
     Role.ORGANISATION_MEMBER: "Membre d'une organisation partenaire",
+    Role.PROJECT_HOLDER: "Porteur de projet",
     Role.BLOCKED: "Compte bloqué",
 }
 
@@ -42,6 +51,7 @@ class Action(enum.StrEnum):
     PROPOSE_CHANGE = "propose_change"
     REPORT_DUPLICATE = "report_duplicate"
     CLAIM_PROJECT = "claim_project"
+    CONFIRM_CLAIM = "confirm_claim"
     PUBLISH_WITHOUT_REVIEW = "publish_without_review"
     MODERATE = "moderate"
     REVERT_CHANGE = "revert_change"
@@ -60,6 +70,8 @@ class Scope(enum.Enum):
     OWN_ORGANISATION = "own_organisation"
     # Only organisations the account administers (Membership.Role.ADMIN).
     ORGANISATION_ADMIN = "organisation_admin"
+    # Only the projects the account holds (its confirmed claims).
+    OWN_PROJECT = "own_project"
 
 
 _ANYONE_CONTRIBUTING = {
@@ -81,7 +93,10 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
         Role.TRUSTED: Scope.ANY,
         **_STAFF,
         Role.ORGANISATION_MEMBER: Scope.OWN_ORGANISATION,
+        Role.PROJECT_HOLDER: Scope.OWN_PROJECT,
     },
+    # The partner publishing a project may confirm who holds it, as moderators may.
+    Action.CONFIRM_CLAIM: {**_STAFF, Role.ORGANISATION_MEMBER: Scope.OWN_ORGANISATION},
     Action.MODERATE: _STAFF,
     Action.REVERT_CHANGE: _STAFF,
     Action.BLOCK_USER: _STAFF,
@@ -157,6 +172,8 @@ def user_roles(user: Any) -> frozenset[Role]:
         roles.add(Role.ADMINISTRATOR)
     if user_organisation_ids(user):
         roles.add(Role.ORGANISATION_MEMBER)
+    if Role.CONTRIBUTOR in roles and user_held_project_ids(user):
+        roles.add(Role.PROJECT_HOLDER)
     return frozenset(roles or {Role.VISITOR})
 
 
@@ -166,13 +183,15 @@ def profile_is_trusted(profile: Profile) -> bool:
 
 
 def user_can(user: Any, action: Action, obj: Any = None) -> bool:
-    """Whether the account may do the action (on obj, for the organisation-scoped permissions)."""
+    """Whether the account may do the action (on obj, for the organisation- and project-scoped ones)."""
     grants = MATRIX[action]
     scopes = {grants[role] for role in user_roles(user) if role in grants}
     if Scope.ANY in scopes:
         return True
     if obj is None or not scopes or user is None:
         return False
+    if Scope.OWN_PROJECT in scopes and isinstance(obj, Project) and obj.pk in user_held_project_ids(user):
+        return True
     owners = object_organisation_ids(obj)
     if Scope.OWN_ORGANISATION in scopes and owners & user_organisation_ids(user):
         return True

@@ -10,7 +10,14 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from carrefour.accounts.models import Membership, Organisation, OrganisationSource, Profile, UserBlock
+from carrefour.accounts.models import (
+    Membership,
+    Organisation,
+    OrganisationSource,
+    Profile,
+    ProjectClaim,
+    UserBlock,
+)
 from carrefour.projects.models import Project, ProjectSource
 from carrefour.sources.models import Source
 
@@ -64,6 +71,18 @@ def object_organisation_ids(obj: Any) -> set[int]:
     return set()
 
 
+def user_held_project_ids(user: Any) -> set[int]:
+    """Ids of the projects the account holds (its confirmed claims)."""
+    claims = ProjectClaim.objects.filter(user=user, status=ProjectClaim.Status.CONFIRMED)
+    return set(claims.values_list("project_id", flat=True))
+
+
+def project_holder_names(project: Project) -> list[str]:
+    """Public names of a project's confirmed holders ("porteur du projet")."""
+    claims = ProjectClaim.objects.filter(project=project, status=ProjectClaim.Status.CONFIRMED)
+    return [user_display_name(claim.user) for claim in claims.select_related("user")]
+
+
 def user_personal_data(user: Any) -> dict[str, Any]:
     """Everything the Carrefour holds about an account, as the "Mes données" page and its JSON show it."""
     profile = Profile.objects.filter(user=user).first()
@@ -88,6 +107,10 @@ def user_personal_data(user: Any) -> dict[str, Any]:
         "organisations": [
             {"organisation": m.organisation.name, "role": m.get_role_display()}
             for m in Membership.objects.filter(user=user).select_related("organisation")
+        ],
+        "projets_revendiques": [
+            {"projet": c.project_id, "statut": c.get_status_display(), "message": c.message}
+            for c in ProjectClaim.objects.filter(user=user)
         ],
         "blocages": [
             {

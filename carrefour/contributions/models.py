@@ -21,6 +21,9 @@ class Contribution(models.Model):
         SUGGESTION = "suggestion", "Suggestion de correction"
         # A project no partner publishes: no project until accepted, the proposed values in `fields`.
         NEW_PROJECT = "new_project", "Nouveau projet"
+        # Dedup reports: once accepted, decisions (dedup.ClusterDecision) later harvests respect.
+        DUPLICATE = "duplicate", "Signalement de doublon"
+        NOT_DUPLICATE = "not_duplicate", "Projets distincts regroupés"
 
     class Subject(models.TextChoices):
         """What a free-text suggestion is about."""
@@ -54,6 +57,12 @@ class Contribution(models.Model):
     # {field: [value when proposed, proposed value]}: only the fields the author changed (all, before
     # empty, for a new project; its place under "location").
     fields = models.JSONField(default=dict)
+    # A duplicate report: the project the same real project is also published as.
+    other_project = models.ForeignKey(
+        Project, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # A "not the same projects" report: ids of the project's records (normalize.Record) that are another.
+    records = models.JSONField(default=list, blank=True)
     # A change's reason or source; a suggestion's text.
     reason = models.TextField("motif ou source", max_length=4000)
     subject = models.CharField("champ concerné", max_length=20, choices=Subject.choices, blank=True)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from carrefour.accounts.roles import Action, user_can
 from carrefour.accounts.services import user_contribution_accepted
+from carrefour.contributions.duplicates import DEDUP_KINDS, duplicate_apply
 from carrefour.contributions.edits import contribution_edits_apply, edits_text
 from carrefour.contributions.links import site_link
 from carrefour.contributions.models import REASON_MAX, Contribution, Notification
@@ -136,6 +137,8 @@ def contribution_accept(
             )
     if edits:
         contribution_edits_apply(contribution, moderator, edits)
+    if contribution.kind in DEDUP_KINDS:
+        duplicate_apply(contribution, moderator)
     _decided(contribution, moderator, Status.ACCEPTED, reason)
     if contribution.author is not None:
         user_contribution_accepted(contribution.author)
@@ -199,15 +202,18 @@ def contributions_decide(
     return result
 
 
-def notification_send(contribution: Contribution, message: str) -> None:
-    """Tell the author on the site and by e-mail (queued; sent by the worker); an anonymous one by e-mail."""
-    author = contribution.author
+def notification_send(contribution: Contribution | None, message: str, user: Any = None) -> None:
+    """Tell the author (or `user`, about what is no contribution: a claim) on the site and by e-mail.
+
+    The e-mail is queued (sent by the worker); an anonymous author is written to at their contact address.
+    """
+    author = contribution.author if contribution is not None else user
     if author is not None:
         Notification.objects.create(user=author, contribution=contribution, message=message)
-    email = author.email if author is not None else contribution.contact_email
+    email = author.email if author is not None else getattr(contribution, "contact_email", "")
     if not email:
         return
-    project = contribution.project
+    project = contribution.project if contribution is not None else None
     links = f"\n\nLe projet : {site_link(reverse('project-short', args=[project.pk]))}" if project else ""
     if author is not None:
         links += f"\nToutes vos contributions : {site_link(reverse('my-contributions'))}"

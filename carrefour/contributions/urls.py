@@ -2,7 +2,14 @@
 
 from django.urls import path
 
-from carrefour.contributions import views, views_moderation, views_new_project, views_recent
+from carrefour.contributions import (
+    views,
+    views_claims,
+    views_duplicates,
+    views_moderation,
+    views_new_project,
+    views_recent,
+)
 
 urlpatterns = [
     path("projets/proposer", views_new_project.project_propose_page, name="project-propose"),
@@ -10,6 +17,11 @@ urlpatterns = [
     path("projets/<int:pk>/proposer", views.change_propose, name="change-propose"),
     # The URL name is the one the rate limits know (carrefour/web/limits.py).
     path("projets/<int:pk>/correction", views.suggestion_propose, name="project-correction"),
+    path("projets/<int:pk>/doublon", views_duplicates.duplicate_page, name="duplicate-report"),
+    path("projets/<int:pk>/distincts", views_duplicates.not_duplicate_page, name="not-duplicate-report"),
+    path("projets/<int:pk>/porteur", views_claims.claim_page, name="project-claim"),
+    path("compte/porteur", views_claims.claims_page, name="claims"),
+    path("compte/porteur/<int:pk>/<str:decision>", views_claims.claim_decide, name="claim-decide"),
     path("moderation", views.moderation_page, name="moderation"),
     path("moderation/decider", views.moderation_decide, name="moderation-decide"),
     path("moderation/<int:pk>/modifier", views_moderation.contribution_edit, name="contribution-edit"),

@@ -46,7 +46,7 @@ QUEUE_PAGE = 25
 FILTERS = ("kind", "departement", "theme", "age", "trust")
 
 
-def _refused(request: HttpRequest, action: Action, obj: Any = None) -> HttpResponse | None:
+def action_refused(request: HttpRequest, action: Action, obj: Any = None) -> HttpResponse | None:
     """Visitors sent to log in; blocked accounts told why; others without the right refused (403)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
@@ -61,7 +61,7 @@ def _refused(request: HttpRequest, action: Action, obj: Any = None) -> HttpRespo
 def change_propose(request: HttpRequest, pk: int) -> HttpResponse:
     """The form with the project's values, then a preview of the differences, then sending."""
     project = get_object_or_404(Project, pk=pk, is_published=True)
-    if refused := _refused(request, Action.PROPOSE_CHANGE, project):
+    if refused := action_refused(request, Action.PROPOSE_CHANGE, project):
         return refused
     form = ChangeForm(project, request.POST or None)
     context: dict[str, Any] = {"project": project, "form": form}
@@ -117,7 +117,7 @@ def _sent_message(contribution: Contribution, user: Any) -> str:
 @require_GET
 def moderation_page(request: HttpRequest) -> HttpResponse:
     """The queue: contributions waiting for a decision with their differences, and overrides in conflict."""
-    if refused := _refused(request, Action.MODERATE):
+    if refused := action_refused(request, Action.MODERATE):
         return refused
     chosen = {name: request.GET.get(name, "") for name in FILTERS}
     page, contributions = moderation_queue_page(chosen, request.GET.get("page"), QUEUE_PAGE)
@@ -149,7 +149,7 @@ def _back(request: HttpRequest) -> HttpResponse:
 @require_POST
 def moderation_decide(request: HttpRequest) -> HttpResponse:
     """Accept or reject the selected contributions (one, or several at once)."""
-    if refused := _refused(request, Action.MODERATE):
+    if refused := action_refused(request, Action.MODERATE):
         return refused
     ids = [int(value) for value in request.POST.getlist("ids") if value.isdecimal()]
     decision = request.POST.get("decision")
@@ -175,7 +175,7 @@ def moderation_decide(request: HttpRequest) -> HttpResponse:
 @require_POST
 def conflict_resolve(request: HttpRequest, override_id: int, choice: str) -> HttpResponse:
     """Keep a correction the source contradicts now, or take the source's new value."""
-    if refused := _refused(request, Action.MODERATE):
+    if refused := action_refused(request, Action.MODERATE):
         return refused
     override = get_object_or_404(FieldOverride, pk=override_id, conflict=True)
     if choice == "garder":

@@ -12,13 +12,13 @@ from carrefour.contributions.edits import ContributionEditForm, contribution_edi
 from carrefour.contributions.models import Contribution
 from carrefour.contributions.selectors import OPEN, contribution_rows
 from carrefour.contributions.services import contribution_accept
-from carrefour.contributions.views import _refused
+from carrefour.contributions.views import action_refused
 
 
 @require_http_methods(["GET", "POST"])
 def contribution_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """The proposal's values in the proposal form for the moderator to change, then accepted with them."""
-    if refused := _refused(request, Action.MODERATE):
+    if refused := action_refused(request, Action.MODERATE):
         return refused
     contribution = get_object_or_404(
         Contribution.objects.select_related("project", "author"),

@@ -15,7 +15,7 @@ from carrefour.contributions.forms_new_project import NewProjectForm
 from carrefour.contributions.models import Contribution
 from carrefour.contributions.new_project import project_propose, proposal_duplicates, proposal_fields
 from carrefour.contributions.selectors import diff_rows
-from carrefour.contributions.views import _refused
+from carrefour.contributions.views import action_refused
 from carrefour.orchestration.contributed import SOURCE_LICENCE
 
 CONFIRM = "Cochez la case pour confirmer que ce projet n'est pas déjà sur le Carrefour."
@@ -24,7 +24,7 @@ CONFIRM = "Cochez la case pour confirmer que ce projet n'est pas déjà sur le C
 @require_http_methods(["GET", "POST"])
 def project_propose_page(request: HttpRequest) -> HttpResponse:
     """The form, then a preview with the projects it may duplicate, then sending once confirmed new."""
-    if refused := _refused(request, Action.PROPOSE_PROJECT):
+    if refused := action_refused(request, Action.PROPOSE_PROJECT):
         return refused
     form = NewProjectForm(request.POST or None)
     context: dict[str, Any] = {"form": form, "licence": SOURCE_LICENCE}

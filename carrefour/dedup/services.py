@@ -161,3 +161,18 @@ def cluster_split(cluster: Cluster, record_ids: Iterable[int]) -> Cluster:
     members.filter(record_id__in=moved).update(cluster=new)
     Cluster.objects.filter(pk=cluster.pk).update(decided_by_admin=True)
     return new
+
+
+@transaction.atomic
+def cluster_join(keep: Cluster, other: Cluster) -> None:
+    """Move every record of `other` into `keep`, for good: one project (`other` is left empty)."""
+    if keep.pk == other.pk:
+        raise ValueError("un regroupement ne peut être fusionné avec lui-même")
+    ids = list(ClusterMember.objects.filter(cluster__in=[keep, other]).values_list("record_id", flat=True))
+    # Earlier "different" decisions between these records would keep them apart at the next harvest.
+    ClusterDecision.objects.filter(
+        kind=ClusterDecision.Kind.DIFFERENT, record_a_id__in=ids, record_b_id__in=ids
+    ).delete()
+    ClusterMember.objects.filter(cluster=other).update(cluster=keep)
+    cluster_confirm(keep)
+    Cluster.objects.filter(pk=other.pk).update(decided_by_admin=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from carrefour.accounts.selectors import project_holder_names
 from carrefour.projects.models import Project, ProjectSource
 from carrefour.projects.selectors import project_queryset
 from carrefour.search.labels import project_labels
@@ -90,5 +91,6 @@ def project_page_context(project: Project, absolute_url: str) -> dict[str, Any]:
         "canonical_url": absolute_url,
         "place": place,
         "map_center": [project.latitude, project.longitude] if located else None,
+        "holders": project_holder_names(project),
         "show_fictional_notice": project.fictional or any(s.source.fictional for s in sources),
     }

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
 from django.utils import timezone
 
-from carrefour.accounts.models import Membership, Profile
+from carrefour.accounts.models import Membership, Profile, ProjectClaim
 from carrefour.accounts.services import (
     organisation_create,
     organisation_member_add,
@@ -40,6 +40,7 @@ ROLES = [
     "blocked",
     "blocked_moderator",
     "block_expired",
+    "holder",
 ]
 
 
@@ -72,7 +73,7 @@ def world(db: None) -> dict[str, Any]:
 
 @pytest.fixture
 def make_user(world: dict[str, Any], settings: Any) -> Callable[[str], Any]:
-    """Build the account of a role of ROLES (members belong to the "own" organisation)."""
+    """Build the account of a role of ROLES (members of the "own" organisation, holders of its project)."""
     settings.ACCOUNTS_TRUST_THRESHOLD = 2
 
     def build(role: str) -> Any:
@@ -100,6 +101,11 @@ def make_user(world: dict[str, Any], settings: Any) -> Callable[[str], Any]:
             )
         if role == "block_expired":
             user_block(user, reason="Ancien blocage", until=timezone.now() - timedelta(days=1))
+        if role == "holder":
+            confirmed = ProjectClaim.Status.CONFIRMED
+            ProjectClaim.objects.create(
+                project=world["own_project"], user=user, message="m", status=confirmed
+            )
         return user
 
     return build

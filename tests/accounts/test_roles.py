@@ -12,7 +12,7 @@ from tests.accounts.conftest import ROLES
 
 A = Action
 CONTRIBUTING = {A.PROPOSE_PROJECT, A.PROPOSE_CHANGE, A.REPORT_DUPLICATE, A.CLAIM_PROJECT}
-STAFF = {A.MODERATE, A.REVERT_CHANGE, A.BLOCK_USER, A.GRANT_TRUST}
+STAFF = {A.MODERATE, A.REVERT_CHANGE, A.BLOCK_USER, A.GRANT_TRUST, A.CONFIRM_CLAIM}
 # What each role may do anywhere (written out here, independently of roles.MATRIX).
 EXPECTED: dict[str, set[Action]] = {
     "visitor": set(),
@@ -28,12 +28,16 @@ EXPECTED: dict[str, set[Action]] = {
     "blocked": set(),
     "blocked_moderator": set(),
     "block_expired": CONTRIBUTING,
+    "holder": CONTRIBUTING,
 }
 # What members may do only on their own organisation's organisation, sources and projects.
+ON_OWN = {A.EDIT_OWN_ORGANISATION_SOURCES, A.PUBLISH_WITHOUT_REVIEW, A.CONFIRM_CLAIM}
 EXPECTED_ON_OWN: dict[str, set[Action]] = {
-    "org_member": {A.EDIT_OWN_ORGANISATION_SOURCES, A.PUBLISH_WITHOUT_REVIEW},
-    "org_admin": {A.EDIT_OWN_ORGANISATION_SOURCES, A.PUBLISH_WITHOUT_REVIEW, A.MANAGE_ORGANISATION},
+    "org_member": ON_OWN,
+    "org_admin": ON_OWN | {A.MANAGE_ORGANISATION},
 }
+# What a holder may do only on the project it holds (the "own" project), not on its organisation or sources.
+EXPECTED_ON_HELD: dict[str, set[Action]] = {"holder": {A.PUBLISH_WITHOUT_REVIEW}}
 OBJECTS = ["own_org", "own_source", "own_project", "other_org", "other_source", "other_project"]
 
 
@@ -54,6 +58,7 @@ def test_role_against_every_action_anywhere_and_on_organisation_objects(
             wrong.append((action.value, None))
         for target in OBJECTS:
             own = target.startswith("own_") and action in EXPECTED_ON_OWN.get(role, set())
+            own = own or (target == "own_project" and action in EXPECTED_ON_HELD.get(role, set()))
             if user_can(user, action, world[target]) is not (action in EXPECTED[role] or own):
                 wrong.append((action.value, target))
     assert wrong == [], f"{role}: the matrix disagrees on (action, object) {wrong}"
@@ -66,6 +71,7 @@ def test_roles_of_each_kind_of_account(make_user: Callable[[str], Any]) -> None:
     assert user_roles(make_user("trusted_earned")) == {Role.CONTRIBUTOR, Role.TRUSTED}
     assert user_roles(make_user("org_admin")) == {Role.CONTRIBUTOR, Role.ORGANISATION_MEMBER}
     assert user_roles(make_user("blocked_moderator")) == {Role.BLOCKED}
+    assert user_roles(make_user("holder")) == {Role.CONTRIBUTOR, Role.PROJECT_HOLDER}
 
 
 @pytest.mark.django_db

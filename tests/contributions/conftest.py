@@ -4,4 +4,4 @@ from __future__ import annotations
 
 from tests.accounts.conftest import make_user as make_user
 from tests.accounts.conftest import world as world
-from tests.dedup.conftest import raw as raw
+from tests.dedup.conftest import raw as raw  # raw records through the real pipeline, as in dedup tests

@@ -23,8 +23,10 @@ PROPOSERS = {
     "org_member",
     "org_admin",
     "block_expired",
+    "holder",
 }
-# Publish without review on the "own" project (org members publish only their organisation's projects).
+# Publish without review on the "own" project (org members publish only their organisation's projects,
+# holders only the project they hold).
 LIVE_AT_ONCE = {
     "trusted_granted",
     "trusted_earned",
@@ -33,6 +35,7 @@ LIVE_AT_ONCE = {
     "superuser",
     "org_member",
     "org_admin",
+    "holder",
 }
 MODERATORS = {"moderator", "administrator", "superuser"}
 
@@ -86,7 +89,7 @@ def test_org_members_wait_for_moderation_on_other_organisations_projects(
     contribution = Contribution.objects.first()
     if role in PROPOSERS:
         assert contribution is not None
-        live = role in LIVE_AT_ONCE - {"org_member", "org_admin"}
+        live = role in LIVE_AT_ONCE - {"org_member", "org_admin", "holder"}
         assert contribution.status == ("published" if live else "pending")
     else:
         assert contribution is None

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from carrefour.dedup.models import Cluster, ClusterMember
-from carrefour.dedup.services import cluster_split
+from carrefour.dedup.services import cluster_join, cluster_split
 from carrefour.orchestration.pipeline import pipeline_clusters_refresh, pipeline_process
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_network
@@ -63,6 +63,24 @@ def test_admin_split_survives_later_processing(raw: RawFactory) -> None:
     pipeline_process([a.pk, b.pk], force=True, update_index=False)
     assert _project_of(a.pk) != _project_of(b.pk)
     assert Project.objects.get(cluster=cluster).is_published
+
+
+def test_joining_two_clusters_undoes_an_earlier_split_and_survives_later_processing(raw: RawFactory) -> None:
+    a = raw("alpha", "1", title="Jardin des Lilas", location_text="93100 Montreuil")
+    b = raw("beta", "x", title="Jardin des Lilas", location_text="Montreuil (93)")
+    pipeline_process([a.pk, b.pk], update_index=False)
+    cluster = Cluster.objects.get(members__record__raw=a)
+    new = cluster_split(cluster, [b.record.pk])
+    pipeline_clusters_refresh([cluster.pk, new.pk])
+    cluster_join(cluster, new)
+    pipeline_clusters_refresh([cluster.pk, new.pk])
+    assert _project_of(a.pk) == _project_of(b.pk) == Project.objects.get(cluster=cluster)
+    assert not Project.objects.get(cluster=new).is_published
+    raw("beta", "x", title="Jardin des Lilas", location_text="Montreuil (93)", description=TEXT + " Nouveau.")
+    pipeline_process([a.pk, b.pk], force=True, update_index=False)
+    assert _project_of(a.pk) == _project_of(b.pk)
+    with pytest.raises(ValueError, match="avec lui-même"):
+        cluster_join(cluster, cluster)
 
 
 def test_splitting_in_the_admin_makes_two_projects_in_the_worker(
