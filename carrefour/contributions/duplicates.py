@@ -139,9 +139,9 @@ def duplicate_apply(contribution: Contribution, moderator: Any) -> None:
     """
     last = ProjectChange.objects.aggregate(last=Max("pk"))["last"] or 0
     if contribution.kind == Kind.DUPLICATE:
-        clusters = _merge(contribution.project, contribution.other_project)
+        clusters = _merge(contribution.project_required(), contribution.other_project)
     else:
-        clusters = _split(contribution.project, contribution.records)
+        clusters = _split(contribution.project_required(), contribution.records)
     pipeline_clusters_refresh(clusters)
     # The pipeline writes the merge/split rows without an actor: who decided it, and on which report.
     ProjectChange.objects.filter(

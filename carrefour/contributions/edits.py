@@ -51,7 +51,7 @@ def contribution_edits_apply(contribution: Contribution, moderator: Any, edits: 
     """Apply the moderator's values in their name (history: who, which fields); kept on the contribution."""
     names = ", ".join(field_label(name) for name in edits)
     change = project_fields_edit_indexed(
-        contribution.project,
+        contribution.project_required(),
         {name: pair[1] for name, pair in edits.items()},
         moderator,
         f"Contribution de {user_display_name(contribution.author)} modifiée par la modération "

@@ -94,6 +94,12 @@ class Contribution(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} du projet {self.project_id}"
 
+    def project_required(self) -> Project:
+        """The project a change, suggestion or report is about (only a proposed new project has none)."""
+        if self.project is None:
+            raise ValueError(f"la contribution {self.pk} ne porte sur aucun projet existant")
+        return self.project
+
 
 class Notification(models.Model):
     """A message to an account about one of its contributions, shown on the site until read."""

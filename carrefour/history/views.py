@@ -15,7 +15,6 @@ from carrefour.projects.history import project_history
 from carrefour.projects.models import Project, ProjectChange
 
 
-
 def _page(request: HttpRequest, project: Project, *, error: str = "", status: int = 200) -> HttpResponse:
     """The history page of a project."""
     page = project_history(project, request.GET.get("page"))

@@ -18,7 +18,7 @@ def dedup_report(contribution: Contribution) -> dict[str, Any]:
     if contribution.kind == Contribution.Kind.DUPLICATE:
         return {"contribution": contribution, "sides": [contribution.project, contribution.other_project]}
     reported = set(contribution.records)
-    records = project_records(contribution.project)
+    records = project_records(contribution.project_required())
     return {
         "contribution": contribution,
         "kept": [p for record, p in records if record not in reported and p is not None],
