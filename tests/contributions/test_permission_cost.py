@@ -45,9 +45,7 @@ def _checks(user: Any, world: dict[str, Any]) -> list[bool]:
     return [user_can(user, action, obj) for action in Action for obj in objects]
 
 
-def test_a_moderators_pages_read_roles_and_notifications_once(
-    make_user: Any, world: dict[str, Any]
-) -> None:
+def test_a_moderators_pages_read_roles_and_notifications_once(make_user: Any, world: dict[str, Any]) -> None:
     index_rebuild()
     project = world["own_project"]
     client = Client()
