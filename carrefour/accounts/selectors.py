@@ -59,7 +59,7 @@ def user_role_facts(user: Any) -> dict[str, Any]:
         )
         .first()
     )
-    return facts or {}
+    return dict(facts) if facts else {}
 
 
 def user_block_notice(block: UserBlock) -> str:
