@@ -5,15 +5,15 @@ from __future__ import annotations
 import enum
 from typing import Any
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 
+from carrefour.accounts.memo import memoised
 from carrefour.accounts.models import Profile
 from carrefour.accounts.selectors import (
     object_organisation_ids,
-    user_block_active,
     user_held_project_ids,
     user_organisation_ids,
+    user_role_facts,
 )
 from carrefour.projects.models import Project
 
@@ -157,22 +157,29 @@ def user_roles(user: Any) -> frozenset[Role]:
     """The roles of an account (a visitor's when anonymous or inactive, only BLOCKED when blocked)."""
     if user is None or not user.is_authenticated or not user.is_active:
         return frozenset({Role.VISITOR})
-    if user_block_active(user) is not None:
+    return memoised(("roles", user.pk), lambda: _roles(user_role_facts(user)))
+
+
+def _roles(facts: dict[str, Any]) -> frozenset[Role]:
+    """The roles given by an account's facts (accounts.selectors.user_role_facts)."""
+    if not facts:
+        return frozenset({Role.VISITOR})
+    if facts["blocked"]:
         return frozenset({Role.BLOCKED})
     roles = set()
-    profile = Profile.objects.filter(user=user).first()
-    if EmailAddress.objects.filter(user=user, verified=True).exists():
+    accepted = facts["accepted_contributions"] or 0
+    profile = Profile(trust_granted=bool(facts["trust_granted"]), accepted_contributions=accepted)
+    if facts["verified"]:
         roles.add(Role.CONTRIBUTOR)
-        if profile is not None and profile_is_trusted(profile):
+        if profile_is_trusted(profile):
             roles.add(Role.TRUSTED)
-    staff = profile.staff_role if profile is not None else ""
-    if staff in (Profile.Staff.MODERATOR, Profile.Staff.ADMINISTRATOR):
+    if facts["staff_role"] in (Profile.Staff.MODERATOR, Profile.Staff.ADMINISTRATOR):
         roles.add(Role.MODERATOR)
-    if staff == Profile.Staff.ADMINISTRATOR or getattr(user, "is_superuser", False):
+    if facts["staff_role"] == Profile.Staff.ADMINISTRATOR or facts["is_superuser"]:
         roles.add(Role.ADMINISTRATOR)
-    if user_organisation_ids(user):
+    if facts["member"]:
         roles.add(Role.ORGANISATION_MEMBER)
-    if Role.CONTRIBUTOR in roles and user_held_project_ids(user):
+    if Role.CONTRIBUTOR in roles and facts["holder"]:
         roles.add(Role.PROJECT_HOLDER)
     return frozenset(roles or {Role.VISITOR})
 
@@ -190,9 +197,19 @@ def user_can(user: Any, action: Action, obj: Any = None) -> bool:
         return True
     if obj is None or not scopes or user is None:
         return False
-    if Scope.OWN_PROJECT in scopes and isinstance(obj, Project) and obj.pk in user_held_project_ids(user):
+    if Scope.OWN_PROJECT in scopes and isinstance(obj, Project) and obj.pk in _held(user):
         return True
     owners = object_organisation_ids(obj)
-    if Scope.OWN_ORGANISATION in scopes and owners & user_organisation_ids(user):
+    if Scope.OWN_ORGANISATION in scopes and owners & _organisations(user, admin=False):
         return True
-    return Scope.ORGANISATION_ADMIN in scopes and bool(owners & user_organisation_ids(user, admin=True))
+    return Scope.ORGANISATION_ADMIN in scopes and bool(owners & _organisations(user, admin=True))
+
+
+def _organisations(user: Any, *, admin: bool) -> set[int]:
+    """user_organisation_ids, read once per request."""
+    return memoised(("organisations", user.pk, admin), lambda: user_organisation_ids(user, admin=admin))
+
+
+def _held(user: Any) -> set[int]:
+    """user_held_project_ids, read once per request."""
+    return memoised(("held", user.pk), lambda: user_held_project_ids(user))

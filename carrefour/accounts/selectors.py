@@ -6,7 +6,8 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from axes.models import AccessAttempt, AccessLog
-from django.db.models import F, Q
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -32,13 +33,44 @@ def user_display_name(user: Any) -> str:
     return user.get_full_name() or f"Contributeur n° {user.pk}"
 
 
+def _blocks_in_force() -> QuerySet[UserBlock]:
+    """Blocks neither lifted nor over."""
+    return UserBlock.objects.filter(lifted_at__isnull=True).filter(
+        Q(until__isnull=True) | Q(until__gt=timezone.now())
+    )
+
+
 def user_block_active(user: Any) -> UserBlock | None:
     """The block in force on the account (the one ending last), None when it may act."""
-    now = timezone.now()
-    blocks = UserBlock.objects.filter(user=user, lifted_at__isnull=True).filter(
-        Q(until__isnull=True) | Q(until__gt=now)
+    return _blocks_in_force().filter(user=user).order_by(F("until").desc(nulls_first=True)).first()
+
+
+def user_role_facts(user: Any) -> dict[str, Any]:
+    """What an account's roles derive from, in one query: block, address, profile, membership, claims."""
+    facts = (
+        get_user_model()
+        .objects.filter(pk=user.pk)
+        .annotate(
+            blocked=Exists(_blocks_in_force().filter(user=OuterRef("pk"))),
+            verified=Exists(EmailAddress.objects.filter(user=OuterRef("pk"), verified=True)),
+            member=Exists(Membership.objects.filter(user=OuterRef("pk"))),
+            holder=Exists(
+                ProjectClaim.objects.filter(user=OuterRef("pk"), status=ProjectClaim.Status.CONFIRMED)
+            ),
+        )
+        .values(
+            "blocked",
+            "verified",
+            "member",
+            "holder",
+            "is_superuser",
+            staff_role=F("profile__staff_role"),
+            trust_granted=F("profile__trust_granted"),
+            accepted_contributions=F("profile__accepted_contributions"),
+        )
+        .first()
     )
-    return blocks.order_by(F("until").desc(nulls_first=True)).first()
+    return dict(facts) if facts else {}
 
 
 def user_block_notice(block: UserBlock) -> str:

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from carrefour.accounts.memo import memo_forget
 from carrefour.accounts.models import Membership, Organisation, OrganisationSource, Profile, UserBlock
 from carrefour.accounts.roles import STAFF_GROUPS
 from carrefour.accounts.selectors import login_names
@@ -39,7 +40,9 @@ def user_block(user: Any, *, reason: str, until: datetime | None, by: Any = None
 
 def user_unblock(user: Any) -> int:
     """Lift the account's blocks in force; how many were lifted."""
-    return UserBlock.objects.filter(user=user, lifted_at__isnull=True).update(lifted_at=timezone.now())
+    lifted = UserBlock.objects.filter(user=user, lifted_at__isnull=True).update(lifted_at=timezone.now())
+    memo_forget()  # an update sends no signal
+    return lifted
 
 
 def user_trust_promote(user: Any, *, granted: bool = True) -> Profile:
@@ -54,6 +57,7 @@ def user_contribution_accepted(user: Any) -> None:
     """Count one more accepted contribution (trust is earned at settings.ACCOUNTS_TRUST_THRESHOLD)."""
     Profile.objects.get_or_create(user=user)
     Profile.objects.filter(user=user).update(accepted_contributions=F("accepted_contributions") + 1)
+    memo_forget()  # an update sends no signal
 
 
 @transaction.atomic

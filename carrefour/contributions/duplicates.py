@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Max, Q, TextField, Value
 from django.db.models.functions import Concat
 
+from carrefour.accounts.memo import memo_forget
 from carrefour.accounts.models import ProjectClaim
 from carrefour.accounts.roles import Action, user_can
 from carrefour.contributions.models import Contribution
@@ -116,7 +117,8 @@ def _merge(project: Project, other: Project | None) -> list[int]:
         status__in=[ProjectClaim.Status.PENDING, ProjectClaim.Status.CONFIRMED]
     )
     kept_users = open_claims.filter(project=keep).values("user_id")
-    open_claims.filter(project=gone).exclude(user_id__in=kept_users).update(project=keep)
+    if open_claims.filter(project=gone).exclude(user_id__in=kept_users).update(project=keep):
+        memo_forget()  # a bulk update sends no signal: the holders' memoised projects are stale
     return [keep.cluster_id, gone.cluster_id]
 
 

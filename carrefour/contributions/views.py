@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from carrefour.accounts.roles import Action, user_can
+from carrefour.accounts.roles import Action, Role, user_can, user_roles
 from carrefour.accounts.selectors import user_block_active, user_block_notice, user_display_name
 from carrefour.contributions.forms import ChangeForm, SuggestionForm
 from carrefour.contributions.models import Contribution
@@ -50,7 +50,8 @@ def action_refused(request: HttpRequest, action: Action, obj: Any = None) -> Htt
     """Visitors sent to log in; blocked accounts told why; others without the right refused (403)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    if block := user_block_active(request.user):
+    # The roles (read once per request) say whether there is a block; only then is it read, for its notice.
+    if Role.BLOCKED in user_roles(request.user) and (block := user_block_active(request.user)):
         return render(request, "contributions/refused.html", {"notice": user_block_notice(block)}, status=403)
     if not user_can(request.user, action, obj):
         raise PermissionDenied("Votre compte n'a pas ce droit.")

@@ -25,6 +25,8 @@ _cache_lock = threading.Lock()
 # Pointer file (path, inode, mtime) → its generation, checked complete and of this schema: a search then
 # costs one stat instead of reading the pointer and the metadata again.
 _verified: dict[tuple[str, int, int], Path] = {}
+# Generation → its last commit (meta.json's mtime) as this process's reader last loaded it.
+_reloaded: dict[str, int] = {}
 
 
 def index_root() -> Path:
@@ -123,7 +125,7 @@ def meta_write(path: Path, meta: dict[str, object]) -> None:
 
 
 def _index_load(path: Path) -> tantivy.Index:
-    """Open a generation, cached per process."""
+    """Open a generation, cached per process, its reader at the last commit or later."""
     key = str(path)
     with _cache_lock:
         index = _cache.get(key)
@@ -132,7 +134,25 @@ def _index_load(path: Path) -> tantivy.Index:
             analyzers_register(index)
             _cache.clear()  # older generations: let their deleted files be released
             _cache[key] = index
+    _reader_catch_up(key, index)
     return index
+
+
+def _reader_catch_up(key: str, index: tantivy.Index) -> None:
+    """Reload the reader when another process committed since this one last loaded it.
+
+    Tantivy's own reload follows a commit only after its file watcher's next poll (about half a
+    second): a search run before that, once keyed by index_version() (which already names the new
+    commit), kept the older result in the response cache for a minute. Stat after the caller's key.
+    """
+    try:
+        committed = os.stat(os.path.join(key, "meta.json")).st_mtime_ns
+    except FileNotFoundError:
+        return  # removed by a rebuild: the caller reads the pointer again
+    if _reloaded.get(key) != committed:
+        index.reload()
+        _reloaded.clear()  # one generation is live at a time
+        _reloaded[key] = committed
 
 
 def index_open(path: Path | None = None) -> tantivy.Index | None:
