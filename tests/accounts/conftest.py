@@ -10,6 +10,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.cache import cache
+from django.test import Client
 from django.utils import timezone
 
 from carrefour.accounts.models import Membership, Profile, ProjectClaim
@@ -48,6 +49,14 @@ ROLES = [
 def _allauth_counters_fresh() -> None:
     """allauth counts its rate limits in the default cache: each test starts with none used."""
     cache.clear()
+
+
+def signed_in(user: Any) -> Client:
+    """A test client signed in as the account (a visitor's client for an anonymous user)."""
+    client = Client()
+    if user.is_authenticated:
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    return client
 
 
 def account_create(email: str, *, verified: bool = True) -> User:

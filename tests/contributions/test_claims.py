@@ -20,7 +20,7 @@ from carrefour.contributions.claims import (
     claim_withdraw,
 )
 from carrefour.contributions.models import Contribution
-from tests.contributions.test_roles import _client
+from tests.accounts.conftest import signed_in
 from tests.mail import Mailbox
 from tests.worker import tasks_run
 
@@ -43,17 +43,17 @@ def test_a_claim_confirmed_by_the_partner_lets_its_holder_edit_directly_and_show
     claimant = make_user("contributor")
     claimant.first_name, claimant.last_name = "Awa", "Diallo"
     claimant.save()
-    holder = _client(claimant)
+    holder = signed_in(claimant)
     form = holder.get(f"/projets/{project.pk}/porteur")
     assert "Votre rôle dans le projet" in _text(form)
     sent = holder.post(f"/projets/{project.pk}/porteur", {"message": "Coordinatrice, joignable via le site"})
     assert "Merci ! Votre demande sera confirmée" in _text(holder.get(sent["Location"]))
     # The partner publishing the project sees the claim, with how to check it, and confirms it.
-    partner = _client(make_user("org_member"))
+    partner = signed_in(make_user("org_member"))
     assert 'href="/compte/porteur"' in _text(partner.get("/compte/"))
     pending = _text(partner.get("/compte/porteur"))
     assert "Demandes à confirmer (1)" in pending and "Coordinatrice, joignable via le site" in pending
-    assert "Demandes à confirmer (1)" in _text(_client(make_user("org_admin")).get("/compte/porteur"))
+    assert "Demandes à confirmer (1)" in _text(signed_in(make_user("org_admin")).get("/compte/porteur"))
     claim = ProjectClaim.objects.get()
     partner.post(f"/compte/porteur/{claim.pk}/confirmer", {"reason": "Bienvenue"})
     claim.refresh_from_db()
@@ -78,7 +78,7 @@ def test_a_moderator_refuses_with_a_reason_the_claimant_receives(
     make_user: Any, world: dict[str, Any], mailbox: Mailbox
 ) -> None:
     claim = claim_send(world["other_project"], make_user("contributor"), "Président")
-    moderator = _client(make_user("moderator"))
+    moderator = signed_in(make_user("moderator"))
     assert "Président" in _text(moderator.get("/compte/porteur"))
     empty = moderator.post(f"/compte/porteur/{claim.pk}/refuser", {"reason": ""}, follow=True)
     assert "Indiquez le motif du refus" in _text(empty)
@@ -99,7 +99,7 @@ def test_claiming_twice_or_without_a_message_is_refused_clearly(
     make_user: Any, world: dict[str, Any]
 ) -> None:
     project = world["other_project"]
-    client = _client(make_user("contributor"))
+    client = signed_in(make_user("contributor"))
     empty = client.post(f"/projets/{project.pk}/porteur", {"message": "  "})
     assert empty.status_code == 400 and not ProjectClaim.objects.exists()
     client.post(f"/projets/{project.pk}/porteur", {"message": "Trésorier"})
@@ -125,7 +125,7 @@ def test_giving_up_or_being_revoked_ends_direct_edits(
     claim = claim_send(project, user, "Fondatrice")
     claim_confirm(claim, moderator)
     assert user_can(user, Action.PUBLISH_WITHOUT_REVIEW, project)
-    _client(user).post(f"/compte/porteur/{claim.pk}/abandonner")
+    signed_in(user).post(f"/compte/porteur/{claim.pk}/abandonner")
     claim.refresh_from_db()
     assert claim.status == "withdrawn" and not user_can(user, Action.PUBLISH_WITHOUT_REVIEW, project)
     second = claim_send(project, user, "Fondatrice, de retour")
@@ -154,7 +154,7 @@ def test_a_partner_sees_only_claims_on_its_projects(make_user: Any, world: dict[
     claimant = make_user("contributor")
     claim_send(world["own_project"], claimant, "Sur le nôtre")
     claim_send(world["other_project"], claimant, "Sur l'autre")
-    page = _text(_client(make_user("org_member")).get("/compte/porteur"))
+    page = _text(signed_in(make_user("org_member")).get("/compte/porteur"))
     assert "Sur le nôtre" in page and "Sur l'autre" not in page
-    plain = _text(_client(make_user("trusted_granted")).get("/compte/porteur"))
+    plain = _text(signed_in(make_user("trusted_granted")).get("/compte/porteur"))
     assert "Demandes à confirmer" not in plain

@@ -13,17 +13,12 @@ from carrefour.projects.overrides import project_fields_edit
 from carrefour.search.params import search_params
 from carrefour.search.selectors import project_search
 from carrefour.search.services import index_rebuild
+from tests.accounts.conftest import signed_in
 from tests.mail import Mailbox
 from tests.worker import tasks_run
 
 pytestmark = pytest.mark.django_db
 BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user, backend=BACKEND)
-    return client
 
 
 def _propose(client: Client, project: Project, **values: Any) -> Any:
@@ -48,7 +43,7 @@ def project(world: dict[str, Any]) -> Project:
 def test_a_proposal_is_previewed_held_accepted_searchable_and_its_author_told(
     make_user: Any, project: Project, mailbox: Mailbox
 ) -> None:
-    author, moderator = _client(make_user("contributor")), _client(make_user("moderator"))
+    author, moderator = signed_in(make_user("contributor")), signed_in(make_user("moderator"))
     form = author.get(f"/projets/{project.pk}/proposer").content.decode()
     assert 'value="Projet own"' in form and "Motif ou source" in form
     preview = _propose(author, project, title="Jardin partagé des Lilas").content.decode()
@@ -84,7 +79,7 @@ def test_a_proposal_is_previewed_held_accepted_searchable_and_its_author_told(
 def test_a_rejection_needs_a_reason_which_the_author_receives(
     make_user: Any, project: Project, mailbox: Mailbox
 ) -> None:
-    author, moderator = _client(make_user("contributor")), _client(make_user("moderator"))
+    author, moderator = signed_in(make_user("contributor")), signed_in(make_user("moderator"))
     _propose(author, project, title="Titre fantaisiste", envoyer="1")
     contribution = Contribution.objects.get()
     page = _decide(moderator, [contribution.pk], "reject")
@@ -104,7 +99,7 @@ def test_a_rejection_needs_a_reason_which_the_author_receives(
 def test_a_trusted_author_s_change_is_live_at_once_and_still_reviewable(
     make_user: Any, project: Project
 ) -> None:
-    author, moderator = _client(make_user("trusted_granted")), _client(make_user("moderator"))
+    author, moderator = signed_in(make_user("trusted_granted")), signed_in(make_user("moderator"))
     sent = _propose(author, project, title="Jardin des Lilas", envoyer="1")
     assert "est en ligne" in author.get(sent["Location"]).content.decode()
     project.refresh_from_db()
@@ -119,7 +114,7 @@ def test_a_trusted_author_s_change_is_live_at_once_and_still_reviewable(
 
 
 def test_a_stale_proposal_is_shown_and_not_applied_blindly(make_user: Any, project: Project) -> None:
-    author, moderator = _client(make_user("contributor")), _client(make_user("moderator"))
+    author, moderator = signed_in(make_user("contributor")), signed_in(make_user("moderator"))
     _propose(author, project, title="Jardin des Lilas", envoyer="1")
     contribution = Contribution.objects.get()
     project_fields_edit(project, {"title": "Jardin des Glycines"}, None, reason="autre correction")
@@ -137,7 +132,7 @@ def test_a_stale_proposal_is_shown_and_not_applied_blindly(make_user: Any, proje
 def test_bulk_decisions_apply_each_and_report_the_stale_ones(
     make_user: Any, world: dict[str, Any], project: Project
 ) -> None:
-    author, moderator = make_user("contributor"), _client(make_user("moderator"))
+    author, moderator = make_user("contributor"), signed_in(make_user("moderator"))
     other = world["other_project"]
     first = Contribution.objects.create(
         project=project, author=author, fields={"summary": ["", "Un jardin."]}, reason="r"
@@ -161,7 +156,7 @@ def test_bulk_decisions_apply_each_and_report_the_stale_ones(
 def test_hostile_and_bad_input_is_cleaned_or_refused_with_a_clear_message(
     make_user: Any, project: Project
 ) -> None:
-    author = _client(make_user("contributor"))
+    author = signed_in(make_user("contributor"))
     too_long = _propose(author, project, title="x" * 301, envoyer="1")
     assert too_long.status_code == 400 and "au plus 300 caractères" in too_long.content.decode()
     no_reason = _propose(author, project, title="Autre", reason="", envoyer="1")
@@ -189,12 +184,12 @@ def test_hostile_and_bad_input_is_cleaned_or_refused_with_a_clear_message(
     moderator_account = make_user("moderator")
     csrf.force_login(moderator_account, backend=BACKEND)
     assert csrf.post("/moderation/decider", {"ids": [1], "decision": "accept"}).status_code == 403
-    moderator = _client(moderator_account)
+    moderator = signed_in(moderator_account)
     assert "Choisissez au moins une contribution" in _decide(moderator, ["²"], "accept")  # type: ignore[list-item]
 
 
 def test_source_conflicts_are_resolved_from_the_queue(make_user: Any, project: Project) -> None:
-    moderator = _client(make_user("moderator"))
+    moderator = signed_in(make_user("moderator"))
     for name, value in (("title", "Titre corrigé"), ("website", "https://corrige.example.org")):
         project_fields_edit(project, {name: value}, None)
     FieldOverride.objects.update(conflict=True, upstream_now="Nouveau de la source")
@@ -211,7 +206,7 @@ def test_source_conflicts_are_resolved_from_the_queue(make_user: Any, project: P
 def test_the_queue_filters_by_territory_theme_and_author_trust(
     make_user: Any, world: dict[str, Any], project: Project
 ) -> None:
-    moderator = _client(make_user("moderator"))
+    moderator = signed_in(make_user("moderator"))
     other = world["other_project"]
     Project.objects.filter(pk=project.pk).update(departement_code="93", themes=["alimentation"])
     newcomer, trusted = make_user("contributor"), make_user("trusted_granted")
@@ -253,7 +248,7 @@ def test_a_visitor_s_suggestion_reaches_the_queue_and_its_contact_gets_the_decis
         None,
         "La commune est Bagnolet.",
     )
-    moderator = _client(make_user("moderator"))
+    moderator = signed_in(make_user("moderator"))
     queue = moderator.get("/moderation", {"kind": "suggestion"}).content.decode()
     assert "Champ concerné : Localisation · contact : lea@example.org" in queue
     assert "Suggestion (à reporter à la main) : La commune est Bagnolet." in queue

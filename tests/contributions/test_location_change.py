@@ -15,9 +15,9 @@ from carrefour.projects.models import FieldOverride, Project, ProjectChange
 from carrefour.projects.overrides import project_change_revert
 from carrefour.search.services import index_rebuild
 from carrefour.territories.services import LoadReport
+from tests.accounts.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 PAYLOAD = {"title": "Recyclerie des Gratte-Ciel", "commune_code": "69266", "commune": "Villeurbanne"}
 
 
@@ -25,12 +25,6 @@ PAYLOAD = {"title": "Recyclerie des Gratte-Ciel", "commune_code": "69266", "comm
 def _places(territories_loaded: LoadReport) -> None:
     """The real communes."""
     index_rebuild()
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user, backend=BACKEND)
-    return client
 
 
 def _harvested(payload: dict[str, Any]) -> Project:
@@ -53,7 +47,7 @@ def _propose(client: Client, project: Project, **values: Any) -> Any:
 
 def test_a_new_place_is_previewed_accepted_and_its_territory_derived(make_user: Any) -> None:
     project = _harvested(PAYLOAD)
-    author, moderator = _client(make_user("contributor")), _client(make_user("moderator"))
+    author, moderator = signed_in(make_user("contributor")), signed_in(make_user("moderator"))
     form = author.get(f"/projets/{project.pk}/proposer").content.decode()
     assert 'value="Villeurbanne (69)"' in form and 'id="carte-commune"' in form
     preview = _propose(author, project, commune="Brest", address="2 rue de Siam").content.decode()
@@ -78,7 +72,7 @@ def test_a_new_place_is_previewed_accepted_and_its_territory_derived(make_user: 
 def test_the_place_is_left_alone_when_the_commune_is_not_touched(
     make_user: Any, world: dict[str, Any]
 ) -> None:
-    author = _client(make_user("contributor"))
+    author = signed_in(make_user("contributor"))
     project = _harvested(PAYLOAD)
     label = "Villeurbanne (69)"
     _propose(author, project, title="Recyclerie", commune=label, commune_code="69266", envoyer="1")
@@ -89,7 +83,7 @@ def test_the_place_is_left_alone_when_the_commune_is_not_touched(
 
 def test_the_override_survives_a_re_harvest_and_a_source_change_shows_as_a_conflict(make_user: Any) -> None:
     project = _harvested(PAYLOAD)
-    author = _client(make_user("trusted_granted"))
+    author = signed_in(make_user("trusted_granted"))
     _propose(author, project, commune="Brest", envoyer="1")
     project.refresh_from_db()
     assert project.commune_code == "29019"
@@ -104,7 +98,7 @@ def test_the_override_survives_a_re_harvest_and_a_source_change_shows_as_a_confl
     override = FieldOverride.objects.get(project=project)
     assert project.commune_code == "29019"  # the correction still wins…
     assert override.conflict and override.upstream_now["commune_code"] == "69123"  # …and is questioned
-    queue = _client(make_user("moderator")).get("/moderation").content.decode()
+    queue = signed_in(make_user("moderator")).get("/moderation").content.decode()
     assert f'id="conflit-{override.pk}"' in queue
     override_conflict_take_upstream_indexed(override, None)
     project.refresh_from_db()
@@ -114,7 +108,7 @@ def test_the_override_survives_a_re_harvest_and_a_source_change_shows_as_a_confl
 
 def test_a_place_change_can_be_reverted(make_user: Any) -> None:
     project = _harvested(PAYLOAD)
-    _propose(_client(make_user("trusted_granted")), project, commune="Brest", envoyer="1")
+    _propose(signed_in(make_user("trusted_granted")), project, commune="Brest", envoyer="1")
     change = ProjectChange.objects.get(project=project, kind=ProjectChange.Kind.CONTRIBUTION)
     project_change_revert(change, make_user("moderator"), "erreur")
     project.refresh_from_db()

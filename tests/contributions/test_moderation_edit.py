@@ -13,20 +13,12 @@ from carrefour.projects.models import Project, ProjectChange
 from carrefour.search.params import search_params
 from carrefour.search.selectors import project_search
 from carrefour.search.services import index_rebuild
-from tests.accounts.conftest import ROLES
+from tests.accounts.conftest import ROLES, signed_in
 from tests.contributions.test_roles import MODERATORS, _expected
-from tests.contributions.test_roles import _client as _role_client
 from tests.mail import Mailbox
 from tests.worker import tasks_run
 
 pytestmark = pytest.mark.django_db
-BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user, backend=BACKEND)
-    return client
 
 
 def _shown(contribution: Contribution) -> dict[str, Any]:
@@ -52,7 +44,7 @@ def test_a_moderator_edits_a_proposal_then_accepts_it_and_the_author_sees_what_c
         fields={"title": ["Projet own", "JARDIN DES LILAS !!!"], "summary": ["", "Un jardin partagé."]},
         reason="Site du porteur",
     )
-    moderator = _client(moderator_account)
+    moderator = signed_in(moderator_account)
     queue = moderator.get("/moderation").content.decode()
     assert f'href="/moderation/{contribution.pk}/modifier"' in queue
     page = moderator.get(f"/moderation/{contribution.pk}/modifier").content.decode()
@@ -77,7 +69,7 @@ def test_a_moderator_edits_a_proposal_then_accepts_it_and_the_author_sees_what_c
     assert "modifiée par la modération avant acceptation" in history
     assert "JARDIN DES LILAS" not in history  # the author's refused wording is not published
 
-    author = _client(author_account)
+    author = signed_in(author_account)
     said = (
         "acceptée avec des modifications de la modération : "
         "Titre : « JARDIN DES LILAS !!! » devient « Jardin des Lilas »."
@@ -104,7 +96,7 @@ def test_an_edit_that_changes_nothing_or_is_refused_keeps_the_proposal_pending(
         fields={"title": ["Projet own", "Lilas"]},
         reason="r",
     )
-    moderator = _client(make_user("moderator"))
+    moderator = signed_in(make_user("moderator"))
     url = f"/moderation/{contribution.pk}/modifier"
     assert moderator.get(url).status_code == 200
     data = _shown(contribution)
@@ -128,7 +120,7 @@ def test_editing_before_accepting_follows_the_matrix(role: str, make_user: Any, 
     contribution = Contribution.objects.create(
         project=project, author=author, fields={"title": ["Projet own", "Lilas"]}, reason="r"
     )
-    client = _role_client(user)
+    client = signed_in(user)
     url = f"/moderation/{contribution.pk}/modifier"
     _expected(role, MODERATORS, client.get(url))
     _expected(role, MODERATORS, client.post(url, {**_shown(contribution), "title": "Jardin des Lilas"}))

@@ -15,16 +15,10 @@ from carrefour.accounts.services import user_contribution_accepted
 from carrefour.contributions.models import Contribution
 from carrefour.contributions.screening import user_daily_quota
 from carrefour.projects.models import Project
+from tests.accounts.conftest import signed_in
 from tests.search.factories import project_create
 
 pytestmark = pytest.mark.django_db
-BACKEND = "django.contrib.auth.backends.ModelBackend"
-
-
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user, backend=BACKEND)
-    return client
 
 
 def _propose(client: Client, project: Project, **values: Any) -> Any:
@@ -68,15 +62,15 @@ def test_over_quota_a_trusted_author_s_edit_is_held_not_lost_and_they_are_told_w
     author = make_user("trusted_granted")
     project = world["own_project"]
     _earlier(author, world["other_project"], 3)
-    page = _propose(_client(author), project, title="Jardin des Lilas").content.decode()
+    page = _propose(signed_in(author), project, title="Jardin des Lilas").content.decode()
     assert "Votre modification est retenue pour relecture : plus de 3 contributions en 24 heures" in page
     contribution = Contribution.objects.get(project=project)
     project.refresh_from_db()
     assert contribution.status == "pending" and project.title == "Projet own"  # held, kept
     assert contribution.fields == {"title": ["Projet own", "Jardin des Lilas"]}
-    mine = _client(author).get("/compte/contributions").content.decode()
+    mine = signed_in(author).get("/compte/contributions").content.decode()
     assert "Retenue pour relecture : plus de 3 contributions en 24 heures" in mine
-    queue = _client(make_user("moderator")).get("/moderation").content.decode()
+    queue = signed_in(make_user("moderator")).get("/moderation").content.decode()
     section = queue.split(f'id="contribution-{contribution.pk}"')[1].split("</section>")[0]
     assert "retenue : plus de 3 contributions en 24 heures" in section
 
@@ -85,7 +79,7 @@ def test_staff_have_no_quota(make_user: Any, world: dict[str, Any], settings: An
     settings.CONTRIBUTION_QUOTA = {"day": 1, "per_week": 1, "per_accepted": 1}
     moderator = make_user("moderator")
     _earlier(moderator, world["other_project"], 5)
-    page = _propose(_client(moderator), world["own_project"], title="Jardin des Lilas").content.decode()
+    page = _propose(signed_in(moderator), world["own_project"], title="Jardin des Lilas").content.decode()
     assert "est en ligne" in page
 
 
@@ -98,18 +92,18 @@ def test_banned_words_hold_an_edit_whatever_their_accents_and_case(
     author = make_user("trusted_granted")
     project = world["own_project"]
     page = _propose(
-        _client(author), project, summary="Le meilleur CASINO en-ligne ! Espèce d'ENCULE…"
+        signed_in(author), project, summary="Le meilleur CASINO en-ligne ! Espèce d'ENCULE…"
     ).content.decode()
     assert "retenue pour relecture : mots interdits (casino en ligne, encule)" in page
     assert Contribution.objects.get().status == "pending"
     # Whole words only: "casino" alone is not on the list, "enculées" is not "enculé".
-    _propose(_client(author), project, summary="Ancien casino, lieu de culture ; les enculées.")
+    _propose(signed_in(author), project, summary="Ancien casino, lieu de culture ; les enculées.")
     assert Contribution.objects.order_by("pk").last().status == "published"  # type: ignore[union-attr]
 
 
 def test_the_shipped_banned_words_file_is_read_by_default(make_user: Any, world: dict[str, Any]) -> None:
     page = _propose(
-        _client(make_user("contributor")), world["own_project"], summary="Viagra pas cher"
+        signed_in(make_user("contributor")), world["own_project"], summary="Viagra pas cher"
     ).content
     assert "mots interdits (viagra)" in page.decode()
 
@@ -118,7 +112,7 @@ def test_repeated_text_is_held_inside_a_field_and_across_projects(
     make_user: Any, world: dict[str, Any]
 ) -> None:
     author = make_user("trusted_granted")
-    client = _client(author)
+    client = signed_in(author)
     spam = "Achetez nos panneaux solaires au meilleur prix de la région"
     page = _propose(client, world["own_project"], summary=f"{spam}. {spam}. {spam}.").content.decode()
     assert "retenue pour relecture : texte répété à l&#x27;intérieur d&#x27;un champ" in page
@@ -144,7 +138,7 @@ def test_an_hourly_ceiling_per_account_refuses_proposals_with_a_clear_message(
 ) -> None:
     settings.RATELIMIT_ENABLE = True
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "contribution": "3/h"}
-    client = _client(make_user(role))
+    client = signed_in(make_user(role))
     project = world["own_project"]
     url = f"/projets/{project.pk}/proposer"
     codes = [
@@ -155,5 +149,5 @@ def test_an_hourly_ceiling_per_account_refuses_proposals_with_a_clear_message(
     assert "plafond de propositions par heure de votre compte (3/h)" in refused.content.decode()
     assert Contribution.objects.count() == 3
     # Per account, not per IP: another account from the same address still proposes.
-    other = _client(make_user("trusted_earned"))
+    other = signed_in(make_user("trusted_earned"))
     assert other.post(url, {"title": "Autre", "reason": "r", "envoyer": "1"}).status_code == 302

@@ -19,11 +19,11 @@ from carrefour.search.params import search_params
 from carrefour.search.selectors import project_search
 from carrefour.search.services import index_rebuild
 from carrefour.territories.services import LoadReport
+from tests.accounts.conftest import signed_in
 from tests.mail import Mailbox
 from tests.worker import tasks_run
 
 pytestmark = pytest.mark.django_db
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 PROPOSAL = {
     "title": "Recyclerie des Gratte-Ciel",
     "summary": "Une recyclerie associative au cœur du quartier.",
@@ -47,12 +47,6 @@ def _places(territories_loaded: LoadReport, world: dict[str, Any]) -> None:
     index_rebuild()
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    client.force_login(user, backend=BACKEND)
-    return client
-
-
 def _post(client: Client, **values: Any) -> Any:
     return client.post("/projets/proposer", {**PROPOSAL, **values})
 
@@ -64,7 +58,7 @@ def _found(words: str) -> int:
 def test_a_proposal_is_previewed_confirmed_held_accepted_and_published_like_a_harvested_project(
     make_user: Any, mailbox: Mailbox
 ) -> None:
-    author, moderator = _client(make_user("contributor")), _client(make_user("moderator"))
+    author, moderator = signed_in(make_user("contributor")), signed_in(make_user("moderator"))
     form = author.get("/projets/proposer").content.decode()
     assert "Proposer un projet" in form and 'name="commune"' in form and "Économie circulaire" in form
     preview = _post(author, apercu="1").content.decode()
@@ -123,7 +117,7 @@ def test_a_proposal_is_previewed_confirmed_held_accepted_and_published_like_a_ha
 
 
 def test_the_preview_lists_the_projects_it_may_duplicate(make_user: Any, world: dict[str, Any]) -> None:
-    author = _client(make_user("contributor"))
+    author = signed_in(make_user("contributor"))
     own = world["own_project"]
     preview = _post(author, title="Projet own", organization="", apercu="1").content.decode()
     assert "Ce projet existe peut-être déjà" in preview
@@ -131,7 +125,7 @@ def test_the_preview_lists_the_projects_it_may_duplicate(make_user: Any, world: 
 
 
 def test_a_trusted_author_publishes_at_once_and_a_rejection_unpublishes(make_user: Any) -> None:
-    author, moderator = _client(make_user("trusted_granted")), _client(make_user("moderator"))
+    author, moderator = signed_in(make_user("trusted_granted")), signed_in(make_user("moderator"))
     sent = _post(author, envoyer="1", confirm_new="on")
     project = Project.objects.get(title="Recyclerie des Gratte-Ciel")
     mine = author.get(sent["Location"]).content.decode()
@@ -150,7 +144,7 @@ def test_a_trusted_author_publishes_at_once_and_a_rejection_unpublishes(make_use
 
 
 def test_a_rejected_proposal_creates_nothing(make_user: Any) -> None:
-    author, moderator = _client(make_user("contributor")), _client(make_user("moderator"))
+    author, moderator = signed_in(make_user("contributor")), signed_in(make_user("moderator"))
     _post(author, envoyer="1", confirm_new="on")
     contribution = Contribution.objects.get()
     moderator.post(
@@ -165,7 +159,7 @@ def test_a_rejected_proposal_creates_nothing(make_user: Any) -> None:
 
 
 def test_hostile_and_oversized_input_is_cleaned_or_refused(make_user: Any) -> None:
-    author = _client(make_user("trusted_granted"))
+    author = signed_in(make_user("trusted_granted"))
     script = '<script>alert("x")</script>'
     _post(
         author,
@@ -189,7 +183,7 @@ def test_hostile_and_oversized_input_is_cleaned_or_refused(make_user: Any) -> No
 
 
 def test_an_unknown_or_ambiguous_commune_is_explained_and_nothing_is_lost(make_user: Any) -> None:
-    author = _client(make_user("contributor"))
+    author = signed_in(make_user("contributor"))
     unknown = _post(author, commune="Zzyzx-sur-Mer", apercu="1")
     page = unknown.content.decode()
     assert unknown.status_code == 400 and "Commune inconnue : « Zzyzx-sur-Mer »" in page
@@ -206,7 +200,7 @@ def test_an_unknown_or_ambiguous_commune_is_explained_and_nothing_is_lost(make_u
 
 
 def test_a_map_click_is_resolved_to_its_commune_on_the_server(make_user: Any) -> None:
-    author = _client(make_user("contributor"))
+    author = signed_in(make_user("contributor"))
     located = json.loads(author.get("/projets/proposer/commune?lat=45.7667&lon=4.8800").content)
     assert located == {"code": "69266", "label": "Villeurbanne (69)"}
     at_sea = author.get("/projets/proposer/commune?lat=45.0&lon=-20.0")

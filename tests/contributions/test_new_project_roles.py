@@ -5,29 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from carrefour.contributions.commune_picker import commune_resolve
 from carrefour.contributions.models import Contribution
 from carrefour.contributions.new_project import project_propose
 from carrefour.projects.models import Project
 from carrefour.territories.services import LoadReport
-from tests.accounts.conftest import ROLES
+from tests.accounts.conftest import ROLES, signed_in
+from tests.contributions.test_roles import PROPOSERS
 
 pytestmark = pytest.mark.django_db
-BACKEND = "django.contrib.auth.backends.ModelBackend"
-# Written out apart from the matrix (carrefour/accounts/roles.py) so that a change there shows here.
-PROPOSERS = {
-    "contributor",
-    "trusted_granted",
-    "trusted_earned",
-    "moderator",
-    "administrator",
-    "superuser",
-    "org_member",
-    "org_admin",
-    "block_expired",
-}
 # A new project belongs to no organisation yet: its members' own-organisation right does not reach it.
 LIVE_AT_ONCE = {"trusted_granted", "trusted_earned", "moderator", "administrator", "superuser"}
 
@@ -40,9 +27,7 @@ def _places(territories_loaded: LoadReport) -> None:
 @pytest.mark.parametrize("role", ROLES)
 def test_the_page_and_the_sending_follow_the_role(role: str, make_user: Any) -> None:
     user = make_user(role)
-    client = Client()
-    if user.is_authenticated:
-        client.force_login(user, backend=BACKEND)
+    client = signed_in(user)
     data = {"title": "Atelier vélo solidaire", "commune": "Brest", "envoyer": "1", "confirm_new": "on"}
     page, sent = client.get("/projets/proposer"), client.post("/projets/proposer", data)
     if role in PROPOSERS:
@@ -68,7 +53,5 @@ def test_the_page_and_the_sending_follow_the_role(role: str, make_user: Any) -> 
 @pytest.mark.parametrize("role", ROLES)
 def test_the_header_offers_proposing_to_signed_in_accounts(role: str, make_user: Any) -> None:
     user = make_user(role)
-    client = Client()
-    if user.is_authenticated:
-        client.force_login(user, backend=BACKEND)
+    client = signed_in(user)
     assert ('id="proposer-projet"' in client.get("/").content.decode()) == user.is_authenticated

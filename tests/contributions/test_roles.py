@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from carrefour.contributions.models import Contribution
-from tests.accounts.conftest import ROLES
+from tests.accounts.conftest import ROLES, signed_in
 
 pytestmark = pytest.mark.django_db
-BACKEND = "django.contrib.auth.backends.ModelBackend"
 # Written out apart from the matrix (carrefour/accounts/roles.py) so that a change there shows here.
 PROPOSERS = {
     "contributor",
@@ -40,13 +38,6 @@ LIVE_AT_ONCE = {
 MODERATORS = {"moderator", "administrator", "superuser"}
 
 
-def _client(user: Any) -> Client:
-    client = Client()
-    if user.is_authenticated:
-        client.force_login(user, backend=BACKEND)
-    return client
-
-
 def _expected(role: str, allowed: set[str], response: Any) -> None:
     if role in allowed:
         assert response.status_code in (200, 302), response.status_code
@@ -64,7 +55,7 @@ def _expected(role: str, allowed: set[str], response: Any) -> None:
 def test_proposing_a_change_follows_the_matrix(role: str, make_user: Any, world: dict[str, Any]) -> None:
     user = make_user(role)
     project = world["own_project"]
-    client = _client(user)
+    client = signed_in(user)
     _expected(role, PROPOSERS, client.get(f"/projets/{project.pk}/proposer"))
     data = {"title": "Projet own, nouveau nom", "reason": "Site du porteur", "envoyer": "1"}
     _expected(role, PROPOSERS, client.post(f"/projets/{project.pk}/proposer", data))
@@ -85,7 +76,7 @@ def test_org_members_wait_for_moderation_on_other_organisations_projects(
     user = make_user(role)
     project = world["other_project"]
     data = {"title": "Projet other, nouveau nom", "reason": "Site du porteur", "envoyer": "1"}
-    _client(user).post(f"/projets/{project.pk}/proposer", data)
+    signed_in(user).post(f"/projets/{project.pk}/proposer", data)
     contribution = Contribution.objects.first()
     if role in PROPOSERS:
         assert contribution is not None
@@ -104,7 +95,7 @@ def test_the_moderation_queue_and_decisions_follow_the_matrix(
     contribution = Contribution.objects.create(
         project=world["own_project"], author=author, fields={"title": ["Projet own", "Nouveau"]}, reason="r"
     )
-    client = _client(user)
+    client = signed_in(user)
     _expected(role, MODERATORS, client.get("/moderation"))
     response = client.post("/moderation/decider", {"ids": [contribution.pk], "decision": "accept"})
     _expected(role, MODERATORS, response)
@@ -118,7 +109,7 @@ def test_the_moderation_queue_and_decisions_follow_the_matrix(
 
 @pytest.mark.parametrize("role", ROLES)
 def test_an_author_s_pages_need_an_account(role: str, make_user: Any) -> None:
-    client = _client(make_user(role))
+    client = signed_in(make_user(role))
     for url in ("/compte/contributions", "/compte/notifications"):
         response = client.get(url)
         if role == "visitor":

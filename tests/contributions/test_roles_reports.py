@@ -8,8 +8,8 @@ import pytest
 
 from carrefour.accounts.models import ProjectClaim
 from carrefour.contributions.models import Contribution
-from tests.accounts.conftest import ROLES, account_create
-from tests.contributions.test_roles import MODERATORS, PROPOSERS, _client, _expected
+from tests.accounts.conftest import ROLES, account_create, signed_in
+from tests.contributions.test_roles import MODERATORS, PROPOSERS, _expected
 
 pytestmark = pytest.mark.django_db
 # Written out apart from the matrix: who may confirm a claim on the "own" project (the partner publishing
@@ -19,7 +19,7 @@ CONFIRM_ON_OWN = MODERATORS | {"org_member", "org_admin"}
 
 @pytest.mark.parametrize("role", ROLES)
 def test_reporting_duplicates_follows_the_matrix(role: str, make_user: Any, world: dict[str, Any]) -> None:
-    client = _client(make_user(role))
+    client = signed_in(make_user(role))
     own, other = world["own_project"], world["other_project"]
     _expected(role, PROPOSERS, client.get(f"/projets/{own.pk}/doublon"))
     _expected(
@@ -35,7 +35,7 @@ def test_reporting_duplicates_follows_the_matrix(role: str, make_user: Any, worl
 
 @pytest.mark.parametrize("role", ROLES)
 def test_claiming_follows_the_matrix(role: str, make_user: Any, world: dict[str, Any]) -> None:
-    client = _client(make_user(role))
+    client = signed_in(make_user(role))
     other = world["other_project"]
     _expected(role, PROPOSERS, client.get(f"/projets/{other.pk}/porteur"))
     _expected(role, PROPOSERS, client.post(f"/projets/{other.pk}/porteur", {"message": "Je coordonne"}))
@@ -44,7 +44,7 @@ def test_claiming_follows_the_matrix(role: str, make_user: Any, world: dict[str,
 
 @pytest.mark.parametrize("role", ROLES)
 def test_confirming_a_claim_follows_the_matrix(role: str, make_user: Any, world: dict[str, Any]) -> None:
-    client = _client(make_user(role))
+    client = signed_in(make_user(role))
     claimant = account_create("porteuse@example.org")
     for side, allowed in (("own", CONFIRM_ON_OWN), ("other", MODERATORS)):
         claim = ProjectClaim.objects.create(project=world[f"{side}_project"], user=claimant, message="m")
@@ -65,12 +65,12 @@ def test_only_its_author_gives_a_claim_up(role: str, make_user: Any, world: dict
     claim = ProjectClaim.objects.create(
         project=world["other_project"], user=account_create("porteuse@example.org"), message="m"
     )
-    response = _client(user).post(f"/compte/porteur/{claim.pk}/abandonner")
+    response = signed_in(user).post(f"/compte/porteur/{claim.pk}/abandonner")
     if role == "visitor":
         assert response.status_code == 302 and "/compte/login" in response["Location"]
     else:
         assert response.status_code == 403
     claim.refresh_from_db()
     assert claim.status == "pending"
-    page = _client(user).get("/compte/porteur")
+    page = signed_in(user).get("/compte/porteur")
     assert page.status_code == (302 if role == "visitor" else 200)
