@@ -33,7 +33,7 @@ from carrefour.projects.merge import (
     clusters_merge,
 )
 from carrefour.projects.models import FieldOverride, Project, ProjectSource
-from carrefour.projects.overrides import overrides_reconcile
+from carrefour.projects.overrides import overrides_follow_merge, overrides_reconcile
 from carrefour.projects.signals import overrides_conflicted
 
 # Chunks merged ahead of the one being written: keeps both worker processes busy while the main one writes.
@@ -155,8 +155,8 @@ def _owners(cluster_ids: list[int], batch: int) -> dict[int, int]:
     return owners
 
 
-def _moves_record(before: dict[int, int], created: set[int], batch: int) -> None:
-    """Merge and split changes for the publications that moved from one project to another."""
+def _moves_record(before: dict[int, int], created: set[int], batch: int) -> set[int]:
+    """Merge and split changes for the publications that moved; the projects that took overrides."""
     raws = list(before)
     after: dict[int, int] = {}
     for start in range(0, len(raws), batch):
@@ -164,12 +164,13 @@ def _moves_record(before: dict[int, int], created: set[int], batch: int) -> None
         after.update(rows.values_list("raw_id", "project_id"))
     moves = moves_count(before, after)
     if not moves:
-        return
+        return set()
     givers = {giver for giver, _ in moves}
     emptied = givers - set(
         ProjectSource.objects.filter(project_id__in=givers).values_list("project_id", flat=True)
     )
     changes_insert(moves_changes(moves, created, emptied, timezone.now()))
+    return overrides_follow_merge(moves, emptied)
 
 
 @transaction.atomic
@@ -200,8 +201,10 @@ def projects_sync(cluster_ids: Iterable[int], *, batch: int = 500, pool: Pool | 
             changed += _merged_write(chunk, result.get())
     for chunk, result in pending:
         changed += _merged_write(chunk, result.get())
-    if before:
-        _moves_record(before, set(changed) - existing, batch)
+    if before and (received := _moves_record(before, set(changed) - existing, batch)):
+        # Merged again with the overrides they received (nothing moves this time).
+        clusters = Project.objects.filter(pk__in=received).values_list("cluster_id", flat=True)
+        changed += projects_sync(clusters, batch=batch)
     return changed
 
 

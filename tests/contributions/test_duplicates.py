@@ -11,12 +11,14 @@ import pytest
 from carrefour.accounts.models import ProjectClaim
 from carrefour.contributions.duplicates import duplicate_report, not_duplicate_report, project_records
 from carrefour.contributions.models import Contribution
+from carrefour.contributions.services import contribution_accept
 from carrefour.dedup.models import ClusterDecision
+from carrefour.orchestration.edits import project_fields_edit_indexed
 from carrefour.orchestration.pipeline import pipeline_process
 from carrefour.projects.models import Project, ProjectChange
 from carrefour.search.params import search_params
 from carrefour.search.selectors import project_search
-from tests.contributions.test_roles import _client
+from tests.accounts.conftest import signed_in
 from tests.dedup.conftest import RawFactory
 from tests.mail import Mailbox
 from tests.search.factories import project_create
@@ -71,7 +73,7 @@ def test_a_duplicate_is_reported_accepted_merged_recorded_and_searchable_as_one(
     older, newer = two
     author, moderator = make_user("contributor"), make_user("moderator")
     assert _found("potager") == {newer.pk}
-    page = _client(author).post(
+    page = signed_in(author).post(
         f"/projets/{newer.pk}/doublon",
         {
             "other": f"https://carrefour.example/projets/{older.pk}-jardin",
@@ -79,11 +81,11 @@ def test_a_duplicate_is_reported_accepted_merged_recorded_and_searchable_as_one(
         },
     )
     assert page.status_code == 302
-    mine = _client(author).get(page["Location"]).content.decode()
+    mine = signed_in(author).get(page["Location"]).content.decode()
     assert "Signalement de doublon : même projet que" in mine and "Jardin partagé des Lilas" in mine
     report = Contribution.objects.get(kind=Contribution.Kind.DUPLICATE)
     assert (report.project, report.other_project, report.status) == (newer, older, "pending")
-    queue = _client(moderator).get("/moderation", {"kind": "duplicate"}).content.decode()
+    queue = signed_in(moderator).get("/moderation", {"kind": "duplicate"}).content.decode()
     assert (
         "Signalement de doublon" in queue
         and "Jardin partagé des Lilas" in queue
@@ -91,7 +93,7 @@ def test_a_duplicate_is_reported_accepted_merged_recorded_and_searchable_as_one(
     )
     holder = make_user("holder")
     claim = ProjectClaim.objects.create(project=newer, user=holder, message="m", status="confirmed")
-    _client(moderator).post("/moderation/decider", {"ids": [report.pk], "decision": "accept"})
+    signed_in(moderator).post("/moderation/decider", {"ids": [report.pk], "decision": "accept"})
     claim.refresh_from_db()
     assert claim.project == older  # the holder of the emptied project holds the merged one
     older.refresh_from_db()
@@ -115,16 +117,16 @@ def test_distinct_projects_are_reported_split_recorded_and_searchable_apart(
     mixed: Project, make_user: Any
 ) -> None:
     author, moderator = make_user("contributor"), make_user("moderator")
-    page = _client(author).get(f"/projets/{mixed.pk}-{mixed.slug}").content.decode()
+    page = signed_in(author).get(f"/projets/{mixed.pk}-{mixed.slug}").content.decode()
     assert "Ce ne sont pas les mêmes projets" in page and "Signaler un doublon" in page
-    form = _client(author).get(f"/projets/{mixed.pk}/distincts").content.decode()
+    form = signed_in(author).get(f"/projets/{mixed.pk}/distincts").content.decode()
     assert "Plateforme" not in form and "beta : Jardin des Lilas" in form
     beta = next(record for record, p in project_records(mixed) if p is not None and p.source.slug == "beta")
-    _client(author).post(f"/projets/{mixed.pk}/distincts", {"records": [beta], "reason": "Deux quartiers"})
+    signed_in(author).post(f"/projets/{mixed.pk}/distincts", {"records": [beta], "reason": "Deux quartiers"})
     report = Contribution.objects.get(kind=Contribution.Kind.NOT_DUPLICATE)
-    queue = _client(moderator).get("/moderation", {"kind": "not_duplicate"}).content.decode()
+    queue = signed_in(moderator).get("/moderation", {"kind": "not_duplicate"}).content.decode()
     assert "Fiches qui formeraient un autre projet" in queue
-    _client(moderator).post("/moderation/decider", {"ids": [report.pk], "decision": "accept"})
+    signed_in(moderator).post("/moderation/decider", {"ids": [report.pk], "decision": "accept"})
     assert len(_published()) == 2 and _found("lilas") == _published()
     split = ProjectChange.objects.filter(kind=Kind.SPLIT)
     assert split.count() == 2 and {c.actor for c in split} == {moderator}
@@ -138,7 +140,7 @@ def test_distinct_projects_are_reported_split_recorded_and_searchable_apart(
 def test_a_rejected_report_changes_nothing(two: list[Project], make_user: Any, mailbox: Mailbox) -> None:
     older, newer = two
     report = duplicate_report(newer, make_user("contributor"), str(older.pk), "Je crois")
-    response = _client(make_user("moderator")).post(
+    response = signed_in(make_user("moderator")).post(
         "/moderation/decider", {"ids": [report.pk], "decision": "reject", "reason": "Deux jardins différents"}
     )
     assert response.status_code == 302
@@ -151,7 +153,7 @@ def test_a_rejected_report_changes_nothing(two: list[Project], make_user: Any, m
 
 def test_bad_reports_get_a_clear_error_and_nothing_is_recorded(two: list[Project], make_user: Any) -> None:
     older, newer = two
-    client = _client(make_user("contributor"))
+    client = signed_in(make_user("contributor"))
     hidden = project_create("Caché", is_published=False)
     cases = {
         str(newer.pk): "ne peut pas être le doublon de lui-même",
@@ -187,13 +189,13 @@ def test_bad_distinct_reports_get_a_clear_error(
     not_duplicate_report(mixed, author, records[:1], "Deux quartiers")
     with pytest.raises(ValueError, match="déjà été signalées"):
         not_duplicate_report(mixed, author, records[:1], "Encore")
-    single = _client(author).get(f"/projets/{world['own_project'].pk}/distincts").content.decode()
+    single = signed_in(author).get(f"/projets/{world['own_project'].pk}/distincts").content.decode()
     assert "rien à séparer" in single
 
 
 def test_the_other_project_is_found_by_a_search_and_chosen(two: list[Project], make_user: Any) -> None:
     older, newer = two
-    client = _client(make_user("contributor"))
+    client = signed_in(make_user("contributor"))
     page = client.get(f"/projets/{newer.pk}/doublon", {"q": "lilas"}).content.decode()
     assert f'value="{older.pk}"' in page and "Jardin partagé des Lilas" in page
     assert f'value="{newer.pk}"' not in page  # the project itself is not offered
@@ -205,9 +207,31 @@ def test_a_report_that_no_longer_applies_is_refused_at_acceptance(two: list[Proj
     older, newer = two
     report = duplicate_report(newer, make_user("contributor"), str(older.pk), "Même équipe")
     Project.objects.filter(pk=older.pk).update(is_published=False)
-    page = _client(make_user("moderator")).post(
+    page = signed_in(make_user("moderator")).post(
         "/moderation/decider", {"ids": [report.pk], "decision": "accept"}, follow=True
     )
     assert "L'un des deux projets n'est plus publié" in html.unescape(page.content.decode())
     report.refresh_from_db()
     assert report.status == "pending"
+
+
+def test_a_merge_carries_the_emptied_projects_corrections_to_the_merged_project(
+    two: list[Project], make_user: Any
+) -> None:
+    older, newer = two
+    moderator = make_user("moderator")
+    project_fields_edit_indexed(
+        newer, {"summary": "Potager tenu par les habitants"}, moderator, "Site du porteur", Kind.CONTRIBUTION
+    )
+    project_fields_edit_indexed(
+        older, {"website": "https://lilas.example"}, moderator, "Mairie", Kind.CONTRIBUTION
+    )
+    report = duplicate_report(newer, make_user("contributor"), f"{older.pk}", "Même équipe")
+    contribution_accept(report, moderator)
+    older.refresh_from_db()
+    newer.refresh_from_db()
+    assert not newer.is_published
+    # Both corrections show on the merged project and still answer to the next harvests.
+    assert older.summary == "Potager tenu par les habitants" and older.website == "https://lilas.example"
+    assert set(older.overrides.values_list("field", flat=True)) == {"summary", "website"}
+    assert _found("habitants") == {older.pk}
