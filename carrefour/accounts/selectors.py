@@ -110,8 +110,10 @@ def user_held_project_ids(user: Any) -> set[int]:
 
 
 def project_holder_names(project: Project) -> list[str]:
-    """Public names of a project's confirmed holders ("porteur du projet")."""
-    claims = ProjectClaim.objects.filter(project=project, status=ProjectClaim.Status.CONFIRMED)
+    """Public names of a project's confirmed holders ("porteur du projet"), blocked accounts left out."""
+    claims = ProjectClaim.objects.filter(project=project, status=ProjectClaim.Status.CONFIRMED).exclude(
+        user_id__in=_blocks_in_force().values("user_id")
+    )
     return [user_display_name(claim.user) for claim in claims.select_related("user")]
 
 

@@ -142,12 +142,16 @@ def test_giving_up_or_being_revoked_ends_direct_edits(
         claim_refuse(claim_send(project, user, "Encore"), make_user("org_member"), "Pas le nôtre")
 
 
-def test_a_blocked_holder_loses_direct_edits(make_user: Any, world: dict[str, Any]) -> None:
+def test_a_blocked_holder_loses_direct_edits_and_is_no_longer_named(make_user: Any, world: dict[str, Any]) -> None:
     holder = make_user("holder")
     project = world["own_project"]
     assert user_can(holder, Action.PUBLISH_WITHOUT_REVIEW, project)
+    shown = _text(Client().get(f"/projets/{project.pk}", follow=True))
+    assert "porteur du projet" in shown
     user_block(holder, reason="Vandalisme", until=None)
     assert not user_can(holder, Action.PUBLISH_WITHOUT_REVIEW, project)
+    # No longer named on the project page either.
+    assert "porteur du projet" not in _text(Client().get(f"/projets/{project.pk}", follow=True))
 
 
 def test_a_partner_sees_only_claims_on_its_projects(make_user: Any, world: dict[str, Any]) -> None:
