@@ -93,7 +93,10 @@ def test_register_propose_a_project_accepted_notified_and_found(
         "« Recyclerie des Gratte-Ciel » a été acceptée"
     )
     tasks_run()
-    assert "Le projet est publié : /projets/" in mailbox.last_body("camille@example.org")
+    published = mailbox.last_body("camille@example.org").split("Le projet est publié : ")[1].split()[0]
+    assert published.startswith(live_server.url + "/projets/")
+    page.goto(published)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Recyclerie des Gratte-Ciel")
 
     page.goto(live_server.url + "/recherche?q=recyclerie")
     page.get_by_role("link", name="Recyclerie des Gratte-Ciel").first.click()
