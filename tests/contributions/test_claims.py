@@ -142,7 +142,9 @@ def test_giving_up_or_being_revoked_ends_direct_edits(
         claim_refuse(claim_send(project, user, "Encore"), make_user("org_member"), "Pas le nôtre")
 
 
-def test_a_blocked_holder_loses_direct_edits_and_is_no_longer_named(make_user: Any, world: dict[str, Any]) -> None:
+def test_a_blocked_holder_loses_direct_edits_and_is_no_longer_named(
+    make_user: Any, world: dict[str, Any]
+) -> None:
     holder = make_user("holder")
     project = world["own_project"]
     assert user_can(holder, Action.PUBLISH_WITHOUT_REVIEW, project)
