@@ -63,6 +63,9 @@ def _check(actor: Any, action: Action, claim: ProjectClaim) -> None:
     """PermissionError unless the actor may take this decision on the claim's project."""
     if not user_can(actor, action, claim.project):
         raise PermissionError("cette décision n'est pas permise à ce compte")
+    # A partner member may not confirm their own claim: another member or a moderator must.
+    if action == Action.CONFIRM_CLAIM and actor.pk == claim.user_id and not user_can(actor, Action.MODERATE):
+        raise PermissionError("votre propre demande doit être confirmée par quelqu'un d'autre")
 
 
 @transaction.atomic

@@ -8,6 +8,7 @@ from carrefour.accounts.selectors import user_display_name
 from carrefour.contributions.forms import ChangeForm
 from carrefour.contributions.models import Contribution
 from carrefour.contributions.selectors import value_text
+from carrefour.history.selectors import FIELD_LABELS
 from carrefour.orchestration.edits import project_fields_edit_indexed
 from carrefour.projects.models import ProjectChange
 from carrefour.projects.overrides import values_clean
@@ -42,9 +43,9 @@ def contribution_edits(contribution: Contribution, values: dict[str, Any]) -> di
 
 
 def field_label(name: str) -> str:
-    """A field's label in the proposal form (its name for a field the form lacks)."""
+    """A field's label in the proposal form (the history's for a field the form groups: location)."""
     field = ChangeForm.base_fields.get(name)
-    return str(field.label) if field is not None and field.label else name
+    return str(field.label) if field is not None and field.label else FIELD_LABELS.get(name, name)
 
 
 def contribution_edits_apply(contribution: Contribution, moderator: Any, edits: dict[str, list[Any]]) -> None:

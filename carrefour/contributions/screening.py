@@ -104,13 +104,18 @@ def _repeated_elsewhere(author: Any, project: Project | None, texts: list[str]) 
     long = {folded for text in texts if len(folded := text_fold(text)) >= REPEAT_MIN_CHARS}
     if not long:
         return 0
-    recent = (
-        Contribution.objects.filter(author=author, created_at__gte=timezone.now() - REPEAT_WINDOW)
-        .exclude(project=project)
-        .order_by("-created_at")
-        .values_list("project_id", "fields")[:REPEAT_SCAN]
+    recent = Contribution.objects.filter(author=author, created_at__gte=timezone.now() - REPEAT_WINDOW)
+    if project is not None:
+        recent = recent.exclude(project=project)
+    rows = recent.order_by("-created_at").values_list("pk", "project_id", "fields")[:REPEAT_SCAN]
+    # Each proposed new project is a project of its own (they all have no project yet).
+    return len(
+        {
+            project_id or f"new {pk}"
+            for pk, project_id, fields in rows
+            if long & {text_fold(t) for t in _texts(fields)}
+        }
     )
-    return len({pk for pk, fields in recent if long & {text_fold(text) for text in _texts(fields)}})
 
 
 def contribution_hold_reasons(

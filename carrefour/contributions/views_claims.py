@@ -89,9 +89,9 @@ def claim_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
     if decision not in DECISIONS:
         raise Http404("Décision inconnue")
     action, decide, done = DECISIONS[decision]
-    claim = get_object_or_404(ProjectClaim.objects.select_related("project"), pk=pk)
     if not request.user.is_authenticated:
         return redirect_to_login(reverse("claims"))
+    claim = get_object_or_404(ProjectClaim.objects.select_related("project"), pk=pk)
     if action is not None and (refused := action_refused(request, action, claim.project)):
         return refused
     try:

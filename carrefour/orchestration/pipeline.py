@@ -280,7 +280,8 @@ def _pipeline_run(
     started = time.monotonic()
     ids = sorted(set(raw_ids))
     state = _State(summary=PipelineSummary(), force=force)
-    _DEFINITIONS.clear()
+    # Updated, never cleared: web requests run the pipeline too (a proposed project, a report), and a run
+    # in another thread of the process must not find its sources' definitions gone.
     _DEFINITIONS.update(Source.objects.values_list("pk", "definition"))
     pool = _pool(len(ids))
     try:

@@ -34,6 +34,10 @@ LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
     # Every step of the proposal form (preview, correction, sending): a ceiling per account.
     "change-propose": ("contribution", ("POST",)),
     "project-propose": ("contribution", ("POST",)),
+    # Reports and claims are proposals too: the same ceiling per account.
+    "duplicate-report": ("contribution", ("POST",)),
+    "not-duplicate-report": ("contribution", ("POST",)),
+    "project-claim": ("contribution", ("POST",)),
     "admin:login": ("login", ("POST",)),
     # Account forms (carrefour.accounts): counted for every process, on top of allauth's own limits.
     "account_login": ("login", ("POST",)),

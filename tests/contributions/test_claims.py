@@ -164,3 +164,21 @@ def test_a_partner_sees_only_claims_on_its_projects(make_user: Any, world: dict[
     assert "Sur le nôtre" in page and "Sur l'autre" not in page
     plain = _text(signed_in(make_user("trusted_granted")).get("/compte/porteur"))
     assert "Demandes à confirmer" not in plain
+
+
+def test_a_partner_member_does_not_confirm_their_own_claim_and_never_sees_addresses(
+    make_user: Any, world: dict[str, Any]
+) -> None:
+    member, colleague = make_user("org_member"), make_user("org_admin")
+    own = claim_send(world["own_project"], member, "Je coordonne le projet")
+    refused = signed_in(member).post(f"/compte/porteur/{own.pk}/confirmer")
+    assert refused.status_code == 403 and "confirmée par quelqu'un d'autre" in _text(refused)
+    own.refresh_from_db()
+    assert own.status == "pending"
+    claimant = make_user("contributor")
+    claim_send(world["own_project"], claimant, "Bénévole")
+    page = _text(signed_in(colleague).get("/compte/porteur"))
+    assert "Bénévole" in page and claimant.email not in page and member.email not in page
+    assert signed_in(colleague).post(f"/compte/porteur/{own.pk}/confirmer").status_code == 302
+    own.refresh_from_db()
+    assert own.status == "confirmed"

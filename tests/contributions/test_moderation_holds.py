@@ -151,3 +151,15 @@ def test_an_hourly_ceiling_per_account_refuses_proposals_with_a_clear_message(
     # Per account, not per IP: another account from the same address still proposes.
     other = signed_in(make_user("trusted_earned"))
     assert other.post(url, {"title": "Autre", "reason": "r", "envoyer": "1"}).status_code == 302
+
+
+@pytest.mark.parametrize("page", ["porteur", "doublon", "distincts"])
+def test_reports_and_claims_share_the_hourly_ceiling(
+    page: str, make_user: Any, world: dict[str, Any], settings: Any
+) -> None:
+    settings.RATELIMIT_ENABLE = True
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "contribution": "3/h"}
+    client = signed_in(make_user("contributor"))
+    url = f"/projets/{world['own_project'].pk}/{page}"
+    codes = [client.post(url, {"message": "m", "reason": "r", "other": "x"}).status_code for _ in range(4)]
+    assert 429 not in codes[:3] and codes[3] == 429

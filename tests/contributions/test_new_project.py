@@ -217,3 +217,14 @@ def test_the_contributions_source_is_never_harvested() -> None:
     assert source not in source_list_due()
     with pytest.raises(CommandError, match="not harvested from the web: contributions"):
         call_command("harvest", "contributions")
+
+
+def test_the_same_text_in_several_proposed_projects_is_held(make_user: Any) -> None:
+    client = signed_in(make_user("contributor"))
+    summary = "Venez nombreux découvrir notre offre exceptionnelle de services à domicile pas chers."
+    for number in range(3):
+        sent = _post(client, title=f"Service numéro {number}", summary=summary, envoyer="1", confirm_new="on")
+        assert sent.status_code == 302
+    # Waiting proposals have no project yet: each still counts as another project.
+    held = list(Contribution.objects.order_by("pk").values_list("hold_reasons", flat=True))
+    assert held == [[], [], ["même texte proposé sur 2 autres projets"]]
