@@ -10,8 +10,10 @@ class ContributionsConfig(AppConfig):
     label = "contributions"
 
     def ready(self) -> None:
-        """Partner organisations are told of conflicts the pipeline finds (the projects stage sends it)."""
+        """Partners are told of the conflicts the pipeline finds; claims follow the merges it makes."""
+        from carrefour.contributions.claims import claims_follow_merge
         from carrefour.contributions.partners import overrides_conflicted_notify
-        from carrefour.projects.signals import overrides_conflicted
+        from carrefour.projects.signals import overrides_conflicted, projects_emptied
 
         overrides_conflicted.connect(overrides_conflicted_notify, dispatch_uid="contributions-partners")
+        projects_emptied.connect(claims_follow_merge, dispatch_uid="contributions-claims")

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from carrefour.accounts.memo import memo_forget
 from carrefour.accounts.models import OrganisationSource, ProjectClaim
 from carrefour.accounts.roles import Action, user_can
 from carrefour.accounts.selectors import user_organisation_ids
@@ -135,3 +136,14 @@ def claims_confirmed() -> QuerySet[ProjectClaim]:
 def user_claims(user: Any) -> QuerySet[ProjectClaim]:
     """An account's claims, newest first."""
     return ProjectClaim.objects.filter(user=user).select_related("project").order_by("-created_at", "-id")
+
+
+def claims_follow_merge(sender: Any, takers: dict[int, int], **kwargs: Any) -> None:
+    """Open claims of projects a merge emptied move to the merged project (unless already claimed there)."""
+    moved = 0
+    for gone, keep in takers.items():
+        open_claims = ProjectClaim.objects.filter(status__in=OPEN)
+        kept_users = open_claims.filter(project_id=keep).values("user_id")
+        moved += open_claims.filter(project_id=gone).exclude(user_id__in=kept_users).update(project_id=keep)
+    if moved:
+        memo_forget()  # a bulk update sends no signal: the holders' memoised projects are stale

@@ -9,8 +9,6 @@ from typing import Any
 from django.db.models import Max, Q, TextField, Value
 from django.db.models.functions import Concat
 
-from carrefour.accounts.memo import memo_forget
-from carrefour.accounts.models import ProjectClaim
 from carrefour.accounts.roles import Action, user_can
 from carrefour.contributions.models import Contribution
 from carrefour.dedup.models import ClusterMember
@@ -111,14 +109,8 @@ def _merge(project: Project, other: Project | None) -> list[int]:
         raise ValueError("L'un des deux projets n'est plus publié.")
     # The older project keeps its number (and the addresses already shared); the other is emptied.
     keep, gone = sorted([project, other], key=lambda p: p.pk)
+    # Its claims and corrections follow when the pipeline merges the projects again (projects_emptied).
     cluster_join(keep.cluster, gone.cluster)
-    # The holders of the emptied project hold the merged one (unless they already claimed it).
-    open_claims = ProjectClaim.objects.filter(
-        status__in=[ProjectClaim.Status.PENDING, ProjectClaim.Status.CONFIRMED]
-    )
-    kept_users = open_claims.filter(project=keep).values("user_id")
-    if open_claims.filter(project=gone).exclude(user_id__in=kept_users).update(project=keep):
-        memo_forget()  # a bulk update sends no signal: the holders' memoised projects are stale
     return [keep.cluster_id, gone.cluster_id]
 
 

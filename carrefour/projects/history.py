@@ -106,6 +106,16 @@ def moves_count(before: dict[int, int], after: dict[int, int]) -> dict[tuple[int
     return dict(moves)
 
 
+def merge_takers(moves: dict[tuple[int, int], int], emptied: set[int]) -> dict[int, int]:
+    """For each project a merge emptied, the project that took most of its publications."""
+    takers: dict[int, int] = {}
+    for giver in emptied:
+        counts = {taker: count for (source, taker), count in moves.items() if source == giver}
+        if counts:
+            takers[giver] = max(counts, key=lambda pk: (counts[pk], -pk))
+    return takers
+
+
 def project_history(project: Project, page: int | str | None = 1) -> Page[ProjectChange]:
     """One page of a project's changes, newest first, with their actors."""
     changes = ProjectChange.objects.filter(project=project).select_related("actor").order_by("-at", "-id")

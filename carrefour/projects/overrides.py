@@ -243,19 +243,15 @@ def overrides_reconcile(
     return changed, rows
 
 
-def overrides_follow_merge(moves: dict[tuple[int, int], int], emptied: set[int]) -> set[int]:
-    """Move the overrides of projects a merge emptied to the project that took most of their publications.
+def overrides_follow_merge(takers: dict[int, int]) -> set[int]:
+    """Move the overrides of projects a merge emptied ({emptied: taker}) to the project that took them.
 
     Left on the unpublished project, an accepted correction would silently vanish. The taker's own
     override of a field wins; the next sync compares the moved ones with the merged sources' values (a
     difference is a conflict for a moderator). Returns the projects that received overrides.
     """
     received: set[int] = set()
-    for giver in emptied:
-        counts = {taker: count for (source, taker), count in moves.items() if source == giver}
-        if not counts:
-            continue
-        taker = max(counts, key=lambda pk: (counts[pk], -pk))
+    for giver, taker in takers.items():
         own = list(FieldOverride.objects.filter(project_id=taker).values_list("field", flat=True))
         if FieldOverride.objects.filter(project_id=giver).exclude(field__in=own).update(project_id=taker):
             received.add(taker)

@@ -19,6 +19,7 @@ from carrefour.projects.history import (
     changes_insert,
     creation_change,
     harvest_change,
+    merge_takers,
     moves_changes,
     moves_count,
 )
@@ -34,7 +35,7 @@ from carrefour.projects.merge import (
 )
 from carrefour.projects.models import FieldOverride, Project, ProjectSource
 from carrefour.projects.overrides import overrides_follow_merge, overrides_reconcile
-from carrefour.projects.signals import overrides_conflicted
+from carrefour.projects.signals import overrides_conflicted, projects_emptied
 
 # Chunks merged ahead of the one being written: keeps both worker processes busy while the main one writes.
 AHEAD = 3
@@ -170,7 +171,10 @@ def _moves_record(before: dict[int, int], created: set[int], batch: int) -> set[
         ProjectSource.objects.filter(project_id__in=givers).values_list("project_id", flat=True)
     )
     changes_insert(moves_changes(moves, created, emptied, timezone.now()))
-    return overrides_follow_merge(moves, emptied)
+    takers = merge_takers(moves, emptied)
+    if takers:
+        projects_emptied.send(sender=Project, takers=takers)
+    return overrides_follow_merge(takers)
 
 
 @transaction.atomic

@@ -235,3 +235,25 @@ def test_a_merge_carries_the_emptied_projects_corrections_to_the_merged_project(
     assert older.summary == "Potager tenu par les habitants" and older.website == "https://lilas.example"
     assert set(older.overrides.values_list("field", flat=True)) == {"summary", "website"}
     assert _found("habitants") == {older.pk}
+
+
+def test_when_the_matching_merges_two_projects_their_holders_and_corrections_follow(
+    two: list[Project], raw: RawFactory, make_user: Any
+) -> None:
+    moderator, first, second = make_user("moderator"), make_user("contributor"), make_user("trusted_granted")
+    for project, holder, values in (
+        (two[0], first, {"website": "https://lilas.example"}),
+        (two[1], second, {"summary": "Potager tenu par les habitants"}),
+    ):
+        ProjectClaim.objects.create(project=project, user=holder, message="m", status="confirmed")
+        project_fields_edit_indexed(project, values, moderator, "Site du porteur", Kind.CONTRIBUTION)
+    # The partner renames its record: the automatic matching now takes both for one project.
+    _harvested(raw, ("beta", "x", "Jardin partagé des Lilas", "93100 Montreuil"))
+    merged = Project.objects.get(is_published=True, sources__source__slug="beta")
+    assert set(merged.sources.values_list("source__slug", flat=True)) == {"alpha", "beta"}
+    assert merged.summary == "Potager tenu par les habitants" and merged.website == "https://lilas.example"
+    holders = ProjectClaim.objects.filter(project=merged, status="confirmed").values_list("user", flat=True)
+    assert set(holders) == {first.pk, second.pk}
+    assert "porteur du projet" in html.unescape(
+        signed_in(first).get(f"/projets/{merged.pk}", follow=True).content.decode()
+    )
