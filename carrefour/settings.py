@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "carrefour.api",
     "carrefour.history",
     "carrefour.contributions",
+    "carrefour.partners",
     # After our apps: carrefour.accounts' templates override allauth's.
     "allauth",
     "allauth.account",

@@ -9,6 +9,7 @@ urlpatterns = [
     path("api/v1/", include("carrefour.api.urls")),
     path("", include("carrefour.history.urls")),
     path("", include("carrefour.contributions.urls")),
+    path("", include("carrefour.partners.urls")),
     path("compte/", include("carrefour.accounts.urls")),
     path("", include("carrefour.web.urls")),
 ]
