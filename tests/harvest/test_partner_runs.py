@@ -11,7 +11,8 @@ from carrefour.harvest.models import HarvestRun
 from carrefour.harvest.services import harvest_run
 from carrefour.sources.models import Source
 from tests.harvest.conftest import MiniSite, make_source
-from tests.harvest.test_faults import CSV_SOURCE, HTML_SOURCE, detail, list_page
+from tests.harvest.test_commands import serve_projects
+from tests.harvest.test_faults import CSV_SOURCE, HTML_SOURCE
 
 pytestmark = pytest.mark.django_db
 
@@ -21,13 +22,6 @@ def partner(source: Source) -> Source:
     source.origin = Source.Origin.PARTNER
     source.save()
     return source
-
-
-def serve_projects(site: MiniSite, count: int) -> None:
-    """A list page linking `count` project pages."""
-    site.route("/list", list_page(*(f"/p/{i}" for i in range(count))))
-    for i in range(count):
-        site.route(f"/p/{i}", detail(f"Projet {i}"))
 
 
 def test_a_partner_source_never_reaches_loopback_unless_allowed_for_partners(

@@ -117,5 +117,5 @@ def test_export_then_import_round_trips_the_definitions(
     )
     assert "2 created: jardins, ancienne" in out and "1 unchanged: regards-solidaires" in out
     assert Source.objects.get(slug="jardins").definition == partner.definition
-    with pytest.raises(CommandError, match="unknown source.*: inconnue"):
+    with pytest.raises(CommandError, match=r"unknown source.*: inconnue"):
         call_command("sources", "export", "inconnue", "--output", str(tmp_path))
