@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.conf import settings
@@ -11,6 +11,9 @@ from django.db.models import Max
 
 from carrefour.sources.definitions import definition_frequency_hours, definition_resolve
 from carrefour.sources.models import Source, SourceVersion
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 
 def source_vocabularies_path() -> Path:
@@ -51,7 +54,7 @@ def source_version_add(
     definition: dict[str, Any],
     *,
     status: str,
-    author: Any = None,
+    author: User | None = None,
     comment: str = "",
 ) -> SourceVersion:
     """Append a version to a source (call inside a transaction holding the source row)."""

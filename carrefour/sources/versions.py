@@ -6,14 +6,15 @@ import ast
 import difflib
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from carrefour.sources.bounds import definition_partner_problems, source_hosts
+from carrefour.sources.bounds import definition_partner_problems
 from carrefour.sources.bounds import source_definition_bounded as source_definition_bounded
+from carrefour.sources.bounds import source_hosts as source_hosts
 from carrefour.sources.definitions import definition_check
 from carrefour.sources.models import Source, SourceVersion
 from carrefour.sources.rows import (
@@ -22,6 +23,9 @@ from carrefour.sources.rows import (
     source_version_latest,
     source_vocabularies_path,
 )
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
 # A definition is a few kilobytes; these bounds keep a hostile text from exhausting the server
 # (YAML aliases can nest into billions of nodes once stored as JSON).
@@ -161,7 +165,7 @@ def _raise_at(text: str, problems: list[tuple[str, str]]) -> None:
         raise DefinitionTextError(_located(root, [(p, _path_parts(p)[0], m) for p, m in problems]))
 
 
-def _apply(version: SourceVersion, *, reviewer: Any = None) -> SourceVersion:
+def _apply(version: SourceVersion, *, reviewer: User | None = None) -> SourceVersion:
     """Put a version in service: the Source row follows its definition."""
     source = version.source
     for name, value in source_fields(version.definition).items():
@@ -194,7 +198,7 @@ def _source_create(definition: dict[str, Any], origin: str) -> Source:
 def source_version_save(
     text: str,
     *,
-    author: Any,
+    author: User | None,
     source: Source | None = None,
     comment: str = "",
     origin: str = Source.Origin.PARTNER,
@@ -250,7 +254,7 @@ def _pending(version: SourceVersion) -> None:
         )
 
 
-def source_version_validate(version: SourceVersion, *, reviewer: Any) -> SourceVersion:
+def source_version_validate(version: SourceVersion, *, reviewer: User) -> SourceVersion:
     """Accept a pending version: it goes in service and its source is validated."""
     with transaction.atomic():
         version = SourceVersion.objects.select_for_update().select_related("source").get(pk=version.pk)
@@ -258,7 +262,7 @@ def source_version_validate(version: SourceVersion, *, reviewer: Any) -> SourceV
         return _apply(version, reviewer=reviewer)
 
 
-def source_version_refuse(version: SourceVersion, *, reviewer: Any, reason: str) -> SourceVersion:
+def source_version_refuse(version: SourceVersion, *, reviewer: User, reason: str) -> SourceVersion:
     """Refuse a pending version with a reason its author reads; a never-validated source is refused too."""
     reason = reason.strip()
     if not reason:
@@ -277,7 +281,7 @@ def source_version_refuse(version: SourceVersion, *, reviewer: Any, reason: str)
     return version
 
 
-def source_version_revert(version: SourceVersion, *, author: Any) -> SourceVersion:
+def source_version_revert(version: SourceVersion, *, author: User | None) -> SourceVersion:
     """Save an older version's text again as the newest (reviewed like any change)."""
     return source_version_save(
         version.text, author=author, source=version.source, comment=f"Retour à la version {version.number}"
