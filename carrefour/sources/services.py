@@ -103,11 +103,9 @@ def _import_one(path: Path, definition: dict[str, Any], report: SourceImport) ->
 
 
 def source_import(paths: Sequence[Path] | None = None, *, disable_missing: bool = False) -> SourceImport:
-    """Validate every definition file named (default: the sources directory), then import them all.
-
-    Nothing is written if one file is invalid. With disable_missing, a file source whose file is gone
-    is disabled (its records are kept).
-    """
+    """Validate every definition file named (default: the sources directory), then import them all."""
+    # Nothing is written if one file is invalid. With disable_missing, a file source whose file is gone
+    # is disabled (its records are kept).
     files = _files(paths or [Path(settings.SOURCES_DIR)])
     definitions: list[tuple[Path, dict[str, Any]]] = []
     errors: list[SourceDefinitionError] = []

@@ -179,6 +179,11 @@ def _apply(version: SourceVersion, *, reviewer: User | None = None) -> SourceVer
     return version
 
 
+def _slug_taken(definition: dict[str, Any]) -> str:
+    """The problem of a new source whose slug another source has."""
+    return f"{definition['slug']!r} is already used by another source"
+
+
 def _source_create(definition: dict[str, Any], origin: str) -> Source:
     """The Source row of a new source, waiting for its review."""
     try:
@@ -190,9 +195,8 @@ def _source_create(definition: dict[str, Any], origin: str) -> Source:
                 **source_fields(definition),
             )
     except IntegrityError:
-        raise DefinitionTextError(
-            [DefinitionProblem(None, "slug", f"{definition['slug']!r} is already used by another source")]
-        ) from None
+        # Created meanwhile by another request (the check before the transaction saw it free).
+        raise DefinitionTextError([DefinitionProblem(None, "slug", _slug_taken(definition))]) from None
 
 
 def source_version_save(
@@ -203,11 +207,7 @@ def source_version_save(
     comment: str = "",
     origin: str = Source.Origin.PARTNER,
 ) -> SourceVersion:
-    """Save a definition text as a new version (source None: a new source); raise DefinitionTextError.
-
-    New sources and changes of hosts wait for a review (pending); other changes of a validated source
-    are applied at once. An unchanged text saves nothing and returns the latest version.
-    """
+    """Save a definition text as a new version (source None: a new source); raise DefinitionTextError."""
     definition, problems = definition_text_check(text)
     if problems or definition is None:
         raise DefinitionTextError(problems)
@@ -217,7 +217,7 @@ def source_version_save(
         else []
     )
     if source is None and Source.objects.filter(slug=definition["slug"]).exists():
-        extra.append(("slug", f"{definition['slug']!r} is already used by another source"))
+        extra.append(("slug", _slug_taken(definition)))
     if source is not None and definition["slug"] != source.slug:
         extra.append(("slug", f"the slug of a source cannot change (it is {source.slug!r})"))
     _raise_at(text, extra)
@@ -228,16 +228,17 @@ def source_version_save(
         latest = source_version_latest(source)
         if latest is not None and latest.text == text:
             return latest
+        # The newest text is what its author wants now: older proposals are withdrawn, never reviewed.
+        source.versions.filter(status=SourceVersion.Status.PENDING).update(
+            status=SourceVersion.Status.WITHDRAWN
+        )
+        # New sources and changes of hosts wait for the administrators; other changes apply at once.
         same_hosts = source_hosts(definition) == source_hosts(source.definition)
         if not created and same_hosts and source.review_status == Source.Review.VALIDATED:
             version = source_version_add(
                 source, text, definition, status=SourceVersion.Status.APPLIED, author=author, comment=comment
             )
             return _apply(version)
-        # Only the newest proposal is reviewed: older pending ones are withdrawn.
-        source.versions.filter(status=SourceVersion.Status.PENDING).update(
-            status=SourceVersion.Status.WITHDRAWN
-        )
         if source.review_status == Source.Review.REFUSED:
             source.review_status = Source.Review.PENDING
             source.save(update_fields=["review_status", "updated_at"])

@@ -191,3 +191,16 @@ def test_saving_refuses_a_taken_slug_or_a_slug_change_at_the_slug_line(people: t
     with pytest.raises(DefinitionTextError, match="ligne 3: kind"):
         source_version_save(TEXT.replace("kind: html", "kind: ftp"), author=member, source=other)
     assert statuses(other) == [(1, "pending")]
+
+
+def test_a_later_change_withdraws_a_waiting_change_of_hosts(people: tuple[User, User]) -> None:
+    member, admin = people
+    first = source_version_save(TEXT, author=member)
+    source_version_validate(first, reviewer=admin)
+    source_version_save(
+        TEXT.replace("jardins.example.org", "autre.example.org"), author=member, source=first.source
+    )
+    fixed = source_version_save(TEXT.replace("{css: h1}", "{css: h2}"), author=member, source=first.source)
+    # Validating the old proposal would drop the newer change: it is withdrawn, the new one applies.
+    assert fixed.status == SourceVersion.Status.APPLIED
+    assert statuses(first.source) == [(1, "applied"), (2, "withdrawn"), (3, "applied")]
