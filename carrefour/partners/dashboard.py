@@ -91,9 +91,9 @@ def source_health(source: Source, runs: int = HEALTH_RUNS) -> list[HarvestRun]:
     return list(reversed(source_runs(source).exclude(status=HarvestRun.Status.RUNNING)[:runs]))
 
 
-def _project_ids(source: Source) -> QuerySet[ProjectSource, dict[str, Any]]:
+def _project_ids(source: Source) -> QuerySet[ProjectSource, int]:
     """Ids of the projects a source feeds (its records not gone), as a subquery."""
-    return ProjectSource.objects.filter(source=source, gone=False).values("project_id")
+    return ProjectSource.objects.filter(source=source, gone=False).values_list("project_id", flat=True)
 
 
 def source_contributions(source: Source) -> QuerySet[Contribution]:

@@ -6,6 +6,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils.timezone import localtime
 
 from carrefour.contributions.models import Contribution
@@ -16,6 +18,7 @@ from carrefour.projects.overrides import project_fields_edit
 from carrefour.sources.models import Source
 from tests.accounts.conftest import ROLES, signed_in
 from tests.dedup.conftest import NOW, RawFactory
+from tests.search.factories import project_create, source_attach
 
 pytestmark = pytest.mark.django_db
 PLACE = {"location_text": "93100 Montreuil", "organization": "Les Lilas"}
@@ -171,3 +174,28 @@ def test_projects_also_published_elsewhere_name_the_other_platforms(
     assert "Vos projets ailleurs (1)" in section and "Jardin des Lilas" in section
     assert '<a href="https://source-other.example/7" rel="noopener">Plateforme source-other</a>' in section
     assert "Ressourcerie du canal" not in section
+
+
+def test_the_dashboard_reads_as_many_queries_for_a_long_history_as_for_a_short_one(
+    make_user: Any, world: dict[str, Any]
+) -> None:
+    source, other = world["own_source"], world["other_source"]
+    client = signed_in(make_user("org_member"))
+
+    def grow(start: int, count: int) -> int:
+        """Add runs, contributions and projects published elsewhere too; the queries the page then reads."""
+        for index in range(start, start + count):
+            _run(source, index, "success", records_seen=index, errors=[{"url": "u", "reason": "r"}])
+            project = project_create(f"Projet partagé {index}")
+            source_attach(project, source, f"partage-{index}")
+            source_attach(project, other, f"partage-{index}")
+            Contribution.objects.create(
+                project=project, author=None, fields={"title": ["a", "b"]}, reason="r"
+            )
+            project_fields_edit(project, {"summary": f"Résumé {index}"}, None)
+        client.get(DASHBOARD)  # the session and the roles, read once
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(DASHBOARD).status_code == 200
+        return len(queries)
+
+    assert grow(0, 2) == grow(2, 30)

@@ -1,4 +1,4 @@
-"""Headless Chromium: a partner member reaches its source's dashboard, reads its health and settles a conflict."""
+"""Headless Chromium: a partner member reads its source's dashboard and health, and settles a conflict."""
 
 from __future__ import annotations
 

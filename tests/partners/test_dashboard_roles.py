@@ -51,3 +51,11 @@ def test_source_dashboard_is_for_its_organisation_and_administrators(
 def test_an_unknown_source_is_not_found(make_user: Any, world: dict[str, Any]) -> None:
     response = signed_in(make_user("org_member")).get("/espace-partenaire/sources/inconnue/")
     assert response.status_code == 404
+
+
+@pytest.mark.parametrize("role", [role for role in ROLES if role != "visitor"])
+def test_the_account_page_links_to_the_partner_space_for_those_who_may_enter(
+    role: str, make_user: Any, world: dict[str, Any]
+) -> None:
+    page = signed_in(make_user(role)).get("/compte/").content.decode()
+    assert ('href="/espace-partenaire/"' in page) is (role in MEMBERS | ADMINISTRATORS)
