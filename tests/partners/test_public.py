@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from carrefour.harvest.models import HarvestRun
 from carrefour.orchestration.contributed import contributions_source
+from carrefour.search.services import index_rebuild
 from carrefour.sources.models import Source
 from tests.dedup.conftest import NOW
 from tests.search.factories import project_create, source_attach, source_create
@@ -111,3 +112,13 @@ def test_sources_json_gives_the_same_facts_with_stable_keys(
     assert alpha["last_success"] == (NOW + timedelta(hours=2, minutes=1)).isoformat()
     builtin = by_slug["contributions"]
     assert builtin["builtin"] is True and builtin["frequency_hours"] is None and builtin["error_rate"] is None
+
+
+def test_the_home_page_tiles_leave_out_sources_waiting_for_validation(
+    client: Client, sources: dict[str, Source]
+) -> None:
+    index_rebuild()
+    tiles = client.get("/").content.decode()
+    tiles = tiles[tiles.index('id="partenaires-liste"') :].split("</ul>")[0]
+    assert "Plateforme alpha" in tiles
+    assert "Plateforme cachée" not in tiles and "Plateforme refusée" not in tiles
