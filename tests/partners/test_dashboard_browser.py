@@ -1,4 +1,4 @@
-"""Headless Chromium: a partner member reads its source's dashboard and health, and settles a conflict."""
+"""Headless Chromium: a member reads its source's dashboard and settles a conflict; the public pages."""
 
 from __future__ import annotations
 
@@ -62,5 +62,11 @@ def test_a_member_reads_the_dashboard_of_its_source_and_takes_the_source_value(
         assert "Aucun conflit." in page.locator("#conflits").inner_text()
         project.refresh_from_db()
         assert project.summary == "Résumé de la source."
+
+        page.goto(f"{live_server.url}/partenaires")
+        assert axe_serious(page) == []
+        page.get_by_role("link", name="Plateforme source-own").click()
+        assert "33 % des 3 dernières collectes" in page.locator("main").inner_text()
+        assert axe_serious(page) == []
     finally:
         context.close()
