@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from carrefour.accounts.roles import Action
+from carrefour.contributions.partners import organisation_conflicts
 from carrefour.contributions.views import CONFLICT_RESOLVED, action_refused
 from carrefour.orchestration.edits import override_conflict_resolve
 from carrefour.partners import dashboard
@@ -29,7 +30,11 @@ def partner_home(request: HttpRequest) -> HttpResponse:
     if refused := action_refused(request, Action.ENTER_PARTNER_SPACE):
         return refused
     groups = [
-        (organisation, [(source, dashboard.source_freshness(source)) for source in sources])
+        (
+            organisation,
+            organisation_conflicts(organisation).count() if organisation else 0,
+            [(source, dashboard.source_freshness(source)) for source in sources],
+        )
         for organisation, sources in dashboard.user_organisation_sources(request.user)
     ]
     return render(request, "partners/dashboard/home.html", {"groups": groups, "source": None})

@@ -98,10 +98,13 @@ def test_the_partner_settles_a_conflict_and_the_project_page_shows_it(
     client = signed_in(member)
     page = client.get(DASHBOARD).content.decode()
     assert "Votre source contredit une correction (1)" in page and "Un jardin de 200 m²." in page
+    home = client.get("/espace-partenaire/").content.decode()
+    assert "1 correction contredite par vos sources" in home
     response = client.post(f"{DASHBOARD}conflits/{override.pk}/{choice}", follow=True)
     assert response.redirect_chain[-1][0] == DASHBOARD
     after = response.content.decode()
     assert "Votre source contredit une correction (0)" in after
+    assert "contredite" not in client.get("/espace-partenaire/").content.decode()
     project = override.project
     shown = client.get(f"/projets/{project.pk}-{project.slug}").content.decode()
     kept = choice == "garder"
