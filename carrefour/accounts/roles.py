@@ -60,6 +60,8 @@ class Action(enum.StrEnum):
     MANAGE_ROLES = "manage_roles"
     MANAGE_ORGANISATION = "manage_organisation"
     EDIT_OWN_ORGANISATION_SOURCES = "edit_own_organisation_sources"
+    ENTER_PARTNER_SPACE = "enter_partner_space"
+    RESOLVE_OWN_CONFLICT = "resolve_own_conflict"
 
 
 class Scope(enum.Enum):
@@ -110,6 +112,10 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
         Role.ADMINISTRATOR: Scope.ANY,
         Role.ORGANISATION_MEMBER: Scope.OWN_ORGANISATION,
     },
+    # The partner space lists only the member's own organisations: entering it is the member's right.
+    Action.ENTER_PARTNER_SPACE: {Role.ADMINISTRATOR: Scope.ANY, Role.ORGANISATION_MEMBER: Scope.ANY},
+    # Keep a correction or take the source's value: moderators anywhere, partners on their own projects.
+    Action.RESOLVE_OWN_CONFLICT: {**_STAFF, Role.ORGANISATION_MEMBER: Scope.OWN_ORGANISATION},
 }
 
 # Django admin permissions of the staff roles, as groups (kept in sync by user_staff_role_set).

@@ -37,12 +37,12 @@ from carrefour.contributions.services import (
     suggestion_send,
 )
 from carrefour.normalize.vocabularies import vocabularies
-from carrefour.orchestration.edits import override_conflict_take_upstream_indexed
+from carrefour.orchestration.edits import override_conflict_resolve
 from carrefour.projects.history import overrides_in_conflict
 from carrefour.projects.models import FieldOverride, Project
-from carrefour.projects.overrides import override_conflict_keep
 
 QUEUE_PAGE = 25
+CONFLICT_RESOLVED = {True: "Correction gardée.", False: "Valeur de la source reprise."}
 FILTERS = ("kind", "departement", "theme", "age", "trust")
 
 
@@ -179,12 +179,9 @@ def conflict_resolve(request: HttpRequest, override_id: int, choice: str) -> Htt
     if refused := action_refused(request, Action.MODERATE):
         return refused
     override = get_object_or_404(FieldOverride, pk=override_id, conflict=True)
-    if choice == "garder":
-        override_conflict_keep(override, request.user)
-        messages.success(request, "Correction gardée.")
-    else:
-        override_conflict_take_upstream_indexed(override, request.user)
-        messages.success(request, "Valeur de la source reprise.")
+    keep = choice == "garder"
+    override_conflict_resolve(override, request.user, keep=keep)
+    messages.success(request, CONFLICT_RESOLVED[keep])
     return _back(request)
 
 

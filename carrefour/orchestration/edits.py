@@ -6,6 +6,7 @@ from typing import Any
 
 from carrefour.projects.models import FieldOverride, Project, ProjectChange
 from carrefour.projects.overrides import (
+    override_conflict_keep,
     override_conflict_take_upstream,
     project_change_revert,
     project_fields_edit,
@@ -39,3 +40,10 @@ def override_conflict_take_upstream_indexed(override: FieldOverride, actor: Any)
     change = override_conflict_take_upstream(override, actor)
     index_update([change.project_id])
     return change
+
+
+def override_conflict_resolve(override: FieldOverride, actor: Any, *, keep: bool) -> ProjectChange:
+    """Keep a correction the sources now contradict, or take their new value (re-indexed)."""
+    if keep:
+        return override_conflict_keep(override, actor)
+    return override_conflict_take_upstream_indexed(override, actor)

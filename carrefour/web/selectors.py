@@ -65,7 +65,8 @@ def partners(results: SearchResults) -> list[dict[str, object]]:
     """Partner platforms with their number of published projects (index counts, else the database)."""
     counts = {value.code: value.count for value in results.facets.get("source", [])}
     rows = []
-    sources = Source.objects.filter(enabled=True).order_by("name")
+    # A partner's new source waits for the administrators' validation before it shows anywhere public.
+    sources = Source.objects.filter(enabled=True, review_status=Source.Review.VALIDATED).order_by("name")
     for source in sources.only("slug", "name", "website", "fictional", "licence"):
         rows.append(
             {

@@ -19,7 +19,6 @@ urlpatterns = [
     path("observatoire", views_pages.observatoire, name="observatoire"),
     path("observatoire/<slug:slug>.csv", views_pages.observatoire_csv, name="observatoire-csv"),
     path("a-propos", views_pages.about, {"page": "a-propos"}, name="about"),
-    path("partenaires", views_pages.about, {"page": "partenaires"}, name="partners"),
     path("donnees-ouvertes", views_pages.about, {"page": "donnees-ouvertes"}, name="open-data"),
     path("documentation-api", views_pages.about, {"page": "documentation-api"}, name="api-doc"),
 ]

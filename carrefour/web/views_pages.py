@@ -1,4 +1,4 @@
-"""Pages: project, Observatoire, about / partners / open data / API."""
+"""Pages: project, Observatoire, about / open data / API."""
 
 from __future__ import annotations
 
@@ -110,7 +110,6 @@ def departements_svg(request: HttpRequest) -> HttpResponse:
 @require_GET
 @page_cached(by_query=False)
 def about(request: HttpRequest, page: str) -> HttpResponse:
-    """About, partners, open data and API documentation pages."""
+    """About, open data and API documentation pages."""
     results = project_search(params=SearchParams(per_page=0), with_points=False)
-    context = {"results": results, "partners": selectors.partners(results)}
-    return render(request, f"web/pages/{page}.html", context)
+    return render(request, f"web/pages/{page}.html", {"results": results})

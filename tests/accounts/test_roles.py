@@ -12,7 +12,7 @@ from tests.accounts.conftest import ROLES
 
 A = Action
 CONTRIBUTING = {A.PROPOSE_PROJECT, A.PROPOSE_CHANGE, A.REPORT_DUPLICATE, A.CLAIM_PROJECT}
-STAFF = {A.MODERATE, A.REVERT_CHANGE, A.BLOCK_USER, A.GRANT_TRUST, A.CONFIRM_CLAIM}
+STAFF = {A.MODERATE, A.REVERT_CHANGE, A.BLOCK_USER, A.GRANT_TRUST, A.CONFIRM_CLAIM, A.RESOLVE_OWN_CONFLICT}
 # What each role may do anywhere (written out here, independently of roles.MATRIX).
 EXPECTED: dict[str, set[Action]] = {
     "visitor": set(),
@@ -23,15 +23,15 @@ EXPECTED: dict[str, set[Action]] = {
     "moderator": CONTRIBUTING | {A.PUBLISH_WITHOUT_REVIEW} | STAFF,
     "administrator": set(Action),
     "superuser": set(Action),
-    "org_member": CONTRIBUTING,
-    "org_admin": CONTRIBUTING,
+    "org_member": CONTRIBUTING | {A.ENTER_PARTNER_SPACE},
+    "org_admin": CONTRIBUTING | {A.ENTER_PARTNER_SPACE},
     "blocked": set(),
     "blocked_moderator": set(),
     "block_expired": CONTRIBUTING,
     "holder": CONTRIBUTING,
 }
 # What members may do only on their own organisation's organisation, sources and projects.
-ON_OWN = {A.EDIT_OWN_ORGANISATION_SOURCES, A.PUBLISH_WITHOUT_REVIEW, A.CONFIRM_CLAIM}
+ON_OWN = {A.EDIT_OWN_ORGANISATION_SOURCES, A.PUBLISH_WITHOUT_REVIEW, A.CONFIRM_CLAIM, A.RESOLVE_OWN_CONFLICT}
 EXPECTED_ON_OWN: dict[str, set[Action]] = {
     "org_member": ON_OWN,
     "org_admin": ON_OWN | {A.MANAGE_ORGANISATION},

@@ -1,0 +1,94 @@
+"""Pages of the partner space: a member's sources, and the dashboard of one source."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from carrefour.accounts.roles import Action
+from carrefour.contributions.partners import organisation_conflicts
+from carrefour.contributions.views import CONFLICT_RESOLVED, action_refused
+from carrefour.orchestration.edits import override_conflict_resolve
+from carrefour.partners import dashboard
+from carrefour.projects.models import FieldOverride, ProjectSource
+from carrefour.sources.models import Source
+
+RUNS_PAGE = 20
+LIST_PAGE = 25
+CHOICES = {"garder": True, "reprendre": False}
+
+
+@require_GET
+def partner_home(request: HttpRequest) -> HttpResponse:
+    """The account's organisations and their sources, each with its review, last run and freshness."""
+    if refused := action_refused(request, Action.ENTER_PARTNER_SPACE):
+        return refused
+    groups = [
+        (
+            organisation,
+            organisation_conflicts(organisation).count() if organisation else 0,
+            [(source, dashboard.source_freshness(source)) for source in sources],
+        )
+        for organisation, sources in dashboard.user_organisation_sources(request.user)
+    ]
+    return render(request, "partners/dashboard/home.html", {"groups": groups, "source": None})
+
+
+def _page(request: HttpRequest, items: QuerySet[Any], name: str, size: int = LIST_PAGE) -> Page[Any]:
+    """One page of a long list, the page number read from the query parameter `name`."""
+    return Paginator(items, size).get_page(request.GET.get(name))
+
+
+@require_GET
+def source_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
+    """Runs, health, freshness and licence of a source; corrections, conflicts and duplicates elsewhere."""
+    source = get_object_or_404(Source, slug=slug)
+    if refused := action_refused(request, Action.EDIT_OWN_ORGANISATION_SOURCES, source):
+        return refused
+    runs = _page(request, dashboard.source_runs(source), "executions", RUNS_PAGE)
+    health = dashboard.source_health(source)
+    elsewhere = _page(request, dashboard.source_projects_elsewhere(source), "ailleurs")
+    context = {
+        "source": source,
+        "runs": runs,
+        "run_rows": [
+            (run, dashboard.run_duration(run), dashboard.run_rejection_reasons(run))
+            for run in runs.object_list
+        ],
+        "health": health,
+        "bars": dashboard.health_bars(health),
+        "chart_height": dashboard.CHART_HEIGHT,
+        "chart_width": max(1, len(health)) * dashboard.BAR_STEP,
+        "freshness": dashboard.source_freshness(source),
+        "contributions": _page(request, dashboard.source_contributions(source), "contributions"),
+        "corrections": _page(request, dashboard.source_corrections(source), "corrections"),
+        "conflicts": _page(request, dashboard.source_conflicts(source), "conflits"),
+        "elsewhere": elsewhere,
+    }
+    platforms = dashboard.projects_other_platforms(list(elsewhere.object_list), source)
+    context["elsewhere_rows"] = [(project, platforms[project.pk]) for project in elsewhere.object_list]
+    return render(request, "partners/dashboard/source.html", context)
+
+
+@require_POST
+def source_conflict_resolve(request: HttpRequest, slug: str, override_id: int, choice: str) -> HttpResponse:
+    """The partner keeps a correction its source contradicts, or gives it up for the source's value."""
+    source = get_object_or_404(Source, slug=slug)
+    if choice not in CHOICES:
+        return HttpResponse("Choix inconnu.", status=400, content_type="text/plain; charset=utf-8")
+    fed = ProjectSource.objects.filter(source=source, gone=False).values("project_id")
+    override = get_object_or_404(
+        FieldOverride.objects.select_related("project"), pk=override_id, conflict=True, project_id__in=fed
+    )
+    if refused := action_refused(request, Action.RESOLVE_OWN_CONFLICT, override.project):
+        return refused
+    keep = CHOICES[choice]
+    override_conflict_resolve(override, request.user, keep=keep)
+    messages.success(request, CONFLICT_RESOLVED[keep])
+    return redirect("partner-source", slug=source.slug)
