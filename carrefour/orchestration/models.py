@@ -10,6 +10,7 @@ class Job(models.Model):
 
     class Kind(models.TextChoices):
         CLUSTERS_REFRESH = "clusters_refresh", "Séparation de regroupements : fusion et index"
+        SOURCE_PREVIEW = "source_preview", "Aperçu d'une définition de source"
 
     kind = models.CharField("travail", max_length=40, choices=Kind.choices)
     # Id of the django-tasks result: its status and error are read from the task backend.
@@ -18,6 +19,8 @@ class Job(models.Model):
     done = models.PositiveIntegerField("fait", default=0)
     total = models.PositiveIntegerField("total", default=0)
     summary = models.TextField("résumé", blank=True)
+    # What the page shows once the task is over (a preview's report); JSON written by the task.
+    result = models.JSONField("résultat", null=True, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
 

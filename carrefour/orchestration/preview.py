@@ -1,0 +1,213 @@
+"""Preview of a source definition: a bounded dry run compared with live data; nothing live is written.
+
+The crawl runs in a child process (harvest.runner) under capped politeness; its records are normalized
+in memory (pipeline.record_values) and compared with the live records of the source
+(orchestration.preview_compare). The report is plain JSON: the worker stores it in Job.result.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.conf import settings
+
+from carrefour.harvest.health import FieldFill
+from carrefour.harvest.runner import CrawlError, crawl_events
+from carrefour.harvest.store import payload_hash
+from carrefour.orchestration.pipeline import record_values
+from carrefour.orchestration.preview_compare import (
+    Previewed,
+    preview_matches,
+    preview_samples,
+    preview_versus_live,
+)
+from carrefour.sources.definitions import SourceDefinitionError, definition_check, definition_resolve
+from carrefour.sources.models import Source
+from carrefour.territories.ban import locations_refine_online
+
+# Caps of a preview crawl, whatever the definition says: a few dozen records in seconds.
+PREVIEW_MAX_PAGES = 60
+PREVIEW_MAX_DURATION = 20.0
+PREVIEW_MAX_SIZE_MB = 8.0
+MAX_LISTED = 200  # entries kept per list of the report (counts stay exact)
+
+Progress = Callable[[int, int], None]
+
+
+def preview_definition(text_or_definition: str | dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
+    """The parsed definition and its problems (`key.path: message`), from YAML text or a mapping."""
+    definition: Any = text_or_definition
+    if isinstance(text_or_definition, str):
+        try:
+            definition = yaml.safe_load(text_or_definition)
+        except yaml.YAMLError as exc:
+            return None, [f"syntaxe YAML : {exc}"]
+    problems = definition_check(definition, vocabularies_path=Path(settings.SCHEMA_DIR) / "vocabularies.json")
+    return (None, problems) if problems else (dict(definition), [])
+
+
+def preview_bounds(definition: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The resolved definition with its politeness capped for a preview, and the hosts it may reach."""
+    resolved = definition_resolve(definition)
+    politeness = dict(resolved.get("politeness") or {})
+    for key, cap in (
+        ("max_pages", PREVIEW_MAX_PAGES),
+        ("max_duration", PREVIEW_MAX_DURATION),
+        ("max_size_mb", PREVIEW_MAX_SIZE_MB),
+    ):
+        # 0 means "no limit" for max_pages in Scrapy: a preview always has one.
+        politeness[key] = min(float(politeness.get(key) or cap), cap)
+    politeness["max_pages"] = int(politeness["max_pages"])
+    resolved["politeness"] = politeness
+    # The preview never revisits or caches: every page is fetched as a first harvest would.
+    resolved["incremental"] = {**(resolved.get("incremental") or {}), "http_cache": False}
+    return resolved, list(settings.HARVEST_ALLOWED_HOSTS)
+
+
+def _crawl(
+    resolved: dict[str, Any], allowed_hosts: list[str], max_records: int, progress: Progress | None
+) -> tuple[list[dict[str, Any]], list[dict[str, str]], dict[str, Any]]:
+    """Records and rejections of a bounded crawl, and how it went (pages, end, completeness)."""
+    records: list[dict[str, Any]] = []
+    rejected: list[dict[str, str]] = []
+    crawl: dict[str, Any] = {"pages": 0, "requests": 0, "end": "", "complete": False, "error": ""}
+    listing_broken = False
+    started = time.monotonic()
+    events = crawl_events(resolved, user_agent=settings.HARVEST_USER_AGENT, allowed_hosts=allowed_hosts)
+    try:
+        for event in events:
+            kind = event.get("type")
+            if kind == "page":
+                crawl["pages"] += 1
+            elif kind == "record":
+                records.append(event)
+                if progress:
+                    progress(len(records), max_records)
+                if len(records) >= max_records:
+                    # Leaving the loop closes the generator, which ends the crawl's child process.
+                    crawl["end"] = "max_records"
+                    break
+            elif kind in {"reject", "fatal", "list_error"}:
+                listing_broken = listing_broken or kind != "reject"
+                url, reason = str(event.get("url", "")), str(event.get("reason", ""))
+                rejected.append({"stage": "collecte", "id": "", "url": url, "title": "", "reasons": [reason]})
+            elif kind == "done":
+                crawl["end"] = str(event.get("finish_reason", ""))
+                crawl["requests"] = int(event.get("requests", 0))
+    except CrawlError as exc:
+        crawl["error"] = str(exc)
+    finally:
+        events.close()
+    # Only a listing read to its end without error says which live records are gone.
+    crawl["complete"] = crawl["end"] == "finished" and not listing_broken and not crawl["error"]
+    crawl["seconds"] = round(time.monotonic() - started, 1)
+    return records, rejected, crawl
+
+
+def _normalized(events: list[dict[str, Any]], definition: dict[str, Any]) -> list[Previewed]:
+    """Each crawled record normalized and located in memory, as the pipeline would store it."""
+    previewed = [
+        Previewed(
+            record_id=str(event["id"]),
+            url=str(event.get("url", "")),
+            values=record_values(event["payload"], definition, payload_hash(event["payload"]), "active"),
+        )
+        for event in events
+    ]
+    locations_refine_online([item.values["data"]["location"] for item in previewed])
+    return previewed
+
+
+def _unmapped(previewed: list[Previewed]) -> dict[str, list[dict[str, Any]]]:
+    """Source terms no vocabulary maps, with how many previewed records use them, by field."""
+    counts: dict[str, Counter[str]] = {}
+    for item in previewed:
+        for name, terms in item.values["unmapped"].items():
+            counts.setdefault(name, Counter()).update(terms)
+    return {
+        name: [{"term": term, "count": n} for term, n in counter.most_common()]
+        for name, counter in sorted(counts.items())
+    }
+
+
+def _fill(events: list[dict[str, Any]], definition: dict[str, Any]) -> list[dict[str, Any]]:
+    """Share of the previewed records with each field of the definition filled."""
+    fill = FieldFill()
+    for event in events:
+        fill.add(event.get("payload") or {})
+    rates = fill.rates(list(definition.get("fields") or {}))
+    return [{"field": name, "rate": rate} for name, rate in rates.items()]
+
+
+def _empty_report(max_records: int) -> dict[str, Any]:
+    """A report with nothing found yet: every key the template reads."""
+    return {
+        "definition": {},
+        "problems": [],
+        "max_records": max_records,
+        "crawl": {"pages": 0, "requests": 0, "end": "", "complete": False, "error": "", "seconds": 0.0},
+        "counts": dict.fromkeys(
+            ("records", "new", "changed", "unchanged", "rejected", "not_seen", "would_merge"), 0
+        ),
+        "new": [],
+        "changed": [],
+        "unchanged": [],
+        "not_seen": [],
+        "would_merge": [],
+        "rejected": [],
+        "unmapped": {},
+        "fill": [],
+        "samples": [],
+    }
+
+
+def source_preview(
+    text_or_definition: str | dict[str, Any],
+    *,
+    source: Source | None = None,
+    max_records: int = 50,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Bounded dry run of a definition (YAML text or mapping) against live data; a JSON-ready report."""
+    report = _empty_report(max_records)
+    definition, problems = preview_definition(text_or_definition)
+    if definition is None:
+        report["problems"] = problems
+        return report
+    report["definition"] = {"slug": definition["slug"], "name": definition["name"], "kind": definition["kind"]}
+    try:
+        resolved, allowed_hosts = preview_bounds(definition)
+    except SourceDefinitionError as exc:
+        report["problems"] = exc.problems
+        return report
+    events, rejected, report["crawl"] = _crawl(resolved, allowed_hosts, max_records, progress)
+    previewed = _normalized(events, definition)
+    live = preview_versus_live(previewed, source, listed=MAX_LISTED)
+    matches = preview_matches(previewed, source)
+    rejected += live.rejected
+    report.update(
+        new=live.new[:MAX_LISTED],
+        changed=live.changed[:MAX_LISTED],
+        unchanged=live.unchanged[:MAX_LISTED],
+        not_seen=live.not_seen,
+        would_merge=matches[:MAX_LISTED],
+        rejected=rejected[:MAX_LISTED],
+        unmapped=_unmapped(previewed),
+        fill=_fill(events, definition),
+        samples=preview_samples(previewed, definition, source),
+    )
+    report["counts"] = {
+        "records": len(events),
+        "new": len(live.new),
+        "changed": len(live.changed),
+        "unchanged": len(live.unchanged),
+        "not_seen": live.not_seen_total,
+        "rejected": len(rejected),
+        "would_merge": len(matches),
+    }
+    return report
