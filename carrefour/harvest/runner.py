@@ -7,7 +7,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Generator
 from typing import Any
 
 # Margin over the crawl's own CLOSESPIDER_TIMEOUT before the parent kills a stuck child.
@@ -25,7 +25,7 @@ def crawl_events(
     allowed_hosts: list[str],
     known: dict[str, list[Any]] | None = None,
     cache_dir: str = "",
-) -> Iterator[dict[str, Any]]:
+) -> Generator[dict[str, Any]]:
     """Run one crawl in a child process and yield its events (page, record, reject, fatal…) as they come."""
     config = {
         "definition": definition,

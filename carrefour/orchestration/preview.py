@@ -71,10 +71,10 @@ def preview_bounds(definition: dict[str, Any]) -> tuple[dict[str, Any], list[str
 
 def _crawl(
     resolved: dict[str, Any], allowed_hosts: list[str], max_records: int, progress: Progress | None
-) -> tuple[list[dict[str, Any]], list[dict[str, str]], dict[str, Any]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
     """Records and rejections of a bounded crawl, and how it went (pages, end, completeness)."""
     records: list[dict[str, Any]] = []
-    rejected: list[dict[str, str]] = []
+    rejected: list[dict[str, Any]] = []
     crawl: dict[str, Any] = {"pages": 0, "requests": 0, "end": "", "complete": False, "error": ""}
     listing_broken = False
     started = time.monotonic()
@@ -179,7 +179,11 @@ def source_preview(
     if definition is None:
         report["problems"] = problems
         return report
-    report["definition"] = {"slug": definition["slug"], "name": definition["name"], "kind": definition["kind"]}
+    report["definition"] = {
+        "slug": definition["slug"],
+        "name": definition["name"],
+        "kind": definition["kind"],
+    }
     try:
         resolved, allowed_hosts = preview_bounds(definition)
     except SourceDefinitionError as exc:
@@ -208,6 +212,7 @@ def source_preview(
         "unchanged": len(live.unchanged),
         "not_seen": live.not_seen_total,
         "rejected": len(rejected),
-        "would_merge": len(matches),
+        # Records already in a project of another source are listed, not counted: nothing would change.
+        "would_merge": sum(not match["already"] for match in matches),
     }
     return report

@@ -98,7 +98,9 @@ def preview_versus_live(previewed: list[Previewed], source: Source | None, *, li
         if not values["is_valid"]:
             reasons = [f"{error['field']} : {error['message']}" for error in values["errors"]]
             published = before is not None and before[1]
-            diff.rejected.append({**item.entry(), "stage": "normalisation", "reasons": reasons, "live": published})
+            diff.rejected.append(
+                {**item.entry(), "stage": "normalisation", "reasons": reasons, "live": published}
+            )
         elif before is None:
             diff.new.append(item.entry())
         elif changes := data_diff(before[0], values["data"]):
@@ -110,8 +112,10 @@ def preview_versus_live(previewed: list[Previewed], source: Source | None, *, li
             source_record_id__in=[item.record_id for item in previewed]
         )
         diff.not_seen_total = unseen.count()
-        rows = unseen.order_by("source_record_id").values_list("source_record_id", "url", "record__data__title")
-        diff.not_seen = [{"id": rid, "url": url, "title": title or ""} for rid, url, title in rows[:listed]]
+        listing = unseen.order_by("source_record_id").values_list(
+            "source_record_id", "url", "record__data__title"
+        )
+        diff.not_seen = [{"id": i, "url": url, "title": title or ""} for i, url, title in listing[:listed]]
     return diff
 
 
@@ -135,7 +139,9 @@ def _candidates(
     return signatures, members, cluster_of
 
 
-def _best(sig: dict[str, Any], keys: list[str], signatures: dict[int, Any], members: dict[str, list[int]]) -> int:
+def _best(
+    sig: dict[str, Any], keys: list[str], signatures: dict[int, Any], members: dict[str, list[int]]
+) -> int:
     """The live record matching a signature best (0 if none), blocks narrowed as de-duplication does."""
     ids: set[int] = set()
     for key in keys:
@@ -154,23 +160,30 @@ def preview_matches(previewed: list[Previewed], source: Source | None) -> list[d
     """Previewed records de-duplication would put in an existing project of another source."""
     own = source.pk if source is not None else 0
     signatures = {
-        i: signature_build(item.values["data"], own) for i, item in enumerate(previewed) if item.values["is_valid"]
+        i: signature_build(item.values["data"], own)
+        for i, item in enumerate(previewed)
+        if item.values["is_valid"]
     }
     wanted: dict[str, list[int]] = defaultdict(list)
     for i, sig in signatures.items():
         for key in block_keys(sig):
             wanted[key].append(i)
     live, members, cluster_of = _candidates(wanted, own)
-    best = {i: found for i, sig in signatures.items() if (found := _best(sig, block_keys(sig), live, members))}
+    best = {
+        i: found for i, sig in signatures.items() if (found := _best(sig, block_keys(sig), live, members))
+    }
     if not best:
         return []
-    projects = {p.cluster_id: p for p in Project.objects.filter(cluster_id__in={cluster_of[r] for r in best.values()})}
+    projects = {
+        p.cluster_id: p for p in Project.objects.filter(cluster_id__in={cluster_of[r] for r in best.values()})
+    }
     slugs = dict(Record.objects.filter(pk__in=best.values()).values_list("pk", "raw__source__slug"))
     own_clusters: dict[str, int] = {}
     if source is not None:
         own_clusters = dict(
             ClusterMember.objects.filter(
-                record__raw__source=source, record__raw__source_record_id__in=[previewed[i].record_id for i in best]
+                record__raw__source=source,
+                record__raw__source_record_id__in=[previewed[i].record_id for i in best],
             ).values_list("record__raw__source_record_id", "cluster_id")
         )
     matches = []
@@ -188,10 +201,12 @@ def preview_matches(previewed: list[Previewed], source: Source | None) -> list[d
                 "already": own_clusters.get(item.record_id) == project.cluster_id,
             }
         )
-    return matches
+    return sorted(matches, key=lambda match: match["already"])
 
 
-def preview_samples(previewed: list[Previewed], definition: dict[str, Any], source: Source | None) -> list[dict[str, Any]]:
+def preview_samples(
+    previewed: list[Previewed], definition: dict[str, Any], source: Source | None
+) -> list[dict[str, Any]]:
     """A few valid records as the project card shows them: merged alone, as a new project would be."""
     samples = []
     for item in [item for item in previewed if item.values["is_valid"]][:SAMPLES]:

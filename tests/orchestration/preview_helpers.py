@@ -19,7 +19,11 @@ from carrefour.sources.models import Source
 from carrefour.sources.services import source_upsert_from_definition
 from tests.simulator import World
 
-PLATFORMS = {"regards-solidaires": "portraits", "initiatives-data": "api", "observatoire-regional": "opendata"}
+PLATFORMS = {
+    "regards-solidaires": "portraits",
+    "initiatives-data": "api",
+    "observatoire-regional": "opendata",
+}
 
 
 def simulator_definition(slug: str, world: World) -> dict[str, Any]:
@@ -47,12 +51,18 @@ def harvested(definition: dict[str, Any]) -> Source:
 def live_rows() -> dict[str, Any]:
     """Every live row a preview must not create, change or delete, as comparable content."""
     return {
-        "sources": list(Source.objects.order_by("pk").values_list("pk", "slug", "definition", "review_status")),
+        "sources": list(
+            Source.objects.order_by("pk").values_list("pk", "slug", "definition", "review_status")
+        ),
         "runs": list(HarvestRun.objects.order_by("pk").values_list("pk", "status", "records_seen")),
-        "raw": list(RawRecord.objects.order_by("pk").values_list("pk", "content_hash", "state", "missed_runs")),
+        "raw": list(
+            RawRecord.objects.order_by("pk").values_list("pk", "content_hash", "state", "missed_runs")
+        ),
         "records": [
             json.dumps(row, sort_keys=True, default=str)
-            for row in Record.objects.order_by("pk").values_list("pk", "data", "is_valid", "unmapped", "raw_hash")
+            for row in Record.objects.order_by("pk").values_list(
+                "pk", "data", "is_valid", "unmapped", "raw_hash"
+            )
         ],
         "clusters": list(Cluster.objects.order_by("pk").values_list("pk", flat=True)),
         "members": list(ClusterMember.objects.order_by("pk").values_list("record_id", "cluster_id")),

@@ -74,12 +74,27 @@ def test_record_of_another_source_shows_the_project_it_would_join(small_world: W
     truth = truth_projects(small_world)
     assert report["would_merge"], "the world publishes projects on both platforms"
     for item in report["would_merge"]:
-        publications = ProjectSource.objects.filter(project_id=item["project"]["id"], source__slug="initiatives-data")
+        publications = ProjectSource.objects.filter(
+            project_id=item["project"]["id"], source__slug="initiatives-data"
+        )
         real = {truth[("api", sid)] for sid in publications.values_list("source_record_id", flat=True)}
         assert real == {truth[("portraits", item["id"])]}, item
         assert item["project"]["url"].startswith(f"/projets/{item['project']['id']}-")
         assert item["other_source"] == "initiatives-data" and not item["already"]
+    assert report["counts"]["would_merge"] == len(report["would_merge"])
     assert live_rows() == before
+
+
+def test_records_already_merged_are_listed_but_not_counted(small_world: World) -> None:
+    harvested(simulator_definition("initiatives-data", small_world))
+    definition = simulator_definition("regards-solidaires", small_world)
+    source = harvested(definition)
+    report = source_preview(as_text(definition), source=source, max_records=50)
+    already = [item for item in report["would_merge"] if item["already"]]
+    assert already, "the harvest merged records of both platforms"
+    assert report["counts"]["would_merge"] == len(report["would_merge"]) - len(already)
+    html = render_to_string("orchestration/preview_report.html", {"report": report})
+    assert "déjà regroupées" in html
 
 
 def csv_definition(site: MiniSite, **extra: Any) -> dict[str, Any]:

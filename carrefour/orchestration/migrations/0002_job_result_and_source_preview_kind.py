@@ -4,20 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orchestration', '0001_initial'),
+        ("orchestration", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='job',
-            name='result',
-            field=models.JSONField(blank=True, null=True, verbose_name='résultat'),
+            model_name="job",
+            name="result",
+            field=models.JSONField(blank=True, null=True, verbose_name="résultat"),
         ),
         migrations.AlterField(
-            model_name='job',
-            name='kind',
-            field=models.CharField(choices=[('clusters_refresh', 'Séparation de regroupements : fusion et index'), ('source_preview', "Aperçu d'une définition de source")], max_length=40, verbose_name='travail'),
+            model_name="job",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("clusters_refresh", "Séparation de regroupements : fusion et index"),
+                    ("source_preview", "Aperçu d'une définition de source"),
+                ],
+                max_length=40,
+                verbose_name="travail",
+            ),
         ),
     ]
