@@ -31,7 +31,7 @@ from carrefour.sources.models import Source
 from carrefour.territories.ban import locations_refine_online
 
 # Caps of a preview crawl, whatever the definition says: a few dozen records in seconds.
-PREVIEW_MAX_PAGES = 60
+PREVIEW_MAX_PAGES = 80  # 50 detail pages and the list pages leading to them
 PREVIEW_MAX_DURATION = 20.0
 PREVIEW_MAX_SIZE_MB = 8.0
 MAX_LISTED = 200  # entries kept per list of the report (counts stay exact)
@@ -64,8 +64,6 @@ def preview_bounds(definition: dict[str, Any]) -> tuple[dict[str, Any], list[str
         politeness[key] = min(float(politeness.get(key) or cap), cap)
     politeness["max_pages"] = int(politeness["max_pages"])
     resolved["politeness"] = politeness
-    # The preview never revisits or caches: every page is fetched as a first harvest would.
-    resolved["incremental"] = {**(resolved.get("incremental") or {}), "http_cache": False}
     return resolved, list(settings.HARVEST_ALLOWED_HOSTS)
 
 
