@@ -70,6 +70,7 @@ def _previews(world: World, slugs: list[str], runs: int) -> list[dict[str, Any]]
                 "crawl_s": report["crawl"]["seconds"],
                 "pages": report["crawl"]["pages"],
                 "counts": report["counts"],
+                "merges_listed": len(report["would_merge"]),
                 "load": _load(),
             }
         )
@@ -114,7 +115,7 @@ def main() -> None:
         print(
             f"| {row['source']} ({row['platform']}) | {row['median_s']} s | {row['max_s']} s "
             f"| {row['pages']} | {c['records']} | {c['new']}/{c['changed']}/{c['unchanged']} "
-            f"| {c['would_merge']} | {row['load']} |"
+            f"| {c['would_merge']} ({row['merges_listed']}) | {row['load']} |"
         )
 
 
