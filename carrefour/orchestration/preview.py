@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from django.conf import settings
@@ -51,9 +52,21 @@ def preview_definition(text_or_definition: str | dict[str, Any]) -> tuple[dict[s
     return (None, problems) if problems else (dict(definition), [])
 
 
-def preview_bounds(definition: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The resolved definition with its politeness capped for a preview, and the hosts it may reach."""
+def preview_bounds(definition: dict[str, Any], source: Source | None) -> tuple[dict[str, Any], list[str]]:
+    """The resolved definition with its politeness capped for a preview, and the hosts it may reach.
+
+    Only a repository source may read local files: a partner's text (a new source, or a partner source)
+    reaches http(s) addresses only.
+    """
     resolved = definition_resolve(definition)
+    if source is None or source.origin != Source.Origin.FILE:
+        local = [
+            f"start_urls[{i}]: only http(s) addresses can be harvested, not {url!r}"
+            for i, url in enumerate(resolved["start_urls"])
+            if urlsplit(url).scheme not in {"http", "https"}
+        ]
+        if local:
+            raise SourceDefinitionError(definition["slug"], local)
     politeness = dict(resolved.get("politeness") or {})
     for key, cap in (
         ("max_pages", PREVIEW_MAX_PAGES),
@@ -183,7 +196,7 @@ def source_preview(
         "kind": definition["kind"],
     }
     try:
-        resolved, allowed_hosts = preview_bounds(definition)
+        resolved, allowed_hosts = preview_bounds(definition, source)
     except SourceDefinitionError as exc:
         report["problems"] = exc.problems
         return report

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.template.loader import render_to_string
 
-from carrefour.orchestration.preview import source_preview
+from carrefour.orchestration.preview import PREVIEW_MAX_PAGES, source_preview
 from carrefour.projects.models import ProjectSource
 from tests.harvest.conftest import MiniSite, mini_site
 from tests.orchestration.preview_helpers import as_text, harvested, live_rows, simulator_definition
@@ -157,6 +157,39 @@ def test_bad_definition_gives_clear_problems_and_crawls_nothing(text: str, expec
     html = render_to_string("orchestration/preview_report.html", {"report": report})
     assert "La définition ne peut pas être utilisée" in html
     assert live_rows() == before
+
+
+def test_a_partner_text_never_reads_local_files(mini_site: MiniSite) -> None:
+    definition = csv_definition(mini_site, start_urls=["/etc/passwd", "file:///etc/hostname"])
+    report = source_preview(as_text(definition))
+    assert report["problems"] == [
+        "start_urls[0]: only http(s) addresses can be harvested, not 'file:///etc/passwd'",
+        "start_urls[1]: only http(s) addresses can be harvested, not 'file:///etc/hostname'",
+    ]
+    assert report["crawl"]["pages"] == 0 and report["counts"]["records"] == 0
+
+
+def test_the_crawl_is_capped_whatever_the_definition_allows(mini_site: MiniSite) -> None:
+    for n in range(1, 201):
+        article = f'<article><h2 data-id="r{n}">Projet numéro {n}</h2></article>'
+        mini_site.route(f"/p/{n}", f'{article}<a class="next" href="/p/{n + 1}">›</a>')
+    definition = {
+        "slug": "liste-sans-fin",
+        "name": "Liste sans fin",
+        "kind": "html",
+        "start_urls": [f"{mini_site.url}/p/1"],
+        "politeness": {"delay": 0, "max_pages": 5000, "max_duration": 3600},
+        "pagination": {"type": "next_link", "next": {"css": "a.next::attr(href)"}},
+        "list": {"records": {"css": "article"}},
+        "record_id": {"css": "h2::attr(data-id)"},
+        "fields": {"title": {"css": "h2::text"}},
+    }
+    report = source_preview(as_text(definition), max_records=500)
+    # The cap counts every response (robots.txt too); requests already sent may still be answered.
+    served = [path for path in mini_site.log if path.startswith("/p/")]
+    assert report["counts"]["records"] == report["crawl"]["pages"] == PREVIEW_MAX_PAGES - 1
+    assert len(served) < 100 and report["crawl"]["end"] == "closespider_pagecount"
+    assert not report["crawl"]["complete"]
 
 
 def test_unreachable_site_is_reported_not_raised(mini_site: MiniSite) -> None:
