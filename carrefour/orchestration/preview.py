@@ -10,11 +10,8 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-import yaml
 from django.conf import settings
 
 from carrefour.harvest.health import FieldFill
@@ -27,8 +24,11 @@ from carrefour.orchestration.preview_compare import (
     preview_samples,
     preview_versus_live,
 )
+from carrefour.sources.bounds import definition_partner_problems, source_definition_bounded
 from carrefour.sources.definitions import SourceDefinitionError, definition_check, definition_resolve
 from carrefour.sources.models import Source
+from carrefour.sources.rows import source_vocabularies_path
+from carrefour.sources.versions import definition_text_check
 from carrefour.territories.ban import locations_refine_online
 
 # Caps of a preview crawl, whatever the definition says: a few dozen records in seconds.
@@ -41,32 +41,27 @@ Progress = Callable[[int, int], None]
 
 
 def preview_definition(text_or_definition: str | dict[str, Any]) -> tuple[dict[str, Any] | None, list[str]]:
-    """The parsed definition and its problems (`key.path: message`), from YAML text or a mapping."""
-    definition: Any = text_or_definition
+    """The parsed definition and its problems (with their line for a text), from YAML text or a mapping."""
     if isinstance(text_or_definition, str):
-        try:
-            definition = yaml.safe_load(text_or_definition)
-        except yaml.YAMLError as exc:
-            return None, [f"syntaxe YAML : {exc}"]
-    problems = definition_check(definition, vocabularies_path=Path(settings.SCHEMA_DIR) / "vocabularies.json")
-    return (None, problems) if problems else (dict(definition), [])
+        definition, located = definition_text_check(text_or_definition)
+        problems = [str(problem) for problem in located]
+    else:
+        definition = text_or_definition
+        problems = definition_check(definition, vocabularies_path=source_vocabularies_path())
+    return (None, problems) if problems or definition is None else (dict(definition), [])
 
 
 def preview_bounds(definition: dict[str, Any], source: Source | None) -> tuple[dict[str, Any], list[str]]:
-    """The resolved definition with its politeness capped for a preview, and the hosts it may reach.
+    """The resolved definition bounded as its harvest would be, capped further for a preview; its hosts.
 
-    Only a repository source may read local files: a partner's text (a new source, or a partner source)
-    reaches http(s) addresses only.
+    A text without a source is a partner's new source: partner bounds (public http(s) hosts, no files).
     """
-    resolved = definition_resolve(definition)
-    if source is None or source.origin != Source.Origin.FILE:
-        local = [
-            f"start_urls[{i}]: only http(s) addresses can be harvested, not {url!r}"
-            for i, url in enumerate(resolved["start_urls"])
-            if urlsplit(url).scheme not in {"http", "https"}
-        ]
-        if local:
-            raise SourceDefinitionError(definition["slug"], local)
+    origin = source.origin if source is not None else Source.Origin.PARTNER
+    if origin == Source.Origin.PARTNER:
+        refused = [f"{path}: {message}" for path, message in definition_partner_problems(definition)]
+        if refused:
+            raise SourceDefinitionError(definition["slug"], refused)
+    resolved, allowed_hosts = source_definition_bounded(origin, definition_resolve(definition))
     politeness = dict(resolved.get("politeness") or {})
     for key, cap in (
         ("max_pages", PREVIEW_MAX_PAGES),
@@ -76,8 +71,7 @@ def preview_bounds(definition: dict[str, Any], source: Source | None) -> tuple[d
         # 0 means "no limit" for max_pages in Scrapy: a preview always has one.
         politeness[key] = min(float(politeness.get(key) or cap), cap)
     politeness["max_pages"] = int(politeness["max_pages"])
-    resolved["politeness"] = politeness
-    return resolved, list(settings.HARVEST_ALLOWED_HOSTS)
+    return {**resolved, "politeness": politeness}, allowed_hosts
 
 
 def _crawl(

@@ -19,6 +19,12 @@ __all__ = ["mini_site"]
 pytestmark = [pytest.mark.django_db, pytest.mark.simulator]
 
 
+@pytest.fixture(autouse=True)
+def _partners_may_reach_the_simulator(settings: Any) -> None:
+    """A text without a source is a partner's: partner bounds apply, the loopback simulator allowed."""
+    settings.PARTNER_ALLOWED_HOSTS = ["127.0.0.1"]
+
+
 def truth_projects(world: World) -> dict[tuple[str, str], str]:
     """(platform, source record id) → the real project it publishes, from the world's ground truth."""
     found = {}
@@ -144,7 +150,7 @@ def test_unmapped_terms_counted_and_hostile_values_escaped(mini_site: MiniSite) 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("slug: [unclosed", "syntaxe YAML"),
+        ("slug: [unclosed", "ligne 1: YAML syntax error"),
         ("- just\n- a list\n", "(racine)"),
         ("slug: x\nname: X\nkind: html\n", "start_urls"),
     ],
@@ -159,14 +165,16 @@ def test_bad_definition_gives_clear_problems_and_crawls_nothing(text: str, expec
     assert live_rows() == before
 
 
-def test_a_partner_text_never_reads_local_files(mini_site: MiniSite) -> None:
+def test_a_partner_text_never_reads_local_files_nor_private_hosts(mini_site: MiniSite, settings: Any) -> None:
     definition = csv_definition(mini_site, start_urls=["/etc/passwd", "file:///etc/hostname"])
     report = source_preview(as_text(definition))
-    assert report["problems"] == [
-        "start_urls[0]: only http(s) addresses can be harvested, not 'file:///etc/passwd'",
-        "start_urls[1]: only http(s) addresses can be harvested, not 'file:///etc/hostname'",
-    ]
+    assert [problem.split(":")[0] for problem in report["problems"]] == ["start_urls[0]", "start_urls[1]"]
+    assert all("only http:// and https://" in problem for problem in report["problems"])
     assert report["crawl"]["pages"] == 0 and report["counts"]["records"] == 0
+    settings.PARTNER_ALLOWED_HOSTS = []
+    report = source_preview(as_text(csv_definition(mini_site)))
+    assert report["problems"] and report["problems"][0].startswith("start_urls[0]")
+    assert report["crawl"]["pages"] == 0 and mini_site.log == []
 
 
 def test_the_crawl_is_capped_whatever_the_definition_allows(mini_site: MiniSite) -> None:
