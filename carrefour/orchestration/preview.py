@@ -94,7 +94,7 @@ def _crawl(
                 if progress:
                     progress(len(records), max_records)
                 if len(records) >= max_records:
-                    # Leaving the loop closes the generator, which ends the crawl's child process.
+                    # Closing the generator (finally below) ends the crawl's child process.
                     crawl["end"] = "max_records"
                     break
             elif kind in {"reject", "fatal", "list_error"}:

@@ -198,6 +198,8 @@ def test_the_crawl_is_capped_whatever_the_definition_allows(mini_site: MiniSite)
     assert report["counts"]["records"] == report["crawl"]["pages"] == PREVIEW_MAX_PAGES - 1
     assert len(served) < 100 and report["crawl"]["end"] == "closespider_pagecount"
     assert not report["crawl"]["complete"]
+    html = render_to_string("orchestration/preview_report.html", {"report": report})
+    assert "Arrêté à la limite de pages d'un aperçu." in html
 
 
 def test_unreachable_site_is_reported_not_raised(mini_site: MiniSite) -> None:
