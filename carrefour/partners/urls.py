@@ -1,5 +1,7 @@
 """Pages of the partner space (/espace-partenaire/…) and the public partner pages (/partenaires…)."""
 
-from django.urls import path  # noqa: F401  (each part of the partner space adds its routes here)
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", include("carrefour.partners.urls_mapping")),
+]
