@@ -1,4 +1,4 @@
-""""Moissonner maintenant": a partner queues a harvest of its validated source, one at a time."""
+""" "Moissonner maintenant": a partner queues a harvest of its validated source, one at a time."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ def source_harvest_now_start(source: Source, *, user: Any) -> Job:
             "cette source n'est pas encore validée par les administrateurs : elle ne peut pas être moissonnée"
         )
     if not source.enabled or source.kind not in KINDS_BY_NAME:
-        raise HarvestNowRefusedError("cette source n'est pas moissonnée depuis le web (désactivée ou importée)")
+        raise HarvestNowRefusedError(
+            "cette source n'est pas moissonnée depuis le web (désactivée ou importée)"
+        )
     with transaction.atomic():
         # The source row locked: two requests at once cannot both find no harvest queued.
         Source.objects.select_for_update().filter(pk=source.pk).first()

@@ -84,11 +84,16 @@ def source_mapping_blocks(source: Source, *, examples: int = 3) -> list[Vocabula
     blocks = []
     for name in VOCABULARY_KEYS:
         unmapped = [
-            TermRow(term.value, count=term.count, examples=[projects[r] for r in term.raw_ids if r in projects])
+            TermRow(
+                term.value, count=term.count, examples=[projects[r] for r in term.raw_ids if r in projects]
+            )
             for term in terms
             if term.field == name
         ]
-        mapped = [TermRow(str(term), choice=target_encode(target)) for term, target in (current.get(name) or {}).items()]
+        mapped = [
+            TermRow(str(term), choice=target_encode(target))
+            for term, target in (current.get(name) or {}).items()
+        ]
         for index, row in enumerate(unmapped + mapped):
             row.key = f"{name}-{index}"
         codes = sorted(vocabularies()[name].items(), key=lambda item: text_key(item[1]))
@@ -191,5 +196,7 @@ def source_mapping_save(
     text = definition_text_vocabularies_set(source_definition_text(source), changes)
     with transaction.atomic():
         version = source_version_save(text, author=author, source=source, comment=mapping_comment(changes))
-        job = job_start(Job.Kind.MAPPING_REAPPLY, source_mapping_reapply, source.pk, source=source, started_by=author)
+        job = job_start(
+            Job.Kind.MAPPING_REAPPLY, source_mapping_reapply, source.pk, source=source, started_by=author
+        )
     return version, job

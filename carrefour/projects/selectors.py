@@ -27,7 +27,10 @@ def project_queryset() -> QuerySet[Project]:
 def projects_by_raw(raw_ids: list[int]) -> dict[int, tuple[int, str]]:
     """Published project (id, title) of each raw record that has one, by raw record id."""
     rows = ProjectSource.objects.filter(raw_id__in=raw_ids, project__is_published=True)
-    return {raw_id: (pk, title) for raw_id, pk, title in rows.values_list("raw_id", "project_id", "project__title")}
+    return {
+        raw_id: (pk, title)
+        for raw_id, pk, title in rows.values_list("raw_id", "project_id", "project__title")
+    }
 
 
 def location_text(location: dict[str, Any]) -> str:

@@ -36,9 +36,7 @@ def _unmapped(page: str) -> dict[str, int]:
     return {html.unescape(term): int(count) for term, count in rows}
 
 
-def test_unmapped_terms_are_listed_with_counts_and_examples(
-    partner_source: Source, make_user: Any
-) -> None:
+def test_unmapped_terms_are_listed_with_counts_and_examples(partner_source: Source, make_user: Any) -> None:
     page = signed_in(make_user("org_member")).get("/espace-partenaire/sources/regards-solidaires/vocabulaire")
     html = page.content.decode()
     assert page.status_code == 200
@@ -46,7 +44,9 @@ def test_unmapped_terms_are_listed_with_counts_and_examples(
     assert _unmapped(html) == {"Jardins partagés": 3, "Tiers-lieux": 2}
     assert html.count('href="/projets/') >= 5 and "Potager des Canuts" in html
     # Terms already mapped are listed, their code chosen; common codes are offered with their labels.
-    assert re.search(r"<td>Alimentation durable</td><td>.*?<option value=\"alimentation\" selected>", html, re.S)
+    assert re.search(
+        r"<td>Alimentation durable</td><td>.*?<option value=\"alimentation\" selected>", html, re.S
+    )
     assert "Environnement et biodiversité" in html
 
 
@@ -91,7 +91,10 @@ def test_a_mapping_removed_puts_the_term_back_in_the_list(partner_source: Source
     tasks_run()
     assert _unmapped(client.get(url).content.decode())["Alimentation durable"] == 2
     assert theme_count("alimentation") == before - 2
-    assert "Alimentation durable" not in partner_source.versions.get(number=2).definition["vocabularies"]["themes"]
+    assert (
+        "Alimentation durable"
+        not in partner_source.versions.get(number=2).definition["vocabularies"]["themes"]
+    )
 
 
 def test_bad_choices_save_nothing_and_keep_the_form(partner_source: Source, make_user: Any) -> None:

@@ -1,4 +1,4 @@
-""""Moissonner maintenant": queued once, refused for pending sources, rate-limited, run in the worker."""
+""" "Moissonner maintenant": queued once, refused for pending sources, rate-limited, run in the worker."""
 
 from __future__ import annotations
 
@@ -40,7 +40,9 @@ def test_harvest_now_is_refused_for_a_source_not_validated(partner_source: Sourc
     assert not Job.objects.exists()
 
 
-def test_harvest_now_is_rate_limited_per_account(partner_source: Source, make_user: Any, settings: Any) -> None:
+def test_harvest_now_is_rate_limited_per_account(
+    partner_source: Source, make_user: Any, settings: Any
+) -> None:
     settings.RATELIMIT_ENABLE = True
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "harvest_now": "2/h"}
     client = signed_in(make_user("org_member"))

@@ -54,7 +54,9 @@ def test_other_organisation_source_pages_are_administrators_only(
 
 @pytest.mark.parametrize("role", ROLES)
 def test_job_page_follows_the_rights_on_its_source(role: str, make_user: Any, world: dict[str, Any]) -> None:
-    own = job_start(Job.Kind.HARVEST_NOW, source_harvest_now, world["own_source"].pk, source=world["own_source"])
+    own = job_start(
+        Job.Kind.HARVEST_NOW, source_harvest_now, world["own_source"].pk, source=world["own_source"]
+    )
     other = job_start(
         Job.Kind.HARVEST_NOW, source_harvest_now, world["other_source"].pk, source=world["other_source"]
     )

@@ -6,27 +6,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orchestration', '0001_initial'),
-        ('sources', '0005_source_versions'),
+        ("orchestration", "0001_initial"),
+        ("sources", "0005_source_versions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='job',
-            name='source',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='sources.source', verbose_name='source'),
+            model_name="job",
+            name="source",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="+",
+                to="sources.source",
+                verbose_name="source",
+            ),
         ),
         migrations.AddField(
-            model_name='job',
-            name='started_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='lancé par'),
+            model_name="job",
+            name="started_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="lancé par",
+            ),
         ),
         migrations.AlterField(
-            model_name='job',
-            name='kind',
-            field=models.CharField(choices=[('clusters_refresh', 'Séparation de regroupements : fusion et index'), ('mapping_reapply', 'Correspondances de vocabulaire : nouveau traitement des fiches'), ('harvest_now', "Moisson demandée depuis l'espace partenaire")], max_length=40, verbose_name='travail'),
+            model_name="job",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("clusters_refresh", "Séparation de regroupements : fusion et index"),
+                    ("mapping_reapply", "Correspondances de vocabulaire : nouveau traitement des fiches"),
+                    ("harvest_now", "Moisson demandée depuis l'espace partenaire"),
+                ],
+                max_length=40,
+                verbose_name="travail",
+            ),
         ),
     ]
