@@ -186,6 +186,8 @@ def source_mapping_save(
     source: Source, changes: dict[str, dict[str, str]], *, author: Any
 ) -> tuple[SourceVersion, Job]:
     """Save the changed mappings as a new version of the definition, then queue their re-application."""
+    if source.review_status != Source.Review.VALIDATED:
+        raise MappingError(["cette source n'est pas validée : ses fiches ne sont pas encore moissonnées"])
     if source.versions.filter(status=SourceVersion.Status.PENDING).exists():
         raise MappingError(
             [
