@@ -90,6 +90,26 @@ SETTINGS: tuple[Setting, ...] = (
         "",
         "Hôtes privés ou locaux que le moissonneur peut atteindre (ex. 127.0.0.1 pour le simulateur).",
     ),
+    Setting(
+        "CARREFOUR_PARTNER_ALLOWED_HOSTS",
+        "",
+        "Hôtes privés ou locaux que les sources déclarées par les partenaires peuvent atteindre (tests).",
+    ),
+    Setting(
+        "CARREFOUR_PARTNER_MAX_PAGES",
+        "2000",
+        "Réponses au plus par moisson d'une source déclarée par un partenaire.",
+    ),
+    Setting(
+        "CARREFOUR_PARTNER_MAX_SECONDS",
+        "1800",
+        "Durée maximale (s) d'une moisson d'une source déclarée par un partenaire.",
+    ),
+    Setting(
+        "CARREFOUR_PARTNER_MAX_MB",
+        "100",
+        "Taille maximale (Mo) d'une réponse pour une source déclarée par un partenaire.",
+    ),
     Setting("CARREFOUR_PORT", "8000", "Port de `carrefour serve`."),
     Setting(
         "CARREFOUR_SEARCH_CACHE",

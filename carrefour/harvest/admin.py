@@ -1,22 +1,69 @@
-"""Admin of sources (with the health of their harvests) and of every harvest run."""
+"""Admin of sources (health of their harvests, versions of their definitions) and of every harvest run."""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
 
 from carrefour.harvest.models import HarvestRun
 from carrefour.harvest.selectors import source_status_rows
-from carrefour.sources.models import Source
+from carrefour.sources.models import Source, SourceVersion
+
+
+class SourceVersionInline(admin.TabularInline):
+    """The versions of a source's definition, newest first, read-only (they are saved as texts)."""
+
+    model = SourceVersion
+    fields = (
+        "number",
+        "status",
+        "author",
+        "comment",
+        "created_at",
+        "reviewed_by",
+        "reviewed_at",
+        "review_reason",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Source | None = None) -> bool:
+        """Versions come from definition texts (partner space, sources import), never from this form."""
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Source | None = None) -> bool:
+        """A version is history: never edited."""
+        return False
 
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    """Sources with the health of their harvests (definitions are edited in sources/*.yml)."""
+    """Sources with the health of their harvests and the versions of their definitions."""
 
-    list_display = ("slug", "name", "kind", "enabled", "frequency_hours", "status", "last_success", "trend")
-    list_filter = ("kind", "enabled", "fictional")
+    list_display = (
+        "slug",
+        "name",
+        "kind",
+        "origin",
+        "review_status",
+        "enabled",
+        "frequency_hours",
+        "status",
+        "last_success",
+        "trend",
+    )
+    list_filter = ("origin", "review_status", "kind", "enabled", "fictional")
     search_fields = ("slug", "name")
-    readonly_fields = ("definition", "definition_path", "latest_errors")
+    readonly_fields = (
+        "definition",
+        "definition_path",
+        "origin",
+        "review_status",
+        "review_reason",
+        "latest_errors",
+    )
+    inlines = [SourceVersionInline]
 
     def _row(self, obj: Source) -> dict[str, object]:
         """The status row of one source (see carrefour sources status)."""

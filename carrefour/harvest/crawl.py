@@ -18,6 +18,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from carrefour.harvest.spider import DefinitionSpider
+from carrefour.sources.bounds import LOCAL_FILES
 
 DEFAULT_MAX_SIZE_MB = 64
 
@@ -66,6 +67,7 @@ def crawl_settings(config: dict[str, Any]) -> dict[str, Any]:
             "carrefour.harvest.middlewares.PoliteThrottle": 0,
         },
         "CARREFOUR_ALLOWED_HOSTS": config.get("allowed_hosts", []),
+        "CARREFOUR_LOCAL_FILES": politeness.get(LOCAL_FILES, True),
     }
 
 

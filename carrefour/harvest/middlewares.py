@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
-import socket
 from typing import Any, Self
 from urllib.parse import urlsplit
 
@@ -17,58 +15,36 @@ from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Request, Response
 from scrapy.utils.httpobj import urlparse_cached
 
+from carrefour.sources.addresses import host_refusal
+
 MAX_RETRY_AFTER = 30.0
 # Margin over a robots.txt Crawl-delay: the site measures arrival times, ours are dispatch times, and on a
 # loaded machine one request can leave late and the next on time (a 5 % margin was seen to fall short).
 CRAWL_DELAY_MARGIN = 1.25
 
 
-def host_addresses(host: str) -> list[ipaddress.IPv4Address | ipaddress.IPv6Address]:
-    """Addresses a host name resolves to (empty when it does not resolve)."""
-    try:
-        return [ipaddress.ip_address(host.strip("[]"))]
-    except ValueError:
-        pass
-    try:
-        infos = socket.getaddrinfo(host, None)
-    except (socket.gaierror, UnicodeError):
-        return []
-    return [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
-
-
-def host_refusal(url: str, allowed_hosts: list[str]) -> str | None:
-    """Why a URL must not be fetched (host on a private/loopback/link-local network), or None."""
-    parts = urlsplit(url)
-    if parts.scheme == "file":
-        return None  # start URLs only (HostGuardMiddleware): named by the definition's author
-    if parts.scheme not in {"http", "https"}:
-        return f"scheme {parts.scheme!r} not allowed"
-    host = (parts.hostname or "").lower()
-    if not host:
-        return "no host in URL"
-    if host in allowed_hosts:
-        return None
-    for address in host_addresses(host):
-        if not address.is_global or address.is_multicast:
-            return f"refused: {host} resolves to non-public address {address} (not in HARVEST_ALLOWED_HOSTS)"
-    return None
-
-
 class HostGuardMiddleware:
     """Blocks requests (redirect targets included: they come back through here) to private hosts."""
 
-    def __init__(self, allowed_hosts: list[str]) -> None:
+    def __init__(self, allowed_hosts: list[str], *, local_files: bool = True) -> None:
         self.allowed_hosts = [h.lower() for h in allowed_hosts]
+        self.local_files = local_files
         self.cache: dict[str, str | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        """Build from the CARREFOUR_ALLOWED_HOSTS crawl setting."""
-        return cls(crawler.settings.getlist("CARREFOUR_ALLOWED_HOSTS"))
+        """Build from the CARREFOUR_ALLOWED_HOSTS and CARREFOUR_LOCAL_FILES crawl settings."""
+        return cls(
+            crawler.settings.getlist("CARREFOUR_ALLOWED_HOSTS"),
+            local_files=crawler.settings.getbool("CARREFOUR_LOCAL_FILES", True),
+        )
 
     def process_request(self, request: Request) -> None:
         """Raise IgnoreRequest for a refused host (resolution cached per scheme+host)."""
         parts = urlsplit(request.url)
+        if parts.scheme == "file" and not self.local_files:
+            # Partner-declared sources never read the server's files, not even as a start URL.
+            raise IgnoreRequest("refused: file:// URL in a partner-declared source")
         if parts.scheme == "file" and request.meta.get("role") != "entry":
             # Only a start URL written in the definition may be a local file, never a link from a page.
             raise IgnoreRequest("refused: file:// URL found in a fetched document")

@@ -27,10 +27,10 @@ def harvest_run_last_success(source: Source) -> HarvestRun | None:
 
 
 def source_list_due(now: datetime | None = None) -> list[Source]:
-    """Enabled sources whose last run started at least their frequency ago (or that never ran)."""
+    """Enabled, validated sources whose last run started at least their frequency ago (or never ran)."""
     now = now or timezone.now()
     due = []
-    for source in Source.objects.filter(enabled=True):
+    for source in Source.objects.filter(enabled=True, review_status=Source.Review.VALIDATED):
         last = harvest_run_last(source)
         # One minute of slack so that a timer firing at the same hour each day finds the source due.
         if last is None or (now - last.started_at).total_seconds() >= source.frequency_hours * 3600 - 60:

@@ -24,6 +24,7 @@ from carrefour.harvest.store import (
     raw_records_store,
     raw_records_touch_listed,
 )
+from carrefour.sources.bounds import source_definition_bounded
 from carrefour.sources.definitions import SourceDefinitionError, definition_resolve
 from carrefour.sources.models import Source
 from carrefour.stop import stop_requested
@@ -36,6 +37,12 @@ INTERRUPTED_STORE = (
     "interrompu pendant le stockage : les fiches stockées seront traitées par la prochaine exécution, "
     "les autres par la prochaine moisson"
 )
+
+# Scrapy's finish reasons of a crawl stopped by the definition's (or a partner's) caps.
+CAPPED = {
+    "closespider_pagecount": "stopped at politeness.max_pages",
+    "closespider_timeout": "stopped at politeness.max_duration",
+}
 
 
 @dataclass
@@ -65,6 +72,7 @@ class _Tally:
     rejected: int = 0
     requests: int = 0
     not_modified: int = 0
+    finish_reason: str = ""
     unchanged_urls: list[str] = field(default_factory=list)
     fill: FieldFill = field(default_factory=FieldFill)
     fatal: list[dict[str, str]] = field(default_factory=list)
@@ -85,6 +93,7 @@ class _Tally:
         elif kind == "done":
             self.requests = int(event.get("requests", 0))
             self.not_modified = int(event.get("not_modified", 0))
+            self.finish_reason = str(event.get("finish_reason", ""))
         elif kind in {"reject", "fatal", "list_error"}:
             error = {"url": str(event.get("url", "")), "reason": str(event.get("reason", ""))}
             if kind == "reject":
@@ -119,6 +128,9 @@ def _health(run: HarvestRun, tally: _Tally, counts: StoreCounts) -> tuple[str, s
     if tally.fatal or tally.list_errors:
         first = (tally.fatal or tally.list_errors)[0]
         return HarvestRun.Status.SUSPICIOUS, f"listing incomplete — {first['url']}: {first['reason']}"
+    if tally.finish_reason in CAPPED:
+        # Stopped by max_pages / max_duration: the records not reached say nothing of their fate.
+        return HarvestRun.Status.SUSPICIOUS, f"listing incomplete — {CAPPED[tally.finish_reason]}"
     drop = sharp_drop(run, counts.seen)
     if drop:
         return HarvestRun.Status.SUSPICIOUS, drop
@@ -149,6 +161,7 @@ class HarvestJob:
     run: HarvestRun
     tally: _Tally
     definition: dict[str, Any] = field(default_factory=dict)
+    allowed_hosts: list[str] = field(default_factory=list)
     known: dict[str, list[Any]] = field(default_factory=dict)
     cache_dir: str = ""
     error: str = ""
@@ -162,10 +175,12 @@ def harvest_prepare(source: Source, *, base_url: str | None = None) -> HarvestJo
     spool = tempfile.TemporaryFile("w+", encoding="utf-8")  # noqa: SIM115
     job = HarvestJob(run=run, tally=_Tally(spool=spool))
     try:
-        job.definition = definition_resolve(source.definition, base_url=base_url)
+        resolved = definition_resolve(source.definition, base_url=base_url)
     except SourceDefinitionError as exc:
         job.error = str(exc)
         return job
+    # Partner-declared sources: capped pages, time and size, public hosts only, no local files.
+    job.definition, job.allowed_hosts = source_definition_bounded(source, resolved)
     if (job.definition.get("incremental") or {}).get("http_cache", True):
         job.cache_dir = str(Path(settings.DATA_DIR) / "httpcache" / source.slug)
     job.known = raw_records_known(source)
@@ -181,7 +196,7 @@ def harvest_crawl(job: HarvestJob, progress: ProgressCallback | None = None) -> 
     events = crawl_events(
         job.definition,
         user_agent=settings.HARVEST_USER_AGENT,
-        allowed_hosts=list(settings.HARVEST_ALLOWED_HOSTS),
+        allowed_hosts=job.allowed_hosts,
         known=job.known,
         cache_dir=job.cache_dir,
     )

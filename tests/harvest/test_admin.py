@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from carrefour.harvest.models import HarvestRun
-from carrefour.sources.models import Source
+from carrefour.sources.models import Source, SourceVersion
 
 pytestmark = pytest.mark.django_db
 PAGES = ("/admin/sources/source/", "/admin/harvest/harvestrun/")
@@ -44,3 +44,20 @@ def test_visitors_and_non_staff_users_are_sent_to_the_login(runs: Source) -> Non
         for page in PAGES:
             response = client.get(page)
             assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_staff_read_the_versions_of_a_source_but_cannot_edit_them(runs: Source) -> None:
+    author = User.objects.create_user("partenaire")
+    SourceVersion.objects.create(
+        source=runs, number=1, text="slug: ancienne\n", author=author, comment="Départ"
+    )
+    SourceVersion.objects.create(
+        source=runs, number=2, text="slug: ancienne\n#\n", status="refused", review_reason="Hôte inconnu"
+    )
+    client = Client()
+    client.force_login(User.objects.create_superuser("admin", "a@example.org", "pw"))
+    page = client.get(f"/admin/sources/source/{runs.pk}/change/").content.decode()
+    assert "Départ" in page and "partenaire" in page and "Hôte inconnu" in page and "Refusée" in page
+    # Read-only: no field to edit a version, no empty form to add one, no box to delete one.
+    assert 'name="versions-0-comment"' not in page and 'name="versions-0-DELETE"' not in page
+    assert 'name="versions-__prefix__-' not in page

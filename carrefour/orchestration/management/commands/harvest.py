@@ -86,7 +86,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("sources", nargs="*", metavar="SOURCE", help="slugs of the sources to harvest")
-        parser.add_argument("--all", action="store_true", help="harvest every enabled source")
+        parser.add_argument("--all", action="store_true", help="harvest every enabled, validated source")
         parser.add_argument(
             "--due", action="store_true", help="harvest the enabled sources whose frequency says they are due"
         )
@@ -144,7 +144,7 @@ class Command(BaseCommand):
         if [bool(options["sources"]), options["all"], options["due"]].count(True) != 1:
             raise CommandError("name sources to harvest, or give --all or --due (only one of them)")
         if options["all"]:
-            return list(Source.objects.filter(enabled=True))
+            return list(Source.objects.filter(enabled=True, review_status=Source.Review.VALIDATED))
         if options["due"]:
             return source_list_due()
         found = {s.slug: s for s in Source.objects.filter(slug__in=options["sources"])}
@@ -156,6 +156,14 @@ class Command(BaseCommand):
         unharvestable = [slug for slug, source in found.items() if source.kind not in KINDS_BY_NAME]
         if unharvestable:
             raise CommandError(f"not harvested from the web: {', '.join(sorted(unharvestable))}")
+        # A partner's new source (or one refused) runs only once the administrators validated it.
+        unreviewed = [
+            f"{slug} ({source.get_review_status_display().lower()})"
+            for slug, source in sorted(found.items())
+            if source.review_status != Source.Review.VALIDATED
+        ]
+        if unreviewed:
+            raise CommandError(f"not validated, not harvested: {', '.join(unreviewed)}")
         return [found[slug] for slug in options["sources"]]
 
     def _summary(self, runs: list[HarvestRun]) -> None:

@@ -1,8 +1,9 @@
-"""`carrefour sources check FILE` (dry run of a definition) and `carrefour sources status` (health)."""
+"""`carrefour sources check FILE` (dry run), `status` (health), `import [PATH…]`, `export [SLUG…]`."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -14,7 +15,8 @@ from carrefour.orchestration.management.commands.harvest import base_urls_read
 from carrefour.orchestration.runs import harvest_runs_settle
 from carrefour.sources.definitions import SourceDefinitionError
 from carrefour.sources.models import Source
-from carrefour.sources.services import source_definition_validate
+from carrefour.sources.rows import source_definition_text
+from carrefour.sources.services import source_definition_validate, source_import
 
 SHOWN_RECORDS = 3
 
@@ -33,12 +35,20 @@ class Command(BaseCommand):
         check.add_argument("--pages", type=int, default=10, help="responses to fetch at most (default 10)")
         check.add_argument("--records", type=int, default=SHOWN_RECORDS, help="records to print in full")
         sub.add_parser("status", help="per-source status, last success, count trend, latest errors")
+        load = sub.add_parser("import", help="definition files (or directories) -> sources and versions")
+        load.add_argument("paths", nargs="*", metavar="PATH", help="files or directories (default: sources/)")
+        dump = sub.add_parser("export", help="the definition in service of each source -> SLUG.yml files")
+        dump.add_argument("slugs", nargs="*", metavar="SLUG", help="sources to export (default: all)")
+        dump.add_argument("--output", default=".", metavar="DIR", help="directory to write (default: .)")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if options["action"] == "check":
-            self._check(options)
-        else:
-            self._status()
+        actions = {
+            "check": self._check,
+            "status": self._status,
+            "import": self._import,
+            "export": self._export,
+        }
+        actions[options["action"]](options)
 
     def _check(self, options: dict[str, Any]) -> None:
         """Dry run of one definition file."""
@@ -67,7 +77,37 @@ class Command(BaseCommand):
         if not report.records:
             raise CommandError("no record extracted: check start_urls, list and record_id")
 
-    def _status(self) -> None:
+    def _import(self, options: dict[str, Any]) -> None:
+        """Import definition files; a source edited by its partner is never overwritten by a file."""
+        paths = [Path(path) for path in options["paths"]]
+        try:
+            # Only a whole-directory sync of sources/ disables the sources whose file is gone.
+            report = source_import(paths or None, disable_missing=not paths)
+        except SourceDefinitionError as exc:
+            raise CommandError(str(exc)) from exc
+        for label, slugs in (
+            ("created", report.created),
+            ("updated", report.updated),
+            ("unchanged", report.unchanged),
+            ("skipped (edited by their partner)", report.skipped),
+        ):
+            self.stdout.write(f"{len(slugs)} {label}" + (f": {', '.join(slugs)}" if slugs else ""))
+
+    def _export(self, options: dict[str, Any]) -> None:
+        """Write the definition in service of each source named (default: all) to DIR/SLUG.yml."""
+        sources = Source.objects.exclude(definition={})
+        if options["slugs"]:
+            sources = sources.filter(slug__in=options["slugs"])
+            missing = sorted(set(options["slugs"]) - set(sources.values_list("slug", flat=True)))
+            if missing:
+                raise CommandError(f"unknown source(s) or without definition: {', '.join(missing)}")
+        output = Path(options["output"])
+        output.mkdir(parents=True, exist_ok=True)
+        for source in sources:
+            (output / f"{source.slug}.yml").write_text(source_definition_text(source), encoding="utf-8")
+        self.stdout.write(f"{sources.count()} definitions written to {output}")
+
+    def _status(self, options: dict[str, Any]) -> None:
         """One line per source, then the latest errors of unhealthy ones."""
         # Runs left `running` by a dead process show as interrupted, unless a run is really going on.
         harvest_runs_settle()

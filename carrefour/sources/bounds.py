@@ -1,0 +1,79 @@
+"""Bounds of partner-declared sources: public http(s) hosts only, capped pages, time and size."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+from carrefour.sources.addresses import host_refusal
+
+PARTNER = "partner"  # Source.Origin.PARTNER, without importing the models (the crawl child has no Django)
+
+# Key of the bounded `politeness` block telling the crawl child whether file:// start URLs may be read;
+# not in the schema, so no definition can set it: only source_definition_bounded does.
+LOCAL_FILES = "local_files"
+
+# Crawl defaults (carrefour.harvest.crawl) a partner's cap applies to when the definition is silent.
+DEFAULT_MAX_DURATION = 3600
+
+
+def _origin(source_or_origin: Any) -> str:
+    """The origin of a Source row, or the origin given as a string."""
+    return str(getattr(source_or_origin, "origin", source_or_origin))
+
+
+def source_definition_bounded(
+    source_or_origin: Any, definition: dict[str, Any]
+) -> tuple[dict[str, Any], list[str]]:
+    """The definition with politeness capped for partner sources, and the hosts its crawl may reach."""
+    if _origin(source_or_origin) != PARTNER:
+        return definition, list(settings.HARVEST_ALLOWED_HOSTS)
+    bounded = copy.deepcopy(definition)
+    politeness = dict(bounded.get("politeness") or {})
+    caps = {
+        "max_pages": (settings.PARTNER_MAX_PAGES, None),
+        "max_duration": (settings.PARTNER_MAX_SECONDS, DEFAULT_MAX_DURATION),
+        "max_size_mb": (settings.PARTNER_MAX_MB, None),
+    }
+    for key, (cap, default) in caps.items():
+        declared = politeness.get(key, default)
+        politeness[key] = cap if declared is None else min(declared, cap)
+    politeness[LOCAL_FILES] = False
+    bounded["politeness"] = politeness
+    return bounded, list(settings.PARTNER_ALLOWED_HOSTS)
+
+
+def source_hosts(definition: dict[str, Any]) -> set[str]:
+    """Where a definition fetches from: scheme://host:port of its start URLs and base URL."""
+    base = str(definition.get("base_url") or "").rstrip("/")
+    urls = [str(url).replace("{base_url}", base) for url in definition.get("start_urls") or []]
+    hosts = set()
+    for url in [*urls, base] if base else urls:
+        parts = urlsplit(url)
+        # A local path or {shared_dir} has no host: it counts as one place, the server's files.
+        hosts.add(f"{parts.scheme}://{parts.netloc.lower()}" if parts.netloc else "file://")
+    return hosts
+
+
+def definition_partner_problems(definition: dict[str, Any]) -> list[tuple[str, str]]:
+    """(key path, message) of every URL a partner-declared definition may not fetch."""
+    base = str(definition.get("base_url") or "").rstrip("/")
+    urls = [("base_url", base)] if base else []
+    urls += [(f"start_urls[{i}]", str(url)) for i, url in enumerate(definition.get("start_urls") or [])]
+    allowed = [host.lower() for host in settings.PARTNER_ALLOWED_HOSTS]
+    problems = []
+    for path, url in urls:
+        if "{shared_dir}" in url:
+            problems.append((path, "{shared_dir} is not allowed in a partner's source (server files)"))
+            continue
+        full = url.replace("{base_url}", base)
+        if urlsplit(full).scheme not in {"http", "https"}:
+            problems.append((path, f"{url!r}: only http:// and https:// URLs are allowed"))
+            continue
+        refusal = host_refusal(full, allowed)
+        if refusal:
+            problems.append((path, refusal))
+    return problems

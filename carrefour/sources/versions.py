@@ -1,0 +1,304 @@
+"""Source definitions as versioned texts: check with line numbers, save, review, revert, diff."""
+
+from __future__ import annotations
+
+import ast
+import difflib
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from carrefour.sources.bounds import definition_partner_problems
+from carrefour.sources.bounds import source_definition_bounded as source_definition_bounded
+from carrefour.sources.bounds import source_hosts as source_hosts
+from carrefour.sources.definitions import definition_check
+from carrefour.sources.models import Source, SourceVersion
+from carrefour.sources.rows import (
+    source_fields,
+    source_version_add,
+    source_version_latest,
+    source_vocabularies_path,
+)
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+# A definition is a few kilobytes; these bounds keep a hostile text from exhausting the server
+# (YAML aliases can nest into billions of nodes once stored as JSON).
+MAX_TEXT_CHARS = 200_000
+MAX_ALIASES = 20
+
+# The key named by a problem about a key itself ("unknown key"), found in the message.
+UNEXPECTED_KEY = re.compile(r"^'([^']*)' is not |\('([^']*)'[^)]* (?:was|were) unexpected\)")
+
+
+@dataclass(frozen=True)
+class DefinitionProblem:
+    """One problem of a definition text: the line of the offending key (None if unknown), its path."""
+
+    line: int | None
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"ligne {self.line}" if self.line else "(texte)"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class DefinitionTextError(ValueError):
+    """A definition text that cannot be saved, with every problem found."""
+
+    def __init__(self, problems: list[DefinitionProblem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(problem) for problem in problems))
+
+
+def _path_parts(text: str) -> tuple[list[str | int], int]:
+    """Keys of the key path opening a problem (`fields.title.css`, `vocabularies.themes.'A b'`), its end."""
+    parts: list[str | int] = []
+    i = 0
+    while i < len(text) and not text.startswith(": ", i):
+        char = text[i]
+        if char == ".":
+            i += 1
+        elif char == "[":
+            end = text.index("]", i)
+            parts.append(int(text[i + 1 : end]))
+            i = end + 1
+        elif char in "'\"":
+            end = i + 1
+            while text[end] != char:
+                end += 2 if text[end] == "\\" else 1
+            parts.append(str(ast.literal_eval(text[i : end + 1])))
+            i = end + 1
+        else:
+            stops = [found for found in (text.find(c, i) for c in (".", "[", ": ")) if found != -1]
+            end = min(stops or [len(text)])
+            parts.append(text[i:end])
+            i = end
+    return ([] if parts == ["(racine)"] else parts), i
+
+
+def _split(problem: str) -> tuple[str, list[str | int], str]:
+    """(printed path, keys, message) of a `key.path: message` problem of definition_check."""
+    try:
+        parts, end = _path_parts(problem)
+    except (ValueError, IndexError, SyntaxError):
+        return "", [], problem
+    if end >= len(problem):
+        return "", [], problem
+    return problem[:end], parts, problem[end + 2 :]
+
+
+def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node, yaml.Node] | None:
+    """(node marking the line, value node) of a key or index under a node, or None when absent."""
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.value == str(part):
+                return key, value
+    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+        item = node.value[part]
+        return item, item
+    return None
+
+
+def _line(root: yaml.Node | None, parts: list[str | int], message: str) -> int | None:
+    """Line of the deepest key of a path present in the text (a missing key points at its parent)."""
+    if root is None:
+        return None
+    node, line = root, root.start_mark.line + 1
+    for part in parts:
+        found = _child(node, part)
+        if found is None:
+            return line
+        line, node = found[0].start_mark.line + 1, found[1]
+    named = UNEXPECTED_KEY.search(message)
+    found = _child(node, named.group(1) or named.group(2)) if named else None
+    return found[0].start_mark.line + 1 if found else line
+
+
+def _located(
+    root: yaml.Node | None, problems: list[tuple[str, list[str | int], str]]
+) -> list[DefinitionProblem]:
+    """Problems with the line of their key."""
+    return [
+        DefinitionProblem(_line(root, parts, message), path, message) for path, parts, message in problems
+    ]
+
+
+def _syntax_problem(exc: yaml.YAMLError) -> DefinitionProblem:
+    """A YAML syntax error at its line."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or str(exc)
+    context = getattr(exc, "context", None)
+    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    return DefinitionProblem(mark.line + 1 if mark else None, "", message)
+
+
+def definition_text_check(text: str) -> tuple[dict[str, Any] | None, list[DefinitionProblem]]:
+    """Parse and validate a definition text: (definition, []) when valid, else (parsed or None, problems)."""
+    if len(text) > MAX_TEXT_CHARS:
+        return None, [DefinitionProblem(None, "", f"text too long ({len(text)} > {MAX_TEXT_CHARS} chars)")]
+    try:
+        aliases = sum(
+            isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)
+        )
+        if aliases > MAX_ALIASES:
+            return None, [DefinitionProblem(None, "", f"too many YAML aliases ({aliases} > {MAX_ALIASES})")]
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        definition = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        return None, [_syntax_problem(exc)]
+    problems = definition_check(definition, vocabularies_path=source_vocabularies_path())
+    located = _located(root, [_split(problem) for problem in problems])
+    return (dict(definition) if isinstance(definition, dict) else None), located
+
+
+def _raise_at(text: str, problems: list[tuple[str, str]]) -> None:
+    """Raise DefinitionTextError for (key path, message) problems found after the definition_check."""
+    if problems:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        raise DefinitionTextError(_located(root, [(p, _path_parts(p)[0], m) for p, m in problems]))
+
+
+def _apply(version: SourceVersion, *, reviewer: User | None = None) -> SourceVersion:
+    """Put a version in service: the Source row follows its definition."""
+    source = version.source
+    for name, value in source_fields(version.definition).items():
+        setattr(source, name, value)
+    source.review_status, source.review_reason = Source.Review.VALIDATED, ""
+    source.save()
+    version.status = SourceVersion.Status.APPLIED
+    if reviewer is not None:
+        version.reviewed_by, version.reviewed_at = reviewer, timezone.now()
+    version.save()
+    return version
+
+
+def _slug_taken(definition: dict[str, Any]) -> str:
+    """The problem of a new source whose slug another source has."""
+    return f"{definition['slug']!r} is already used by another source"
+
+
+def _source_create(definition: dict[str, Any], origin: str) -> Source:
+    """The Source row of a new source, waiting for its review."""
+    try:
+        with transaction.atomic():
+            return Source.objects.create(
+                slug=definition["slug"],
+                origin=origin,
+                review_status=Source.Review.PENDING,
+                **source_fields(definition),
+            )
+    except IntegrityError:
+        # Created meanwhile by another request (the check before the transaction saw it free).
+        raise DefinitionTextError([DefinitionProblem(None, "slug", _slug_taken(definition))]) from None
+
+
+def source_version_save(
+    text: str,
+    *,
+    author: User | None,
+    source: Source | None = None,
+    comment: str = "",
+    origin: str = Source.Origin.PARTNER,
+) -> SourceVersion:
+    """Save a definition text as a new version (source None: a new source); raise DefinitionTextError."""
+    definition, problems = definition_text_check(text)
+    if problems or definition is None:
+        raise DefinitionTextError(problems)
+    extra = (
+        definition_partner_problems(definition)
+        if (source.origin if source else origin) == Source.Origin.PARTNER
+        else []
+    )
+    if source is None and Source.objects.filter(slug=definition["slug"]).exists():
+        extra.append(("slug", _slug_taken(definition)))
+    if source is not None and definition["slug"] != source.slug:
+        extra.append(("slug", f"the slug of a source cannot change (it is {source.slug!r})"))
+    _raise_at(text, extra)
+    with transaction.atomic():
+        created = source is None
+        source = _source_create(definition, origin) if source is None else source
+        source = Source.objects.select_for_update().get(pk=source.pk)
+        latest = source_version_latest(source)
+        if latest is not None and latest.text == text:
+            return latest
+        # The newest text is what its author wants now: older proposals are withdrawn, never reviewed.
+        source.versions.filter(status=SourceVersion.Status.PENDING).update(
+            status=SourceVersion.Status.WITHDRAWN
+        )
+        # New sources and changes of hosts wait for the administrators; other changes apply at once.
+        same_hosts = source_hosts(definition) == source_hosts(source.definition)
+        if not created and same_hosts and source.review_status == Source.Review.VALIDATED:
+            version = source_version_add(
+                source, text, definition, status=SourceVersion.Status.APPLIED, author=author, comment=comment
+            )
+            return _apply(version)
+        if source.review_status == Source.Review.REFUSED:
+            source.review_status = Source.Review.PENDING
+            source.save(update_fields=["review_status", "updated_at"])
+        return source_version_add(
+            source, text, definition, status=SourceVersion.Status.PENDING, author=author, comment=comment
+        )
+
+
+def _pending(version: SourceVersion) -> None:
+    """Only a pending version can be reviewed."""
+    if version.status != SourceVersion.Status.PENDING:
+        raise ValueError(
+            f"version {version.number} of {version.source.slug} is {version.status}, not pending"
+        )
+
+
+def source_version_validate(version: SourceVersion, *, reviewer: User) -> SourceVersion:
+    """Accept a pending version: it goes in service and its source is validated."""
+    with transaction.atomic():
+        version = SourceVersion.objects.select_for_update().select_related("source").get(pk=version.pk)
+        _pending(version)
+        return _apply(version, reviewer=reviewer)
+
+
+def source_version_refuse(version: SourceVersion, *, reviewer: User, reason: str) -> SourceVersion:
+    """Refuse a pending version with a reason its author reads; a never-validated source is refused too."""
+    reason = reason.strip()
+    if not reason:
+        raise ValueError("a refusal needs a reason")
+    with transaction.atomic():
+        version = SourceVersion.objects.select_for_update().select_related("source").get(pk=version.pk)
+        _pending(version)
+        version.status, version.review_reason = SourceVersion.Status.REFUSED, reason
+        version.reviewed_by, version.reviewed_at = reviewer, timezone.now()
+        version.save()
+        source = version.source
+        if source.review_status == Source.Review.PENDING:
+            # A source already in service keeps running its live version; a new one is refused.
+            source.review_status, source.review_reason = Source.Review.REFUSED, reason
+            source.save(update_fields=["review_status", "review_reason", "updated_at"])
+    return version
+
+
+def source_version_revert(version: SourceVersion, *, author: User | None) -> SourceVersion:
+    """Save an older version's text again as the newest (reviewed like any change)."""
+    return source_version_save(
+        version.text, author=author, source=version.source, comment=f"Retour à la version {version.number}"
+    )
+
+
+def source_version_diff(version: SourceVersion) -> list[str]:
+    """Unified diff lines of a version's text against the previous version's (empty text for the first)."""
+    previous = version.source.versions.filter(number__lt=version.number).order_by("-number").first()
+    before = previous.text if previous else ""
+    return list(
+        difflib.unified_diff(
+            before.splitlines(),
+            version.text.splitlines(),
+            fromfile=f"version {previous.number}" if previous else "(aucune)",
+            tofile=f"version {version.number}",
+            lineterm="",
+        )
+    )

@@ -1,0 +1,206 @@
+"""Definitions saved as versioned texts: errors at their line, review, revert, diff."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+
+from carrefour.sources.models import Source, SourceVersion
+from carrefour.sources.versions import (
+    DefinitionTextError,
+    definition_text_check,
+    source_version_diff,
+    source_version_refuse,
+    source_version_revert,
+    source_version_save,
+    source_version_validate,
+)
+
+# Line numbers matter in these tests: line 4 is start_urls, 9 fields, 10 title, 13 the vocabulary term.
+TEXT = """\
+slug: jardins
+name: Jardins partagés
+kind: html
+start_urls: ["https://jardins.example.org/liste"]
+pagination: {type: next_link, next: {css: "a[rel=next]::attr(href)"}}
+list:
+  links: {css: "a.fiche::attr(href)"}
+record_id: {url: last_segment}
+fields:
+  title: {css: h1}
+vocabularies:
+  themes:
+    "Jardins: partagés": environnement
+"""
+
+
+def problems_of(text: str) -> list[tuple[int | None, str]]:
+    """(line, message) of every problem of a text."""
+    definition, problems = definition_text_check(text)
+    assert (definition is None) or problems, "the text was expected to be invalid"
+    return [(problem.line, str(problem)) for problem in problems]
+
+
+def test_a_valid_text_has_no_problem() -> None:
+    definition, problems = definition_text_check(TEXT)
+    assert problems == [] and definition is not None
+    assert definition["vocabularies"]["themes"]["Jardins: partagés"] == "environnement"
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "expected"),
+    [
+        (lambda t: t.replace("kind: html", "kind: [html"), 4, "YAML syntax error"),
+        (lambda t: t.replace("  title: {css: h1}", "  title: {css: h1}\n  titel: {css: h2}"), 11, "'titel'"),
+        (lambda t: t + "frequence: daily\n", 14, "'frequence' was unexpected"),
+        (lambda t: t.replace("{css: h1}", '{css: "div >"}'), 10, "fields.title.css: invalid CSS selector"),
+        (lambda t: t.replace("environnement", "jardinage"), 13, "unknown code 'jardinage'"),
+        (lambda t: t.replace("kind: html", "kind: ftp"), 3, "kind: 'ftp' is not one of"),
+        # A missing key is reported at its parent: here pagination, on line 5.
+        (
+            lambda t: t.replace('type: next_link, next: {css: "a[rel=next]::attr(href)"}', "type: next_link"),
+            5,
+            "pagination.next: required",
+        ),
+        (lambda t: t.replace("slug: jardins\n", ""), 1, "'slug' is a required property"),
+    ],
+)
+def test_problems_point_at_the_line_of_the_offending_key(change, line: int, expected: str) -> None:
+    found = problems_of(change(TEXT))
+    assert any(at == line and expected in message for at, message in found), found
+
+
+def test_texts_that_are_not_definitions_get_a_clear_problem() -> None:
+    assert problems_of("") == [(None, "(texte): (racine): a mapping (key: value) is expected")]
+    bomb = "a: &a [x, x]\n" + "".join(f"b{i}: &b{i} [*a, *a]\n" for i in range(15))
+    assert "too many YAML aliases" in problems_of(bomb)[0][1]
+
+
+@pytest.fixture
+def people(db: None) -> tuple[User, User]:
+    """A partner member writing definitions and an administrator reviewing them."""
+    return User.objects.create_user("membre"), User.objects.create_user("admin", is_staff=True)
+
+
+def statuses(source: Source) -> list[tuple[int, str]]:
+    """(number, status) of every version of a source, oldest first."""
+    return list(source.versions.order_by("number").values_list("number", "status"))
+
+
+def test_a_new_source_waits_for_its_review_then_runs_once_validated(people: tuple[User, User]) -> None:
+    member, admin = people
+    first = source_version_save(TEXT, author=member, comment="Première version")
+    source = first.source
+    assert (source.origin, source.review_status) == (Source.Origin.PARTNER, Source.Review.PENDING)
+    assert (first.number, first.status, first.author) == (1, SourceVersion.Status.PENDING, member)
+    assert source.name == "Jardins partagés" and source.definition["slug"] == "jardins"
+    # Saving again before any review withdraws the first proposal.
+    second = source_version_save(TEXT.replace("Jardins partagés", "Jardins"), author=member, source=source)
+    assert statuses(source) == [(1, "withdrawn"), (2, "pending")]
+    source_version_validate(second, reviewer=admin)
+    source.refresh_from_db()
+    second.refresh_from_db()
+    assert (source.review_status, source.name) == (Source.Review.VALIDATED, "Jardins")
+    assert (second.status, second.reviewed_by) == (SourceVersion.Status.APPLIED, admin)
+    assert second.reviewed_at is not None
+    with pytest.raises(ValueError, match="not pending"):
+        source_version_validate(second, reviewer=admin)
+
+
+def test_changes_of_a_validated_source_apply_at_once_unless_its_hosts_change(
+    people: tuple[User, User],
+) -> None:
+    member, admin = people
+    source = source_version_save(TEXT, author=member).source
+    source_version_validate(source.versions.get(), reviewer=admin)
+    renamed = source_version_save(TEXT.replace("Jardins partagés", "Jardins !"), author=member, source=source)
+    source.refresh_from_db()
+    assert renamed.status == SourceVersion.Status.APPLIED and source.name == "Jardins !"
+    # Same text again: nothing new.
+    assert source_version_save(renamed.text, author=member, source=source) == renamed
+    moved = source_version_save(
+        TEXT.replace("jardins.example.org", "autre.example.org"), author=member, source=source
+    )
+    source.refresh_from_db()
+    assert moved.status == SourceVersion.Status.PENDING
+    # The live definition stays the validated one until the move is reviewed.
+    assert source.review_status == Source.Review.VALIDATED and source.definition["start_urls"] == [
+        "https://jardins.example.org/liste"
+    ]
+    source_version_refuse(moved, reviewer=admin, reason="Ce site n'est pas le vôtre.")
+    moved.refresh_from_db()
+    source.refresh_from_db()
+    assert (moved.status, moved.review_reason) == (
+        SourceVersion.Status.REFUSED,
+        "Ce site n'est pas le vôtre.",
+    )
+    assert source.review_status == Source.Review.VALIDATED and source.name == "Jardins !"
+    assert statuses(source) == [(1, "applied"), (2, "applied"), (3, "refused")]
+
+
+def test_a_refused_new_source_keeps_the_reason_and_can_be_proposed_again(people: tuple[User, User]) -> None:
+    member, admin = people
+    version = source_version_save(TEXT, author=member)
+    with pytest.raises(ValueError, match="reason"):
+        source_version_refuse(version, reviewer=admin, reason="  ")
+    source_version_refuse(version, reviewer=admin, reason="Licence manquante")
+    source = Source.objects.get(slug="jardins")
+    assert (source.review_status, source.review_reason) == (Source.Review.REFUSED, "Licence manquante")
+    again = source_version_save(TEXT + "licence: Licence Ouverte 2.0\n", author=member, source=source)
+    source.refresh_from_db()
+    assert again.status == SourceVersion.Status.PENDING and source.review_status == Source.Review.PENDING
+
+
+def test_revert_saves_the_old_text_as_the_newest_version_and_diff_shows_changes(
+    people: tuple[User, User],
+) -> None:
+    member, admin = people
+    first = source_version_save(TEXT, author=member)
+    source_version_validate(first, reviewer=admin)
+    second = source_version_save(TEXT.replace("{css: h1}", "{css: h2}"), author=member, source=first.source)
+    assert source_version_diff(second) == [
+        "--- version 1",
+        "+++ version 2",
+        "@@ -7,7 +7,7 @@",
+        '   links: {css: "a.fiche::attr(href)"}',
+        " record_id: {url: last_segment}",
+        " fields:",
+        "-  title: {css: h1}",
+        "+  title: {css: h2}",
+        " vocabularies:",
+        "   themes:",
+        '     "Jardins: partagés": environnement',
+    ]
+    assert source_version_diff(first)[:2] == ["--- (aucune)", "+++ version 1"]
+    back = source_version_revert(first, author=member)
+    first.source.refresh_from_db()
+    assert (back.number, back.status, back.text) == (3, SourceVersion.Status.APPLIED, TEXT)
+    assert back.comment == "Retour à la version 1"
+    assert first.source.definition["fields"]["title"] == {"css": "h1"}
+
+
+def test_saving_refuses_a_taken_slug_or_a_slug_change_at_the_slug_line(people: tuple[User, User]) -> None:
+    member, _ = people
+    Source.objects.create(slug="jardins", name="Déjà là", kind="html")
+    with pytest.raises(DefinitionTextError) as taken:
+        source_version_save(TEXT, author=member)
+    assert [(p.line, p.path) for p in taken.value.problems] == [(1, "slug")]
+    other = source_version_save(TEXT.replace("slug: jardins", "slug: vergers"), author=member).source
+    with pytest.raises(DefinitionTextError, match="ligne 1: slug: the slug of a source cannot change"):
+        source_version_save(TEXT, author=member, source=other)
+    with pytest.raises(DefinitionTextError, match="ligne 3: kind"):
+        source_version_save(TEXT.replace("kind: html", "kind: ftp"), author=member, source=other)
+    assert statuses(other) == [(1, "pending")]
+
+
+def test_a_later_change_withdraws_a_waiting_change_of_hosts(people: tuple[User, User]) -> None:
+    member, admin = people
+    first = source_version_save(TEXT, author=member)
+    source_version_validate(first, reviewer=admin)
+    source_version_save(
+        TEXT.replace("jardins.example.org", "autre.example.org"), author=member, source=first.source
+    )
+    fixed = source_version_save(TEXT.replace("{css: h1}", "{css: h2}"), author=member, source=first.source)
+    # Validating the old proposal would drop the newer change: it is withdrawn, the new one applies.
+    assert fixed.status == SourceVersion.Status.APPLIED
+    assert statuses(first.source) == [(1, "applied"), (2, "withdrawn"), (3, "applied")]
