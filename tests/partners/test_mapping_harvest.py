@@ -11,6 +11,7 @@ from carrefour.accounts.services import organisation_source_add
 from carrefour.harvest.models import HarvestRun
 from carrefour.orchestration.jobs import job_progress
 from carrefour.orchestration.models import Job
+from carrefour.orchestration.runs import run_guard
 from carrefour.sources.definitions import definition_read
 from carrefour.sources.models import Source
 from carrefour.sources.services import source_upsert_from_definition
@@ -87,3 +88,17 @@ def test_job_page_shows_progress_while_running(partner_source: Source, make_user
     page = client.get(job_url).content.decode()
     assert "250 / 1000 fiches (25 %)" in page and "traitement des fiches" in page
     assert '<progress id="barre" max="1000" value="250">' in page
+
+
+def test_a_harvest_waits_its_turn_while_another_run_holds_the_lock(
+    partner_source: Source, make_user: Any
+) -> None:
+    client = signed_in(make_user("org_member"))
+    job_url = client.post(URL)["Location"]
+    queued = Job.objects.get().task_id
+    with run_guard():  # a harvest or an import started from the command line
+        tasks_run()
+    assert Job.objects.get().task_id != queued  # queued again, a minute later
+    page = client.get(job_url).content.decode()
+    assert "en attente du worker" in page and "une autre moisson ou un traitement est en cours" in page
+    assert not HarvestRun.objects.exists()
