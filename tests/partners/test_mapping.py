@@ -122,3 +122,13 @@ def test_mapping_waits_for_a_pending_version(partner_source: Source, make_user: 
     response = client.post(url, _form(client.get(url).content.decode(), {"Tiers-lieux": "lien-social"}))
     assert response.status_code == 400 and "attend la validation" in response.content.decode()
     assert partner_source.versions.count() == 1 and not Job.objects.exists()
+
+
+def test_mapping_waits_for_the_source_validation(partner_source: Source, make_user: Any) -> None:
+    client = signed_in(make_user("org_member"))
+    url = "/espace-partenaire/sources/regards-solidaires/vocabulaire"
+    page = client.get(url).content.decode()
+    Source.objects.filter(pk=partner_source.pk).update(review_status=Source.Review.PENDING)
+    response = client.post(url, _form(page, {"Tiers-lieux": "lien-social"}))
+    assert response.status_code == 400 and "n&#x27;est pas validée" in response.content.decode()
+    assert partner_source.versions.count() == 1 and not Job.objects.exists()
