@@ -39,8 +39,7 @@ def _run_lock_in_tmp(settings: Any, tmp_path: Path) -> None:
     settings.DATA_DIR = tmp_path / "data"
 
 
-@pytest.fixture
-def partner_source(world: dict[str, Any], territories_loaded: Any) -> Source:
+def source_stored(world: dict[str, Any]) -> Source:
     """regards-solidaires of the "own" organisation: its file saved as version 1, six records processed."""
     source = source_upsert_from_definition(definition_read(DEFINITION))
     source_version_save(
@@ -63,6 +62,12 @@ def partner_source(world: dict[str, Any], territories_loaded: Any) -> Source:
     pipeline_process([raw.pk for raw in raws])
     source.refresh_from_db()
     return source
+
+
+@pytest.fixture
+def partner_source(world: dict[str, Any], territories_loaded: Any) -> Source:
+    """source_stored, its records located."""
+    return source_stored(world)
 
 
 def theme_count(code: str) -> int:
