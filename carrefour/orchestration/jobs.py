@@ -60,3 +60,8 @@ def job_state(job: Job) -> JobState:
         # The last line of the traceback: the exception and its message, not the stack.
         error = result.errors[-1].traceback.strip().splitlines()[-1]
     return JobState(STATUS_LABELS[result.status], finished=result.is_finished, error=error)
+
+
+def source_jobs_recent(source: Source, limit: int = 5) -> list[Job]:
+    """The latest jobs started on a source, newest first."""
+    return list(Job.objects.filter(source=source).select_related("started_by").order_by("-pk")[:limit])

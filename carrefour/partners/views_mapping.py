@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from carrefour.accounts.roles import Action
 from carrefour.contributions.views import action_refused
-from carrefour.orchestration.jobs import job_state
+from carrefour.orchestration.jobs import job_state, source_jobs_recent
 from carrefour.orchestration.models import Job
 from carrefour.partners.harvest_now import HarvestNowRefusedError, source_harvest_now_start
 from carrefour.partners.mapping import (
@@ -56,7 +56,13 @@ def source_vocabulary(request: HttpRequest, slug: str) -> HttpResponse:
         for block in blocks:
             for row in block.unmapped + block.mapped:
                 row.choice = request.POST.get(f"code-{row.key}", row.choice)
-    context = {"source": source, "blocks": blocks, "errors": errors, "ignored": IGNORED}
+    context = {
+        "source": source,
+        "blocks": blocks,
+        "errors": errors,
+        "ignored": IGNORED,
+        "jobs": source_jobs_recent(source),
+    }
     return render(request, "partners/mapping/vocabulary.html", context, status=400 if errors else 200)
 
 

@@ -80,6 +80,7 @@ def test_saving_a_mapping_makes_a_version_and_reapplies_it(partner_source: Sourc
     assert theme_count("environnement") == before + 3
     page = client.get(url).content.decode()
     assert _unmapped(page) == {"Tiers-lieux": 2}
+    assert f'href="/espace-partenaire/travaux/{job.pk}"' in page  # recent jobs of the source
     assert re.search(r"<td>Jardins partagés</td><td>.*?<option value=\"environnement\" selected>", page, re.S)
 
 
