@@ -145,7 +145,8 @@ def definition_text_vocabularies_set(text: str, changes: dict[str, dict[str, str
         document = parser.load(text)
     except YAMLError as exc:
         raise MappingError([f"la définition en service n'est pas lisible : {exc}"]) from exc
-    block = document.setdefault("vocabularies", {})
+    block = document.get("vocabularies") or {}  # absent, or written `vocabularies:` with nothing
+    document["vocabularies"] = block
     for name, terms in changes.items():
         mapping = block.get(name)
         if mapping is None:

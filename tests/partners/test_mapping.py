@@ -6,15 +6,14 @@ import html
 import re
 from typing import Any
 
-import pytest
+import yaml
 
 from carrefour.orchestration.models import Job
+from carrefour.partners.mapping import definition_text_vocabularies_set
 from carrefour.sources.models import Source, SourceVersion
 from tests.accounts.conftest import signed_in
 from tests.partners.conftest import theme_count
 from tests.worker import tasks_run
-
-pytestmark = pytest.mark.django_db(transaction=False)
 
 
 def _form(page: str, choices: dict[str, str]) -> dict[str, str]:
@@ -133,3 +132,13 @@ def test_mapping_waits_for_the_source_validation(partner_source: Source, make_us
     response = client.post(url, _form(page, {"Tiers-lieux": "lien-social"}))
     assert response.status_code == 400 and "n&#x27;est pas validée" in response.content.decode()
     assert partner_source.versions.count() == 1 and not Job.objects.exists()
+
+
+def test_the_rewritten_text_keeps_the_rest_of_the_definition() -> None:
+    text = "slug: a  # the partner's note\nvocabularies:\n"
+    assert definition_text_vocabularies_set(text, {"themes": {"Jardins": "environnement"}}) == (
+        "slug: a  # the partner's note\nvocabularies:\n  themes:\n    Jardins: environnement\n"
+    )
+    text = "slug: a\nvocabularies:\n  themes: {jardins: sante}  # flow\n  publics:\n    Aînés: seniors\n"
+    changed = definition_text_vocabularies_set(text, {"themes": {"Jardins": ""}, "publics": {"Aînés": "-"}})
+    assert yaml.safe_load(changed) == {"slug": "a", "vocabularies": {"publics": {"Aînés": None}}}
