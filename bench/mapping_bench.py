@@ -5,7 +5,8 @@
 One source (sources/regards-solidaires.yml, saved as version 1) gets N synthetic raw records, processed
 once by the pipeline. A share of them carry a term no mapping covers. Then, timed: the unmapped terms the
 mapping page lists, saving their mapping (a new version of the definition), and the re-apply task the
-worker runs (every record of the source normalized again, the changed ones written, merged, re-indexed).
+worker runs (the records where the term was unmapped normalized again, written, merged, re-indexed);
+then a change of a mapping already there (every record of the source normalized again).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 
 DEFINITION = Path("sources/regards-solidaires.yml")
 TERM = "Jardins partagés"  # the unmapped term the partner maps
+CHANGED = "Mobilité"  # a term the definition maps already, mapped elsewhere
 MAPPED = ["Alimentation durable", "Culture", "Emploi / Insertion", "Logement", "Mobilité", "Santé"]
 PLACES = ["Lyon (69)", "Villeurbanne (69)", "Marseille (13)", "Lille (59)", "Nantes (44)", "Rennes (35)"]
 WORDS = [
@@ -122,8 +124,13 @@ def main() -> None:
         version, job = source_mapping_save(source, {"themes": {TERM: "environnement"}}, author=None)
         save_seconds = time.monotonic() - started
         started = time.monotonic()
-        summary = source_mapping_reapply.call(job.pk, source.pk)
+        summary = source_mapping_reapply.call(job.pk, source.pk, {"themes": [TERM]})
         reapply_seconds = time.monotonic() - started
+        source.refresh_from_db()
+        changed, job = source_mapping_save(source, {"themes": {CHANGED: "lien-social"}}, author=None)
+        started = time.monotonic()
+        changed_summary = source_mapping_reapply.call(job.pk, source.pk, None)
+        changed_seconds = time.monotonic() - started
         report = {
             "records": len(ids),
             "first_pass_seconds": round(first_seconds, 1),
@@ -135,6 +142,9 @@ def main() -> None:
             "reapply_seconds": round(reapply_seconds, 1),
             "reapply": summary,
             "unmapped_after": len(source_unmapped_terms(source.pk)),
+            "changed_mapping": f"{CHANGED!r} → lien-social (version {changed.number})",
+            "changed_reapply_seconds": round(changed_seconds, 1),
+            "changed_reapply": changed_summary,
             "load_average": [round(x, 1) for x in os.getloadavg()],
             "cpus": os.cpu_count(),
             "database": django.db.connection.vendor,

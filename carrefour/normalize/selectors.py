@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from carrefour.normalize.models import Record
+from carrefour.normalize.text import text_key
 
 
 @dataclass(frozen=True)
@@ -60,4 +61,15 @@ def source_unmapped_terms(source_id: int, *, examples: int = 3) -> list[Unmapped
     return [
         UnmappedTerm(field=field_name, value=value, count=count, raw_ids=tuple(samples[field_name, value]))
         for (field_name, value), count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
+
+
+def source_raw_ids_unmapped(source_id: int, terms: dict[str, list[str]]) -> list[int]:
+    """Raw ids of the source's records (valid or not) where one of the terms is unmapped (compared folded)."""
+    keys = {field_name: {text_key(term) for term in values} for field_name, values in terms.items()}
+    records = Record.objects.filter(raw__source_id=source_id).exclude(unmapped={})
+    return [
+        raw_id
+        for raw_id, unmapped in records.order_by("raw_id").values_list("raw_id", "unmapped").iterator(2000)
+        if any(text_key(v) in keys.get(name, ()) for name, values in (unmapped or {}).items() for v in values)
     ]

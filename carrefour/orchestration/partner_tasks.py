@@ -15,6 +15,7 @@ from django_tasks.base import Task
 
 from carrefour.harvest.models import RawRecord
 from carrefour.harvest.services import HarvestProgress, harvest_run
+from carrefour.normalize.selectors import source_raw_ids_unmapped
 from carrefour.orchestration.commands import STAGES
 from carrefour.orchestration.jobs import job_finish, job_progress
 from carrefour.orchestration.models import Job
@@ -54,9 +55,16 @@ def _wait_turn(job_id: int, again: Task[Any, Any], *args: Any) -> str:
 
 
 @task()
-def source_mapping_reapply(job_id: int, source_id: int) -> str:
-    """Normalize again every stored record of a source with its current vocabularies; the job's summary."""
-    raw_ids = list(RawRecord.objects.filter(source_id=source_id).values_list("pk", flat=True))
+def source_mapping_reapply(job_id: int, source_id: int, terms: dict[str, list[str]] | None = None) -> str:
+    """Normalize again the stored records of a source with its current vocabularies; the job's summary.
+
+    `terms` ({field: [term]}): only terms that were unmapped got a mapping, so only the records where they
+    are unmapped can change. None: every record of the source (a mapping changed or removed).
+    """
+    if terms is None:
+        raw_ids = list(RawRecord.objects.filter(source_id=source_id).values_list("pk", flat=True))
+    else:
+        raw_ids = source_raw_ids_unmapped(source_id, terms)
     report = _Report(job_id, "application des correspondances")
     report.progress(0, len(raw_ids))
     try:

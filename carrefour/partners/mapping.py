@@ -183,6 +183,15 @@ def mapping_comment(changes: dict[str, dict[str, str]]) -> str:
     return comment if len(comment) <= 500 else comment[:499] + "…"
 
 
+def _new_terms(source: Source, changes: dict[str, dict[str, str]]) -> dict[str, list[str]] | None:
+    """The changed terms when none was mapped before (only their records can change), else None (all)."""
+    current = source.definition.get("vocabularies") or {}
+    before = {(name, text_key(term)) for name, terms in current.items() for term in (terms or {})}
+    if any((name, text_key(term)) in before for name, terms in changes.items() for term in terms):
+        return None
+    return {name: list(terms) for name, terms in changes.items()}
+
+
 def source_mapping_save(
     source: Source, changes: dict[str, dict[str, str]], *, author: Any
 ) -> tuple[SourceVersion, Job]:
@@ -196,10 +205,16 @@ def source_mapping_save(
                 "correspondances pourront être modifiées après sa validation ou son refus"
             ]
         )
+    terms = _new_terms(source, changes)  # read before the save changes the source's definition
     text = definition_text_vocabularies_set(source_definition_text(source), changes)
     with transaction.atomic():
         version = source_version_save(text, author=author, source=source, comment=mapping_comment(changes))
         job = job_start(
-            Job.Kind.MAPPING_REAPPLY, source_mapping_reapply, source.pk, source=source, started_by=author
+            Job.Kind.MAPPING_REAPPLY,
+            source_mapping_reapply,
+            source.pk,
+            terms,
+            source=source,
+            started_by=author,
         )
     return version, job

@@ -74,7 +74,8 @@ def test_saving_a_mapping_makes_a_version_and_reapplies_it(partner_source: Sourc
 
     tasks_run()
     job_page = client.get(response["Location"]).content.decode()
-    assert "terminé" in job_page and "Correspondances appliquées" in job_page
+    # Only the records where the term was unmapped are processed again (the invalid one included).
+    assert "terminé" in job_page and "Correspondances appliquées : 4 fiches traitées" in job_page
     assert 'http-equiv="refresh"' not in job_page
     assert theme_count("environnement") == before + 3
     page = client.get(url).content.decode()
@@ -89,6 +90,8 @@ def test_a_mapping_removed_puts_the_term_back_in_the_list(partner_source: Source
     before = theme_count("alimentation")
     client.post(url, _form(client.get(url).content.decode(), {"Alimentation durable": ""}))
     tasks_run()
+    # A mapping removed: any record may have used it, every record of the source is processed again.
+    assert "Correspondances appliquées : 6 fiches traitées" in Job.objects.get().summary
     assert _unmapped(client.get(url).content.decode())["Alimentation durable"] == 2
     assert theme_count("alimentation") == before - 2
     assert (
