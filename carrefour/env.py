@@ -199,6 +199,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Plafond par compte des envois du formulaire de proposition (aperçus compris) ; vide = aucun.",
     ),
     Setting(
+        "CARREFOUR_RATE_HARVEST_NOW",
+        "6/h",
+        "Plafond par compte des « Moissonner maintenant » de l'espace partenaire ; vide = aucun.",
+    ),
+    Setting(
         "CARREFOUR_BANNED_WORDS",
         "carrefour/contributions/banned_words.txt",
         "Fichier des mots interdits (un par ligne, # pour commenter) qui retiennent une contribution.",

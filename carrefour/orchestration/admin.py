@@ -63,7 +63,18 @@ class JobAdmin(admin.ModelAdmin):
     """Background jobs, read only: the page of one shows its progress and reloads itself until it ends."""
 
     list_display = ("__str__", "state", "progress", "created_at")
-    fields = ("kind", "state", "progress", "stage", "summary", "error", "created_at", "updated_at")
+    fields = (
+        "kind",
+        "source",
+        "started_by",
+        "state",
+        "progress",
+        "stage",
+        "summary",
+        "error",
+        "created_at",
+        "updated_at",
+    )
     readonly_fields = fields
     change_form_template = "admin/orchestration/job/change_form.html"
 

@@ -10,6 +10,7 @@ from django_tasks.base import Task, TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from carrefour.orchestration.models import Job
+from carrefour.sources.models import Source
 
 STATUS_LABELS = {
     TaskResultStatus.READY: "en attente du worker",
@@ -28,9 +29,11 @@ class JobState:
     error: str = ""
 
 
-def job_start(kind: Job.Kind, task: Task[Any, Any], *args: Any) -> Job:
+def job_start(
+    kind: Job.Kind, task: Task[Any, Any], *args: Any, source: Source | None = None, started_by: Any = None
+) -> Job:
     """Create a job and enqueue its task (which receives the job's id first, then `args`)."""
-    job = Job.objects.create(kind=kind)
+    job = Job.objects.create(kind=kind, source=source, started_by=started_by)
     job.task_id = str(task.enqueue(job.pk, *args).id)
     job.save(update_fields=["task_id"])
     return job
@@ -57,3 +60,8 @@ def job_state(job: Job) -> JobState:
         # The last line of the traceback: the exception and its message, not the stack.
         error = result.errors[-1].traceback.strip().splitlines()[-1]
     return JobState(STATUS_LABELS[result.status], finished=result.is_finished, error=error)
+
+
+def source_jobs_recent(source: Source, limit: int = 5) -> list[Job]:
+    """The latest jobs started on a source, newest first."""
+    return list(Job.objects.filter(source=source).select_related("started_by").order_by("-pk")[:limit])

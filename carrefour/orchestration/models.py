@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
+
+from carrefour.sources.models import Source
 
 
 class Job(models.Model):
@@ -11,6 +14,8 @@ class Job(models.Model):
     class Kind(models.TextChoices):
         CLUSTERS_REFRESH = "clusters_refresh", "Séparation de regroupements : fusion et index"
         SOURCE_PREVIEW = "source_preview", "Aperçu d'une définition de source"
+        MAPPING_REAPPLY = "mapping_reapply", "Correspondances de vocabulaire : nouveau traitement des fiches"
+        HARVEST_NOW = "harvest_now", "Moisson demandée depuis l'espace partenaire"
 
     kind = models.CharField("travail", max_length=40, choices=Kind.choices)
     # Id of the django-tasks result: its status and error are read from the task backend.
@@ -21,6 +26,18 @@ class Job(models.Model):
     summary = models.TextField("résumé", blank=True)
     # What the page shows once the task is over (a preview's report); JSON written by the task.
     result = models.JSONField("résultat", null=True, blank=True)
+    # The source a partner's job works on and who started it: the partner job page is theirs to see.
+    source = models.ForeignKey(
+        Source, null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="source"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name="lancé par",
+    )
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("mis à jour le", auto_now=True)
 

@@ -4,4 +4,5 @@ from django.urls import include, path
 
 urlpatterns: list = [
     path("", include("carrefour.partners.urls_dashboard")),
+    path("", include("carrefour.partners.urls_mapping")),
 ]

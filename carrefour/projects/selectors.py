@@ -24,6 +24,15 @@ def project_queryset() -> QuerySet[Project]:
     )
 
 
+def projects_by_raw(raw_ids: list[int]) -> dict[int, tuple[int, str]]:
+    """Published project (id, title) of each raw record that has one, by raw record id."""
+    rows = ProjectSource.objects.filter(raw_id__in=raw_ids, project__is_published=True)
+    return {
+        raw_id: (pk, title)
+        for raw_id, pk, title in rows.values_list("raw_id", "project_id", "project__title")
+    }
+
+
 def location_text(location: dict[str, Any]) -> str:
     """A location group as a reader sees it: "12 rue Haute, Villeurbanne (69266)"."""
     place = f"{location.get('commune_name') or ''} ({location.get('commune_code') or '?'})"

@@ -38,6 +38,8 @@ LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
     "duplicate-report": ("contribution", ("POST",)),
     "not-duplicate-report": ("contribution", ("POST",)),
     "project-claim": ("contribution", ("POST",)),
+    # A harvest asked from the partner space costs the partner's site requests: a ceiling per account.
+    "partner-harvest-now": ("harvest_now", ("POST",)),
     "admin:login": ("login", ("POST",)),
     # Account forms (carrefour.accounts): counted for every process, on top of allauth's own limits.
     "account_login": ("login", ("POST",)),
@@ -50,11 +52,13 @@ LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 # Groups counted per account (per IP for visitors) rather than per IP: django-ratelimit's keys.
-PER_ACCOUNT = {"contribution"}
+PER_ACCOUNT = {"contribution", "harvest_now"}
 # What a client over the limit of a group is told, beyond the generic page.
 MESSAGES = {
     "contribution": "Vous avez atteint le plafond de propositions par heure de votre compte ({rate}) : "
     "rien n'a été enregistré. Revenez en arrière pour garder votre texte et réessayez plus tard.",
+    "harvest_now": "Vous avez atteint le plafond de moissons demandées par heure de votre compte ({rate}) : "
+    "aucune moisson n'a été ajoutée. Les moissons prévues par le calendrier de la source continuent.",
 }
 
 

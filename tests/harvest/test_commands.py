@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import re
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,6 +17,8 @@ from carrefour.harvest.services import harvest_run
 from carrefour.sources.models import Source
 from tests.harvest.conftest import MiniSite, make_source
 from tests.harvest.test_faults import HTML_SOURCE, detail, list_page
+from tests.instance import ROOT, instance_create
+from tests.simulator import World
 
 pytestmark = pytest.mark.django_db
 
@@ -116,3 +121,24 @@ def test_harvest_due_runs_only_the_sources_whose_frequency_has_elapsed(
     assert runs() == {"quotidienne": 2, "hebdo": 1}
     out = capsys.readouterr().out
     assert "quotidienne" in out.split("-\n")[-1]
+
+
+@pytest.mark.simulator
+def test_harvest_due_as_the_scheduler_runs_it_against_the_simulator(
+    small_world: World, tmp_path: Path
+) -> None:
+    """`carrefour harvest --due` in its own process, as the timer or cron of docs/deploiement.md runs it."""
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    shutil.copy(ROOT / "sources/initiatives-data.yml", sources)
+    urls = tmp_path / "urls.json"
+    urls.write_text(json.dumps(small_world.urls))
+    due = ("harvest", "--due", "--simulator-urls", str(urls))
+    env = {"CARREFOUR_HARVEST_ALLOWED_HOSTS": "127.0.0.1", "CARREFOUR_SOURCES_DIR": str(sources)}
+    with instance_create(tmp_path / "data", **env) as instance:
+        first = instance.run(*due).stdout
+        again = instance.run(*due).stdout
+        counts = instance.counts()
+    assert re.search(r"^initiatives-data +\d+ +[1-9]\d* .* success$", first, re.M), first
+    assert "initiatives-data" not in again  # harvested an instant ago: not due before its frequency
+    assert counts["published"] > 0 and counts["runs"] == ["success"]

@@ -1,0 +1,47 @@
+""" "Moissonner maintenant": a partner queues a harvest of its validated source, one at a time."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from carrefour.harvest.kinds import KINDS_BY_NAME
+from carrefour.orchestration.jobs import job_start, job_state
+from carrefour.orchestration.models import Job
+from carrefour.orchestration.partner_tasks import source_harvest_now
+from carrefour.sources.models import Source
+
+# Jobs looked at to find one still queued or running: a source's harvests are never many at once.
+RECENT = 5
+
+
+class HarvestNowRefusedError(ValueError):
+    """A harvest the partner cannot start now, with the reason it reads."""
+
+
+def source_harvest_active(source: Source) -> Job | None:
+    """The source's harvest job still queued or running, if any."""
+    recent = Job.objects.filter(source=source, kind=Job.Kind.HARVEST_NOW).order_by("-pk")[:RECENT]
+    return next((job for job in recent if not job_state(job).finished), None)
+
+
+def source_harvest_now_start(source: Source, *, user: Any) -> Job:
+    """Queue a harvest of the source and the pipeline after it; HarvestNowRefusedError with the reason."""
+    if source.review_status != Source.Review.VALIDATED:
+        raise HarvestNowRefusedError(
+            "cette source n'est pas encore validée par les administrateurs : elle ne peut pas être moissonnée"
+        )
+    if not source.enabled or source.kind not in KINDS_BY_NAME:
+        raise HarvestNowRefusedError(
+            "cette source n'est pas moissonnée depuis le web (désactivée ou importée)"
+        )
+    with transaction.atomic():
+        # The source row locked: two requests at once cannot both find no harvest queued.
+        Source.objects.select_for_update().filter(pk=source.pk).first()
+        active = source_harvest_active(source)
+        if active is not None:
+            raise HarvestNowRefusedError(
+                f"une moisson de cette source est déjà prévue ou en cours (travail n° {active.pk})"
+            )
+        return job_start(Job.Kind.HARVEST_NOW, source_harvest_now, source.pk, source=source, started_by=user)

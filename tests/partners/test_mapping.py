@@ -1,0 +1,147 @@
+"""Vocabulary mapping from the partner space: unmapped terms, a new version, re-application in the worker."""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import yaml
+
+from carrefour.orchestration.models import Job
+from carrefour.partners.mapping import definition_text_vocabularies_set
+from carrefour.sources.models import Source, SourceVersion
+from tests.accounts.conftest import signed_in
+from tests.partners.conftest import theme_count
+from tests.worker import tasks_run
+
+
+def _form(page: str, choices: dict[str, str]) -> dict[str, str]:
+    """The page's form fields, with the given terms' choices changed."""
+    found = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page)
+    data = {name: html.unescape(value) for name, value in found}
+    data.pop("csrfmiddlewaretoken", None)
+    for name, value in list(data.items()):
+        if name.startswith("term-"):
+            key = name.removeprefix("term-")
+            selected = re.search(rf'name="code-{key}">.*?<option value="([^"]*)" selected', page, re.S)
+            data[f"code-{key}"] = choices.get(value, selected.group(1) if selected else "")
+    return data
+
+
+def _unmapped(page: str) -> dict[str, int]:
+    """Unmapped terms of the page with their counts."""
+    rows = re.findall(r'<tr class="terme-non-associe">\s*<td>([^<]+)</td>\s*<td>(\d+)</td>', page)
+    return {html.unescape(term): int(count) for term, count in rows}
+
+
+def test_unmapped_terms_are_listed_with_counts_and_examples(partner_source: Source, make_user: Any) -> None:
+    page = signed_in(make_user("org_member")).get("/espace-partenaire/sources/regards-solidaires/vocabulaire")
+    html = page.content.decode()
+    assert page.status_code == 200
+    # The invalid record (no title) is not counted.
+    assert _unmapped(html) == {"Jardins partagés": 3, "Tiers-lieux": 2}
+    assert html.count('href="/projets/') >= 5 and "Potager des Canuts" in html
+    # Terms already mapped are listed, their code chosen; common codes are offered with their labels.
+    assert re.search(
+        r"<td>Alimentation durable</td><td>.*?<option value=\"alimentation\" selected>", html, re.S
+    )
+    assert "Environnement et biodiversité" in html
+
+
+def test_saving_a_mapping_makes_a_version_and_reapplies_it(partner_source: Source, make_user: Any) -> None:
+    user = make_user("org_member")
+    client = signed_in(user)
+    url = "/espace-partenaire/sources/regards-solidaires/vocabulaire"
+    before = theme_count("environnement")
+    data = _form(client.get(url).content.decode(), {"Jardins partagés": "environnement"})
+    response = client.post(url, data)
+    assert response.status_code == 302, re.findall(r"<li>([^<]*)</li>", response.content.decode())
+    job = Job.objects.get(kind=Job.Kind.MAPPING_REAPPLY)
+    assert response.status_code == 302 and response["Location"] == f"/espace-partenaire/travaux/{job.pk}"
+    version = SourceVersion.objects.filter(source=partner_source).order_by("-number").first()
+    assert version is not None and version.number == 2 and version.author == user
+    assert version.comment == (
+        "Correspondances de vocabulaire : « Jardins partagés » → Environnement et biodiversité"
+    )
+    # The text is the partner's file with one line more: its comments are kept.
+    assert "# Regards Solidaires — portraits d'initiatives" in version.text
+    assert "Jardins partagés: environnement" in version.text
+    partner_source.refresh_from_db()
+    assert partner_source.definition["vocabularies"]["themes"]["Jardins partagés"] == "environnement"
+    assert "en attente du worker" in client.get(response["Location"]).content.decode()
+    assert theme_count("environnement") == before  # nothing changes before the worker runs
+
+    tasks_run()
+    job_page = client.get(response["Location"]).content.decode()
+    # Only the records where the term was unmapped are processed again (the invalid one included).
+    assert "terminé" in job_page and "Correspondances appliquées : 4 fiches traitées" in job_page
+    assert 'http-equiv="refresh"' not in job_page
+    assert theme_count("environnement") == before + 3
+    page = client.get(url).content.decode()
+    assert _unmapped(page) == {"Tiers-lieux": 2}
+    assert f'href="/espace-partenaire/travaux/{job.pk}"' in page  # recent jobs of the source
+    assert re.search(r"<td>Jardins partagés</td><td>.*?<option value=\"environnement\" selected>", page, re.S)
+
+
+def test_a_mapping_removed_puts_the_term_back_in_the_list(partner_source: Source, make_user: Any) -> None:
+    client = signed_in(make_user("administrator"))
+    url = "/espace-partenaire/sources/regards-solidaires/vocabulaire"
+    before = theme_count("alimentation")
+    client.post(url, _form(client.get(url).content.decode(), {"Alimentation durable": ""}))
+    tasks_run()
+    # A mapping removed: any record may have used it, every record of the source is processed again.
+    assert "Correspondances appliquées : 6 fiches traitées" in Job.objects.get().summary
+    assert _unmapped(client.get(url).content.decode())["Alimentation durable"] == 2
+    assert theme_count("alimentation") == before - 2
+    assert (
+        "Alimentation durable"
+        not in partner_source.versions.get(number=2).definition["vocabularies"]["themes"]
+    )
+
+
+def test_bad_choices_save_nothing_and_keep_the_form(partner_source: Source, make_user: Any) -> None:
+    client = signed_in(make_user("org_member"))
+    url = "/espace-partenaire/sources/regards-solidaires/vocabulaire"
+    page = client.get(url).content.decode()
+    data = _form(page, {"Jardins partagés": "pas-un-code", "Tiers-lieux": "lien-social"})
+    response = client.post(url, data)
+    html = response.content.decode()
+    assert response.status_code == 400 and "code inconnu pas-un-code" in html
+    assert re.search(r'<option value="lien-social" selected>', html)  # the partner's other choice kept
+    forged = {**_form(page, {}), "term-themes-0": "<b>Inventé</b>"}
+    response = client.post(url, forged)
+    assert response.status_code == 400 and "&lt;b&gt;Inventé&lt;/b&gt;" in response.content.decode()
+    assert partner_source.versions.count() == 1 and not Job.objects.exists()
+    response = client.post(url, _form(page, {}))
+    assert response.status_code == 302 and partner_source.versions.count() == 1
+    assert "Aucune correspondance n&#x27;a changé" in client.get(url).content.decode()
+
+
+def test_mapping_waits_for_a_pending_version(partner_source: Source, make_user: Any) -> None:
+    SourceVersion.objects.filter(source=partner_source).update(status=SourceVersion.Status.PENDING)
+    client = signed_in(make_user("org_member"))
+    url = "/espace-partenaire/sources/regards-solidaires/vocabulaire"
+    response = client.post(url, _form(client.get(url).content.decode(), {"Tiers-lieux": "lien-social"}))
+    assert response.status_code == 400 and "attend la validation" in response.content.decode()
+    assert partner_source.versions.count() == 1 and not Job.objects.exists()
+
+
+def test_mapping_waits_for_the_source_validation(partner_source: Source, make_user: Any) -> None:
+    client = signed_in(make_user("org_member"))
+    url = "/espace-partenaire/sources/regards-solidaires/vocabulaire"
+    page = client.get(url).content.decode()
+    Source.objects.filter(pk=partner_source.pk).update(review_status=Source.Review.PENDING)
+    response = client.post(url, _form(page, {"Tiers-lieux": "lien-social"}))
+    assert response.status_code == 400 and "n&#x27;est pas validée" in response.content.decode()
+    assert partner_source.versions.count() == 1 and not Job.objects.exists()
+
+
+def test_the_rewritten_text_keeps_the_rest_of_the_definition() -> None:
+    text = "slug: a  # the partner's note\nvocabularies:\n"
+    assert definition_text_vocabularies_set(text, {"themes": {"Jardins": "environnement"}}) == (
+        "slug: a  # the partner's note\nvocabularies:\n  themes:\n    Jardins: environnement\n"
+    )
+    text = "slug: a\nvocabularies:\n  themes: {jardins: sante}  # flow\n  publics:\n    Aînés: seniors\n"
+    changed = definition_text_vocabularies_set(text, {"themes": {"Jardins": ""}, "publics": {"Aînés": "-"}})
+    assert yaml.safe_load(changed) == {"slug": "a", "vocabularies": {"publics": {"Aînés": None}}}
