@@ -62,6 +62,8 @@ class Action(enum.StrEnum):
     EDIT_OWN_ORGANISATION_SOURCES = "edit_own_organisation_sources"
     ENTER_PARTNER_SPACE = "enter_partner_space"
     RESOLVE_OWN_CONFLICT = "resolve_own_conflict"
+    # Let a partner's new source, or its change of hosts, run on schedule (or refuse it, with a reason).
+    VALIDATE_SOURCE = "validate_source"
 
 
 class Scope(enum.Enum):
@@ -116,6 +118,7 @@ MATRIX: dict[Action, dict[Role, Scope]] = {
     Action.ENTER_PARTNER_SPACE: {Role.ADMINISTRATOR: Scope.ANY, Role.ORGANISATION_MEMBER: Scope.ANY},
     # Keep a correction or take the source's value: moderators anywhere, partners on their own projects.
     Action.RESOLVE_OWN_CONFLICT: {**_STAFF, Role.ORGANISATION_MEMBER: Scope.OWN_ORGANISATION},
+    Action.VALIDATE_SOURCE: {Role.ADMINISTRATOR: Scope.ANY},
 }
 
 # Django admin permissions of the staff roles, as groups (kept in sync by user_staff_role_set).

@@ -5,4 +5,5 @@ from django.urls import include, path
 urlpatterns: list = [
     path("", include("carrefour.partners.urls_dashboard")),
     path("", include("carrefour.partners.urls_mapping")),
+    path("", include("carrefour.partners.urls_editor")),
 ]

@@ -1,0 +1,158 @@
+"""The source editor's logic: hostile-text guards, starters, option docs, numbered lines, create, review."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from django.urls import reverse
+
+from carrefour.accounts.models import Membership, Organisation
+from carrefour.accounts.roles import Action, user_can
+from carrefour.accounts.services import organisation_source_add
+from carrefour.contributions.links import site_link
+from carrefour.contributions.models import Notification
+from carrefour.orchestration.tasks import email_send
+from carrefour.sources.bounds import source_hosts
+from carrefour.sources.definitions import definition_schema
+from carrefour.sources.models import Source, SourceVersion
+from carrefour.sources.rows import source_version_live
+from carrefour.sources.versions import (
+    DefinitionProblem,
+    source_version_refuse,
+    source_version_save,
+    source_version_validate,
+)
+
+SIGNATURE = "Le Carrefour des innovations sociales"
+STARTERS_DIR = Path(__file__).with_name("starters")
+STARTER_KINDS = {"html": "Pages HTML", "json_api": "API JSON", "csv": "Fichier CSV"}
+# Sections of the schema documented beside the editor, in the order a definition is written.
+DOC_SECTIONS = ("politeness", "pagination", "list", "csv", "incremental")
+
+
+@transaction.atomic
+def source_create_for_organisation(
+    text: str, *, author: Any, organisation: Organisation, comment: str = ""
+) -> SourceVersion:
+    """A new partner source (pending validation) published by the organisation."""
+    version = source_version_save(text, author=author, source=None, comment=comment)
+    organisation_source_add(organisation, version.source)
+    return version
+
+
+def starter_text(kind: str) -> str:
+    """The starting definition of a kind (html, json_api, csv)."""
+    if kind not in STARTER_KINDS:
+        kind = "html"
+    return (STARTERS_DIR / f"{kind}.yml").read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class OptionDoc:
+    """One option of the definition language, as the schema describes it."""
+
+    key: str
+    description: str
+    required: bool = False
+
+
+def option_docs() -> list[tuple[str, list[OptionDoc]]]:
+    """The options of the schema with their descriptions, by section (top level, blocks, extractors)."""
+    schema = definition_schema()
+    required = set(schema.get("required", []))
+    top = [
+        OptionDoc(key, spec.get("description", ""), key in required)
+        for key, spec in schema["properties"].items()
+    ]
+    sections = [("Clés de premier niveau", top)]
+    for block in DOC_SECTIONS:
+        properties = schema["properties"][block].get("properties", {})
+        sections.append((block, [OptionDoc(k, s.get("description", "")) for k, s in properties.items()]))
+    extractor = schema["$defs"]["extractor"]["properties"]
+    sections.append(("Extracteurs", [OptionDoc(k, s.get("description", "")) for k, s in extractor.items()]))
+    return sections
+
+
+@dataclass(frozen=True)
+class NumberedLine:
+    """A line of the text being edited, with the problems pointing at it."""
+
+    number: int
+    text: str
+    problems: tuple[str, ...] = ()
+
+
+def text_lines(text: str, problems: list[DefinitionProblem]) -> list[NumberedLine]:
+    """The text's lines numbered from 1, each with its problems (for the gutter and the error list)."""
+    by_line: dict[int, list[str]] = {}
+    for problem in problems:
+        if problem.line is not None:
+            by_line.setdefault(problem.line, []).append(problem.message)
+    lines = text.split("\n") or [""]
+    return [NumberedLine(n, line, tuple(by_line.get(n, ()))) for n, line in enumerate(lines, start=1)]
+
+
+def user_editable_organisations(user: Any) -> QuerySet[Organisation]:
+    """Organisations the account may create sources for (all of them for administrators)."""
+    organisations = Organisation.objects.order_by("name")
+    if user_can(user, Action.EDIT_OWN_ORGANISATION_SOURCES):
+        return organisations
+    return organisations.filter(memberships__user=user).distinct()
+
+
+def source_organisation(source: Source) -> Organisation | None:
+    """The organisation publishing a source, if any."""
+    return Organisation.objects.filter(organisationsource__source=source).first()
+
+
+def pending_versions() -> QuerySet[SourceVersion]:
+    """Versions waiting for an administrator, oldest first."""
+    return (
+        SourceVersion.objects.filter(status=SourceVersion.Status.PENDING)
+        .select_related("source", "author")
+        .order_by("created_at", "pk")
+    )
+
+
+def definition_hosts(definition: dict[str, Any]) -> list[str]:
+    """Where a definition fetches from (what a change of hosts changes), sorted for display."""
+    return sorted(source_hosts(definition))
+
+
+def version_hosts_change(version: SourceVersion) -> tuple[list[str], list[str]]:
+    """Hosts in service before the version (none for a new source) and the version's hosts."""
+    applied = source_version_live(version.source)
+    return (definition_hosts(applied.definition) if applied else [], definition_hosts(version.definition))
+
+
+@transaction.atomic
+def source_version_decide(version: SourceVersion, *, reviewer: Any, accept: bool, reason: str = "") -> str:
+    """Validate or refuse a pending version and tell the organisation's members; the message shown."""
+    if accept:
+        source_version_validate(version, reviewer=reviewer)
+        message = f"La version {version.number} de la source « {version.source.name} » est validée."
+    else:
+        source_version_refuse(version, reviewer=reviewer, reason=reason)
+        message = (
+            f"La version {version.number} de la source « {version.source.name} » est refusée. "
+            f"Motif : {reason}"
+        )
+    _members_notify(version.source, message)
+    return message
+
+
+def _members_notify(source: Source, message: str) -> None:
+    """Tell the members of the source's organisation on the site and by e-mail (queued)."""
+    members = [m.user for m in Membership.objects.filter(organisation__organisationsource__source=source)]
+    Notification.objects.bulk_create([Notification(user=user, message=message) for user in members])
+    emails = sorted({user.email for user in members if user.email})
+    if not emails:
+        return
+    link = site_link(reverse("partner-source-versions", args=[source.slug]))
+    body = f"Bonjour,\n\n{message}\n\nLes versions de la source : {link}\n\n{SIGNATURE}"
+    subject = f"Votre source « {source.name} » au Carrefour des innovations sociales"
+    email_send.enqueue(emails, subject, body)
