@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -11,7 +13,7 @@ from tests.search.panic import shops_create, tantivy_panic
 pytestmark = pytest.mark.django_db
 
 
-def test_similar_and_search_after_reindexing(client: Client, index_dir: object) -> None:
+def test_similar_and_search_after_reindexing(client: Client, index_dir: Path) -> None:
     shops = shops_create(4)
     index_rebuild()
     index_update([shop.pk for shop in shops[:3]])
@@ -22,7 +24,7 @@ def test_similar_and_search_after_reindexing(client: Client, index_dir: object) 
 
 
 def test_search_answers_503_in_json_when_the_engine_panics(
-    client: Client, index_dir: object, monkeypatch: pytest.MonkeyPatch
+    client: Client, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shops = shops_create(4)
     index_rebuild()

@@ -27,7 +27,8 @@ def tantivy_panic(*_args: object, **_kwargs: object) -> NoReturn:
     index.reload()
     searcher = index.searcher()
     address = searcher.search(tantivy.Query.term_query(index.schema, "id", 1), limit=1).hits[0][1]
-    searcher.search(tantivy.Query.more_like_this_query(address, min_doc_frequency=1, min_term_frequency=1), limit=5)
+    like = tantivy.Query.more_like_this_query(address, min_doc_frequency=1, min_term_frequency=1)
+    searcher.search(like, limit=5)
     raise AssertionError("Tantivy no longer panics here: the tests built on it must be revisited")
 
 

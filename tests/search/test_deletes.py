@@ -1,4 +1,4 @@
-"""Re-indexed projects: documents Tantivy deleted but still counts never break similar projects nor searches."""
+"""Re-indexed projects: deleted documents Tantivy still counts break neither similar projects nor searches."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 import pytest
+
 from carrefour.projects.models import Project
 from carrefour.search.engine import SearchFailed, engine_guard
 from carrefour.search.params import search_params
@@ -53,9 +54,12 @@ def test_full_text_search_on_a_word_of_every_project_after_edits(index_dir: Path
 
 
 def test_a_tantivy_panic_becomes_a_logged_search_failure(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.ERROR, logger="carrefour.search.engine"):
-        with pytest.raises(SearchFailed), engine_guard("similar projects"):
-            tantivy_panic()
+    with (
+        caplog.at_level(logging.ERROR, logger="carrefour.search.engine"),
+        pytest.raises(SearchFailed),
+        engine_guard("similar projects"),
+    ):
+        tantivy_panic()
     assert "search engine panic during similar projects" in caplog.text
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from django.test import Client
 
@@ -23,21 +25,21 @@ def _page(client: Client, project: Project) -> str:
     return response.content.decode()
 
 
-def test_project_page_after_a_moderator_edit_shows_similar_projects(client: Client, index_dir: object) -> None:
+def test_project_page_after_a_moderator_edit_shows_similar_projects(client: Client, index_dir: Path) -> None:
     # The reported 500: an edit re-indexes the project, then its page asked Tantivy for similar projects.
     shops = shops_create(4)
     index_rebuild()
     moderator = account_create("moderator@example.org", verified=True)
     user_staff_role_set(moderator, Profile.Staff.MODERATOR)
     for shop in shops[:2]:
-        project_fields_edit_indexed(shop, {"summary": "Une épicerie solidaire de produits en vrac"}, moderator)
+        project_fields_edit_indexed(shop, {"summary": "Épicerie solidaire de produits en vrac"}, moderator)
     html = _page(client, shops[0])
     similar = html[html.index('id="similaires"') :]
     assert "Épicerie solidaire n°1" in similar or "Épicerie solidaire n°2" in similar
 
 
 def test_project_page_without_similar_projects_when_the_engine_panics(
-    client: Client, index_dir: object, monkeypatch: pytest.MonkeyPatch
+    client: Client, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shops = shops_create(4)
     index_rebuild()
@@ -48,7 +50,7 @@ def test_project_page_without_similar_projects_when_the_engine_panics(
 
 
 def test_results_page_explains_when_the_engine_panics(
-    client: Client, index_dir: object, monkeypatch: pytest.MonkeyPatch
+    client: Client, index_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     shops_create(4)
     index_rebuild()
