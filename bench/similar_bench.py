@@ -123,9 +123,8 @@ def main() -> None:
             panics, unbounded = _run(index, sample, ceiling=False)
             _none, bounded = _run(index, sample, ceiling=True)
             assert not _none, "the bounded query panicked"
-            print(
-                f"| {percent} % ({seconds:.1f} s) | {panics} / {len(sample)} | {_ms(unbounded)} | {_ms(bounded)} |"
-            )
+            counts = f"{panics} / {len(sample)}"
+            print(f"| {percent} % ({seconds:.1f} s) | {counts} | {_ms(unbounded)} | {_ms(bounded)} |")
         print(f"load average {os.getloadavg()[0]:.1f}")
 
 
