@@ -13,6 +13,7 @@ ERROR_CODES = {
     414: "uri_too_long",
     429: "rate_limited",
     500: "server_error",
+    503: "search_unavailable",
 }
 
 

@@ -14,6 +14,7 @@ from carrefour.api.errors import api_error
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_to_dict
 from carrefour.search.cache import cache_get, cache_key, cache_put, params_canonical
+from carrefour.search.engine import UNAVAILABLE, SearchFailed
 from carrefour.search.params import SearchParamError, search_params_parse
 from carrefour.search.selectors import SearchResults, project_list_for_hits, project_search
 from carrefour.search.similar import project_similar
@@ -109,7 +110,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
     key = cache_key(f"api?{params_canonical(params)}")
     body = cache_get(key) if key else None
     if body is None:
-        body = _search_body(project_search(params=params, with_points=False, with_records=True))
+        try:
+            body = _search_body(project_search(params=params, with_points=False, with_records=True))
+        except SearchFailed:
+            return api_error(503, UNAVAILABLE)
         if key:
             cache_put(key, body)
     return HttpResponse(body, content_type="application/json")

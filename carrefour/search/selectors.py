@@ -15,6 +15,7 @@ from tantivy import Order, Query
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_queryset
 from carrefour.search.criteria import BY_FIELD
+from carrefour.search.engine import engine_guard
 from carrefour.search.facets import FICTIONAL, FacetValue, facet_counts, facets_labelled
 from carrefour.search.params import (
     MAX_WINDOW,
@@ -238,6 +239,7 @@ def _relaxations(searcher: tantivy.Searcher, plan: SearchPlan) -> list[Relaxatio
     return useful[:RELAXATIONS_MAX]
 
 
+@engine_guard("search")
 def project_search(
     *,
     params: SearchParams = EVERYTHING,
@@ -247,7 +249,10 @@ def project_search(
     with_facets: bool = True,
     with_records: bool = False,
 ) -> SearchResults:
-    """Search published projects: words, facets (OR within, AND across), territory, ranges, sort."""
+    """Search published projects: words, facets (OR within, AND across), territory, ranges, sort.
+
+    Raises SearchFailed (logged) when the engine fails on the query.
+    """
     page, per_page = params.page, params.per_page
     sort = SORT_ALIASES.get(params.sort, params.sort)
     if not 0 <= per_page <= PER_PAGE_MAX or not 1 <= page <= page_max(per_page) or sort not in SORTS:

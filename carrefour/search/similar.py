@@ -2,17 +2,43 @@
 
 from __future__ import annotations
 
+import tantivy
 from tantivy import Occur, Query
 
 from carrefour.projects.models import Project
+from carrefour.search.engine import SearchFailed, engine_guard
 from carrefour.search.storage import index_open
 
 SIMILAR_MAX = 20
 THEME_BOOST = 0.5
 
 
+def _like(searcher: tantivy.Searcher, address: tantivy.DocAddress) -> Query:
+    """Terms frequent in this project and rare elsewhere: they describe its problem and its answer."""
+    # Until their segment is merged, documents deleted by index_update still count in a term's doc_freq,
+    # while more-like-this divides by the live documents and asserts doc_freq <= their number (a panic
+    # otherwise, "2 >= 3"). A term in more documents than are live is in all of them: no signal, skipped.
+    return Query.more_like_this_query(
+        address,
+        min_doc_frequency=2,
+        max_doc_frequency=searcher.num_docs,
+        min_term_frequency=1,
+        max_query_terms=25,
+        min_word_length=3,
+    )
+
+
 def project_similar(project_id: int, *, limit: int = 6, elsewhere: bool = True) -> list[int]:
     """Ids of the projects most like this one (title, text, themes), outside its département by default."""
+    try:
+        return _similar(project_id, limit, elsewhere)
+    except SearchFailed:
+        return []  # logged by the guard: the project is shown without its similar projects
+
+
+@engine_guard("similar projects")
+def _similar(project_id: int, limit: int, elsewhere: bool) -> list[int]:
+    """project_similar, unguarded."""
     index = index_open()
     if index is None:
         return []
@@ -23,12 +49,8 @@ def project_similar(project_id: int, *, limit: int = 6, elsewhere: bool = True) 
     address = found.hits[0][1]
     row = Project.objects.filter(pk=project_id).values_list("themes", "departement_code").first()
     themes, departement = (list(row[0] or []), row[1]) if row else ([], "")
-    # Terms that are frequent in this project and rare elsewhere describe its problem and its answer.
-    like = Query.more_like_this_query(
-        address, min_doc_frequency=2, min_term_frequency=1, max_query_terms=25, min_word_length=3
-    )
     clauses: list[tuple[Occur, Query]] = [
-        (Occur.Must, like),
+        (Occur.Must, _like(searcher, address)),
         (Occur.MustNot, Query.term_query(schema, "id", project_id)),
     ]
     if themes:

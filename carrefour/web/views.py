@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from dsfr.utils import list_pages
 
 from carrefour.search.criteria import TERRITORIAL_PARAMS
+from carrefour.search.engine import UNAVAILABLE, SearchFailed
 from carrefour.search.geo import bbox_parse, departements_in_bbox, map_layer
 from carrefour.search.params import SearchParamError, search_params_parse
 from carrefour.search.selectors import MAX_WINDOW, SearchParams, project_search
@@ -56,7 +57,10 @@ def search(request: HttpRequest) -> HttpResponse:
         params = search_params_parse(request.GET)
     except SearchParamError as error:
         return _error(request, error)
-    results = project_search(params=params, with_points=False)
+    try:
+        results = project_search(params=params, with_points=False)
+    except SearchFailed:
+        return render(request, "web/search.html", {"error": UNAVAILABLE, "q": params.q}, status=503)
     page_obj = list_pages(
         Paginator(range(min(results.total, MAX_WINDOW)), params.per_page).get_page(params.page)
     )
