@@ -15,6 +15,7 @@ from carrefour.accounts.roles import Action
 from carrefour.contributions.partners import organisation_conflicts
 from carrefour.contributions.views import CONFLICT_RESOLVED, action_refused
 from carrefour.orchestration.edits import override_conflict_resolve
+from carrefour.orchestration.jobs import source_jobs_recent
 from carrefour.partners import dashboard
 from carrefour.projects.models import FieldOverride, ProjectSource
 from carrefour.sources.models import Source
@@ -70,6 +71,7 @@ def source_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "corrections": _page(request, dashboard.source_corrections(source), "corrections"),
         "conflicts": _page(request, dashboard.source_conflicts(source), "conflits"),
         "elsewhere": elsewhere,
+        "jobs": source_jobs_recent(source),
     }
     platforms = dashboard.projects_other_platforms(list(elsewhere.object_list), source)
     context["elsewhere_rows"] = [(project, platforms[project.pk]) for project in elsewhere.object_list]

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from carrefour.harvest.models import HarvestRun
 from carrefour.projects.models import FieldOverride
@@ -51,7 +51,7 @@ def test_a_member_reads_the_dashboard_of_its_source_and_takes_the_source_value(
         assert "Organisation own" in page.locator("main").inner_text()
         assert axe_serious(page) == []
         page.get_by_role("link", name="Plateforme source-own").click()
-        assert page.locator("#sante-graphique rect").count() == 3
+        expect(page.locator("#sante-graphique rect")).to_have_count(3)  # waits for the page
         runs = page.locator("#collectes-tableau").inner_text()
         assert "Échoué" in runs and "délai dépassé (1)" in runs
         page.get_by_text("Le graphique en tableau").click()

@@ -1,4 +1,5 @@
-"""Headless Chromium: a partner writes a source for a simulator platform, an administrator validates it."""
+"""Headless Chromium: a partner writes a source for a simulator platform, an administrator validates it,
+the partner harvests it from the dashboard (the worker runs it) and its projects are found by the search."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, expect
 
+from carrefour.projects.models import Project
 from carrefour.sources.models import Source
 from tests.browser import CHROMIUM, axe_serious
 from tests.contributions.test_browser import _signed_in
@@ -39,7 +41,7 @@ def _partner_text(world: World) -> str:
     return text.replace('base_url: "http://127.0.0.1:8803"', f'base_url: "{world.urls["api"]}"')
 
 
-def test_a_partner_writes_a_source_fixes_its_errors_and_an_administrator_validates_it(
+def test_a_partner_writes_a_source_an_administrator_validates_it_and_its_projects_are_searchable(
     transactional_db: None,
     live_server: Any,
     browser: Browser,
@@ -94,6 +96,18 @@ def test_a_partner_writes_a_source_fixes_its_errors_and_an_administrator_validat
 
         page.reload()
         assert "VALIDÉE" in page.locator("#statut-source").inner_text()  # DSFR badges: capitals
+
+        page.locator("#menu-source").get_by_role("link", name="Tableau de bord").click()
+        page.get_by_role("button", name="Moissonner maintenant").click()
+        assert "en attente du worker" in page.locator("main").inner_text()
+        tasks_run()  # the worker harvests the simulator, then runs the pipeline on the new records
+        expect(page.locator("main")).to_contain_text("terminé", timeout=20_000)
+        source = Source.objects.get(slug="api-du-partenaire")
+        assert source.raw_records.count() > 0
+        title = Project.objects.filter(sources__source=source).values_list("title", flat=True).first()
+        assert title
+        page.goto(f"{live_server.url}/recherche?q={title}")
+        expect(page.locator("#resultats")).to_contain_text(title)
     finally:
         partner.close()
         administrator.close()
