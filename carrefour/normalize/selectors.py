@@ -73,3 +73,14 @@ def source_raw_ids_unmapped(source_id: int, terms: dict[str, list[str]]) -> list
         for raw_id, unmapped in records.order_by("raw_id").values_list("raw_id", "unmapped").iterator(2000)
         if any(text_key(v) in keys.get(name, ()) for name, values in (unmapped or {}).items() for v in values)
     ]
+
+
+def source_invalid_reasons(source_id: int, limit: int = 10) -> tuple[int, list[tuple[str, int]]]:
+    """How many present records of a source normalization refused, and its most frequent reasons."""
+    records = Record.objects.filter(raw__source_id=source_id, is_valid=False, raw__state="active")
+    reasons: Counter[str] = Counter()
+    total = 0
+    for errors in records.values_list("errors", flat=True).iterator(chunk_size=2000):
+        total += 1
+        reasons.update({f"{error.get('field', '')} : {error.get('message', '')}" for error in errors or []})
+    return total, reasons.most_common(limit)

@@ -76,9 +76,12 @@ def run_rejection_reasons(run: HarvestRun, limit: int = TOP_REASONS) -> list[tup
     return reasons.most_common(limit)
 
 
-def run_duration(run: HarvestRun) -> timedelta | None:
-    """How long a finished run took."""
-    return run.finished_at - run.started_at if run.finished_at else None
+def run_duration(run: HarvestRun) -> str:
+    """How long a finished run took, for people ("2 min 05 s"); empty while it runs."""
+    if not run.finished_at:
+        return ""
+    minutes, seconds = divmod(round((run.finished_at - run.started_at).total_seconds()), 60)
+    return f"{minutes} min {seconds:02d} s" if minutes else f"{seconds} s"
 
 
 def source_runs(source: Source) -> QuerySet[HarvestRun]:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 from carrefour.accounts.roles import Action
 from carrefour.contributions.partners import organisation_conflicts
 from carrefour.contributions.views import CONFLICT_RESOLVED, action_refused
+from carrefour.normalize.selectors import source_invalid_reasons
 from carrefour.orchestration.edits import override_conflict_resolve
 from carrefour.orchestration.jobs import source_jobs_recent
 from carrefour.partners import dashboard
@@ -72,6 +73,7 @@ def source_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "conflicts": _page(request, dashboard.source_conflicts(source), "conflits"),
         "elsewhere": elsewhere,
         "jobs": source_jobs_recent(source),
+        "invalid": source_invalid_reasons(source.pk),
     }
     platforms = dashboard.projects_other_platforms(list(elsewhere.object_list), source)
     context["elsewhere_rows"] = [(project, platforms[project.pk]) for project in elsewhere.object_list]

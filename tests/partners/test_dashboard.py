@@ -44,6 +44,17 @@ def _conflict(raw: RawFactory, slug: str = "source-own", title: str = "Jardin de
     return FieldOverride.objects.get(project=project, conflict=True)
 
 
+def test_records_normalization_refused_are_counted_with_their_reasons(
+    make_user: Any, world: dict[str, Any], raw: RawFactory
+) -> None:
+    kept = raw("source-own", "1", title="Jardin des Lilas", **PLACE)
+    untitled = [raw("source-own", str(n), title="", **PLACE) for n in (2, 3)]
+    pipeline_process([kept.pk, *(record.pk for record in untitled)], update_index=False)
+    page = signed_in(make_user("org_member")).get(DASHBOARD).content.decode()
+    assert "écartées à la normalisation : 2" in page
+    assert "title : titre absent ou inutilisable (2)" in page
+
+
 def test_runs_are_listed_with_their_counts_reasons_and_a_health_chart(
     make_user: Any, world: dict[str, Any]
 ) -> None:
@@ -69,7 +80,7 @@ def test_runs_are_listed_with_their_counts_reasons_and_a_health_chart(
         in page
     )
     assert "titre manquant (2) ; page introuvable (404) (1)" in page
-    assert "0:01:30" in page  # the duration
+    assert "<td>1 min 30 s</td>" in page  # the duration
     assert page.count("<rect ") == 3 and 'id="sante-graphique"' in page and 'id="sante-tableau"' in page
     assert "Suspect</td><td>30</td>" in page  # the chart's table alternative
     last = localtime(NOW + timedelta(hours=48))
