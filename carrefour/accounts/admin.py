@@ -119,7 +119,8 @@ class MembershipInline(admin.TabularInline):
 
     model = Membership
     extra = 1
-    raw_id_fields = ("user",)
+    # Found by e-mail or name (the User admin's search fields), not by a number nobody knows.
+    autocomplete_fields = ("user",)
     fields = ("user", "role")
 
 
