@@ -111,3 +111,12 @@ def test_only_validated_sources_are_due_or_harvested(member: User) -> None:
         "not validated, not harvested: jardins (en attente de validation), vergers (refusée)"
     )
     assert not pending.source.runs.exists()
+
+
+def test_a_partner_editing_a_file_source_is_bounded_as_a_partner(member: User) -> None:
+    file_text = TEXT.format(start="{shared_dir}/real-data/ffe-laureats.csv")
+    source = source_version_save(file_text, author=None, origin=Source.Origin.FILE).source
+    with pytest.raises(DefinitionTextError, match="shared_dir} is not allowed"):
+        source_version_save(file_text.replace("Jardins partagés", "Jardins"), author=member, source=source)
+    source.refresh_from_db()
+    assert (source.origin, source.name) == (Source.Origin.FILE, "Jardins partagés")
