@@ -159,6 +159,19 @@ def test_changes_of_a_validated_source_apply_at_once_unless_its_hosts_change(
     )
     assert source.review_status == Source.Review.VALIDATED and source.name == "Jardins !"
     assert statuses(source) == [(1, "applied"), (2, "applied"), (3, "refused")]
+    # Proposing the refused text again is a new proposal for review, not the refused version returned.
+    again = source_version_save(moved.text, author=member, source=source)
+    assert (again.number, again.status) == (moved.number + 1, SourceVersion.Status.PENDING)
+
+
+def test_a_change_of_platform_waits_for_review_and_website_must_be_http(people: tuple[User, User]) -> None:
+    member, admin = people
+    source = source_version_save(TEXT, author=member).source
+    source_version_validate(source.versions.get(), reviewer=admin)
+    other = source_version_save(TEXT + "platform: wordpress\n", author=member, source=source)
+    assert other.status == SourceVersion.Status.PENDING
+    found = problems_of(TEXT + "website: \"javascript:alert(1)\"\n")
+    assert any(line == 14 and "website: 'javascript:alert(1)' does not match" in text for line, text in found)
 
 
 def test_a_refused_new_source_keeps_the_reason_and_can_be_proposed_again(people: tuple[User, User]) -> None:
