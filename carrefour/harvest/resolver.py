@@ -27,7 +27,9 @@ class GuardedResolver(CachingThreadedResolver):
     @classmethod
     def from_crawler(cls, crawler: Crawler, reactor: Any) -> Self:
         """Built like Scrapy's resolver, with the crawl's CARREFOUR_ALLOWED_HOSTS."""
-        cache_size = crawler.settings.getint("DNSCACHE_SIZE") if crawler.settings.getbool("DNSCACHE_ENABLED") else 0
+        cache_size = (
+            crawler.settings.getint("DNSCACHE_SIZE") if crawler.settings.getbool("DNSCACHE_ENABLED") else 0
+        )
         return cls(
             reactor,
             cache_size,
@@ -35,7 +37,7 @@ class GuardedResolver(CachingThreadedResolver):
             crawler.settings.getlist("CARREFOUR_ALLOWED_HOSTS"),
         )
 
-    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # noqa: N802
+    def getHostByName(self, name: str, timeout: Sequence[int] = ()) -> Deferred[str]:
         """The address of a host name; DNSLookupError when it is not public and the host not allowed."""
         resolved = super().getHostByName(name, timeout)
         resolved.addCallback(self._checked, name)

@@ -52,7 +52,9 @@ def source_definition_bounded(
         politeness[key] = cap if declared is None else min(declared, cap)
     politeness["obey_robots"] = True
     politeness["delay"] = max(float(politeness.get("delay", PARTNER_MIN_DELAY)), PARTNER_MIN_DELAY)
-    politeness["concurrency"] = min(int(politeness.get("concurrency", PARTNER_MAX_CONCURRENCY)), PARTNER_MAX_CONCURRENCY)
+    politeness["concurrency"] = min(
+        int(politeness.get("concurrency", PARTNER_MAX_CONCURRENCY)), PARTNER_MAX_CONCURRENCY
+    )
     politeness[LOCAL_FILES] = False
     politeness[ONLY_HOSTS] = sorted(_hostnames(bounded))
     bounded["politeness"] = politeness

@@ -147,7 +147,7 @@ def _structure_problem(text: str) -> DefinitionProblem | None:
     """The first anchor, alias or too deep nesting of a text, at its line (None when there is none)."""
     depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        line = event.start_mark.line + 1
+        line = event.start_mark.line + 1 if event.start_mark else None
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
             return DefinitionProblem(line, "", ANCHOR_REFUSED)
         if isinstance(event, yaml.CollectionStartEvent):
@@ -171,7 +171,9 @@ def definition_text_check(text: str) -> tuple[dict[str, Any] | None, list[Defini
         definition = yaml.safe_load(text)
         size = len(json.dumps(definition, default=str))
         if size > MAX_DEFINITION_CHARS:
-            return None, [DefinitionProblem(None, "", f"definition too large ({size} > {MAX_DEFINITION_CHARS})")]
+            return None, [
+                DefinitionProblem(None, "", f"definition too large ({size} > {MAX_DEFINITION_CHARS})")
+            ]
         problems = definition_check(definition, vocabularies_path=source_vocabularies_path())
     except yaml.YAMLError as exc:
         return None, [_syntax_problem(exc)]
@@ -237,7 +239,9 @@ def source_version_save(
     definition, problems = definition_text_check(text)
     if problems or definition is None:
         raise DefinitionTextError(problems)
-    partner = origin == Source.Origin.PARTNER or (source is not None and source.origin == Source.Origin.PARTNER)
+    partner = origin == Source.Origin.PARTNER or (
+        source is not None and source.origin == Source.Origin.PARTNER
+    )
     extra = definition_partner_problems(definition) if partner else []
     if source is None and Source.objects.filter(slug=definition["slug"]).exists():
         extra.append(("slug", _slug_taken(definition)))

@@ -67,7 +67,9 @@ def test_a_partner_source_never_reads_a_local_file_even_as_start_url(tmp_path: P
     assert harvest_run(make_source({**definition, "slug": "fichier"})).records_seen == 1
 
 
-def test_a_partner_crawl_stays_on_its_own_hosts_and_reads_robots_txt(mini_site: MiniSite, settings: Any) -> None:
+def test_a_partner_crawl_stays_on_its_own_hosts_and_reads_robots_txt(
+    mini_site: MiniSite, settings: Any
+) -> None:
     settings.PARTNER_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
     elsewhere = mini_site.url.replace("127.0.0.1", "localhost")
     mini_site.route("/list", list_page("/p/0", "/p/1", f"{elsewhere}/p/2"))

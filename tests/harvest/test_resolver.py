@@ -77,5 +77,7 @@ def done(result):
 reactor.callWhenRunning(lambda: resolver.getHostByName("localhost").addBoth(done))
 reactor.run()
 """
-    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
     assert "refused: localhost resolves to non-public address 127.0.0.1" in out.stdout

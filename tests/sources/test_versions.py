@@ -76,7 +76,6 @@ def test_texts_that_are_not_definitions_get_a_clear_problem() -> None:
     assert problems_of("") == [(None, "(texte): (racine): a mapping (key: value) is expected")]
 
 
-
 def test_yaml_anchors_aliases_and_deep_nesting_are_refused_at_their_line() -> None:
     # 18 aliases in 44 KB used to pass (the limit was 20) and expanded to 61 MB of JSON.
     bomb = "a: &a [" + ", ".join(["x" * 100] * 400) + "]\n"
@@ -91,7 +90,9 @@ def test_yaml_anchors_aliases_and_deep_nesting_are_refused_at_their_line() -> No
     assert "definition too large" in problems_of(huge)[0][1]
 
 
-def test_a_nesting_that_exhausts_the_recursion_is_a_problem_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_nesting_that_exhausts_the_recursion_is_a_problem_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     monkeypatch.setattr("carrefour.sources.versions.MAX_DEPTH", 10_000)
     deep = "a: " + "[" * 3000 + "]" * 3000 + "\n"
     limit = sys.getrecursionlimit()
@@ -170,7 +171,7 @@ def test_a_change_of_platform_waits_for_review_and_website_must_be_http(people: 
     source_version_validate(source.versions.get(), reviewer=admin)
     other = source_version_save(TEXT + "platform: wordpress\n", author=member, source=source)
     assert other.status == SourceVersion.Status.PENDING
-    found = problems_of(TEXT + "website: \"javascript:alert(1)\"\n")
+    found = problems_of(TEXT + 'website: "javascript:alert(1)"\n')
     assert any(line == 14 and "website: 'javascript:alert(1)' does not match" in text for line, text in found)
 
 
