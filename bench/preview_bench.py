@@ -59,7 +59,8 @@ def _previews(world: World, slugs: list[str], runs: int) -> list[dict[str, Any]]
         seconds = []
         for _ in range(runs):
             started = time.monotonic()
-            report = source_preview(text, source=source, max_records=50)
+            # The repository's definitions, previewed with their own (file) bounds as the harvest ran them.
+            report = source_preview(text, source=source, max_records=50, origin=source.origin)
             seconds.append(time.monotonic() - started)
         rows.append(
             {

@@ -18,7 +18,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from carrefour.harvest.spider import DefinitionSpider
-from carrefour.sources.bounds import LOCAL_FILES
+from carrefour.sources.bounds import LOCAL_FILES, ONLY_HOSTS
 
 DEFAULT_MAX_SIZE_MB = 64
 
@@ -50,6 +50,8 @@ def crawl_settings(config: dict[str, Any]) -> dict[str, Any]:
         "CLOSESPIDER_TIMEOUT": float(politeness.get("max_duration", 3600)),
         "CLOSESPIDER_PAGECOUNT": int(politeness.get("max_pages", 0)),
         "COOKIES_ENABLED": False,
+        # Checks the address each connection uses (DNS rebinding), beside HostGuardMiddleware's check.
+        "TWISTED_DNS_RESOLVER": "carrefour.harvest.resolver.GuardedResolver",
         "TELNETCONSOLE_ENABLED": False,
         # Conditional GET (ETag / Last-Modified): an unchanged file costs a 304, not a download.
         "HTTPCACHE_ENABLED": bool(config.get("cache_dir")),
@@ -68,6 +70,7 @@ def crawl_settings(config: dict[str, Any]) -> dict[str, Any]:
         },
         "CARREFOUR_ALLOWED_HOSTS": config.get("allowed_hosts", []),
         "CARREFOUR_LOCAL_FILES": politeness.get(LOCAL_FILES, True),
+        "CARREFOUR_ONLY_HOSTS": politeness.get(ONLY_HOSTS, []),
     }
 
 

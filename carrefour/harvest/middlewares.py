@@ -26,17 +26,22 @@ CRAWL_DELAY_MARGIN = 1.25
 class HostGuardMiddleware:
     """Blocks requests (redirect targets included: they come back through here) to private hosts."""
 
-    def __init__(self, allowed_hosts: list[str], *, local_files: bool = True) -> None:
+    def __init__(
+        self, allowed_hosts: list[str], *, local_files: bool = True, only_hosts: list[str] | None = None
+    ) -> None:
         self.allowed_hosts = [h.lower() for h in allowed_hosts]
         self.local_files = local_files
+        # Partner-declared sources: the hosts of their start URLs and base URL, nothing else (empty: any).
+        self.only_hosts = {h.lower() for h in only_hosts or []}
         self.cache: dict[str, str | None] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        """Build from the CARREFOUR_ALLOWED_HOSTS and CARREFOUR_LOCAL_FILES crawl settings."""
+        """Build from the CARREFOUR_ALLOWED_HOSTS, _LOCAL_FILES and _ONLY_HOSTS crawl settings."""
         return cls(
             crawler.settings.getlist("CARREFOUR_ALLOWED_HOSTS"),
             local_files=crawler.settings.getbool("CARREFOUR_LOCAL_FILES", True),
+            only_hosts=crawler.settings.getlist("CARREFOUR_ONLY_HOSTS"),
         )
 
     def process_request(self, request: Request) -> None:
@@ -48,6 +53,8 @@ class HostGuardMiddleware:
         if parts.scheme == "file" and request.meta.get("role") != "entry":
             # Only a start URL written in the definition may be a local file, never a link from a page.
             raise IgnoreRequest("refused: file:// URL found in a fetched document")
+        if self.only_hosts and parts.scheme != "file" and (parts.hostname or "") not in self.only_hosts:
+            raise IgnoreRequest(f"refused: {parts.hostname} is not a host of this partner's source")
         key = f"{parts.scheme}://{parts.hostname}"
         if key not in self.cache:
             self.cache[key] = host_refusal(request.url, self.allowed_hosts)

@@ -51,12 +51,12 @@ def preview_definition(text_or_definition: str | dict[str, Any]) -> tuple[dict[s
     return (None, problems) if problems or definition is None else (dict(definition), [])
 
 
-def preview_bounds(definition: dict[str, Any], source: Source | None) -> tuple[dict[str, Any], list[str]]:
+def preview_bounds(definition: dict[str, Any], origin: str) -> tuple[dict[str, Any], list[str]]:
     """The resolved definition bounded as its harvest would be, capped further for a preview; its hosts.
 
-    A text without a source is a partner's new source: partner bounds (public http(s) hosts, no files).
+    `origin` is who submits the text, not the source's: a partner previewing a text of a repository
+    source gets partner bounds all the same (public http(s) hosts, no local files).
     """
-    origin = source.origin if source is not None else Source.Origin.PARTNER
     if origin == Source.Origin.PARTNER:
         refused = [f"{path}: {message}" for path, message in definition_partner_problems(definition)]
         if refused:
@@ -177,6 +177,7 @@ def source_preview(
     source: Source | None = None,
     max_records: int = 50,
     progress: Progress | None = None,
+    origin: str = Source.Origin.PARTNER,
 ) -> dict[str, Any]:
     """Bounded dry run of a definition (YAML text or mapping) against live data; a JSON-ready report."""
     report = _empty_report(max_records)
@@ -190,7 +191,7 @@ def source_preview(
         "kind": definition["kind"],
     }
     try:
-        resolved, allowed_hosts = preview_bounds(definition, source)
+        resolved, allowed_hosts = preview_bounds(definition, origin)
     except SourceDefinitionError as exc:
         report["problems"] = exc.problems
         return report

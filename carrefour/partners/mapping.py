@@ -208,7 +208,15 @@ def source_mapping_save(
     terms = _new_terms(source, changes)  # read before the save changes the source's definition
     text = definition_text_vocabularies_set(source_definition_text(source), changes)
     with transaction.atomic():
-        version = source_version_save(text, author=author, source=source, comment=mapping_comment(changes))
+        # A save from the partner space: the source becomes a partner source, which the next import of
+        # its file no longer overwrites.
+        version = source_version_save(
+            text,
+            author=author,
+            source=source,
+            comment=mapping_comment(changes),
+            origin=Source.Origin.PARTNER,
+        )
         job = job_start(
             Job.Kind.MAPPING_REAPPLY,
             source_mapping_reapply,

@@ -9,12 +9,23 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from carrefour.sources.addresses import host_refusal
+from carrefour.sources.definitions import definition_frequency_hours
 
 PARTNER = "partner"  # Source.Origin.PARTNER, without importing the models (the crawl child has no Django)
 
 # Key of the bounded `politeness` block telling the crawl child whether file:// start URLs may be read;
 # not in the schema, so no definition can set it: only source_definition_bounded does.
 LOCAL_FILES = "local_files"
+# Key of the bounded `politeness` block listing the only hosts a partner's crawl may fetch from (those of
+# its start URLs and base URL, validated by the administrators); same status as LOCAL_FILES.
+ONLY_HOSTS = "only_hosts"
+
+# The least politeness a partner's crawl owes the sites it reads, whatever its definition says: at most
+# ten requests a second per host (the rate public APIs commonly allow; the crawl's default stays 0.5 s),
+# so that a partner's own API can still be previewed in seconds.
+PARTNER_MIN_DELAY = 0.1
+PARTNER_MAX_CONCURRENCY = 2
+PARTNER_MIN_FREQUENCY_HOURS = 24
 
 # Crawl defaults (carrefour.harvest.crawl) a partner's cap applies to when the definition is silent.
 DEFAULT_MAX_DURATION = 3600
@@ -41,9 +52,21 @@ def source_definition_bounded(
     for key, (cap, default) in caps.items():
         declared = politeness.get(key, default)
         politeness[key] = cap if declared is None else min(declared, cap)
+    politeness["obey_robots"] = True
+    politeness["delay"] = max(float(politeness.get("delay", PARTNER_MIN_DELAY)), PARTNER_MIN_DELAY)
+    politeness["concurrency"] = min(
+        int(politeness.get("concurrency", PARTNER_MAX_CONCURRENCY)), PARTNER_MAX_CONCURRENCY
+    )
     politeness[LOCAL_FILES] = False
+    politeness[ONLY_HOSTS] = sorted(_hostnames(bounded))
     bounded["politeness"] = politeness
     return bounded, list(settings.PARTNER_ALLOWED_HOSTS)
+
+
+def _hostnames(definition: dict[str, Any]) -> set[str]:
+    """Host names of a resolved definition's start URLs and base URL."""
+    urls = [*(definition.get("start_urls") or []), definition.get("base_url") or ""]
+    return {host for host in (urlsplit(str(url)).hostname for url in urls) if host}
 
 
 def source_hosts(definition: dict[str, Any]) -> set[str]:
@@ -65,6 +88,8 @@ def definition_partner_problems(definition: dict[str, Any]) -> list[tuple[str, s
     urls += [(f"start_urls[{i}]", str(url)) for i, url in enumerate(definition.get("start_urls") or [])]
     allowed = [host.lower() for host in settings.PARTNER_ALLOWED_HOSTS]
     problems = []
+    if definition_frequency_hours(definition) < PARTNER_MIN_FREQUENCY_HOURS:
+        problems.append(("frequency", "a partner's source is harvested at most once a day (daily)"))
     for path, url in urls:
         if "{shared_dir}" in url:
             problems.append((path, "{shared_dir} is not allowed in a partner's source (server files)"))
@@ -73,7 +98,7 @@ def definition_partner_problems(definition: dict[str, Any]) -> list[tuple[str, s
         if urlsplit(full).scheme not in {"http", "https"}:
             problems.append((path, f"{url!r}: only http:// and https:// URLs are allowed"))
             continue
-        refusal = host_refusal(full, allowed)
+        refusal = host_refusal(full, allowed, unresolved_ok=True)
         if refusal:
             problems.append((path, refusal))
     return problems

@@ -31,7 +31,7 @@ class SourceImport:
     created: list[str] = field(default_factory=list)
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
-    # Slugs of sources edited by their partner: a file never overwrites them.
+    # Slugs of sources edited by their partner or in the browser: a file never overwrites them.
     skipped: list[str] = field(default_factory=list)
 
 
@@ -84,15 +84,23 @@ def _import_one(path: Path, definition: dict[str, Any], report: SourceImport) ->
         logger.warning("source %s: edited by its partner, file %s not imported", slug, path)
         report.skipped.append(slug)
         return
+    text = path.read_text(encoding="utf-8")
+    latest = source_version_latest(existing) if existing else None
+    browser = latest is not None and latest.author_id is not None
+    live = {SourceVersion.Status.APPLIED, SourceVersion.Status.PENDING}
+    if latest is not None and browser and latest.text != text and latest.status in live:
+        # Edited in the browser by an administrator: `carrefour sources export` gives the file back.
+        logger.warning("source %s: edited in the browser, file %s not imported", slug, path)
+        report.skipped.append(slug)
+        return
     source = source_upsert_from_definition(definition, path)
     # Files are committed by the maintainers: what they say is validated and in service at once.
     if source.review_status != Source.Review.VALIDATED:
         source.review_status, source.review_reason = Source.Review.VALIDATED, ""
         source.save(update_fields=["review_status", "review_reason"])
     report.sources.append(source)
-    text = path.read_text(encoding="utf-8")
-    latest = source_version_latest(source)
-    if latest is not None and latest.text == text:
+    # A file saying what was edited in the browser still makes a version: the file is in charge again.
+    if latest is not None and latest.text == text and not browser:
         report.unchanged.append(slug)
         return
     source.versions.filter(status=SourceVersion.Status.PENDING).update(status=SourceVersion.Status.WITHDRAWN)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import json
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -27,10 +28,13 @@ from carrefour.sources.rows import (
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
-# A definition is a few kilobytes; these bounds keep a hostile text from exhausting the server
-# (YAML aliases can nest into billions of nodes once stored as JSON).
+# A definition is a few kilobytes; these bounds keep a hostile text from exhausting the server: YAML
+# aliases multiply nodes once stored as JSON (18 aliases made 61 MB of 44 KB), deep nesting exhausts
+# the recursion of the parser and of the checks.
 MAX_TEXT_CHARS = 200_000
-MAX_ALIASES = 20
+MAX_DEPTH = 30
+MAX_DEFINITION_CHARS = 1_000_000
+ANCHOR_REFUSED = "les ancres et alias YAML (&, *) ne sont pas acceptés"
 
 # The key named by a problem about a key itself ("unknown key"), found in the message.
 UNEXPECTED_KEY = re.compile(r"^'([^']*)' is not |\('([^']*)'[^)]* (?:was|were) unexpected\)")
@@ -139,21 +143,42 @@ def _syntax_problem(exc: yaml.YAMLError) -> DefinitionProblem:
     return DefinitionProblem(mark.line + 1 if mark else None, "", message)
 
 
+def _structure_problem(text: str) -> DefinitionProblem | None:
+    """The first anchor, alias or too deep nesting of a text, at its line (None when there is none)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        line = event.start_mark.line + 1 if event.start_mark else None
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None) is not None:
+            return DefinitionProblem(line, "", ANCHOR_REFUSED)
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                return DefinitionProblem(line, "", f"nesting too deep (more than {MAX_DEPTH} levels)")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+    return None
+
+
 def definition_text_check(text: str) -> tuple[dict[str, Any] | None, list[DefinitionProblem]]:
     """Parse and validate a definition text: (definition, []) when valid, else (parsed or None, problems)."""
     if len(text) > MAX_TEXT_CHARS:
         return None, [DefinitionProblem(None, "", f"text too long ({len(text)} > {MAX_TEXT_CHARS} chars)")]
     try:
-        aliases = sum(
-            isinstance(event, yaml.AliasEvent) for event in yaml.parse(text, Loader=yaml.SafeLoader)
-        )
-        if aliases > MAX_ALIASES:
-            return None, [DefinitionProblem(None, "", f"too many YAML aliases ({aliases} > {MAX_ALIASES})")]
+        refused = _structure_problem(text)
+        if refused is not None:
+            return None, [refused]
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         definition = yaml.safe_load(text)
+        size = len(json.dumps(definition, default=str))
+        if size > MAX_DEFINITION_CHARS:
+            return None, [
+                DefinitionProblem(None, "", f"definition too large ({size} > {MAX_DEFINITION_CHARS})")
+            ]
+        problems = definition_check(definition, vocabularies_path=source_vocabularies_path())
     except yaml.YAMLError as exc:
         return None, [_syntax_problem(exc)]
-    problems = definition_check(definition, vocabularies_path=source_vocabularies_path())
+    except RecursionError:
+        return None, [DefinitionProblem(None, "", f"nesting too deep (more than {MAX_DEPTH} levels)")]
     located = _located(root, [_split(problem) for problem in problems])
     return (dict(definition) if isinstance(definition, dict) else None), located
 
@@ -208,14 +233,16 @@ def source_version_save(
     origin: str = Source.Origin.PARTNER,
 ) -> SourceVersion:
     """Save a definition text as a new version (source None: a new source); raise DefinitionTextError."""
+    # `origin` is who submits: FILE only for the maintainers (file import, administrators; the caller
+    # checks the role), PARTNER for everyone else. A partner's text is always bounded as a partner's, and
+    # the source becomes a partner source: from then on the database, not the file, holds its definition.
     definition, problems = definition_text_check(text)
     if problems or definition is None:
         raise DefinitionTextError(problems)
-    extra = (
-        definition_partner_problems(definition)
-        if (source.origin if source else origin) == Source.Origin.PARTNER
-        else []
+    partner = origin == Source.Origin.PARTNER or (
+        source is not None and source.origin == Source.Origin.PARTNER
     )
+    extra = definition_partner_problems(definition) if partner else []
     if source is None and Source.objects.filter(slug=definition["slug"]).exists():
         extra.append(("slug", _slug_taken(definition)))
     if source is not None and definition["slug"] != source.slug:
@@ -226,15 +253,20 @@ def source_version_save(
         source = _source_create(definition, origin) if source is None else source
         source = Source.objects.select_for_update().get(pk=source.pk)
         latest = source_version_latest(source)
-        if latest is not None and latest.text == text:
+        live = {SourceVersion.Status.APPLIED, SourceVersion.Status.PENDING}
+        if latest is not None and latest.text == text and latest.status in live:
             return latest
+        if partner and source.origin != Source.Origin.PARTNER:
+            source.origin = Source.Origin.PARTNER
+            source.save(update_fields=["origin", "updated_at"])
         # The newest text is what its author wants now: older proposals are withdrawn, never reviewed.
         source.versions.filter(status=SourceVersion.Status.PENDING).update(
             status=SourceVersion.Status.WITHDRAWN
         )
-        # New sources and changes of hosts wait for the administrators; other changes apply at once.
+        # New sources and changes of hosts or platform wait for the administrators; others apply at once.
         same_hosts = source_hosts(definition) == source_hosts(source.definition)
-        if not created and same_hosts and source.review_status == Source.Review.VALIDATED:
+        same_platform = definition.get("platform") == (source.definition or {}).get("platform")
+        if not created and same_hosts and same_platform and source.review_status == Source.Review.VALIDATED:
             version = source_version_add(
                 source, text, definition, status=SourceVersion.Status.APPLIED, author=author, comment=comment
             )
@@ -245,6 +277,16 @@ def source_version_save(
         return source_version_add(
             source, text, definition, status=SourceVersion.Status.PENDING, author=author, comment=comment
         )
+
+
+def _locked(version: SourceVersion) -> SourceVersion:
+    """The version read again under lock, its source row locked first."""
+    # source_version_save locks the source row, then the versions: the same order everywhere keeps
+    # PostgreSQL from deadlocking a review against a save.
+    source = Source.objects.select_for_update().get(pk=version.source_id)
+    locked = SourceVersion.objects.select_for_update().get(pk=version.pk)
+    locked.source = source
+    return locked
 
 
 def _pending(version: SourceVersion) -> None:
@@ -258,7 +300,7 @@ def _pending(version: SourceVersion) -> None:
 def source_version_validate(version: SourceVersion, *, reviewer: User) -> SourceVersion:
     """Accept a pending version: it goes in service and its source is validated."""
     with transaction.atomic():
-        version = SourceVersion.objects.select_for_update().select_related("source").get(pk=version.pk)
+        version = _locked(version)
         _pending(version)
         return _apply(version, reviewer=reviewer)
 
@@ -269,7 +311,7 @@ def source_version_refuse(version: SourceVersion, *, reviewer: User, reason: str
     if not reason:
         raise ValueError("a refusal needs a reason")
     with transaction.atomic():
-        version = SourceVersion.objects.select_for_update().select_related("source").get(pk=version.pk)
+        version = _locked(version)
         _pending(version)
         version.status, version.review_reason = SourceVersion.Status.REFUSED, reason
         version.reviewed_by, version.reviewed_at = reviewer, timezone.now()
@@ -282,10 +324,16 @@ def source_version_refuse(version: SourceVersion, *, reviewer: User, reason: str
     return version
 
 
-def source_version_revert(version: SourceVersion, *, author: User | None) -> SourceVersion:
+def source_version_revert(
+    version: SourceVersion, *, author: User | None, origin: str = Source.Origin.PARTNER
+) -> SourceVersion:
     """Save an older version's text again as the newest (reviewed like any change)."""
     return source_version_save(
-        version.text, author=author, source=version.source, comment=f"Retour à la version {version.number}"
+        version.text,
+        author=author,
+        source=version.source,
+        comment=f"Retour à la version {version.number}",
+        origin=origin,
     )
 
 

@@ -12,7 +12,7 @@ from carrefour.harvest.services import harvest_run
 from carrefour.sources.models import Source
 from tests.harvest.conftest import MiniSite, make_source
 from tests.harvest.test_commands import serve_projects
-from tests.harvest.test_faults import CSV_SOURCE, HTML_SOURCE
+from tests.harvest.test_faults import CSV_SOURCE, HTML_SOURCE, detail, list_page
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +65,23 @@ def test_a_partner_source_never_reads_a_local_file_even_as_start_url(tmp_path: P
     assert run.status == HarvestRun.Status.FAILED
     assert "file:// URL in a partner-declared source" in run.message
     assert harvest_run(make_source({**definition, "slug": "fichier"})).records_seen == 1
+
+
+def test_a_partner_crawl_stays_on_its_own_hosts_and_reads_robots_txt(
+    mini_site: MiniSite, settings: Any
+) -> None:
+    settings.PARTNER_ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+    elsewhere = mini_site.url.replace("127.0.0.1", "localhost")
+    mini_site.route("/list", list_page("/p/0", "/p/1", f"{elsewhere}/p/2"))
+    for i in range(3):
+        mini_site.route(f"/p/{i}", detail(f"Projet {i}"))
+    # Whatever the partner writes, its crawl is polite: robots.txt read, one host, no other host.
+    definition = {**HTML_SOURCE, "politeness": {"delay": 0, "concurrency": 8, "obey_robots": False}}
+    run = harvest_run(partner(make_source(definition)), base_url=mini_site.url)
+    assert run.records_seen == 2
+    assert any("localhost is not a host of this partner's source" in e["reason"] for e in run.errors)
+    assert "/robots.txt" in mini_site.log
+    # The same definition from a repository file follows the link and skips robots.txt as it says.
+    mini_site.log.clear()
+    full = harvest_run(make_source({**definition, "slug": "fichier"}), base_url=mini_site.url)
+    assert full.records_seen == 3 and "/robots.txt" not in mini_site.log

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 
 from carrefour.orchestration.preview import PREVIEW_MAX_PAGES, source_preview
 from carrefour.projects.models import ProjectSource
+from carrefour.sources.models import Source
 from tests.harvest.conftest import MiniSite, mini_site
 from tests.orchestration.preview_helpers import as_text, harvested, live_rows, simulator_definition
 from tests.simulator import World
@@ -175,6 +176,14 @@ def test_a_partner_text_never_reads_local_files_nor_private_hosts(mini_site: Min
     report = source_preview(as_text(csv_definition(mini_site)))
     assert report["problems"] and report["problems"][0].startswith("start_urls[0]")
     assert report["crawl"]["pages"] == 0 and mini_site.log == []
+
+
+def test_a_partner_previewing_a_repository_source_gets_partner_bounds(mini_site: MiniSite) -> None:
+    source = Source.objects.create(slug="fichier", name="Fichier", kind="csv", origin=Source.Origin.FILE)
+    definition = csv_definition(mini_site, start_urls=["file:///etc/hostname"])
+    report = source_preview(as_text(definition), source=source)  # from the partner space: partner bounds
+    assert report["problems"] and "only http:// and https://" in report["problems"][0]
+    assert report["crawl"]["pages"] == 0 and report["counts"]["records"] == 0
 
 
 def test_the_crawl_is_capped_whatever_the_definition_allows(mini_site: MiniSite) -> None:

@@ -6,14 +6,22 @@ import html
 import re
 from typing import Any
 
+import pytest
 import yaml
 
 from carrefour.orchestration.models import Job
 from carrefour.partners.mapping import definition_text_vocabularies_set
 from carrefour.sources.models import Source, SourceVersion
+from carrefour.sources.services import source_load_all
 from tests.accounts.conftest import signed_in
 from tests.partners.conftest import theme_count
 from tests.worker import tasks_run
+
+
+@pytest.fixture(autouse=True)
+def _partner_simulator_allowed(settings: Any) -> None:
+    """The partner's site is the simulator on loopback: allow-listed as a deployment would a test host."""
+    settings.PARTNER_ALLOWED_HOSTS = ["127.0.0.1"]
 
 
 def _form(page: str, choices: dict[str, str]) -> dict[str, str]:
@@ -71,6 +79,12 @@ def test_saving_a_mapping_makes_a_version_and_reapplies_it(partner_source: Sourc
     assert partner_source.definition["vocabularies"]["themes"]["Jardins partagés"] == "environnement"
     assert "en attente du worker" in client.get(response["Location"]).content.decode()
     assert theme_count("environnement") == before  # nothing changes before the worker runs
+    # Saved from the partner space, the source is now the partner's: `carrefour harvest` starts by
+    # syncing the definition files, which must not put the file's text (without the mapping) back.
+    source_load_all()
+    partner_source.refresh_from_db()
+    assert partner_source.origin == Source.Origin.PARTNER
+    assert partner_source.definition["vocabularies"]["themes"]["Jardins partagés"] == "environnement"
 
     tasks_run()
     job_page = client.get(response["Location"]).content.decode()

@@ -119,3 +119,42 @@ def test_export_then_import_round_trips_the_definitions(
     assert Source.objects.get(slug="jardins").definition == partner.definition
     with pytest.raises(CommandError, match=r"unknown source.*: inconnue"):
         call_command("sources", "export", "inconnue", "--output", str(tmp_path))
+
+
+def test_a_partner_edit_of_a_file_source_makes_it_a_partner_source_the_file_no_longer_overwrites(
+    tmp_path: Path, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.SOURCES_DIR = tmp_path
+    write(tmp_path, "jardins", "Du fichier")
+    source = source_load_all()[0]
+    assert source.origin == Source.Origin.FILE
+    edited = TEXT.format(slug="jardins", name="Du partenaire")
+    version = source_version_save(edited, author=User.objects.create_user("membre"), source=source)
+    assert version.status == SourceVersion.Status.APPLIED
+    with caplog.at_level(logging.WARNING):
+        assert source_load_all() == []  # the next `carrefour harvest` starts with this sync
+    assert "jardins: edited by its partner" in caplog.text
+    source.refresh_from_db()
+    assert (source.origin, source.name) == (Source.Origin.PARTNER, "Du partenaire")
+
+
+def test_an_administrator_browser_edit_is_not_overwritten_until_the_file_says_the_same(
+    tmp_path: Path, settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.SOURCES_DIR = tmp_path
+    path = write(tmp_path, "jardins", "Du fichier")
+    source = source_load_all()[0]
+    edited = TEXT.format(slug="jardins", name="De l'administrateur")
+    admin = User.objects.create_user("admin", is_staff=True)
+    source_version_save(edited, author=admin, source=source, origin=Source.Origin.FILE)
+    with caplog.at_level(logging.WARNING):
+        assert source_load_all() == []
+    assert "jardins: edited in the browser" in caplog.text
+    source.refresh_from_db()
+    assert (source.origin, source.name) == (Source.Origin.FILE, "De l'administrateur")
+    # The maintainers commit the exported text: the file is in charge again.
+    path.write_text(edited, encoding="utf-8")
+    assert [loaded.slug for loaded in source_load_all()] == ["jardins"]
+    path.write_text(TEXT.format(slug="jardins", name="Fichier suivant"), encoding="utf-8")
+    source_load_all()
+    assert Source.objects.get(slug="jardins").name == "Fichier suivant"

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from carrefour.harvest.selectors import source_list_due
-from carrefour.sources.bounds import LOCAL_FILES
+from carrefour.sources.bounds import LOCAL_FILES, ONLY_HOSTS
 from carrefour.sources.models import Source, SourceVersion
 from carrefour.sources.versions import DefinitionTextError, source_definition_bounded, source_version_save
 
@@ -79,7 +79,12 @@ def test_repository_definitions_may_still_read_local_files(member: User) -> None
 def test_partner_runs_are_capped_and_use_the_partner_allowed_hosts(settings: Any) -> None:
     settings.PARTNER_ALLOWED_HOSTS = ["partenaire.test"]
     settings.HARVEST_ALLOWED_HOSTS = ["127.0.0.1"]
-    declared = {"slug": "x", "politeness": {"max_pages": 5000, "max_duration": 60, "delay": 2}}
+    declared = {
+        "slug": "x",
+        "base_url": "https://partenaire.test",
+        "start_urls": ["https://partenaire.test/a", "https://cdn.partenaire.test/b.csv"],
+        "politeness": {"max_pages": 5000, "max_duration": 60, "delay": 2, "obey_robots": False},
+    }
     bounded, hosts = source_definition_bounded(Source.Origin.PARTNER, declared)
     assert hosts == ["partenaire.test"]
     assert bounded["politeness"] == {
@@ -87,12 +92,18 @@ def test_partner_runs_are_capped_and_use_the_partner_allowed_hosts(settings: Any
         "max_duration": 60,
         "max_size_mb": 100,
         "delay": 2,
+        "obey_robots": True,
+        "concurrency": 2,
         LOCAL_FILES: False,
+        ONLY_HOSTS: ["cdn.partenaire.test", "partenaire.test"],
     }
     assert declared["politeness"]["max_pages"] == 5000  # the stored definition is left as written
     # Silent definitions get the caps too; repository sources are left alone.
     silent, _ = source_definition_bounded(Source(origin=Source.Origin.PARTNER), {"slug": "x"})
     assert silent["politeness"]["max_duration"] == 1800
+    hasty = {"slug": "x", "politeness": {"delay": 0, "concurrency": 16}}
+    assert source_definition_bounded(Source.Origin.PARTNER, hasty)[0]["politeness"]["delay"] == 0.1
+    assert source_definition_bounded(Source.Origin.PARTNER, hasty)[0]["politeness"]["concurrency"] == 2
     assert source_definition_bounded(Source(origin=Source.Origin.FILE), declared) == (declared, ["127.0.0.1"])
 
 
@@ -111,3 +122,21 @@ def test_only_validated_sources_are_due_or_harvested(member: User) -> None:
         "not validated, not harvested: jardins (en attente de validation), vergers (refusée)"
     )
     assert not pending.source.runs.exists()
+
+
+def test_a_partner_editing_a_file_source_is_bounded_as_a_partner(member: User) -> None:
+    file_text = TEXT.format(start="{shared_dir}/real-data/ffe-laureats.csv")
+    source = source_version_save(file_text, author=None, origin=Source.Origin.FILE).source
+    with pytest.raises(DefinitionTextError, match="shared_dir} is not allowed"):
+        source_version_save(file_text.replace("Jardins partagés", "Jardins"), author=member, source=source)
+    source.refresh_from_db()
+    assert (source.origin, source.name) == (Source.Origin.FILE, "Jardins partagés")
+
+
+def test_a_partner_source_is_harvested_at_most_daily(member: User) -> None:
+    text = TEXT.format(start="https://jardins.example.org/data.csv") + "frequency: hourly\n"
+    with pytest.raises(DefinitionTextError) as info:
+        source_version_save(text, author=member)
+    assert [(p.line, p.path) for p in info.value.problems] == [(9, "frequency")]
+    assert "at most once a day" in info.value.problems[0].message
+    assert source_version_save(text.replace("hourly", "daily"), author=member).number == 1

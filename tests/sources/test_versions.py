@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from django.contrib.auth.models import User
 
@@ -72,8 +74,30 @@ def test_problems_point_at_the_line_of_the_offending_key(change, line: int, expe
 
 def test_texts_that_are_not_definitions_get_a_clear_problem() -> None:
     assert problems_of("") == [(None, "(texte): (racine): a mapping (key: value) is expected")]
-    bomb = "a: &a [x, x]\n" + "".join(f"b{i}: &b{i} [*a, *a]\n" for i in range(15))
-    assert "too many YAML aliases" in problems_of(bomb)[0][1]
+
+
+def test_yaml_anchors_aliases_and_deep_nesting_are_refused_at_their_line() -> None:
+    # 18 aliases in 44 KB used to pass (the limit was 20) and expanded to 61 MB of JSON.
+    bomb = "a: &a [" + ", ".join(["x" * 100] * 400) + "]\n"
+    bomb += "".join(f"b{i}: &b{i} [*{'a' if i == 0 else f'b{i - 1}'}, *a]\n" for i in range(9))
+    assert problems_of(bomb) == [(1, "ligne 1: les ancres et alias YAML (&, *) ne sont pas acceptés")]
+    anchored = TEXT.replace("fields:\n  title: {css: h1}", "fields:\n  title: &t {css: h1}")
+    assert problems_of(anchored) == [(10, "ligne 10: les ancres et alias YAML (&, *) ne sont pas acceptés")]
+    deep = TEXT + "extra: " + "[" * 40 + "]" * 40 + "\n"
+    assert problems_of(deep) == [(14, "ligne 14: nesting too deep (more than 30 levels)")]
+    # Within the text limit, yet six times longer as JSON (each "é" becomes "\\u00e9").
+    huge = TEXT + "extra: " + "é" * 190_000 + "\n"
+    assert "definition too large" in problems_of(huge)[0][1]
+
+
+def test_a_nesting_that_exhausts_the_recursion_is_a_problem_not_a_crash(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("carrefour.sources.versions.MAX_DEPTH", 10_000)
+    deep = "a: " + "[" * 3000 + "]" * 3000 + "\n"
+    limit = sys.getrecursionlimit()
+    assert problems_of(deep) == [(None, "(texte): nesting too deep (more than 10000 levels)")]
+    assert sys.getrecursionlimit() == limit
 
 
 @pytest.fixture
@@ -136,6 +160,19 @@ def test_changes_of_a_validated_source_apply_at_once_unless_its_hosts_change(
     )
     assert source.review_status == Source.Review.VALIDATED and source.name == "Jardins !"
     assert statuses(source) == [(1, "applied"), (2, "applied"), (3, "refused")]
+    # Proposing the refused text again is a new proposal for review, not the refused version returned.
+    again = source_version_save(moved.text, author=member, source=source)
+    assert (again.number, again.status) == (moved.number + 1, SourceVersion.Status.PENDING)
+
+
+def test_a_change_of_platform_waits_for_review_and_website_must_be_http(people: tuple[User, User]) -> None:
+    member, admin = people
+    source = source_version_save(TEXT, author=member).source
+    source_version_validate(source.versions.get(), reviewer=admin)
+    other = source_version_save(TEXT + "platform: wordpress\n", author=member, source=source)
+    assert other.status == SourceVersion.Status.PENDING
+    found = problems_of(TEXT + 'website: "javascript:alert(1)"\n')
+    assert any(line == 14 and "website: 'javascript:alert(1)' does not match" in text for line, text in found)
 
 
 def test_a_refused_new_source_keeps_the_reason_and_can_be_proposed_again(people: tuple[User, User]) -> None:
