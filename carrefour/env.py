@@ -204,6 +204,11 @@ SETTINGS: tuple[Setting, ...] = (
         "Plafond par compte des « Moissonner maintenant » de l'espace partenaire ; vide = aucun.",
     ),
     Setting(
+        "CARREFOUR_RATE_MAPPING",
+        "30/h",
+        "Plafond par compte des enregistrements de correspondances de vocabulaire ; vide = aucun.",
+    ),
+    Setting(
         "CARREFOUR_BANNED_WORDS",
         "carrefour/contributions/banned_words.txt",
         "Fichier des mots interdits (un par ligne, # pour commenter) qui retiennent une contribution.",

@@ -122,7 +122,10 @@ def project_list(request: HttpRequest) -> HttpResponse:
 @api_view
 def suggest(request: HttpRequest) -> JsonResponse:
     """Autocomplete: ?q=<what is being typed> → projects, organizations, communes, themes."""
-    found = search_suggest(str(request.GET.get("q", "")))
+    try:
+        found = search_suggest(str(request.GET.get("q", "")))
+    except SearchFailed:
+        return api_error(503, UNAVAILABLE)
     return _json(
         {
             "suggestions": [

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
@@ -60,18 +61,28 @@ def source_mapping_reapply(job_id: int, source_id: int, terms: dict[str, list[st
 
     `terms` ({field: [term]}): only terms that were unmapped got a mapping, so only the records where they
     are unmapped can change. None: every record of the source (a mapping changed or removed).
+
+    Saves made while this task waited were coalesced into it: it reads the source's definition when it
+    starts, and with `terms` also looks at every term that definition maps now.
     """
+    with transaction.atomic():
+        # Waits for a save that is deciding, source row locked, to coalesce into this queued task.
+        source = Source.objects.select_for_update().get(pk=source_id)
     if terms is None:
         raw_ids = list(RawRecord.objects.filter(source_id=source_id).values_list("pk", flat=True))
     else:
-        raw_ids = source_raw_ids_unmapped(source_id, terms)
+        mapped = source.definition.get("vocabularies") or {}
+        wanted = {name: [*values, *(mapped.get(name) or {})] for name, values in terms.items()}
+        for name, values in mapped.items():
+            wanted.setdefault(name, list(values or {}))
+        raw_ids = source_raw_ids_unmapped(source_id, wanted)
     report = _Report(job_id, "application des correspondances")
     report.progress(0, len(raw_ids))
     try:
         with run_guard():
             summary = pipeline_process(raw_ids, force=True, progress=report.progress, stage=report.stage)
     except RunBusyError:
-        return _wait_turn(job_id, source_mapping_reapply, source_id)
+        return _wait_turn(job_id, source_mapping_reapply, source_id, terms)
     text = f"Correspondances appliquées : {summary.as_text()}"
     job_finish(job_id, text)
     return text

@@ -6,7 +6,7 @@ import io
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
@@ -15,18 +15,22 @@ from carrefour.history.selectors import FIELD_LABELS
 from carrefour.normalize.selectors import source_unmapped_terms
 from carrefour.normalize.text import text_key
 from carrefour.normalize.vocabularies import vocabularies
-from carrefour.orchestration.jobs import job_start
+from carrefour.orchestration.jobs import job_start, job_task_args, source_job_queued
 from carrefour.orchestration.models import Job
 from carrefour.orchestration.partner_tasks import source_mapping_reapply
 from carrefour.projects.selectors import projects_by_raw
 from carrefour.sources.definitions import VOCABULARY_KEYS
 from carrefour.sources.models import Source, SourceVersion
+from carrefour.sources.rows import source_definition_text, source_version_live
 from carrefour.sources.versions import source_version_save
 
 # Values of a term's choice in the form: not mapped (the term stays in the review list), deliberately
 # ignored (null in the definition), else one code or several joined by commas.
 UNMAPPED = ""
 IGNORED = "-"
+# Rows of each list of a vocabulary on one page: each is one form field, and Django refuses a request
+# of more than DATA_UPLOAD_MAX_NUMBER_FIELDS (1,000) fields.
+PAGE_ROWS = 100
 Target = str | list[str] | None
 
 
@@ -38,14 +42,28 @@ class MappingError(ValueError):
         self.messages = messages
 
 
+class MappingStaleError(MappingError):
+    """The page was built from a definition that someone changed since: saving it would undo their work."""
+
+    def __init__(self, posted: int, live: int) -> None:
+        super().__init__(
+            [
+                f"la définition a changé depuis l'ouverture de cette page (version {live} en service, "
+                f"page construite sur la version {posted}) : rien n'a été enregistré. Rechargez la page "
+                "pour voir les correspondances enregistrées entre-temps, puis refaites vos choix."
+            ]
+        )
+
+
 @dataclass
 class TermRow:
     """One term of the page: its count and examples when unmapped, its current choice."""
 
     value: str
     choice: str = UNMAPPED
-    # Suffix of the row's form fields (field-, term-, code-), unique on the page.
+    # Suffix of the row's select id, unique on the page, and the name of its one form field.
     key: str = ""
+    input_name: str = ""
     count: int = 0
     examples: list[tuple[int, str]] = field(default_factory=list)
 
@@ -59,6 +77,8 @@ class VocabularyBlock:
     unmapped: list[TermRow]
     mapped: list[TermRow]
     codes: list[tuple[str, str]]
+    unmapped_page: Page[TermRow] | None = None
+    mapped_page: Page[TermRow] | None = None
 
 
 def target_encode(target: Target) -> str:
@@ -96,25 +116,38 @@ def source_mapping_blocks(source: Source, *, examples: int = 3) -> list[Vocabula
         ]
         for index, row in enumerate(unmapped + mapped):
             row.key = f"{name}-{index}"
+            row.input_name = row_field(name, row.value)
         codes = sorted(vocabularies()[name].items(), key=lambda item: text_key(item[1]))
         blocks.append(VocabularyBlock(name, FIELD_LABELS.get(name, name), unmapped, mapped, codes))
     return blocks
 
 
+def row_field(name: str, term: str) -> str:
+    """The form field of a term's choice: one field a row, named by the term, whatever the page lists."""
+    return f"{name}:{term}"
+
+
+def mapping_blocks_paginate(blocks: list[VocabularyBlock], query: Any) -> None:
+    """Cut each list of each vocabulary into pages (?<vocabulary>=N, ?<vocabulary>-associes=N)."""
+    for block in blocks:
+        block.unmapped_page = Paginator(block.unmapped, PAGE_ROWS).get_page(query.get(block.name))
+        block.mapped_page = Paginator(block.mapped, PAGE_ROWS).get_page(query.get(f"{block.name}-associes"))
+
+
 def mapping_changes_parse(blocks: list[VocabularyBlock], form: Any) -> dict[str, dict[str, str]]:
     """The choices a partner changed on the page ({vocabulary: {term: choice}}); MappingError if invalid.
 
-    Rows are posted as field-N, term-N and code-N; only terms the page listed are accepted.
+    Each row is one field `<vocabulary>:<term>`; rows of other pages are not posted and stay as they are.
     """
     known = {(b.name, row.value): row.choice for b in blocks for row in b.unmapped + b.mapped}
     codes = {b.name: {code for code, _label in b.codes} for b in blocks}
     changes: dict[str, dict[str, str]] = {}
     errors = []
     for key in form:
-        if not key.startswith("term-"):
+        name, colon, term = key.partition(":")
+        if not colon or name not in codes:
             continue
-        index = key.removeprefix("term-")
-        name, term, choice = form.get(f"field-{index}", ""), form.get(key, ""), form.get(f"code-{index}", "")
+        choice = form.get(key, "")
         if (name, term) not in known:
             errors.append(f"« {term[:80]} » n'est pas un terme de cette source (page périmée ?)")
             continue
@@ -128,12 +161,10 @@ def mapping_changes_parse(blocks: list[VocabularyBlock], form: Any) -> dict[str,
     return changes
 
 
-def source_definition_text(source: Source) -> str:
-    """The YAML text of the source's definition in service (as its author wrote it when known)."""
-    version = source.versions.filter(status=SourceVersion.Status.APPLIED).order_by("-number").first()
-    if version is not None:
-        return version.text
-    return yaml.safe_dump(source.definition, allow_unicode=True, sort_keys=False)
+def source_version_live_number(source: Source) -> int:
+    """The number of the version in service (0 without versions): the mapping page posts it back."""
+    version = source_version_live(source)
+    return version.number if version is not None else 0
 
 
 def definition_text_vocabularies_set(text: str, changes: dict[str, dict[str, str]]) -> str:
@@ -193,9 +224,25 @@ def _new_terms(source: Source, changes: dict[str, dict[str, str]]) -> dict[str, 
 
 
 def source_mapping_save(
+    source: Source, changes: dict[str, dict[str, str]], *, author: Any, version_seen: int
+) -> tuple[SourceVersion, Job]:
+    """Save the changed mappings as a new version of the definition, then queue their re-application.
+
+    `version_seen`: the live version the page was built from; MappingStaleError if it is no longer live.
+    """
+    with transaction.atomic():
+        # The source row locked: two saves cannot both read the same text and lose one another's terms.
+        source = Source.objects.select_for_update().get(pk=source.pk)
+        live = source_version_live_number(source)
+        if live != version_seen:
+            raise MappingStaleError(version_seen, live)
+        return _mapping_save_locked(source, changes, author=author)
+
+
+def _mapping_save_locked(
     source: Source, changes: dict[str, dict[str, str]], *, author: Any
 ) -> tuple[SourceVersion, Job]:
-    """Save the changed mappings as a new version of the definition, then queue their re-application."""
+    """The save itself, the source row locked: the version, then the re-application unless one is queued."""
     if source.review_status != Source.Review.VALIDATED:
         raise MappingError(["cette source n'est pas validée : ses fiches ne sont pas encore moissonnées"])
     if source.versions.filter(status=SourceVersion.Status.PENDING).exists():
@@ -207,22 +254,17 @@ def source_mapping_save(
         )
     terms = _new_terms(source, changes)  # read before the save changes the source's definition
     text = definition_text_vocabularies_set(source_definition_text(source), changes)
-    with transaction.atomic():
-        # A save from the partner space: the source becomes a partner source, which the next import of
-        # its file no longer overwrites.
-        version = source_version_save(
-            text,
-            author=author,
-            source=source,
-            comment=mapping_comment(changes),
-            origin=Source.Origin.PARTNER,
-        )
-        job = job_start(
-            Job.Kind.MAPPING_REAPPLY,
-            source_mapping_reapply,
-            source.pk,
-            terms,
-            source=source,
-            started_by=author,
-        )
+    # A save from the partner space: the source becomes a partner source, which the next import of its
+    # file no longer overwrites.
+    version = source_version_save(
+        text, author=author, source=source, comment=mapping_comment(changes), origin=Source.Origin.PARTNER
+    )
+    queued = source_job_queued(source, Job.Kind.MAPPING_REAPPLY)
+    # A queued re-application reads the definition when it starts: it applies this version too, unless
+    # it only looks at new terms' records and this save changed or removed a mapping (every record).
+    if queued is not None and (terms is not None or job_task_args(queued)[2] is None):
+        return version, queued
+    job = job_start(
+        Job.Kind.MAPPING_REAPPLY, source_mapping_reapply, source.pk, terms, source=source, started_by=author
+    )
     return version, job

@@ -84,6 +84,10 @@ def source_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 def source_conflict_resolve(request: HttpRequest, slug: str, override_id: int, choice: str) -> HttpResponse:
     """The partner keeps a correction its source contradicts, or gives it up for the source's value."""
     source = get_object_or_404(Source, slug=slug)
+    # The rights on the source of the address, then on the project: a member of another organisation
+    # whose source also feeds the project cannot act through this source's page.
+    if refused := action_refused(request, Action.EDIT_OWN_ORGANISATION_SOURCES, source):
+        return refused
     if choice not in CHOICES:
         return HttpResponse("Choix inconnu.", status=400, content_type="text/plain; charset=utf-8")
     fed = ProjectSource.objects.filter(source=source, gone=False).values("project_id")

@@ -14,12 +14,17 @@ from carrefour.contributions.views import action_refused
 from carrefour.orchestration.jobs import job_state, source_jobs_recent
 from carrefour.orchestration.models import Job
 from carrefour.partners.harvest_now import HarvestNowRefusedError, source_harvest_now_start
+from carrefour.partners.job_errors import job_error_shown
 from carrefour.partners.mapping import (
     IGNORED,
     MappingError,
+    MappingStaleError,
+    mapping_blocks_paginate,
     mapping_changes_parse,
+    row_field,
     source_mapping_blocks,
     source_mapping_save,
+    source_version_live_number,
 )
 from carrefour.sources.models import Source
 from carrefour.sources.versions import DefinitionTextError
@@ -34,18 +39,26 @@ def source_vocabulary(request: HttpRequest, slug: str) -> HttpResponse:
     if refused := action_refused(request, Action.EDIT_OWN_ORGANISATION_SOURCES, source):
         return refused
     blocks = source_mapping_blocks(source)
+    mapping_blocks_paginate(blocks, request.GET)
     errors: list[str] = []
+    status = 200
+    version_seen = source_version_live_number(source)
     if request.method == "POST":
         try:
+            version_seen = _version_posted(request)
             changes = mapping_changes_parse(blocks, request.POST)
             if not changes:
                 messages.info(request, "Aucune correspondance n'a changé : rien n'a été enregistré.")
-                return redirect("partner-vocabulary", slug=source.slug)
-            version, job = source_mapping_save(source, changes, author=request.user)
+                return redirect(request.get_full_path())
+            version, job = source_mapping_save(
+                source, changes, author=request.user, version_seen=version_seen
+            )
+        except MappingStaleError as exc:
+            errors, status = exc.messages, 409
         except MappingError as exc:
-            errors = exc.messages
+            errors, status = exc.messages, 400
         except DefinitionTextError as exc:
-            errors = [f"{p.path} : {p.message}" for p in exc.problems]
+            errors, status = [f"{p.path} : {p.message}" for p in exc.problems], 400
         else:
             messages.success(
                 request,
@@ -55,15 +68,24 @@ def source_vocabulary(request: HttpRequest, slug: str) -> HttpResponse:
         # Nothing saved: the page comes back with the partner's choices, not the stored ones.
         for block in blocks:
             for row in block.unmapped + block.mapped:
-                row.choice = request.POST.get(f"code-{row.key}", row.choice)
+                row.choice = request.POST.get(row_field(block.name, row.value), row.choice)
     context = {
         "source": source,
         "blocks": blocks,
         "errors": errors,
         "ignored": IGNORED,
+        "version_seen": version_seen,
         "jobs": source_jobs_recent(source),
     }
-    return render(request, "partners/mapping/vocabulary.html", context, status=400 if errors else 200)
+    return render(request, "partners/mapping/vocabulary.html", context, status=status)
+
+
+def _version_posted(request: HttpRequest) -> int:
+    """The live version number the page was built from, as the form posts it back."""
+    posted = str(request.POST.get("version", ""))
+    if not posted.isdigit():
+        raise MappingError(["le formulaire n'indique pas la version de la définition : rechargez la page"])
+    return int(posted)
 
 
 @require_POST
@@ -90,6 +112,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
     context: dict[str, Any] = {
         "job": job,
         "state": state,
+        "error": job_error_shown(request.user, state),
         "percent": round(100 * job.done / job.total) if job.total else None,
         "refresh_seconds": None if state.finished else REFRESH_SECONDS,
     }

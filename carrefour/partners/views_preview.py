@@ -16,6 +16,7 @@ from carrefour.orchestration.jobs import job_start, job_state
 from carrefour.orchestration.models import Job
 from carrefour.orchestration.preview_tasks import source_preview_run
 from carrefour.partners.editor import source_organisation, user_editable_organisations
+from carrefour.partners.job_errors import job_error_shown
 from carrefour.sources.models import Source
 from carrefour.sources.rows import source_definition_text, source_version_latest
 
@@ -57,6 +58,7 @@ def _job_context(request: HttpRequest, key: str) -> dict[str, Any]:
     return {
         "job": job,
         "state": state,
+        "error": job_error_shown(request.user, state),
         "report": job.result if job and state and state.finished else None,
         "refresh": REFRESH_SECONDS if state and not state.finished else None,
     }

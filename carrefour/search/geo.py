@@ -11,6 +11,7 @@ from tantivy import Query
 
 from carrefour.projects.models import Project
 from carrefour.search.criteria import CRITERIA
+from carrefour.search.engine import engine_guard
 from carrefour.search.params import SearchParams
 from carrefour.search.plan import search_plan_build
 from carrefour.search.query_build import query_combine
@@ -84,8 +85,9 @@ def _points(searcher: tantivy.Searcher, query: Query) -> list[list[object]]:
     return [[i, round(lat, 5), round(lon, 5), *info[i]] for i, lat, lon in located if i in info]
 
 
+@engine_guard("map layer")
 def map_layer(*, params: SearchParams, bbox: BBox | None = None, zoom: int = 5) -> MapLayer:
-    """Map layer of a search (as project_search) in the visible area: at most POINTS_LIMIT markers."""
+    """Map layer of a search (as project_search) in the visible area; SearchFailed (logged) on a panic."""
     index = index_open()
     if index is None:
         return MapLayer(total=0)

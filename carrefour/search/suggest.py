@@ -9,6 +9,7 @@ from tantivy import Occur, Query
 
 from carrefour.normalize.text import text_key
 from carrefour.normalize.vocabularies import vocabularies
+from carrefour.search.engine import engine_guard
 from carrefour.search.query_build import tokens
 from carrefour.search.storage import index_open
 from carrefour.territories.gazetteer import gazetteer_get
@@ -36,6 +37,7 @@ def _prefix_query(schema: tantivy.Schema, field: str, words: list[str]) -> Query
     return Query.boolean_query(parts)
 
 
+@engine_guard("suggestions")
 def _from_index(text: str) -> list[Suggestion]:
     """Project titles and organization names starting like the text."""
     index = index_open()
@@ -84,7 +86,7 @@ def _themes(text: str) -> list[Suggestion]:
 
 
 def search_suggest(text: str) -> list[Suggestion]:
-    """Suggestions for a partial query: projects, organizations, communes, themes."""
+    """Suggestions for a partial query: projects, organizations, communes, themes; SearchFailed (logged)."""
     text = " ".join(text.split())[:MAX_CHARS]
     if len(text) < MIN_CHARS:
         return []

@@ -40,6 +40,8 @@ LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
     "project-claim": ("contribution", ("POST",)),
     # A harvest asked from the partner space costs the partner's site requests: a ceiling per account.
     "partner-harvest-now": ("harvest_now", ("POST",)),
+    # Each mapping saved is a version and a re-application of the whole source: a ceiling per account.
+    "partner-vocabulary": ("mapping", ("POST",)),
     "admin:login": ("login", ("POST",)),
     # Account forms (carrefour.accounts): counted for every process, on top of allauth's own limits.
     "account_login": ("login", ("POST",)),
@@ -52,13 +54,15 @@ LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
 
 
 # Groups counted per account (per IP for visitors) rather than per IP: django-ratelimit's keys.
-PER_ACCOUNT = {"contribution", "harvest_now"}
+PER_ACCOUNT = {"contribution", "harvest_now", "mapping"}
 # What a client over the limit of a group is told, beyond the generic page.
 MESSAGES = {
     "contribution": "Vous avez atteint le plafond de propositions par heure de votre compte ({rate}) : "
     "rien n'a été enregistré. Revenez en arrière pour garder votre texte et réessayez plus tard.",
     "harvest_now": "Vous avez atteint le plafond de moissons demandées par heure de votre compte ({rate}) : "
     "aucune moisson n'a été ajoutée. Les moissons prévues par le calendrier de la source continuent.",
+    "mapping": "Vous avez atteint le plafond d'enregistrements de correspondances par heure de votre compte "
+    "({rate}) : rien n'a été enregistré. Revenez en arrière pour garder vos choix et réessayez plus tard.",
 }
 
 

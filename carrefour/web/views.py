@@ -125,7 +125,10 @@ def map_data(request: HttpRequest) -> JsonResponse:
         zoom = int(str(request.GET.get("zoom", "5")))
     except ValueError:
         zoom = 5
-    layer = map_layer(params=params, bbox=visible, zoom=zoom)
+    try:
+        layer = map_layer(params=params, bbox=visible, zoom=zoom)
+    except SearchFailed:
+        return JsonResponse({"erreur": UNAVAILABLE}, status=503)
     response = JsonResponse(
         {
             "total": layer.total,

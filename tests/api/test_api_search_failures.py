@@ -36,3 +36,18 @@ def test_search_answers_503_in_json_when_the_engine_panics(
     monkeypatch.setattr("carrefour.search.similar._like", tantivy_panic)
     response = client.get(f"/api/v1/projects/{shops[0].pk}/similar")
     assert response.status_code == 200 and response.json()["results"] == []
+
+
+def test_suggest_answers_503_in_json_when_the_engine_panics(
+    client: Client, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shops_create(4)
+    index_rebuild()
+    monkeypatch.setattr("carrefour.search.suggest._prefix_query", tantivy_panic)
+    response = client.get("/api/v1/suggest", {"q": "épic"})
+    assert response.status_code == 503
+    assert response.json()["code"] == "search_unavailable"
+    assert "La recherche a rencontré une erreur" in response.json()["erreur"]
+    monkeypatch.undo()
+    labels = [s["label"] for s in client.get("/api/v1/suggest", {"q": "épic"}).json()["suggestions"]]
+    assert "Épicerie solidaire n°0" in labels

@@ -3,6 +3,8 @@ a partner source of the "own" organisation with stored records, some of their te
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -76,3 +78,19 @@ def theme_count(code: str) -> int:
     """Published projects with the theme, as the API's facet counts them."""
     facets = Client().get("/api/v1/projects").json()["facets"]["themes"]
     return next((facet["count"] for facet in facets if facet["code"] == code), 0)
+
+
+def mapping_form(page: str, choices: dict[str, str]) -> dict[str, str]:
+    """The mapping page's form as a browser posts it (one select a row), the given terms' choices changed."""
+    data = {
+        name: html.unescape(value)
+        for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page)
+    }
+    data.pop("csrfmiddlewaretoken", None)
+    for name, options in re.findall(
+        r'<select class="fr-select" id="[^"]+" name="([^"]+)">(.*?)</select>', page, re.S
+    ):
+        term = html.unescape(name).partition(":")[2]
+        selected = re.search(r'<option value="([^"]*)" selected>', options)
+        data[html.unescape(name)] = choices.get(term, html.unescape(selected.group(1)) if selected else "")
+    return data

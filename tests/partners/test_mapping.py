@@ -14,7 +14,7 @@ from carrefour.partners.mapping import definition_text_vocabularies_set
 from carrefour.sources.models import Source, SourceVersion
 from carrefour.sources.services import source_load_all
 from tests.accounts.conftest import signed_in
-from tests.partners.conftest import theme_count
+from tests.partners.conftest import mapping_form, theme_count
 from tests.worker import tasks_run
 
 
@@ -22,19 +22,6 @@ from tests.worker import tasks_run
 def _partner_simulator_allowed(settings: Any) -> None:
     """The partner's site is the simulator on loopback: allow-listed as a deployment would a test host."""
     settings.PARTNER_ALLOWED_HOSTS = ["127.0.0.1"]
-
-
-def _form(page: str, choices: dict[str, str]) -> dict[str, str]:
-    """The page's form fields, with the given terms' choices changed."""
-    found = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page)
-    data = {name: html.unescape(value) for name, value in found}
-    data.pop("csrfmiddlewaretoken", None)
-    for name, value in list(data.items()):
-        if name.startswith("term-"):
-            key = name.removeprefix("term-")
-            selected = re.search(rf'name="code-{key}">.*?<option value="([^"]*)" selected', page, re.S)
-            data[f"code-{key}"] = choices.get(value, selected.group(1) if selected else "")
-    return data
 
 
 def _unmapped(page: str) -> dict[str, int]:
@@ -62,7 +49,7 @@ def test_saving_a_mapping_makes_a_version_and_reapplies_it(partner_source: Sourc
     client = signed_in(user)
     url = "/espace-partenaire/sources/regards-solidaires/vocabulaire"
     before = theme_count("environnement")
-    data = _form(client.get(url).content.decode(), {"Jardins partagés": "environnement"})
+    data = mapping_form(client.get(url).content.decode(), {"Jardins partagés": "environnement"})
     response = client.post(url, data)
     assert response.status_code == 302, re.findall(r"<li>([^<]*)</li>", response.content.decode())
     job = Job.objects.get(kind=Job.Kind.MAPPING_REAPPLY)
@@ -102,7 +89,7 @@ def test_a_mapping_removed_puts_the_term_back_in_the_list(partner_source: Source
     client = signed_in(make_user("administrator"))
     url = "/espace-partenaire/sources/regards-solidaires/vocabulaire"
     before = theme_count("alimentation")
-    client.post(url, _form(client.get(url).content.decode(), {"Alimentation durable": ""}))
+    client.post(url, mapping_form(client.get(url).content.decode(), {"Alimentation durable": ""}))
     tasks_run()
     # A mapping removed: any record may have used it, every record of the source is processed again.
     assert "Correspondances appliquées : 6 fiches traitées" in Job.objects.get().summary
@@ -114,20 +101,20 @@ def test_a_mapping_removed_puts_the_term_back_in_the_list(partner_source: Source
     )
 
 
-def test_bad_choices_save_nothing_and_keep_the_form(partner_source: Source, make_user: Any) -> None:
+def test_bad_choices_save_nothing_and_keep_the_choices(partner_source: Source, make_user: Any) -> None:
     client = signed_in(make_user("org_member"))
     url = "/espace-partenaire/sources/regards-solidaires/vocabulaire"
     page = client.get(url).content.decode()
-    data = _form(page, {"Jardins partagés": "pas-un-code", "Tiers-lieux": "lien-social"})
+    data = mapping_form(page, {"Jardins partagés": "pas-un-code", "Tiers-lieux": "lien-social"})
     response = client.post(url, data)
     html = response.content.decode()
     assert response.status_code == 400 and "code inconnu pas-un-code" in html
     assert re.search(r'<option value="lien-social" selected>', html)  # the partner's other choice kept
-    forged = {**_form(page, {}), "term-themes-0": "<b>Inventé</b>"}
+    forged = {**mapping_form(page, {}), "themes:<b>Inventé</b>": "sante"}
     response = client.post(url, forged)
     assert response.status_code == 400 and "&lt;b&gt;Inventé&lt;/b&gt;" in response.content.decode()
     assert partner_source.versions.count() == 1 and not Job.objects.exists()
-    response = client.post(url, _form(page, {}))
+    response = client.post(url, mapping_form(page, {}))
     assert response.status_code == 302 and partner_source.versions.count() == 1
     assert "Aucune correspondance n&#x27;a changé" in client.get(url).content.decode()
 
@@ -136,7 +123,9 @@ def test_mapping_waits_for_a_pending_version(partner_source: Source, make_user: 
     SourceVersion.objects.filter(source=partner_source).update(status=SourceVersion.Status.PENDING)
     client = signed_in(make_user("org_member"))
     url = "/espace-partenaire/sources/regards-solidaires/vocabulaire"
-    response = client.post(url, _form(client.get(url).content.decode(), {"Tiers-lieux": "lien-social"}))
+    response = client.post(
+        url, mapping_form(client.get(url).content.decode(), {"Tiers-lieux": "lien-social"})
+    )
     assert response.status_code == 400 and "attend la validation" in response.content.decode()
     assert partner_source.versions.count() == 1 and not Job.objects.exists()
 
@@ -146,7 +135,7 @@ def test_mapping_waits_for_the_source_validation(partner_source: Source, make_us
     url = "/espace-partenaire/sources/regards-solidaires/vocabulaire"
     page = client.get(url).content.decode()
     Source.objects.filter(pk=partner_source.pk).update(review_status=Source.Review.PENDING)
-    response = client.post(url, _form(page, {"Tiers-lieux": "lien-social"}))
+    response = client.post(url, mapping_form(page, {"Tiers-lieux": "lien-social"}))
     assert response.status_code == 400 and "n&#x27;est pas validée" in response.content.decode()
     assert partner_source.versions.count() == 1 and not Job.objects.exists()
 

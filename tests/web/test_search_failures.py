@@ -62,3 +62,17 @@ def test_results_page_explains_when_the_engine_panics(
     # The failure was not cached: the same search answers as soon as the engine does.
     response = client.get("/recherche", {"q": "épicerie"})
     assert response.status_code == 200 and "Épicerie solidaire n°3" in response.content.decode()
+
+
+def test_map_data_answers_503_in_json_when_the_engine_panics(
+    client: Client, index_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shops_create(4)
+    index_rebuild()
+    monkeypatch.setattr("carrefour.search.geo.search_plan_build", tantivy_panic)
+    response = client.get("/carte/donnees", {"q": "épicerie", "zoom": "5"})
+    assert response.status_code == 503
+    assert "La recherche a rencontré une erreur" in response.json()["erreur"]
+    monkeypatch.undo()
+    response = client.get("/carte/donnees", {"q": "épicerie", "zoom": "5"})
+    assert response.status_code == 200 and "erreur" not in response.json()
