@@ -69,8 +69,10 @@ def source_stored(world: dict[str, Any]) -> Source:
 
 
 @pytest.fixture
-def partner_source(world: dict[str, Any], territories_loaded: Any) -> Source:
-    """source_stored, its records located."""
+def partner_source(world: dict[str, Any], territories_loaded: Any, settings: Any) -> Source:
+    """source_stored, its records located; its site (the simulator's address, on loopback) allow-listed
+    for partners as a deployment would a test host, since the partner space saves it as a partner's."""
+    settings.PARTNER_ALLOWED_HOSTS = ["127.0.0.1"]
     return source_stored(world)
 
 

@@ -6,7 +6,6 @@ import html
 import re
 from typing import Any
 
-import pytest
 import yaml
 
 from carrefour.orchestration.models import Job
@@ -16,12 +15,6 @@ from carrefour.sources.services import source_load_all
 from tests.accounts.conftest import signed_in
 from tests.partners.conftest import mapping_form, theme_count
 from tests.worker import tasks_run
-
-
-@pytest.fixture(autouse=True)
-def _partner_simulator_allowed(settings: Any) -> None:
-    """The partner's site is the simulator on loopback: allow-listed as a deployment would a test host."""
-    settings.PARTNER_ALLOWED_HOSTS = ["127.0.0.1"]
 
 
 def _unmapped(page: str) -> dict[str, int]:

@@ -20,8 +20,14 @@ pytestmark = [
 
 
 def test_a_partner_maps_a_term_and_the_theme_facet_counts_its_projects(
-    transactional_db: None, live_server: Any, browser: Browser, make_user: Any, world: dict[str, Any]
+    transactional_db: None,
+    live_server: Any,
+    browser: Browser,
+    make_user: Any,
+    world: dict[str, Any],
+    settings: Any,
 ) -> None:
+    settings.PARTNER_ALLOWED_HOSTS = ["127.0.0.1"]  # the source's site, as in the partner_source fixture
     source_stored(world)
     context = _signed_in(browser, live_server, make_user("org_member"))
     try:
