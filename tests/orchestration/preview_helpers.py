@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from django.conf import settings
 
@@ -69,3 +70,9 @@ def live_rows() -> dict[str, Any]:
         "projects": list(Project.objects.order_by("pk").values_list("pk", "content_hash", "is_published")),
         "publications": list(ProjectSource.objects.order_by("pk").values_list("pk", "project_id", "gone")),
     }
+
+
+@pytest.fixture(autouse=True)
+def _partners_may_reach_the_simulator(settings: Any) -> None:
+    """A preview is bounded as a partner's: the loopback simulator is allow-listed for partners."""
+    settings.PARTNER_ALLOWED_HOSTS = ["127.0.0.1"]

@@ -12,18 +12,18 @@ from carrefour.orchestration.preview import PREVIEW_MAX_PAGES, source_preview
 from carrefour.projects.models import ProjectSource
 from carrefour.sources.models import Source
 from tests.harvest.conftest import MiniSite, mini_site
-from tests.orchestration.preview_helpers import as_text, harvested, live_rows, simulator_definition
+from tests.orchestration.preview_helpers import (
+    _partners_may_reach_the_simulator,
+    as_text,
+    harvested,
+    live_rows,
+    simulator_definition,
+)
 from tests.simulator import World
 
-__all__ = ["mini_site"]
+__all__ = ["_partners_may_reach_the_simulator", "mini_site"]
 
 pytestmark = [pytest.mark.django_db, pytest.mark.simulator]
-
-
-@pytest.fixture(autouse=True)
-def _partners_may_reach_the_simulator(settings: Any) -> None:
-    """A text without a source is a partner's: partner bounds apply, the loopback simulator allowed."""
-    settings.PARTNER_ALLOWED_HOSTS = ["127.0.0.1"]
 
 
 def truth_projects(world: World) -> dict[tuple[str, str], str]:

@@ -7,10 +7,17 @@ import pytest
 from carrefour.orchestration.jobs import job_start, job_state
 from carrefour.orchestration.models import Job
 from carrefour.orchestration.preview_tasks import source_preview_run
-from tests.orchestration.preview_helpers import as_text, harvested, live_rows, simulator_definition
+from tests.orchestration.preview_helpers import (
+    _partners_may_reach_the_simulator,
+    as_text,
+    harvested,
+    live_rows,
+    simulator_definition,
+)
 from tests.simulator import World
 from tests.worker import tasks_run
 
+__all__ = ["_partners_may_reach_the_simulator"]
 pytestmark = [pytest.mark.django_db, pytest.mark.simulator]
 
 

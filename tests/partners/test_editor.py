@@ -162,7 +162,7 @@ def test_yaml_aliases_are_refused_before_they_expand(make_user: Any, world: dict
     response = _create(signed_in(make_user("org_member")), world, definition_text("ma-source") + bomb)
     assert response.status_code == 400
     page = _page(response)
-    assert "too many YAML aliases (48 &gt; 20)" in page
+    assert "les ancres et alias YAML (&amp;, *) ne sont pas acceptés" in page
     assert not Source.objects.filter(slug="ma-source").exists()
 
 
