@@ -155,4 +155,5 @@ def _members_notify(source: Source, message: str) -> None:
     link = site_link(reverse("partner-source-versions", args=[source.slug]))
     body = f"Bonjour,\n\n{message}\n\nLes versions de la source : {link}\n\n{SIGNATURE}"
     subject = f"Votre source « {source.name} » au Carrefour des innovations sociales"
-    email_send.enqueue(emails, subject, body)
+    for email in emails:  # one message each: members do not see each other's addresses
+        email_send.enqueue([email], subject, body)

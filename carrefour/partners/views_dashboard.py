@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from carrefour.accounts.roles import Action
+from carrefour.accounts.roles import Action, user_can
 from carrefour.contributions.partners import organisation_conflicts
 from carrefour.contributions.views import CONFLICT_RESOLVED, action_refused
 from carrefour.normalize.selectors import source_invalid_reasons
@@ -19,7 +19,7 @@ from carrefour.orchestration.edits import override_conflict_resolve
 from carrefour.orchestration.jobs import source_jobs_recent
 from carrefour.partners import dashboard
 from carrefour.projects.models import FieldOverride, ProjectSource
-from carrefour.sources.models import Source
+from carrefour.sources.models import Source, SourceVersion
 
 RUNS_PAGE = 20
 LIST_PAGE = 25
@@ -39,7 +39,13 @@ def partner_home(request: HttpRequest) -> HttpResponse:
         )
         for organisation, sources in dashboard.user_organisation_sources(request.user)
     ]
-    return render(request, "partners/dashboard/home.html", {"groups": groups, "source": None})
+    pending = (
+        SourceVersion.objects.filter(status=SourceVersion.Status.PENDING).count()
+        if user_can(request.user, Action.VALIDATE_SOURCE)
+        else None
+    )
+    context = {"groups": groups, "source": None, "pending_versions": pending}
+    return render(request, "partners/dashboard/home.html", context)
 
 
 def _page(request: HttpRequest, items: QuerySet[Any], name: str, size: int = LIST_PAGE) -> Page[Any]:

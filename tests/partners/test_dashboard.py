@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils.timezone import localtime
 
 from carrefour.contributions.models import Contribution
-from carrefour.harvest.models import HarvestRun
+from carrefour.harvest.models import HarvestRun, RawRecord
 from carrefour.orchestration.pipeline import pipeline_process
 from carrefour.projects.models import FieldOverride, Project, ProjectChange
 from carrefour.projects.overrides import project_fields_edit
@@ -189,6 +189,33 @@ def test_projects_also_published_elsewhere_name_the_other_platforms(
     assert "Vos projets ailleurs (1)" in section and "Jardin des Lilas" in section
     assert '<a href="https://source-other.example/7" rel="noopener">Plateforme source-other</a>' in section
     assert "Ressourcerie du canal" not in section
+
+
+def test_a_link_of_another_platform_is_shown_only_when_it_is_http(
+    make_user: Any, world: dict[str, Any], raw: RawFactory
+) -> None:
+    first = raw("source-own", "1", title="Jardin des Lilas", summary="Un jardin.", **PLACE)
+    second = raw("source-other", "7", title="Jardin des Lilas", summary="Un jardin.", **PLACE)
+    RawRecord.objects.filter(pk=second.pk).update(url="javascript:alert(1)")
+    pipeline_process([first.pk, second.pk], update_index=False)
+    page = signed_in(make_user("org_member")).get(DASHBOARD).content.decode()
+    section = page[page.index('id="ailleurs"') :]
+    assert "Plateforme source-other" in section and "javascript:" not in section
+
+
+def test_the_source_menu_leads_to_every_page_of_the_source(make_user: Any, world: dict[str, Any]) -> None:
+    page = signed_in(make_user("org_member")).get(DASHBOARD).content.decode()
+    menu = page[page.index('id="menu-source"') :]
+    for path in ("definition", "versions", "apercu", "vocabulaire"):
+        assert f'href="/espace-partenaire/sources/source-own/{path}"' in menu
+
+
+@pytest.mark.parametrize(("role", "shown"), [("administrator", True), ("org_member", False)])
+def test_administrators_find_the_validation_queue_from_the_partner_space(
+    make_user: Any, world: dict[str, Any], role: str, shown: bool
+) -> None:
+    page = signed_in(make_user(role)).get("/espace-partenaire/").content.decode()
+    assert ('href="/espace-partenaire/validation"' in page) is shown
 
 
 def test_the_dashboard_reads_as_many_queries_for_a_long_history_as_for_a_short_one(
