@@ -95,7 +95,12 @@ def definition_partner_problems(definition: dict[str, Any]) -> list[tuple[str, s
             problems.append((path, "{shared_dir} is not allowed in a partner's source (server files)"))
             continue
         full = url.replace("{base_url}", base)
-        if urlsplit(full).scheme not in {"http", "https"}:
+        try:
+            scheme = urlsplit(full).scheme
+        except ValueError as exc:  # "http://[x/": an unparseable host
+            problems.append((path, f"{url!r}: invalid URL ({exc})"))
+            continue
+        if scheme not in {"http", "https"}:
             problems.append((path, f"{url!r}: only http:// and https:// URLs are allowed"))
             continue
         refusal = host_refusal(full, allowed, unresolved_ok=True)

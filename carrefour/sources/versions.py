@@ -169,7 +169,11 @@ def definition_text_check(text: str) -> tuple[dict[str, Any] | None, list[Defini
             return None, [refused]
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         definition = yaml.safe_load(text)
-        size = len(json.dumps(definition, default=str))
+        try:
+            size = len(json.dumps(definition, default=str))
+        except (TypeError, ValueError):
+            # A key YAML reads as a date or a list (`2024-01-01: x`) cannot be stored as JSON.
+            return None, [DefinitionProblem(None, "", "every key must be text (a date or a list was read)")]
         if size > MAX_DEFINITION_CHARS:
             return None, [
                 DefinitionProblem(None, "", f"definition too large ({size} > {MAX_DEFINITION_CHARS})")

@@ -44,6 +44,7 @@ def member() -> User:
         ("http://10.1.2.3/data.csv", "resolves to non-public address 10.1.2.3"),
         ("http://169.254.169.254/latest/meta-data", "resolves to non-public address 169.254.169.254"),
         ("http://localhost:8000/data.csv", "localhost resolves to non-public address"),
+        ("http://[jardins/data.csv", "invalid URL"),
     ],
 )
 def test_a_partner_cannot_declare_local_files_or_private_hosts(member: User, start: str, reason: str) -> None:

@@ -72,6 +72,13 @@ def test_problems_point_at_the_line_of_the_offending_key(change, line: int, expe
     assert any(at == line and expected in message for at, message in found), found
 
 
+def test_a_key_yaml_reads_as_a_date_is_a_problem_not_a_crash() -> None:
+    problems = problems_of(
+        TEXT.replace('    "Jardins: partagés": environnement', "    2024-01-01: environnement")
+    )
+    assert problems == [(None, "(texte): every key must be text (a date or a list was read)")]
+
+
 def test_texts_that_are_not_definitions_get_a_clear_problem() -> None:
     assert problems_of("") == [(None, "(texte): (racine): a mapping (key: value) is expected")]
 
