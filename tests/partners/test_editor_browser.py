@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -104,9 +105,15 @@ def test_a_partner_writes_a_source_an_administrator_validates_it_and_its_project
         expect(page.locator("main")).to_contain_text("terminé", timeout=20_000)
         source = Source.objects.get(slug="api-du-partenaire")
         assert source.raw_records.count() > 0
-        title = Project.objects.filter(sources__source=source).values_list("title", flat=True).first()
+        title = (
+            Project.objects.filter(sources__source=source)
+            .order_by("pk")
+            .values_list("title", flat=True)
+            .first()
+        )
         assert title
-        page.goto(f"{live_server.url}/recherche?q={title}")
+        query = urlencode({"q": f'"{title}"'})  # the whole title as a phrase, whatever it contains
+        page.goto(f"{live_server.url}/recherche?{query}")
         expect(page.locator("#resultats")).to_contain_text(title)
     finally:
         partner.close()
