@@ -12,24 +12,12 @@ from carrefour.orchestration.models import Job
 from carrefour.orchestration.partner_tasks import source_harvest_now
 from carrefour.sources.models import Source
 from tests.accounts.conftest import ROLES, signed_in
+from tests.contributions.test_roles import _expected
 
 pytestmark = pytest.mark.django_db
 # Written out apart from the matrix (carrefour/accounts/roles.py) so that a change there shows here.
 EDITORS = {"administrator", "superuser", "org_member", "org_admin"}
 ADMINISTRATORS = {"administrator", "superuser"}
-
-
-def _expected(role: str, allowed: set[str], response: Any) -> None:
-    if role in allowed:
-        assert response.status_code in (200, 302), response.status_code
-        if response.status_code == 302:
-            assert "/compte/login" not in response["Location"]
-    elif role == "visitor":
-        assert response.status_code == 302 and "/compte/login" in response["Location"]
-    else:
-        assert response.status_code == 403
-        if role.startswith("blocked"):
-            assert "Messages publicitaires répétés" in response.content.decode()
 
 
 @pytest.mark.parametrize("role", ROLES)
