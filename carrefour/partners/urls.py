@@ -6,4 +6,5 @@ urlpatterns: list = [
     path("", include("carrefour.partners.urls_dashboard")),
     path("", include("carrefour.partners.urls_mapping")),
     path("", include("carrefour.partners.urls_editor")),
+    path("", include("carrefour.partners.urls_form")),
 ]
