@@ -9,9 +9,8 @@ from django import forms
 from carrefour.contributions.edits import field_label
 from carrefour.partners.editor import STARTER_KINDS
 from carrefour.partners.forms_editor import COMMENT_MAX
-from carrefour.partners.kinds import FORM_FIELDS, MULTIPLE
+from carrefour.partners.kinds import ENCODINGS, FORM_FIELDS, MULTIPLE
 
-ENCODINGS = [("", "Détecté (UTF-8 par défaut)"), ("utf-8", "UTF-8"), ("windows-1252", "Windows-1252")]
 # What the form asks for the list, the next page and the identifier, by kind (label, help text).
 KIND_HELP = {
     "html": "sélecteur CSS (::text, ::attr(nom))",

@@ -30,6 +30,8 @@ FORM_FIELDS = (
 MULTIPLE = {"themes", "publics"}
 # Where a value comes from, by kind: a CSS selector, a JSON path, a column name.
 ORIGIN = {"html": "css", "json_api": "json", "csv": "column"}
+# Encodings the form offers ("" : the response's own, UTF-8 by default).
+ENCODINGS = [("", "Détecté (UTF-8 par défaut)"), ("utf-8", "UTF-8"), ("windows-1252", "Windows-1252")]
 # Keys the form does not show but keeps as they are (licence, frequency, vocabulary mapping…).
 CARRIED = (
     "licence",
@@ -77,6 +79,7 @@ PROBLEM_FIELDS = {
     "start_urls": "start_urls",
     "encoding": "encoding",
     "csv": "csv_delimiter",
+    "list": "list_selector",
     "list.links": "list_selector",
     "list.records": "list_selector",
     "pagination": "next_selector",
@@ -92,7 +95,7 @@ def _origin(extractor: Any, kind: str) -> str:
 def form_initial(definition: dict[str, Any]) -> dict[str, Any] | None:
     """The form's values for a definition, or None when the form cannot say all of it."""
     kind = definition.get("kind")
-    if kind not in ORIGIN:
+    if kind not in ORIGIN or definition.get("encoding", "") not in dict(ENCODINGS):
         return None
     fields = definition.get("fields") or {}
     lists = definition.get("list") or {}

@@ -165,6 +165,8 @@ def test_every_starter_can_be_edited_by_the_form(kind: str) -> None:
     assert definition is not None
     initial = form_initial(definition)
     assert initial is not None and initial["kind"] == kind and initial["field_title"]
+    # An encoding the form does not offer would be lost: the YAML editor then.
+    assert form_initial({**definition, "encoding": "iso-8859-15"}) is None
 
 
 def test_editing_by_the_form_keeps_what_the_form_does_not_show(make_user: Any, world: dict[str, Any]) -> None:
