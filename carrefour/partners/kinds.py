@@ -32,20 +32,6 @@ MULTIPLE = {"themes", "publics"}
 ORIGIN = {"html": "css", "json_api": "json", "csv": "column"}
 # Encodings the form offers ("" : the response's own, UTF-8 by default).
 ENCODINGS = [("", "Détecté (UTF-8 par défaut)"), ("utf-8", "UTF-8"), ("windows-1252", "Windows-1252")]
-# Keys the form does not show but keeps as they are (licence, frequency, vocabulary mapping…).
-CARRIED = (
-    "licence",
-    "attribution",
-    "frequency",
-    "platform",
-    "base_url",
-    "fictional",
-    "enabled",
-    "politeness",
-    "incremental",
-    "vocabularies",
-    "notes",
-)
 # Order of the keys in the YAML written: the order a definition is read in.
 KEY_ORDER = (
     "slug",
@@ -71,6 +57,21 @@ KEY_ORDER = (
     "vocabularies",
     "notes",
 )
+# Keys the form shows; it keeps the others as they are (licence, frequency, vocabulary mapping…).
+SHOWN = {
+    "slug",
+    "name",
+    "kind",
+    "website",
+    "start_urls",
+    "encoding",
+    "csv",
+    "pagination",
+    "list",
+    "record_id",
+    "fields",
+}
+CARRIED = tuple(key for key in KEY_ORDER if key not in SHOWN)
 # Path of a definition problem -> the form field it is shown beside.
 PROBLEM_FIELDS = {
     "slug": "slug",
