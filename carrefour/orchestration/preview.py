@@ -24,6 +24,7 @@ from carrefour.orchestration.preview_compare import (
     preview_samples,
     preview_versus_live,
 )
+from carrefour.orchestration.preview_values import previewed_values
 from carrefour.sources.bounds import definition_partner_problems, source_definition_bounded
 from carrefour.sources.definitions import SourceDefinitionError, definition_check, definition_resolve
 from carrefour.sources.models import Source
@@ -168,6 +169,7 @@ def _empty_report(max_records: int) -> dict[str, Any]:
         "unmapped": {},
         "fill": [],
         "samples": [],
+        "records": [],
     }
 
 
@@ -210,6 +212,7 @@ def source_preview(
         unmapped=_unmapped(previewed),
         fill=_fill(events, definition),
         samples=preview_samples(previewed, definition, source),
+        records=[previewed_values(item) for item in previewed[:MAX_LISTED]],
     )
     report["counts"] = {
         "records": len(events),

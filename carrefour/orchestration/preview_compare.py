@@ -9,10 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 
 from carrefour.dedup.matching import BLOCK_MAX, block_keys, pair_score
-from carrefour.dedup.models import ClusterMember
+from carrefour.dedup.models import ClusterDecision, ClusterMember
 from carrefour.dedup.signature import signature_build
 from carrefour.harvest.models import RawRecord
 from carrefour.normalize.models import Record
@@ -57,8 +58,8 @@ class LiveDiff:
     not_seen_total: int = 0
 
 
-def _shown(value: Any) -> str:
-    """A field value as text for the diff table."""
+def value_shown(value: Any) -> str:
+    """A field value as plain text, a long one cut, for the report's tables."""
     if value is None:
         return ""
     # Plain text: a description's sanitized HTML would show as tags in the table.
@@ -77,7 +78,7 @@ def data_diff(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, s
     """Fields whose value differs between two records' data: field, before, after (as text)."""
     old, new = _flat(before), _flat(after)
     return [
-        {"field": name, "before": _shown(old.get(name)), "after": _shown(new.get(name))}
+        {"field": name, "before": value_shown(old.get(name)), "after": value_shown(new.get(name))}
         for name in sorted(old.keys() | new.keys())
         if old.get(name) != new.get(name) and (old.get(name) or new.get(name))
     ]
@@ -140,9 +141,16 @@ def _candidates(
 
 
 def _best(
-    sig: dict[str, Any], keys: list[str], signatures: dict[int, Any], members: dict[str, list[int]]
+    sig: dict[str, Any],
+    keys: list[str],
+    signatures: dict[int, Any],
+    members: dict[str, list[int]],
+    refused: set[int],
 ) -> int:
-    """The live record matching a signature best (0 if none), blocks narrowed as de-duplication does."""
+    """The live record matching a signature best (0 if none), blocks narrowed as de-duplication does.
+
+    Records of `refused` (clusters an administrator declared another project) are never the answer.
+    """
     ids: set[int] = set()
     for key in keys:
         block = members.get(key, [])
@@ -151,9 +159,44 @@ def _best(
             block = [i for i in block if sig["d"] and signatures[i]["d"] == sig["d"]]
         if len(block) <= BLOCK_MAX:
             ids.update(block)
-    scored = [(pair_score(sig, signatures[i]), i) for i in sorted(ids)]
+    scored = [(pair_score(sig, signatures[i]), i) for i in sorted(ids - refused)]
     score, best = max(scored, default=(0.0, 0))
     return best if score > 0 else 0
+
+
+def _refused(
+    previewed: list[Previewed], source: Source | None, cluster_of: dict[int, int]
+) -> dict[str, set[int]]:
+    """Candidate records each previewed record may not join: an administrator split them apart.
+
+    Decisions are kept between records; the live record of the same source and id stands for the
+    previewed one, and de-duplication refuses a whole cluster holding one record declared different.
+    """
+    if source is None:
+        return {}
+    live = dict(
+        Record.objects.filter(
+            raw__source=source, raw__source_record_id__in=[item.record_id for item in previewed]
+        ).values_list("pk", "raw__source_record_id")
+    )
+    decisions = ClusterDecision.objects.filter(kind=ClusterDecision.Kind.DIFFERENT).filter(
+        Q(record_a_id__in=live) | Q(record_b_id__in=live)
+    )
+    pairs = list(decisions.values_list("record_a_id", "record_b_id"))
+    clusters = dict(
+        ClusterMember.objects.filter(record_id__in={r for pair in pairs for r in pair}).values_list(
+            "record_id", "cluster_id"
+        )
+    )
+    apart: dict[str, set[int]] = defaultdict(set)
+    for a, b in pairs:
+        for mine, other in ((a, b), (b, a)):
+            if mine in live and other in clusters:
+                apart[live[mine]].add(clusters[other])
+    return {
+        record_id: {r for r, cluster_id in cluster_of.items() if cluster_id in cluster_ids}
+        for record_id, cluster_ids in apart.items()
+    }
 
 
 def preview_matches(previewed: list[Previewed], source: Source | None) -> list[dict[str, Any]]:
@@ -169,14 +212,19 @@ def preview_matches(previewed: list[Previewed], source: Source | None) -> list[d
         for key in block_keys(sig):
             wanted[key].append(i)
     live, members, cluster_of = _candidates(wanted, own)
+    refused = _refused(previewed, source, cluster_of)
     best = {
-        i: found for i, sig in signatures.items() if (found := _best(sig, block_keys(sig), live, members))
+        i: found
+        for i, sig in signatures.items()
+        if (found := _best(sig, block_keys(sig), live, members, refused.get(previewed[i].record_id, set())))
     }
     if not best:
         return []
-    projects = {
-        p.cluster_id: p for p in Project.objects.filter(cluster_id__in={cluster_of[r] for r in best.values()})
-    }
+    # An unpublished project (hidden, withdrawn) is not shown: its page answers 404 to the partner.
+    published = Project.objects.filter(
+        cluster_id__in={cluster_of[r] for r in best.values()}, is_published=True
+    )
+    projects = {p.cluster_id: p for p in published}
     slugs = dict(Record.objects.filter(pk__in=best.values()).values_list("pk", "raw__source__slug"))
     own_clusters: dict[str, int] = {}
     if source is not None:

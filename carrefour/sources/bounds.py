@@ -89,21 +89,30 @@ def definition_partner_problems(definition: dict[str, Any]) -> list[tuple[str, s
     allowed = [host.lower() for host in settings.PARTNER_ALLOWED_HOSTS]
     problems = []
     if definition_frequency_hours(definition) < PARTNER_MIN_FREQUENCY_HOURS:
-        problems.append(("frequency", "a partner's source is harvested at most once a day (daily)"))
+        problems.append(
+            (
+                "frequency",
+                "moissonnée au plus une fois par jour pour un partenaire : daily, weekly ou monthly",
+            )
+        )
     for path, url in urls:
         if "{shared_dir}" in url:
-            problems.append((path, "{shared_dir} is not allowed in a partner's source (server files)"))
+            problems.append(
+                (path, "{shared_dir} n'est pas permis dans la source d'un partenaire (fichiers du serveur)")
+            )
             continue
         full = url.replace("{base_url}", base)
         try:
             scheme = urlsplit(full).scheme
         except ValueError as exc:  # "http://[x/": an unparseable host
-            problems.append((path, f"{url!r}: invalid URL ({exc})"))
+            problems.append((path, f"{url!r} : adresse invalide ({exc})"))
             continue
         if scheme not in {"http", "https"}:
-            problems.append((path, f"{url!r}: only http:// and https:// URLs are allowed"))
+            problems.append((path, f"{url!r} : seules les adresses http:// et https:// sont permises"))
             continue
-        refusal = host_refusal(full, allowed, unresolved_ok=True)
-        if refusal:
-            problems.append((path, refusal))
+        if not urlsplit(full).hostname:
+            problems.append((path, f"{url!r} : l'adresse ne nomme aucun hôte"))
+        elif host_refusal(full, allowed, unresolved_ok=True):
+            # host_refusal words it for the harvest logs; a partner reads why in French.
+            problems.append((path, f"{url!r} : hôte refusé, il mène à une adresse privée ou locale"))
     return problems

@@ -18,6 +18,7 @@ from parsel.csstranslator import HTMLTranslator
 
 from carrefour.env import BASE_DIR
 from carrefour.sources.jsonpath import JsonPathError, json_path_tokens
+from carrefour.sources.messages import schema_error_message, yaml_error_message
 
 SCHEMA_PATH = Path(__file__).with_name("definition.schema.json")
 
@@ -27,11 +28,11 @@ SOURCE_KEYS = ("css", "xpath", "json", "jsonld", "microdata", "label", "column",
 
 # Extractor keys holding an expression whose syntax is checked when the definition is loaded.
 SYNTAX_KEYS = {
-    "css": "CSS selector",
+    "css": "sélecteur CSS",
     "xpath": "XPath",
-    "json": "JSON path",
-    "jsonld": "JSON path",
-    "microdata": "JSON path",
+    "json": "chemin JSON",
+    "jsonld": "chemin JSON",
+    "microdata": "chemin JSON",
 }
 
 # Which extractor keys make sense for each kind of document.
@@ -60,7 +61,7 @@ class SourceDefinitionError(ValueError):
         self.path = str(path)
         self.problems = problems
         super().__init__(
-            f"{self.path}: invalid source definition\n" + "\n".join(f"  - {p}" for p in problems)
+            f"{self.path}: définition de source invalide\n" + "\n".join(f"  - {p}" for p in problems)
         )
 
 
@@ -104,7 +105,7 @@ def _extractors(definition: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
 
 def _syntax_check(language: str, expression: str) -> None:
     """Compile a CSS selector, an XPath expression or a JSON path; raises on syntax errors."""
-    if language == "CSS selector":
+    if language == "sélecteur CSS":
         HTMLTranslator().css_to_xpath(expression)
     elif language == "XPath":
         etree.XPath(expression)
@@ -118,7 +119,7 @@ def _check_selectors(where: str, spec: dict[str, Any]) -> list[str]:
     checks = [(language, key, spec.get(key)) for key, language in SYNTAX_KEYS.items()]
     within = spec.get("within")
     if isinstance(within, str):
-        checks.append(("XPath" if within.startswith(("/", "(", ".")) else "CSS selector", "within", within))
+        checks.append(("XPath" if within.startswith(("/", "(", ".")) else "sélecteur CSS", "within", within))
     problems = []
     for language, key, expression in checks:
         if not isinstance(expression, str):
@@ -126,7 +127,7 @@ def _check_selectors(where: str, spec: dict[str, Any]) -> list[str]:
         try:
             _syntax_check(language, expression)
         except (SelectorError, etree.XPathSyntaxError, JsonPathError) as exc:
-            problems.append(f"{where}.{key}: invalid {language} {expression!r}: {exc}")
+            problems.append(f"{where}.{key}: {language} invalide {expression!r} : {exc}")
     return problems
 
 
@@ -138,10 +139,14 @@ def _check_extractors(definition: dict[str, Any]) -> list[str]:
         keys = [k for k in SOURCE_KEYS if k in spec]
         if len(keys) != 1:
             problems.append(
-                f"{where}: exactly one of {', '.join(SOURCE_KEYS)} expected, found {keys or 'none'}"
+                f"{where}: une et une seule de ces clés est attendue : {', '.join(SOURCE_KEYS)} "
+                f"(trouvé : {', '.join(keys) or 'aucune'})"
             )
         elif keys[0] not in allowed:
-            problems.append(f"{where}: `{keys[0]}` cannot be used with kind {definition.get('kind')!r}")
+            problems.append(
+                f"{where}: `{keys[0]}` ne s'emploie pas avec kind {definition.get('kind')!r} "
+                f"(possibles : {', '.join(k for k in SOURCE_KEYS if k in allowed)})"
+            )
         problems += _check_selectors(where, spec)
         patterns = [spec["regex"]] if "regex" in spec else []
         patterns += [pair[0] for pair in spec.get("replace", [])]
@@ -149,7 +154,7 @@ def _check_extractors(definition: dict[str, Any]) -> list[str]:
             try:
                 re.compile(pattern)
             except re.error as exc:
-                problems.append(f"{where}: invalid regex {pattern!r}: {exc}")
+                problems.append(f"{where}: expression régulière invalide {pattern!r} : {exc}")
     return problems
 
 
@@ -159,16 +164,18 @@ def _check_structure(definition: dict[str, Any]) -> list[str]:
     kind = definition.get("kind")
     lst = definition.get("list") or {}
     if kind in {"html", "json_api"} and not lst:
-        problems.append("list: required for kind html/json_api (`links` to detail pages and/or `records`)")
+        problems.append(
+            "list: obligatoire pour kind html ou json_api (`links` vers les pages des fiches et/ou `records`)"
+        )
     pagination = definition.get("pagination") or {}
     if pagination.get("type") in {"next_link", "json_next"} and "next" not in pagination:
-        problems.append(f"pagination.next: required when pagination.type is {pagination['type']!r}")
+        problems.append(f"pagination.next: obligatoire quand pagination.type vaut {pagination['type']!r}")
     if kind == "csv" and lst:
-        problems.append("list: not used by kind csv (every row is a record)")
+        problems.append("list: inutile pour kind csv (chaque ligne est une fiche) : retirez ce bloc")
     if ("link" in lst or "version" in lst) and "entries" not in lst:
-        problems.append("list.entries: required with list.link / list.version (they read each entry)")
+        problems.append("list.entries: obligatoire avec list.link ou list.version (ils lisent chaque entrée)")
     if "entries" in lst and "link" not in lst:
-        problems.append("list.link: required with list.entries (the detail link of each entry)")
+        problems.append("list.link: obligatoire avec list.entries (le lien vers la fiche de chaque entrée)")
     return problems
 
 
@@ -192,8 +199,8 @@ def _check_vocabularies(definition: dict[str, Any], vocabularies_path: Path | No
             for code in values:
                 if code not in allowed:
                     problems.append(
-                        f"vocabularies.{block}.{term!r}: unknown code {code!r} "
-                        f"(allowed: {', '.join(sorted(allowed))})"
+                        f"vocabularies.{block}.{term!r}: code inconnu {code!r} "
+                        f"(codes possibles : {', '.join(sorted(allowed))})"
                     )
     return problems
 
@@ -201,10 +208,10 @@ def _check_vocabularies(definition: dict[str, Any], vocabularies_path: Path | No
 def definition_check(definition: Any, *, vocabularies_path: Path | None = None) -> list[str]:
     """Every problem of a parsed definition, as `key.path: message` strings (empty = valid)."""
     if not isinstance(definition, dict):
-        return ["(racine): a mapping (key: value) is expected"]
+        return ["(racine): un bloc de clés (clé: valeur) est attendu"]
     validator = Draft202012Validator(definition_schema())
     problems = [
-        f"{_key_path(list(error.absolute_path))}: {error.message}"
+        f"{_key_path(list(error.absolute_path))}: {schema_error_message(error)}"
         for error in sorted(validator.iter_errors(definition), key=lambda e: list(map(str, e.absolute_path)))
     ]
     problems += _check_extractors(definition)
@@ -218,17 +225,20 @@ def definition_read(path: Path, *, vocabularies_path: Path | None = None) -> dic
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise SourceDefinitionError(path, [f"cannot read the file: {exc}"]) from exc
+        raise SourceDefinitionError(path, [f"fichier illisible : {exc}"]) from exc
     try:
         definition = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise SourceDefinitionError(path, [f"YAML syntax error: {exc}"]) from exc
+        raise SourceDefinitionError(
+            path,
+            [yaml_error_message(str(getattr(exc, "problem", None) or exc), getattr(exc, "context", None))],
+        ) from exc
     problems = definition_check(definition, vocabularies_path=vocabularies_path)
     if problems:
         raise SourceDefinitionError(path, problems)
     if definition["slug"] != path.stem:
         raise SourceDefinitionError(
-            path, [f"slug: {definition['slug']!r} must match the file name {path.stem!r}"]
+            path, [f"slug: {definition['slug']!r} doit être le nom du fichier {path.stem!r}"]
         )
     return dict(definition)
 
@@ -255,7 +265,7 @@ def definition_resolve(definition: dict[str, Any], *, base_url: str | None = Non
     if any("{base_url}" in url for url in definition["start_urls"]) and not base:
         raise SourceDefinitionError(
             definition.get("slug", "?"),
-            ["start_urls: uses {base_url} but no base_url is defined nor given (--base-url SLUG=URL)"],
+            ["start_urls: {base_url} est employé sans base_url défini ni donné (--base-url SLUG=URL)"],
         )
     base_dir = shared_dir()
     resolved["start_urls"] = [_resolve_url(url, base, base_dir) for url in definition["start_urls"]]

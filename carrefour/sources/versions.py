@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import difflib
 import json
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -17,6 +16,7 @@ from carrefour.sources.bounds import definition_partner_problems
 from carrefour.sources.bounds import source_definition_bounded as source_definition_bounded
 from carrefour.sources.bounds import source_hosts as source_hosts
 from carrefour.sources.definitions import definition_check
+from carrefour.sources.messages import UNEXPECTED_KEY, yaml_error_message
 from carrefour.sources.models import Source, SourceVersion
 from carrefour.sources.rows import (
     source_fields,
@@ -35,9 +35,6 @@ MAX_TEXT_CHARS = 200_000
 MAX_DEPTH = 30
 MAX_DEFINITION_CHARS = 1_000_000
 ANCHOR_REFUSED = "les ancres et alias YAML (&, *) ne sont pas acceptés"
-
-# The key named by a problem about a key itself ("unknown key"), found in the message.
-UNEXPECTED_KEY = re.compile(r"^'([^']*)' is not |\('([^']*)'[^)]* (?:was|were) unexpected\)")
 
 
 @dataclass(frozen=True)
@@ -137,9 +134,7 @@ def _located(
 def _syntax_problem(exc: yaml.YAMLError) -> DefinitionProblem:
     """A YAML syntax error at its line."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    problem = getattr(exc, "problem", None) or str(exc)
-    context = getattr(exc, "context", None)
-    message = f"YAML syntax error: {problem}" + (f" ({context})" if context else "")
+    message = yaml_error_message(getattr(exc, "problem", None) or str(exc), getattr(exc, "context", None))
     return DefinitionProblem(mark.line + 1 if mark else None, "", message)
 
 
@@ -153,7 +148,7 @@ def _structure_problem(text: str) -> DefinitionProblem | None:
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                return DefinitionProblem(line, "", f"nesting too deep (more than {MAX_DEPTH} levels)")
+                return DefinitionProblem(line, "", f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)")
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
     return None
@@ -162,7 +157,9 @@ def _structure_problem(text: str) -> DefinitionProblem | None:
 def definition_text_check(text: str) -> tuple[dict[str, Any] | None, list[DefinitionProblem]]:
     """Parse and validate a definition text: (definition, []) when valid, else (parsed or None, problems)."""
     if len(text) > MAX_TEXT_CHARS:
-        return None, [DefinitionProblem(None, "", f"text too long ({len(text)} > {MAX_TEXT_CHARS} chars)")]
+        return None, [
+            DefinitionProblem(None, "", f"texte trop long ({len(text)} > {MAX_TEXT_CHARS} caractères)")
+        ]
     try:
         refused = _structure_problem(text)
         if refused is not None:
@@ -173,16 +170,24 @@ def definition_text_check(text: str) -> tuple[dict[str, Any] | None, list[Defini
             size = len(json.dumps(definition, default=str))
         except (TypeError, ValueError):
             # A key YAML reads as a date or a list (`2024-01-01: x`) cannot be stored as JSON.
-            return None, [DefinitionProblem(None, "", "every key must be text (a date or a list was read)")]
+            return None, [
+                DefinitionProblem(
+                    None,
+                    "",
+                    "chaque clé doit être du texte (une date ou une liste lue : mettez-la entre guillemets)",
+                )
+            ]
         if size > MAX_DEFINITION_CHARS:
             return None, [
-                DefinitionProblem(None, "", f"definition too large ({size} > {MAX_DEFINITION_CHARS})")
+                DefinitionProblem(
+                    None, "", f"définition trop grande ({size} > {MAX_DEFINITION_CHARS} caractères)"
+                )
             ]
         problems = definition_check(definition, vocabularies_path=source_vocabularies_path())
     except yaml.YAMLError as exc:
         return None, [_syntax_problem(exc)]
     except RecursionError:
-        return None, [DefinitionProblem(None, "", f"nesting too deep (more than {MAX_DEPTH} levels)")]
+        return None, [DefinitionProblem(None, "", f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)")]
     located = _located(root, [_split(problem) for problem in problems])
     return (dict(definition) if isinstance(definition, dict) else None), located
 
@@ -210,7 +215,7 @@ def _apply(version: SourceVersion, *, reviewer: User | None = None) -> SourceVer
 
 def _slug_taken(definition: dict[str, Any]) -> str:
     """The problem of a new source whose slug another source has."""
-    return f"{definition['slug']!r} is already used by another source"
+    return f"{definition['slug']!r} est déjà pris par une autre source : choisissez un autre slug"
 
 
 def _source_create(definition: dict[str, Any], origin: str) -> Source:
@@ -250,7 +255,7 @@ def source_version_save(
     if source is None and Source.objects.filter(slug=definition["slug"]).exists():
         extra.append(("slug", _slug_taken(definition)))
     if source is not None and definition["slug"] != source.slug:
-        extra.append(("slug", f"the slug of a source cannot change (it is {source.slug!r})"))
+        extra.append(("slug", f"le slug d'une source ne change pas (il vaut {source.slug!r})"))
     _raise_at(text, extra)
     with transaction.atomic():
         created = source is None

@@ -151,7 +151,7 @@ def test_unmapped_terms_counted_and_hostile_values_escaped(mini_site: MiniSite) 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("slug: [unclosed", "ligne 1: YAML syntax error"),
+        ("slug: [unclosed", "ligne 1: erreur de syntaxe YAML"),
         ("- just\n- a list\n", "(racine)"),
         ("slug: x\nname: X\nkind: html\n", "start_urls"),
     ],
@@ -170,7 +170,7 @@ def test_a_partner_text_never_reads_local_files_nor_private_hosts(mini_site: Min
     definition = csv_definition(mini_site, start_urls=["/etc/passwd", "file:///etc/hostname"])
     report = source_preview(as_text(definition))
     assert [problem.split(":")[0] for problem in report["problems"]] == ["start_urls[0]", "start_urls[1]"]
-    assert all("only http:// and https://" in problem for problem in report["problems"])
+    assert all("seules les adresses http:// et https://" in problem for problem in report["problems"])
     assert report["crawl"]["pages"] == 0 and report["counts"]["records"] == 0
     settings.PARTNER_ALLOWED_HOSTS = []
     report = source_preview(as_text(csv_definition(mini_site)))
@@ -182,7 +182,7 @@ def test_a_partner_previewing_a_repository_source_gets_partner_bounds(mini_site:
     source = Source.objects.create(slug="fichier", name="Fichier", kind="csv", origin=Source.Origin.FILE)
     definition = csv_definition(mini_site, start_urls=["file:///etc/hostname"])
     report = source_preview(as_text(definition), source=source)  # from the partner space: partner bounds
-    assert report["problems"] and "only http:// and https://" in report["problems"][0]
+    assert report["problems"] and "seules les adresses http:// et https://" in report["problems"][0]
     assert report["crawl"]["pages"] == 0 and report["counts"]["records"] == 0
 
 

@@ -150,7 +150,7 @@ def test_a_huge_text_is_refused_clearly(make_user: Any, world: dict[str, Any]) -
     text = definition_text("ma-source") + "notes: " + "x" * MAX_TEXT_CHARS + "\n"
     response = _create(signed_in(make_user("org_member")), world, text)
     assert response.status_code == 400
-    assert f"text too long ({len(text)} &gt; {MAX_TEXT_CHARS} chars)" in _page(response)
+    assert f"texte trop long ({len(text)} &gt; {MAX_TEXT_CHARS} caractères)" in _page(response)
     assert not Source.objects.filter(slug="ma-source").exists()
 
 

@@ -66,7 +66,7 @@ def test_import_creates_applied_versions_only_for_changed_files(
 def test_an_invalid_file_blocks_the_import_with_its_problem(tmp_path: Path) -> None:
     write(tmp_path, "jardins")
     (tmp_path / "casse.yml").write_text("slug: casse\nkind: [html\n", encoding="utf-8")
-    with pytest.raises(CommandError, match=r"casse\.yml: invalid source definition"):
+    with pytest.raises(CommandError, match=r"casse\.yml: définition de source invalide"):
         call_command("sources", "import", str(tmp_path))
     with pytest.raises(CommandError, match="no such file or directory"):
         call_command("sources", "import", str(tmp_path / "absent.yml"))

@@ -36,15 +36,15 @@ def member() -> User:
 @pytest.mark.parametrize(
     ("start", "reason"),
     [
-        ("file:///etc/passwd", "only http:// and https:// URLs are allowed"),
-        ("real-data/ffe-laureats.csv", "only http:// and https:// URLs are allowed"),
-        ("{shared_dir}/real-data/ffe-laureats.csv", "{shared_dir} is not allowed"),
-        ("ftp://jardins.example.org/data.csv", "only http:// and https:// URLs are allowed"),
-        ("http://127.0.0.1:8000/data.csv", "resolves to non-public address 127.0.0.1"),
-        ("http://10.1.2.3/data.csv", "resolves to non-public address 10.1.2.3"),
-        ("http://169.254.169.254/latest/meta-data", "resolves to non-public address 169.254.169.254"),
-        ("http://localhost:8000/data.csv", "localhost resolves to non-public address"),
-        ("http://[jardins/data.csv", "invalid URL"),
+        ("file:///etc/passwd", "seules les adresses http:// et https:// sont permises"),
+        ("real-data/ffe-laureats.csv", "seules les adresses http:// et https:// sont permises"),
+        ("{shared_dir}/real-data/ffe-laureats.csv", "{shared_dir} n'est pas permis"),
+        ("ftp://jardins.example.org/data.csv", "seules les adresses http:// et https:// sont permises"),
+        ("http://127.0.0.1:8000/data.csv", "hôte refusé, il mène à une adresse privée ou locale"),
+        ("http://10.1.2.3/data.csv", "hôte refusé, il mène à une adresse privée ou locale"),
+        ("http://169.254.169.254/latest/meta-data", "hôte refusé, il mène à une adresse privée ou locale"),
+        ("http://localhost:8000/data.csv", "'http://localhost:8000/data.csv' : hôte refusé"),
+        ("http://[jardins/data.csv", "adresse invalide"),
     ],
 )
 def test_a_partner_cannot_declare_local_files_or_private_hosts(member: User, start: str, reason: str) -> None:
@@ -66,7 +66,7 @@ def test_hosts_listed_in_partner_allowed_hosts_are_accepted(member: User, settin
     settings.PARTNER_ALLOWED_HOSTS = ["127.0.0.1"]
     version = source_version_save(TEXT.format(start="http://127.0.0.1:8000/data.csv"), author=member)
     assert version.status == SourceVersion.Status.PENDING
-    with pytest.raises(DefinitionTextError, match="localhost resolves to non-public"):
+    with pytest.raises(DefinitionTextError, match=r"localhost:8000/data\.csv' : hôte refusé"):
         source_version_save(TEXT.format(start="http://localhost:8000/data.csv"), author=member)
 
 
@@ -128,7 +128,7 @@ def test_only_validated_sources_are_due_or_harvested(member: User) -> None:
 def test_a_partner_editing_a_file_source_is_bounded_as_a_partner(member: User) -> None:
     file_text = TEXT.format(start="{shared_dir}/real-data/ffe-laureats.csv")
     source = source_version_save(file_text, author=None, origin=Source.Origin.FILE).source
-    with pytest.raises(DefinitionTextError, match="shared_dir} is not allowed"):
+    with pytest.raises(DefinitionTextError, match="shared_dir} n'est pas permis"):
         source_version_save(file_text.replace("Jardins partagés", "Jardins"), author=member, source=source)
     source.refresh_from_db()
     assert (source.origin, source.name) == (Source.Origin.FILE, "Jardins partagés")
@@ -139,5 +139,5 @@ def test_a_partner_source_is_harvested_at_most_daily(member: User) -> None:
     with pytest.raises(DefinitionTextError) as info:
         source_version_save(text, author=member)
     assert [(p.line, p.path) for p in info.value.problems] == [(9, "frequency")]
-    assert "at most once a day" in info.value.problems[0].message
+    assert "au plus une fois par jour" in info.value.problems[0].message
     assert source_version_save(text.replace("hourly", "daily"), author=member).number == 1

@@ -52,19 +52,23 @@ def test_a_valid_text_has_no_problem() -> None:
 @pytest.mark.parametrize(
     ("change", "line", "expected"),
     [
-        (lambda t: t.replace("kind: html", "kind: [html"), 4, "YAML syntax error"),
-        (lambda t: t.replace("  title: {css: h1}", "  title: {css: h1}\n  titel: {css: h2}"), 11, "'titel'"),
-        (lambda t: t + "frequence: daily\n", 14, "'frequence' was unexpected"),
-        (lambda t: t.replace("{css: h1}", '{css: "div >"}'), 10, "fields.title.css: invalid CSS selector"),
-        (lambda t: t.replace("environnement", "jardinage"), 13, "unknown code 'jardinage'"),
-        (lambda t: t.replace("kind: html", "kind: ftp"), 3, "kind: 'ftp' is not one of"),
+        (lambda t: t.replace("kind: html", "kind: [html"), 4, "erreur de syntaxe YAML"),
+        (
+            lambda t: t.replace("  title: {css: h1}", "  title: {css: h1}\n  titel: {css: h2}"),
+            11,
+            "« titel »",
+        ),
+        (lambda t: t + "frequence: daily\n", 14, "clé inconnue « frequence »"),
+        (lambda t: t.replace("{css: h1}", '{css: "div >"}'), 10, "fields.title.css: sélecteur CSS invalide"),
+        (lambda t: t.replace("environnement", "jardinage"), 13, "code inconnu 'jardinage'"),
+        (lambda t: t.replace("kind: html", "kind: ftp"), 3, "kind: valeur 'ftp' non prévue"),
         # A missing key is reported at its parent: here pagination, on line 5.
         (
             lambda t: t.replace('type: next_link, next: {css: "a[rel=next]::attr(href)"}', "type: next_link"),
             5,
-            "pagination.next: required",
+            "pagination.next: obligatoire",
         ),
-        (lambda t: t.replace("slug: jardins\n", ""), 1, "'slug' is a required property"),
+        (lambda t: t.replace("slug: jardins\n", ""), 1, "la clé « slug » est obligatoire"),
     ],
 )
 def test_problems_point_at_the_line_of_the_offending_key(change, line: int, expected: str) -> None:
@@ -76,11 +80,12 @@ def test_a_key_yaml_reads_as_a_date_is_a_problem_not_a_crash() -> None:
     problems = problems_of(
         TEXT.replace('    "Jardins: partagés": environnement', "    2024-01-01: environnement")
     )
-    assert problems == [(None, "(texte): every key must be text (a date or a list was read)")]
+    message = "chaque clé doit être du texte (une date ou une liste lue : mettez-la entre guillemets)"
+    assert problems == [(None, f"(texte): {message}")]
 
 
 def test_texts_that_are_not_definitions_get_a_clear_problem() -> None:
-    assert problems_of("") == [(None, "(texte): (racine): a mapping (key: value) is expected")]
+    assert problems_of("") == [(None, "(texte): (racine): un bloc de clés (clé: valeur) est attendu")]
 
 
 def test_yaml_anchors_aliases_and_deep_nesting_are_refused_at_their_line() -> None:
@@ -91,10 +96,10 @@ def test_yaml_anchors_aliases_and_deep_nesting_are_refused_at_their_line() -> No
     anchored = TEXT.replace("fields:\n  title: {css: h1}", "fields:\n  title: &t {css: h1}")
     assert problems_of(anchored) == [(10, "ligne 10: les ancres et alias YAML (&, *) ne sont pas acceptés")]
     deep = TEXT + "extra: " + "[" * 40 + "]" * 40 + "\n"
-    assert problems_of(deep) == [(14, "ligne 14: nesting too deep (more than 30 levels)")]
+    assert problems_of(deep) == [(14, "ligne 14: imbrication trop profonde (plus de 30 niveaux)")]
     # Within the text limit, yet six times longer as JSON (each "é" becomes "\\u00e9").
     huge = TEXT + "extra: " + "é" * 190_000 + "\n"
-    assert "definition too large" in problems_of(huge)[0][1]
+    assert "définition trop grande" in problems_of(huge)[0][1]
 
 
 def test_a_nesting_that_exhausts_the_recursion_is_a_problem_not_a_crash(
@@ -103,7 +108,7 @@ def test_a_nesting_that_exhausts_the_recursion_is_a_problem_not_a_crash(
     monkeypatch.setattr("carrefour.sources.versions.MAX_DEPTH", 10_000)
     deep = "a: " + "[" * 3000 + "]" * 3000 + "\n"
     limit = sys.getrecursionlimit()
-    assert problems_of(deep) == [(None, "(texte): nesting too deep (more than 10000 levels)")]
+    assert problems_of(deep) == [(None, "(texte): imbrication trop profonde (plus de 10000 niveaux)")]
     assert sys.getrecursionlimit() == limit
 
 
@@ -179,7 +184,10 @@ def test_a_change_of_platform_waits_for_review_and_website_must_be_http(people: 
     other = source_version_save(TEXT + "platform: wordpress\n", author=member, source=source)
     assert other.status == SourceVersion.Status.PENDING
     found = problems_of(TEXT + 'website: "javascript:alert(1)"\n')
-    assert any(line == 14 and "website: 'javascript:alert(1)' does not match" in text for line, text in found)
+    assert any(
+        line == 14 and "website: 'javascript:alert(1)' n'a pas la forme attendue" in text
+        for line, text in found
+    )
 
 
 def test_a_refused_new_source_keeps_the_reason_and_can_be_proposed_again(people: tuple[User, User]) -> None:
@@ -230,7 +238,7 @@ def test_saving_refuses_a_taken_slug_or_a_slug_change_at_the_slug_line(people: t
         source_version_save(TEXT, author=member)
     assert [(p.line, p.path) for p in taken.value.problems] == [(1, "slug")]
     other = source_version_save(TEXT.replace("slug: jardins", "slug: vergers"), author=member).source
-    with pytest.raises(DefinitionTextError, match="ligne 1: slug: the slug of a source cannot change"):
+    with pytest.raises(DefinitionTextError, match="ligne 1: slug: le slug d'une source ne change pas"):
         source_version_save(TEXT, author=member, source=other)
     with pytest.raises(DefinitionTextError, match="ligne 3: kind"):
         source_version_save(TEXT.replace("kind: html", "kind: ftp"), author=member, source=other)
