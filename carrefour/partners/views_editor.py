@@ -159,7 +159,7 @@ def source_definition(request: HttpRequest, slug: str) -> HttpResponse:
                 problems = list(error.problems)
             except VersionStaleError as error:
                 stale = _stale_context(source, error)
-                form = DefinitionEditForm({**request.POST.dict(), "version": stale["newest"].number})
+                form = DefinitionEditForm({**request.POST.dict(), "version": stale["newest_number"]})
             else:
                 preview_kept_drop(request, source.slug)
                 messages.success(request, _saved_message(version, latest))
@@ -176,14 +176,14 @@ def source_definition(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _stale_context(source: Source, error: VersionStaleError) -> dict[str, Any]:
     """What a partner whose page is out of date sees: the versions saved since, as a diff."""
-    newest = error.latest
-    assert newest is not None  # a newer version than the one seen exists
+    newest = error.latest  # None only for a posted number made up while the source has no version
     seen = source.versions.filter(number=error.seen).first()
     return {
         "stale": True,
         "newest": newest,
+        "newest_number": newest.number if newest else 0,
         "seen": error.seen,
-        "stale_diff": source_versions_diff(seen, newest),
+        "stale_diff": source_versions_diff(seen, newest) if newest else [],
     }
 
 

@@ -53,13 +53,24 @@ def test_a_save_on_a_page_older_than_the_newest_version_is_refused_and_the_text_
     assert source.name == "Nom de A" and "description" in source.definition["fields"]
 
 
-def test_a_form_without_its_version_is_refused_clearly(make_user: Any, world: dict[str, Any]) -> None:
+def test_a_form_without_its_version_or_with_a_made_up_one_is_refused_clearly(
+    make_user: Any, world: dict[str, Any]
+) -> None:
     source = world["own_source"]
-    source_versioned(source, definition_text(source.slug))
     client = signed_in(make_user("org_member"))
-    response = client.post(_url(source), {"text": definition_text(source.slug, name="X"), "comment": ""})
+    data = {"text": definition_text(source.slug, name="X"), "comment": ""}
+    response = client.post(_url(source), {**data, "version": "3"})
+    assert response.status_code == 409
+    assert (
+        "la source n'a aucune version" in response.content.decode() and "name: X" in response.content.decode()
+    )
+    source_versioned(source, definition_text(source.slug))
+    response = client.post(_url(source), data)
     assert response.status_code == 400
     assert "le formulaire n&#x27;indique pas sa version : rechargez la page" in response.content.decode()
+    # A number made up (no such version yet): refused as out of date, the text kept.
+    response = client.post(_url(source), {**data, "version": "99"})
+    assert response.status_code == 409 and "name: X" in response.content.decode()
     assert source.versions.count() == 1
 
 
