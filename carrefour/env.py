@@ -209,6 +209,21 @@ SETTINGS: tuple[Setting, ...] = (
         "Plafond par compte des enregistrements de correspondances de vocabulaire ; vide = aucun.",
     ),
     Setting(
+        "CARREFOUR_RATE_PARTNER_SOURCE_NEW",
+        "10/h",
+        "Plafond par compte des créations de source de l'espace partenaire ; vide = aucun.",
+    ),
+    Setting(
+        "CARREFOUR_RATE_PARTNER_DEFINITION",
+        "60/h",
+        "Plafond par compte des enregistrements de définition (et retours à une version) ; vide = aucun.",
+    ),
+    Setting(
+        "CARREFOUR_RATE_PARTNER_PREVIEW",
+        "20/h",
+        "Plafond par compte des aperçus de source (chacun moissonne à blanc un site) ; vide = aucun.",
+    ),
+    Setting(
         "CARREFOUR_BANNED_WORDS",
         "carrefour/contributions/banned_words.txt",
         "Fichier des mots interdits (un par ligne, # pour commenter) qui retiennent une contribution.",

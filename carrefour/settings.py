@@ -177,7 +177,18 @@ CLIENT_IP_HEADER = env_str("CARREFOUR_CLIENT_IP_HEADER").strip()
 # Group of views → "count/period" per client IP ("" = no limit); see carrefour/web/limits.py.
 RATE_LIMITS = {
     group: env_rate(f"CARREFOUR_RATE_{group.upper()}")
-    for group in ("search", "api", "form", "login", "contribution", "harvest_now", "mapping")
+    for group in (
+        "search",
+        "api",
+        "form",
+        "login",
+        "contribution",
+        "harvest_now",
+        "mapping",
+        "partner_source_new",
+        "partner_definition",
+        "partner_preview",
+    )
 }
 INSTALLED_APPS += ["axes", "django_ratelimit"]
 # Counted before the CSRF check, so that refused posts count too.

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from carrefour.accounts.models import Membership, Organisation
+from carrefour.accounts.models import Membership, Organisation, OrganisationSource
 from carrefour.accounts.roles import Action, user_can
 from carrefour.accounts.services import organisation_source_add
 from carrefour.contributions.links import site_link
@@ -19,12 +19,12 @@ from carrefour.orchestration.tasks import email_send
 from carrefour.sources.bounds import source_hosts
 from carrefour.sources.definitions import definition_schema
 from carrefour.sources.models import Source, SourceVersion
-from carrefour.sources.rows import source_version_live
 from carrefour.sources.versions import (
     DefinitionProblem,
     source_version_refuse,
     source_version_save,
     source_version_validate,
+    source_versions_diff,
 )
 
 SIGNATURE = "Le Carrefour des innovations sociales"
@@ -118,25 +118,88 @@ def pending_versions() -> QuerySet[SourceVersion]:
     )
 
 
+def source_save_origin(user: Any, source: Source) -> str:
+    """Who a browser save speaks for: an administrator keeps a repository source the file's, else partner."""
+    # A FILE source stays FILE: its bounds stay the maintainers', and `sources import` skips it only until
+    # the file says the same (docs/sources.md, "Importer et exporter").
+    if source.origin == Source.Origin.FILE and user_can(user, Action.VALIDATE_SOURCE):
+        return Source.Origin.FILE
+    return Source.Origin.PARTNER
+
+
+@dataclass(frozen=True)
+class PendingReview:
+    """One version of the validation queue, with what the reviewer compares it to."""
+
+    version: SourceVersion
+    organisation: Organisation | None
+    live: SourceVersion | None
+    diff: list[str]
+    hosts: tuple[list[str], list[str]]
+    own: bool
+
+
+def pending_reviews(versions: list[SourceVersion], *, reviewer: Any) -> list[PendingReview]:
+    """The queue's versions against the version in service of their source, in three queries."""
+    sources = {version.source_id for version in versions}
+    organisations = {
+        link.source_id: link.organisation
+        for link in OrganisationSource.objects.filter(source_id__in=sources).select_related("organisation")
+    }
+    live: dict[int, SourceVersion] = {}
+    applied = SourceVersion.objects.filter(source_id__in=sources, status=SourceVersion.Status.APPLIED)
+    for version in applied.order_by("source_id", "-number"):
+        live.setdefault(version.source_id, version)
+    reviews = []
+    for version in versions:
+        before = live.get(version.source_id)
+        hosts = (definition_hosts(before.definition) if before else [], definition_hosts(version.definition))
+        reviews.append(
+            PendingReview(
+                version=version,
+                organisation=organisations.get(version.source_id),
+                live=before,
+                diff=source_versions_diff(before, version),
+                hosts=hosts,
+                own=version.author_id is not None and version.author_id == getattr(reviewer, "pk", None),
+            )
+        )
+    return reviews
+
+
+class ReviewRefusedError(ValueError):
+    """A decision this reviewer may not take, or on a version no longer pending; the message in French."""
+
+
 def definition_hosts(definition: dict[str, Any]) -> list[str]:
     """Where a definition fetches from (what a change of hosts changes), sorted for display."""
     return sorted(source_hosts(definition))
 
 
-def version_hosts_change(version: SourceVersion) -> tuple[list[str], list[str]]:
-    """Hosts in service before the version (none for a new source) and the version's hosts."""
-    applied = source_version_live(version.source)
-    return (definition_hosts(applied.definition) if applied else [], definition_hosts(version.definition))
-
-
 @transaction.atomic
 def source_version_decide(version: SourceVersion, *, reviewer: Any, accept: bool, reason: str = "") -> str:
     """Validate or refuse a pending version and tell the organisation's members; the message shown."""
+    if version.author_id is not None and version.author_id == reviewer.pk:
+        # Four eyes: what an administrator writes runs on the partner's site only once another one read it.
+        raise ReviewRefusedError(
+            f"vous êtes l'auteur de la version {version.number} : un autre administrateur doit la valider "
+            "ou la refuser"
+        )
+    try:
+        if accept:
+            source_version_validate(version, reviewer=reviewer)
+        else:
+            source_version_refuse(version, reviewer=reviewer, reason=reason)
+    except ValueError:
+        version.refresh_from_db(fields=["status"])
+        raise ReviewRefusedError(
+            f"la version {version.number} n'attend plus de décision (elle est désormais « "
+            f"{version.get_status_display()} ») : un autre administrateur l'a traitée, ou son auteur "
+            "l'a remplacée par une version plus récente"
+        ) from None
     if accept:
-        source_version_validate(version, reviewer=reviewer)
         message = f"La version {version.number} de la source « {version.source.name} » est validée."
     else:
-        source_version_refuse(version, reviewer=reviewer, reason=reason)
         message = (
             f"La version {version.number} de la source « {version.source.name} » est refusée. "
             f"Motif : {reason}"

@@ -42,6 +42,16 @@ class DefinitionForm(forms.Form):
         self.fields["text"].widget.attrs["rows"] = str(max(rows, 20))
 
 
+class DefinitionEditForm(DefinitionForm):
+    """An existing source's text, with the number of the version it was written on (checked on save)."""
+
+    version = forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={"required": "le formulaire n'indique pas sa version : rechargez la page"},
+    )
+
+
 class NewSourceForm(DefinitionForm):
     """A new source: its definition and the organisation that publishes it."""
 

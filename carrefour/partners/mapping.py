@@ -18,6 +18,7 @@ from carrefour.normalize.vocabularies import vocabularies
 from carrefour.orchestration.jobs import job_start, job_task_args, source_job_queued
 from carrefour.orchestration.models import Job
 from carrefour.orchestration.partner_tasks import source_mapping_reapply
+from carrefour.partners.editor import source_save_origin
 from carrefour.projects.selectors import projects_by_raw
 from carrefour.sources.definitions import VOCABULARY_KEYS
 from carrefour.sources.models import Source, SourceVersion
@@ -254,10 +255,10 @@ def _mapping_save_locked(
         )
     terms = _new_terms(source, changes)  # read before the save changes the source's definition
     text = definition_text_vocabularies_set(source_definition_text(source), changes)
-    # A save from the partner space: the source becomes a partner source, which the next import of its
-    # file no longer overwrites.
+    # A partner's save makes the source a partner's; an administrator's keeps a repository source the file's.
+    origin = source_save_origin(author, source)
     version = source_version_save(
-        text, author=author, source=source, comment=mapping_comment(changes), origin=Source.Origin.PARTNER
+        text, author=author, source=source, comment=mapping_comment(changes), origin=origin
     )
     queued = source_job_queued(source, Job.Kind.MAPPING_REAPPLY)
     # A queued re-application reads the definition when it starts: it applies this version too, unless

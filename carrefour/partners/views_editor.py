@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.models import User
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,30 +16,42 @@ from carrefour.accounts.selectors import user_display_name
 from carrefour.contributions.views import action_refused
 from carrefour.partners.editor import (
     STARTER_KINDS,
+    ReviewRefusedError,
     definition_hosts,
     option_docs,
+    pending_reviews,
     pending_versions,
     source_create_for_organisation,
     source_organisation,
+    source_save_origin,
     source_version_decide,
     starter_text,
     text_lines,
-    version_hosts_change,
 )
-from carrefour.partners.forms_editor import DefinitionForm, NewSourceForm, RefuseForm
-from carrefour.partners.views_preview import NEW_TEXT_KEY, organisations_or_refused, preview_start
+from carrefour.partners.forms_editor import DefinitionEditForm, DefinitionForm, NewSourceForm, RefuseForm
+from carrefour.partners.views_preview import (
+    NEW,
+    organisations_or_refused,
+    preview_kept,
+    preview_kept_drop,
+    preview_start,
+)
 from carrefour.sources.models import Source, SourceVersion
 from carrefour.sources.rows import source_definition_text, source_version_latest
 from carrefour.sources.versions import (
     DefinitionProblem,
     DefinitionTextError,
+    VersionStaleError,
     definition_text_check,
     source_version_diff,
     source_version_revert,
     source_version_save,
+    source_versions_diff,
 )
 
 EDIT = Action.EDIT_OWN_ORGANISATION_SOURCES
+# Pending versions on one page of the queue: each shows a diff of texts of up to 200,000 characters.
+QUEUE_PAGE = 10
 
 
 def _editor_context(form: DefinitionForm, problems: list[DefinitionProblem]) -> dict[str, Any]:
@@ -62,8 +75,8 @@ def source_new(request: HttpRequest) -> HttpResponse:
         return refused
     assert organisations is not None  # organisations_or_refused sends visitors to log in
     # Back from the preview of this new source: the text previewed.
-    kept = request.session.get(NEW_TEXT_KEY) if "reprendre" in request.GET else None
-    initial = {"text": kept or starter_text(request.GET.get("modele", "html"))}
+    kept = preview_kept(request, NEW) if "reprendre" in request.GET else None
+    initial = {"text": kept["text"] if kept else starter_text(request.GET.get("modele", "html"))}
     form = NewSourceForm(organisations, request.POST or None, initial=initial)
     problems: list[DefinitionProblem] = []
     if request.method == "POST" and form.is_valid() and "previsualiser" in request.POST:
@@ -81,6 +94,7 @@ def source_new(request: HttpRequest) -> HttpResponse:
         except DefinitionTextError as error:
             problems = list(error.problems)
         else:
+            preview_kept_drop(request, NEW)
             messages.success(
                 request,
                 f"Source « {version.source.name} » enregistrée, en attente de validation par un "
@@ -116,32 +130,61 @@ def source_definition(request: HttpRequest, slug: str) -> HttpResponse:
         return refused
     # The newest text, pending included: what its partner last wrote.
     latest = source_version_latest(source)
-    text = latest.text if latest else source_definition_text(source)
-    form = DefinitionForm(request.POST or None, initial={"text": text})
+    initial = {
+        "text": latest.text if latest else source_definition_text(source),
+        "version": latest.number if latest else 0,
+    }
+    # Back from the preview of an edited text: that text, on the version it was written on.
+    kept = preview_kept(request, source.slug) if "reprendre" in request.GET else None
+    form = DefinitionEditForm(request.POST or None, initial={**initial, **(kept or {})})
     problems: list[DefinitionProblem] = []
+    stale: dict[str, Any] = {}
     if request.method == "POST" and form.is_valid():
-        text = form.cleaned_data["text"]
+        text, seen = form.cleaned_data["text"], form.cleaned_data["version"]
         if "previsualiser" in request.POST:
             problems = definition_text_check(text)[1]
             if not problems:
-                return preview_start(request, source, text)
+                return preview_start(request, source, text, version_seen=seen)
         else:
             try:
                 version = source_version_save(
-                    text, author=_author(request), source=source, comment=form.cleaned_data["comment"]
+                    text,
+                    author=_author(request),
+                    source=source,
+                    comment=form.cleaned_data["comment"],
+                    origin=source_save_origin(request.user, source),
+                    version_seen=seen,
                 )
             except DefinitionTextError as error:
                 problems = list(error.problems)
+            except VersionStaleError as error:
+                stale = _stale_context(source, error)
+                form = DefinitionEditForm({**request.POST.dict(), "version": stale["newest_number"]})
             else:
+                preview_kept_drop(request, source.slug)
                 messages.success(request, _saved_message(version, latest))
                 return redirect("partner-source-versions", source.slug)
     context = {
         **_editor_context(form, problems),
         **_source_context(source),
+        **stale,
         "hosts": definition_hosts(source.definition),
     }
-    status = 400 if problems or form.errors else 200
+    status = 409 if stale else 400 if problems or form.errors else 200
     return render(request, "partners/editor/definition.html", context, status=status)
+
+
+def _stale_context(source: Source, error: VersionStaleError) -> dict[str, Any]:
+    """What a partner whose page is out of date sees: the versions saved since, as a diff."""
+    newest = error.latest  # None only for a posted number made up while the source has no version
+    seen = source.versions.filter(number=error.seen).first()
+    return {
+        "stale": True,
+        "newest": newest,
+        "newest_number": newest.number if newest else 0,
+        "seen": error.seen,
+        "stale_diff": source_versions_diff(seen, newest) if newest else [],
+    }
 
 
 def _saved_message(version: SourceVersion, previous: SourceVersion | None) -> str:
@@ -183,7 +226,9 @@ def source_version(request: HttpRequest, slug: str, number: int) -> HttpResponse
     if request.method == "POST":
         latest = source_version_latest(source)
         try:
-            reverted = source_version_revert(version, author=_author(request))
+            reverted = source_version_revert(
+                version, author=_author(request), origin=source_save_origin(request.user, source)
+            )
         except DefinitionTextError as error:
             messages.error(
                 request, "Impossible de rétablir : " + "; ".join(p.message for p in error.problems)
@@ -207,17 +252,16 @@ def validation_queue(request: HttpRequest) -> HttpResponse:
     """Administrators' queue of pending versions: source, organisation, author, diff, hosts before/after."""
     if refused := action_refused(request, Action.VALIDATE_SOURCE):
         return refused
+    page = Paginator(pending_versions(), QUEUE_PAGE).get_page(request.GET.get("page"))
     items = [
         {
-            **_version_row(version),
-            "organisation": source_organisation(version.source),
-            "diff": source_version_diff(version),
-            "hosts": version_hosts_change(version),
-            "form": RefuseForm(prefix=f"v{version.pk}"),
+            **_version_row(review.version),
+            "review": review,
+            "form": RefuseForm(prefix=f"v{review.version.pk}"),
         }
-        for version in pending_versions()
+        for review in pending_reviews(list(page.object_list), reviewer=request.user)
     ]
-    return render(request, "partners/editor/validation.html", {"items": items})
+    return render(request, "partners/editor/validation.html", {"items": items, "page": page})
 
 
 @require_POST
@@ -225,9 +269,7 @@ def validation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     """Validate or refuse (reason required) a pending version; the organisation's members are told."""
     if refused := action_refused(request, Action.VALIDATE_SOURCE):
         return refused
-    version = get_object_or_404(
-        SourceVersion.objects.select_related("source"), pk=pk, status=SourceVersion.Status.PENDING
-    )
+    version = get_object_or_404(SourceVersion.objects.select_related("source"), pk=pk)
     accept = request.POST.get("decision") == "valider"
     form = RefuseForm(request.POST, prefix=f"v{version.pk}")
     if not accept and not form.is_valid():
@@ -236,7 +278,7 @@ def validation_decide(request: HttpRequest, pk: int) -> HttpResponse:
     reason = "" if accept else form.cleaned_data["reason"]
     try:
         told = source_version_decide(version, reviewer=request.user, accept=accept, reason=reason)
-    except ValueError as error:  # decided meanwhile by another administrator
+    except ReviewRefusedError as error:  # decided meanwhile, withdrawn, or the reviewer's own version
         messages.error(request, f"« {version.source.name} » : {error}")
     else:
         messages.success(request, told)

@@ -23,7 +23,8 @@ from carrefour.sources.rows import source_definition_text, source_version_latest
 # Seconds between two reloads of a running preview (a <meta> refresh: no script needed).
 REFRESH_SECONDS = 2
 SESSION_KEY = "partner_previews"
-NEW_TEXT_KEY = "partner_new_source_text"
+# The texts previewed before saving, under the same keys: {"text", "version" written on, "job"}.
+TEXTS_KEY = "partner_preview_texts"
 # Session key of the preview of a source not saved yet (a slug is never empty).
 NEW = ""
 
@@ -37,17 +38,43 @@ def organisations_or_refused(
     return organisations, action_refused(request, Action.EDIT_OWN_ORGANISATION_SOURCES, first)
 
 
-def preview_start(request: HttpRequest, source: Source | None, text: str) -> HttpResponse:
-    """Queue a preview of the text (of a source, or of a new one) and show its page."""
+def preview_start(
+    request: HttpRequest,
+    source: Source | None,
+    text: str,
+    *,
+    version_seen: int | None = None,
+    edited: bool = True,
+) -> HttpResponse:
+    """Queue a preview of the text (of a source, or of a new one) and show its page.
+
+    `edited`: a text being edited, kept for the way back to the editor (nothing typed is lost by
+    previewing); `version_seen`: the version it was written on, checked when it is saved at last.
+    """
     job = job_start(Job.Kind.SOURCE_PREVIEW, source_preview_run, source.pk if source else None, text)
     # The job's id stays in the session: nobody reads another account's preview by guessing an id.
     key = source.slug if source else NEW
     request.session[SESSION_KEY] = {**request.session.get(SESSION_KEY, {}), key: job.pk}
+    if edited:
+        # At most two texts of up to 200,000 characters in a session: the new source's and the last edit's.
+        texts = {k: v for k, v in request.session.get(TEXTS_KEY, {}).items() if k == NEW}
+        request.session[TEXTS_KEY] = {**texts, key: {"text": text, "version": version_seen, "job": job.pk}}
     if source is None:
-        # Kept for the way back to the editor: nothing typed is lost by previewing.
-        request.session[NEW_TEXT_KEY] = text
         return redirect("partner-source-new-preview")
     return redirect("partner-source-preview", source.slug)
+
+
+def preview_kept(request: HttpRequest, key: str) -> dict[str, Any] | None:
+    """The edited text last previewed under the key (a slug, or NEW), with its version and job."""
+    kept = request.session.get(TEXTS_KEY, {}).get(key)
+    return dict(kept) if isinstance(kept, dict) else None
+
+
+def preview_kept_drop(request: HttpRequest, key: str) -> None:
+    """Forget the edited text kept under the key, once saved (its way back would now lead to an old text)."""
+    texts = request.session.get(TEXTS_KEY, {})
+    if key in texts:
+        request.session[TEXTS_KEY] = {k: v for k, v in texts.items() if k != key}
 
 
 def _job_context(request: HttpRequest, key: str) -> dict[str, Any]:
@@ -70,10 +97,20 @@ def source_preview_page(request: HttpRequest, slug: str) -> HttpResponse:
     source = get_object_or_404(Source, slug=slug)
     if refused := action_refused(request, Action.EDIT_OWN_ORGANISATION_SOURCES, source):
         return refused
+    latest = source_version_latest(source)
     if request.method == "POST":
-        latest = source_version_latest(source)
-        return preview_start(request, source, latest.text if latest else source_definition_text(source))
-    context = {"source": source, "organisation": source_organisation(source), **_job_context(request, slug)}
+        saved = latest.text if latest else source_definition_text(source)
+        return preview_start(request, source, saved, edited=False)
+    context: dict[str, Any] = {
+        "source": source,
+        "organisation": source_organisation(source),
+        "latest": latest,
+        **_job_context(request, slug),
+    }
+    kept = preview_kept(request, slug)
+    # The labels say which text the report is about: the edited one, or the saved one.
+    context["kept"] = kept
+    context["edited"] = bool(kept and context["job"] and kept["job"] == context["job"].pk)
     return render(request, "partners/editor/preview.html", context)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+from concurrent.futures import ThreadPoolExecutor, wait
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +27,14 @@ ONLY_HOSTS = "only_hosts"
 PARTNER_MIN_DELAY = 0.1
 PARTNER_MAX_CONCURRENCY = 2
 PARTNER_MIN_FREQUENCY_HOURS = 24
+
+# At most this many start URLs in a partner's definition: each is a host to check on every save.
+PARTNER_MAX_START_URLS = 20
+# The DNS checks of a definition being saved or previewed, all hosts together, end after this many
+# seconds: a host still resolving is let through as an unresolved one is, since every fetch checks its
+# address again (HostGuardMiddleware, GuardedResolver); a slow DNS zone cannot hold a web thread.
+DNS_DEADLINE_SECONDS = 10.0
+DNS_THREADS = 8
 
 # Crawl defaults (carrefour.harvest.crawl) a partner's cap applies to when the definition is silent.
 DEFAULT_MAX_DURATION = 3600
@@ -86,7 +95,6 @@ def definition_partner_problems(definition: dict[str, Any]) -> list[tuple[str, s
     base = str(definition.get("base_url") or "").rstrip("/")
     urls = [("base_url", base)] if base else []
     urls += [(f"start_urls[{i}]", str(url)) for i, url in enumerate(definition.get("start_urls") or [])]
-    allowed = [host.lower() for host in settings.PARTNER_ALLOWED_HOSTS]
     problems = []
     if definition_frequency_hours(definition) < PARTNER_MIN_FREQUENCY_HOURS:
         problems.append(
@@ -95,6 +103,13 @@ def definition_partner_problems(definition: dict[str, Any]) -> list[tuple[str, s
                 "moissonnée au plus une fois par jour pour un partenaire : daily, weekly ou monthly",
             )
         )
+    if len(definition.get("start_urls") or []) > PARTNER_MAX_START_URLS:
+        count = len(definition.get("start_urls") or [])
+        message = (
+            f"au plus {PARTNER_MAX_START_URLS} adresses de départ pour une source partenaire ({count} ici)"
+        )
+        return [*problems, ("start_urls", message)]  # no DNS check of so many hosts
+    checked: list[tuple[str, str, str]] = []
     for path, url in urls:
         if "{shared_dir}" in url:
             problems.append(
@@ -112,7 +127,27 @@ def definition_partner_problems(definition: dict[str, Any]) -> list[tuple[str, s
             continue
         if not urlsplit(full).hostname:
             problems.append((path, f"{url!r} : l'adresse ne nomme aucun hôte"))
-        elif host_refusal(full, allowed, unresolved_ok=True):
+            continue
+        checked.append((path, url, full))
+    refusals = _refusals([full for _path, _url, full in checked])
+    for path, url, full in checked:
+        if refusals.get(full):
             # host_refusal words it for the harvest logs; a partner reads why in French.
             problems.append((path, f"{url!r} : hôte refusé, il mène à une adresse privée ou locale"))
     return problems
+
+
+def _refusals(urls: list[str]) -> dict[str, str | None]:
+    """host_refusal of each URL checked within DNS_DEADLINE_SECONDS, in parallel; late ones are left out."""
+    if not urls:
+        return {}
+    allowed = [host.lower() for host in settings.PARTNER_ALLOWED_HOSTS]
+    unique = sorted(set(urls))
+    pool = ThreadPoolExecutor(max_workers=min(DNS_THREADS, len(unique)), thread_name_prefix="dns-check")
+    futures = {url: pool.submit(host_refusal, url, allowed, unresolved_ok=True) for url in unique}
+    wait(futures.values(), timeout=DNS_DEADLINE_SECONDS)
+    # Lookups still running end on their own (getaddrinfo cannot be interrupted); none waits to start.
+    pool.shutdown(wait=False, cancel_futures=True)
+    return {
+        url: future.result() for url, future in futures.items() if future.done() and not future.cancelled()
+    }

@@ -35,6 +35,9 @@ MAX_TEXT_CHARS = 200_000
 MAX_DEPTH = 30
 MAX_DEFINITION_CHARS = 1_000_000
 ANCHOR_REFUSED = "les ancres et alias YAML (&, *) ne sont pas acceptés"
+# Words of the partner space's addresses beside source slugs (/espace-partenaire/sources/nouvelle…): a
+# source with one of them as its slug would have pages the partner space's own routes hide.
+RESERVED_SLUGS = frozenset({"nouvelle"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,14 @@ class DefinitionProblem:
     def __str__(self) -> str:
         where = f"ligne {self.line}" if self.line else "(texte)"
         return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class VersionStaleError(ValueError):
+    """A text written on an older version than the newest: saving it would undo the versions since."""
+
+    def __init__(self, seen: int, latest: SourceVersion | None) -> None:
+        self.seen, self.latest = seen, latest
+        super().__init__(f"written on version {seen}, the newest is {latest.number if latest else 0}")
 
 
 class DefinitionTextError(ValueError):
@@ -240,8 +251,13 @@ def source_version_save(
     source: Source | None = None,
     comment: str = "",
     origin: str = Source.Origin.PARTNER,
+    version_seen: int | None = None,
 ) -> SourceVersion:
-    """Save a definition text as a new version (source None: a new source); raise DefinitionTextError."""
+    """Save a definition text as a new version (source None: a new source); raise DefinitionTextError.
+
+    `version_seen`: the newest version's number (0: none) the text was written on; VersionStaleError
+    when a newer one was saved since (None: no check, for imports and reverts).
+    """
     # `origin` is who submits: FILE only for the maintainers (file import, administrators; the caller
     # checks the role), PARTNER for everyone else. A partner's text is always bounded as a partner's, and
     # the source becomes a partner source: from then on the database, not the file, holds its definition.
@@ -252,7 +268,9 @@ def source_version_save(
         source is not None and source.origin == Source.Origin.PARTNER
     )
     extra = definition_partner_problems(definition) if partner else []
-    if source is None and Source.objects.filter(slug=definition["slug"]).exists():
+    if source is None and definition["slug"] in RESERVED_SLUGS:
+        extra.append(("slug", f"« {definition['slug']} » est un mot réservé des adresses du site"))
+    elif source is None and Source.objects.filter(slug=definition["slug"]).exists():
         extra.append(("slug", _slug_taken(definition)))
     if source is not None and definition["slug"] != source.slug:
         extra.append(("slug", f"le slug d'une source ne change pas (il vaut {source.slug!r})"))
@@ -262,6 +280,8 @@ def source_version_save(
         source = _source_create(definition, origin) if source is None else source
         source = Source.objects.select_for_update().get(pk=source.pk)
         latest = source_version_latest(source)
+        if version_seen is not None and (latest.number if latest else 0) != version_seen:
+            raise VersionStaleError(version_seen, latest)
         live = {SourceVersion.Status.APPLIED, SourceVersion.Status.PENDING}
         if latest is not None and latest.text == text and latest.status in live:
             return latest
@@ -349,13 +369,17 @@ def source_version_revert(
 def source_version_diff(version: SourceVersion) -> list[str]:
     """Unified diff lines of a version's text against the previous version's (empty text for the first)."""
     previous = version.source.versions.filter(number__lt=version.number).order_by("-number").first()
-    before = previous.text if previous else ""
+    return source_versions_diff(previous, version)
+
+
+def source_versions_diff(before: SourceVersion | None, after: SourceVersion) -> list[str]:
+    """Unified diff lines from one version's text to another's (from an empty text when before is None)."""
     return list(
         difflib.unified_diff(
-            before.splitlines(),
-            version.text.splitlines(),
-            fromfile=f"version {previous.number}" if previous else "(aucune)",
-            tofile=f"version {version.number}",
+            before.text.splitlines() if before else [],
+            after.text.splitlines(),
+            fromfile=f"version {before.number}" if before else "(aucune)",
+            tofile=f"version {after.number}",
             lineterm="",
         )
     )

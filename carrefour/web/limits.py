@@ -42,6 +42,12 @@ LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
     "partner-harvest-now": ("harvest_now", ("POST",)),
     # Each mapping saved is a version and a re-application of the whole source: a ceiling per account.
     "partner-vocabulary": ("mapping", ("POST",)),
+    # Each new source or saved definition is a version, with a DNS check of its hosts: a ceiling per account.
+    "partner-source-new": ("partner_source_new", ("POST",)),
+    "partner-source-definition": ("partner_definition", ("POST",)),
+    "partner-source-version": ("partner_definition", ("POST",)),
+    # Each preview crawls a site from the shared worker, unreviewed: a ceiling per account.
+    "partner-source-preview": ("partner_preview", ("POST",)),
     "admin:login": ("login", ("POST",)),
     # Account forms (carrefour.accounts): counted for every process, on top of allauth's own limits.
     "account_login": ("login", ("POST",)),
@@ -52,9 +58,12 @@ LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
     "account_request_login_code": ("form", ("POST",)),
 }
 
+# Forms with several buttons: a POST carrying the button (a preview) counts in the button's group instead.
+BUTTON_GROUPS = {"previsualiser": "partner_preview"}
+PARTNER_GROUPS = {"partner_source_new", "partner_definition", "partner_preview"}
 
 # Groups counted per account (per IP for visitors) rather than per IP: django-ratelimit's keys.
-PER_ACCOUNT = {"contribution", "harvest_now", "mapping"}
+PER_ACCOUNT = {"contribution", "harvest_now", "mapping", *PARTNER_GROUPS}
 # What a client over the limit of a group is told, beyond the generic page.
 MESSAGES = {
     "contribution": "Vous avez atteint le plafond de propositions par heure de votre compte ({rate}) : "
@@ -63,6 +72,12 @@ MESSAGES = {
     "aucune moisson n'a été ajoutée. Les moissons prévues par le calendrier de la source continuent.",
     "mapping": "Vous avez atteint le plafond d'enregistrements de correspondances par heure de votre compte "
     "({rate}) : rien n'a été enregistré. Revenez en arrière pour garder vos choix et réessayez plus tard.",
+    "partner_source_new": "Vous avez atteint le plafond de créations de source de votre compte ({rate}) : "
+    "rien n'a été enregistré. Revenez en arrière pour garder votre texte et réessayez plus tard.",
+    "partner_definition": "Vous avez atteint le plafond d'enregistrements de définition de votre compte "
+    "({rate}) : rien n'a été enregistré. Revenez en arrière pour garder votre texte et réessayez plus tard.",
+    "partner_preview": "Vous avez atteint le plafond d'aperçus de votre compte ({rate}) : aucun aperçu n'a "
+    "été lancé. Revenez en arrière pour garder votre texte et réessayez plus tard.",
 }
 
 
@@ -88,7 +103,12 @@ def limit_group(request: HttpRequest) -> str | None:
         return "api"
     name = f"{match.namespace}:{match.url_name}" if match.namespace else str(match.url_name)
     group, methods = LIMITED.get(name, ("", ()))
-    return group if request.method in methods else None
+    if request.method not in methods:
+        return None
+    if group in PARTNER_GROUPS and request.method == "POST":
+        pressed = [button for button in BUTTON_GROUPS if button in request.POST]
+        return BUTTON_GROUPS[pressed[0]] if pressed else group
+    return group
 
 
 class RateLimitMiddleware:

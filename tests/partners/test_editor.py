@@ -12,7 +12,7 @@ from carrefour.partners.editor import STARTER_KINDS, starter_text
 from carrefour.sources.models import Source, SourceVersion
 from carrefour.sources.versions import MAX_TEXT_CHARS, definition_text_check
 from tests.accounts.conftest import signed_in
-from tests.partners.editor_data import definition_text, source_versioned
+from tests.partners.editor_data import definition_post, definition_text, source_versioned
 from tests.worker import tasks_run
 
 pytestmark = pytest.mark.django_db
@@ -75,14 +75,14 @@ def test_edits_apply_at_once_unless_the_hosts_change(make_user: Any, world: dict
     client = signed_in(make_user("org_member"))
     url = f"/espace-partenaire/sources/{source.slug}/definition"
     source_versioned(source, definition_text(source.slug))
-    response = client.post(
-        url, {"text": definition_text(source.slug, name="Autre nom"), "comment": "nom"}, follow=True
+    response = definition_post(
+        client, url, {"text": definition_text(source.slug, name="Autre nom"), "comment": "nom"}, follow=True
     )
     assert "enregistrée et appliquée" in _page(response)
     source.refresh_from_db()
     assert source.name == "Autre nom"
     moved = definition_text(source.slug, host="ailleurs.example.net", name="Autre nom")
-    response = client.post(url, {"text": moved, "comment": "hôte"}, follow=True)
+    response = definition_post(client, url, {"text": moved, "comment": "hôte"}, follow=True)
     assert "en attente de validation" in _page(response)
     source.refresh_from_db()
     assert "www.example.org" in str(source.definition["start_urls"])  # the version in service stays
@@ -95,8 +95,10 @@ def test_history_diff_and_revert(make_user: Any, world: dict[str, Any]) -> None:
     client = signed_in(user)
     base = f"/espace-partenaire/sources/{source.slug}"
     source_versioned(source, definition_text(source.slug), author=user, comment="départ")
-    client.post(
-        f"{base}/definition", {"text": definition_text(source.slug, name="Nom 2"), "comment": "renommée"}
+    definition_post(
+        client,
+        f"{base}/definition",
+        {"text": definition_text(source.slug, name="Nom 2"), "comment": "renommée"},
     )
     page = _page(client.get(f"{base}/versions"))
     assert "renommée" in page and "départ" in page and "Appliquée" in page

@@ -10,7 +10,7 @@ from carrefour.orchestration.models import Job
 from carrefour.sources.models import Source
 from tests.accounts.conftest import signed_in
 from tests.net import free_port
-from tests.partners.editor_data import definition_text, source_versioned
+from tests.partners.editor_data import definition_post, definition_text, source_versioned
 from tests.worker import tasks_run
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,9 @@ def test_a_preview_of_the_text_being_edited_runs_in_the_worker_and_shows_its_rep
         "https://www.example.org", f"http://127.0.0.1:{free_port()}"
     )
     base = f"/espace-partenaire/sources/{source.slug}"
-    response = member.post(f"{base}/definition", {"text": edited, "comment": "", "previsualiser": "1"})
+    response = definition_post(
+        member, f"{base}/definition", {"text": edited, "comment": "", "previsualiser": "1"}
+    )
     assert response.status_code == 302 and response["Location"] == f"{base}/apercu"
     page = member.get(f"{base}/apercu").content.decode()
     assert "en attente du worker" in page and '<meta http-equiv="refresh" content="2">' in page

@@ -70,7 +70,8 @@ def test_a_source_s_pages_follow_the_matrix(
         if role not in allowed:
             assert "Nouveau nom" not in response.content.decode()
     text = definition_text(source.slug, name="Encore un nom")
-    _expected(role, allowed, client.post(f"{base}/definition", {"text": text, "comment": "c"}))
+    data = {"text": text, "comment": "c", "version": "2"}
+    _expected(role, allowed, client.post(f"{base}/definition", data))
     _expected(role, allowed, client.post(f"{base}/versions/1"))
     numbers = list(SourceVersion.objects.filter(source=source).values_list("number", flat=True))
     # Allowed: the edit made version 3, the revert to version 1 made version 4.
