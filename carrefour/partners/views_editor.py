@@ -162,7 +162,7 @@ def source_definition(request: HttpRequest, slug: str) -> HttpResponse:
                 form = DefinitionEditForm({**request.POST.dict(), "version": stale["newest_number"]})
             else:
                 preview_kept_drop(request, source.slug)
-                messages.success(request, _saved_message(version, latest))
+                messages.success(request, saved_message(version, latest))
                 return redirect("partner-source-versions", source.slug)
     context = {
         **_editor_context(form, problems),
@@ -187,7 +187,7 @@ def _stale_context(source: Source, error: VersionStaleError) -> dict[str, Any]:
     }
 
 
-def _saved_message(version: SourceVersion, previous: SourceVersion | None) -> str:
+def saved_message(version: SourceVersion, previous: SourceVersion | None) -> str:
     """What the partner is told after saving: nothing new, applied at once, or waiting for validation."""
     if previous is not None and version.pk == previous.pk:
         return "Aucun changement : la définition est celle de la dernière version."
@@ -235,7 +235,7 @@ def source_version(request: HttpRequest, slug: str, number: int) -> HttpResponse
             )
         else:
             messages.success(
-                request, f"Retour à la version {version.number} : " + _saved_message(reverted, latest)
+                request, f"Retour à la version {version.number} : " + saved_message(reverted, latest)
             )
         return redirect("partner-source-versions", source.slug)
     context = {

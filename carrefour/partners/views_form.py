@@ -16,7 +16,7 @@ from carrefour.partners.editor import source_create_for_organisation, source_org
 from carrefour.partners.forms_kinds import KindForm
 from carrefour.partners.guide import guide_html
 from carrefour.partners.kinds import definition_build, definition_yaml, form_initial, problems_by_field
-from carrefour.partners.views_editor import _saved_message
+from carrefour.partners.views_editor import saved_message
 from carrefour.partners.views_preview import organisations_or_refused, preview_start
 from carrefour.sources.models import Source
 from carrefour.sources.rows import source_version_latest
@@ -60,7 +60,7 @@ def _submitted(
         else:
             latest = source_version_latest(source)
             version = source_version_save(text, author=author, source=source, comment=values["comment"])
-            messages.success(request, _saved_message(version, latest))
+            messages.success(request, saved_message(version, latest))
     except DefinitionTextError as error:
         return None, text, _problems_shown(form, error)
     return redirect("partner-source-versions", version.source.slug), text, []

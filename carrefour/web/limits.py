@@ -45,6 +45,8 @@ LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
     # Each new source or saved definition is a version, with a DNS check of its hosts: a ceiling per account.
     "partner-source-new": ("partner_source_new", ("POST",)),
     "partner-source-definition": ("partner_definition", ("POST",)),
+    "partner-form-new": ("partner_source_new", ("POST",)),
+    "partner-form-edit": ("partner_definition", ("POST",)),
     "partner-source-version": ("partner_definition", ("POST",)),
     # Each preview crawls a site from the shared worker, unreviewed: a ceiling per account.
     "partner-source-preview": ("partner_preview", ("POST",)),
