@@ -16,6 +16,7 @@ from django.utils import timezone
 from carrefour.sources.bounds import definition_partner_problems
 from carrefour.sources.bounds import source_definition_bounded as source_definition_bounded
 from carrefour.sources.bounds import source_hosts as source_hosts
+from carrefour.sources.platforms import definition_platform_problems
 from carrefour.sources.definitions import definition_check
 from carrefour.sources.models import Source, SourceVersion
 from carrefour.sources.rows import (
@@ -247,6 +248,7 @@ def source_version_save(
         source is not None and source.origin == Source.Origin.PARTNER
     )
     extra = definition_partner_problems(definition) if partner else []
+    extra += definition_platform_problems(definition)
     if source is None and Source.objects.filter(slug=definition["slug"]).exists():
         extra.append(("slug", _slug_taken(definition)))
     if source is not None and definition["slug"] != source.slug:
