@@ -40,6 +40,7 @@ from carrefour.normalize.vocabularies import vocabularies
 from carrefour.orchestration.edits import override_conflict_resolve
 from carrefour.projects.history import overrides_in_conflict
 from carrefour.projects.models import FieldOverride, Project
+from carrefour.projects.overrides import ConflictSettledError
 
 QUEUE_PAGE = 25
 CONFLICT_RESOLVED = {True: "Correction gardée.", False: "Valeur de la source reprise."}
@@ -180,8 +181,12 @@ def conflict_resolve(request: HttpRequest, override_id: int, choice: str) -> Htt
         return refused
     override = get_object_or_404(FieldOverride, pk=override_id, conflict=True)
     keep = choice == "garder"
-    override_conflict_resolve(override, request.user, keep=keep)
-    messages.success(request, CONFLICT_RESOLVED[keep])
+    try:
+        override_conflict_resolve(override, request.user, keep=keep)
+    except ConflictSettledError as exc:
+        messages.warning(request, str(exc).capitalize() + ".")
+    else:
+        messages.success(request, CONFLICT_RESOLVED[keep])
     return _back(request)
 
 

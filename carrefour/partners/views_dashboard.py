@@ -18,7 +18,7 @@ from carrefour.normalize.selectors import source_invalid_reasons
 from carrefour.orchestration.edits import override_conflict_resolve
 from carrefour.orchestration.jobs import source_jobs_recent
 from carrefour.partners import dashboard
-from carrefour.projects.models import FieldOverride, ProjectSource
+from carrefour.projects.overrides import ConflictSettledError
 from carrefour.sources.models import Source, SourceVersion
 
 RUNS_PAGE = 20
@@ -96,13 +96,15 @@ def source_conflict_resolve(request: HttpRequest, slug: str, override_id: int, c
         return refused
     if choice not in CHOICES:
         return HttpResponse("Choix inconnu.", status=400, content_type="text/plain; charset=utf-8")
-    fed = ProjectSource.objects.filter(source=source, gone=False).values("project_id")
-    override = get_object_or_404(
-        FieldOverride.objects.select_related("project"), pk=override_id, conflict=True, project_id__in=fed
-    )
-    if refused := action_refused(request, Action.RESOLVE_OWN_CONFLICT, override.project):
+    # Only a conflict with this source's own value: on a merged project, another source's is not its own.
+    override = get_object_or_404(dashboard.source_conflicts(source), pk=override_id)
+    if refused := action_refused(request, Action.RESOLVE_OWN_CONFLICT, override):
         return refused
     keep = CHOICES[choice]
-    override_conflict_resolve(override, request.user, keep=keep)
-    messages.success(request, CONFLICT_RESOLVED[keep])
+    try:
+        override_conflict_resolve(override, request.user, keep=keep)
+    except ConflictSettledError as exc:
+        messages.warning(request, str(exc).capitalize() + ".")
+    else:
+        messages.success(request, CONFLICT_RESOLVED[keep])
     return redirect("partner-source", slug=source.slug)
