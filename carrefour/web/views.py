@@ -24,7 +24,7 @@ from carrefour.web.suggest import suggestions
 @page_cached(by_query=False)
 def home(request: HttpRequest) -> HttpResponse:
     """What the Carrefour is, a search box, entry points by theme and by région, latest projects."""
-    results = project_search(params=SearchParams(per_page=0), with_points=False)
+    results, status = selectors.search_overview()
     return render(
         request,
         "web/home.html",
@@ -37,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "partners": selectors.partners(results),
             "show_fictional_notice": results.has_fictional,
         },
+        status=status,
     )
 
 
