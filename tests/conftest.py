@@ -64,7 +64,7 @@ def _index_in_tmp(settings: Any, tmp_path: Path) -> None:
 
 @pytest.fixture(autouse=True)
 def _labels_fresh() -> None:
-    """Territory and source names, partners' facts are cached per process: each test reads its own database."""
+    """Names of territories and sources, partners' facts: cached per process, each test reads its own DB."""
     labels_cache_clear()
     cache.delete(FACTS_KEY)
 

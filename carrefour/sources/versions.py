@@ -16,9 +16,9 @@ from django.utils import timezone
 from carrefour.sources.bounds import definition_partner_problems
 from carrefour.sources.bounds import source_definition_bounded as source_definition_bounded
 from carrefour.sources.bounds import source_hosts as source_hosts
-from carrefour.sources.platforms import definition_platform_problems
 from carrefour.sources.definitions import definition_check
 from carrefour.sources.models import Source, SourceVersion
+from carrefour.sources.platforms import definition_platform_problems
 from carrefour.sources.rows import (
     source_fields,
     source_version_add,

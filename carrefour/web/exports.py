@@ -130,9 +130,9 @@ def export_response(
         first = _results_page(params, 1)
     except SearchFailed:
         os.close(slot)
-        response = HttpResponse(UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        failed = HttpResponse(UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
+        failed["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return failed
     chunks = (chunk.encode() for chunk in project_export_chunks(fmt, result_dicts(params, first)))
     response = StreamingHttpResponse(_SlotHeld(chunks, slot), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{dump_name(fmt)}"'

@@ -12,7 +12,7 @@ from carrefour.search.criteria import TERRITORIAL_PARAMS
 from carrefour.search.engine import UNAVAILABLE, SearchFailed
 from carrefour.search.geo import bbox_parse, departements_in_bbox, map_layer
 from carrefour.search.params import SearchParamError, search_params_parse
-from carrefour.search.selectors import MAX_WINDOW, SearchParams, project_search
+from carrefour.search.selectors import MAX_WINDOW, project_search
 from carrefour.web import criteria, search_form, selectors
 from carrefour.web.cache import page_cached
 from carrefour.web.exports import EXPORT_MAX, dump_response, export_response

@@ -160,7 +160,9 @@ def test_harvest_due_while_another_run_holds_the_lock_exits_cleanly_and_harvests
         with open(tmp_path / "data" / LOCK, "w") as held:
             fcntl.flock(held, fcntl.LOCK_EX)  # as a harvest in another process holds it
             busy = instance.run(*due, check=False)
-            named = instance.run("harvest", "quotidienne", "--base-url", f"quotidienne={mini_site.url}", check=False)
+            named = instance.run(
+                "harvest", "quotidienne", "--base-url", f"quotidienne={mini_site.url}", check=False
+            )
         assert instance.counts()["runs"] == []
         after = instance.run(*due)
         counts = instance.counts()

@@ -168,7 +168,9 @@ def test_a_full_import_never_disables_a_partner_source_whose_old_file_is_gone(
     write(tmp_path, "vergers", "Vergers")
     jardins, vergers = source_load_all()
     source_version_save(
-        TEXT.format(slug="jardins", name="Du partenaire"), author=User.objects.create_user("membre"), source=jardins
+        TEXT.format(slug="jardins", name="Du partenaire"),
+        author=User.objects.create_user("membre"),
+        source=jardins,
     )
     # The maintainers delete both files: the partner's source is the partner's, the other one goes.
     for slug in ("jardins", "vergers"):

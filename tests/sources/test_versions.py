@@ -260,12 +260,16 @@ def test_a_platform_another_source_publishes_under_is_refused_at_its_line(people
         assert [(p.line, p.path) for p in taken.value.problems] == [(line, "platform")]
         assert f"la plateforme « {platform} » est déjà celle d'une autre source" in str(taken.value)
     # A slug is the platform of a source that declares none: another source cannot take it either.
-    Source.objects.create(slug="vergers-anciens", name="Vergers", kind="html", definition={"platform": "jardins"})
+    Source.objects.create(
+        slug="vergers-anciens", name="Vergers", kind="html", definition={"platform": "jardins"}
+    )
     with pytest.raises(DefinitionTextError, match="ligne 1: slug: la plateforme « jardins »"):
         source_version_save(TEXT, author=member)
     assert not SourceVersion.objects.exists()
     # Its own platform, kept or declared again, is no clash.
-    source = source_version_save(TEXT.replace("jardins", "vergers") + "platform: vergers-du-sud\n", author=member)
+    source = source_version_save(
+        TEXT.replace("jardins", "vergers") + "platform: vergers-du-sud\n", author=member
+    )
     source_version_validate(source, reviewer=admin)
     renamed = TEXT.replace("jardins", "vergers").replace("Jardins partagés", "Vergers")
     again = source_version_save(renamed + "platform: vergers-du-sud\n", author=member, source=source.source)

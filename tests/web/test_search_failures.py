@@ -128,7 +128,9 @@ def test_an_export_answers_503_before_streaming_when_the_engine_panics(
         assert "Épicerie solidaire n°2" in b"".join(response.streaming_content).decode()
 
 
-def test_reporting_a_duplicate_still_works_by_number_when_the_engine_panics(engine_down: list[Project]) -> None:
+def test_reporting_a_duplicate_still_works_by_number_when_the_engine_panics(
+    engine_down: list[Project],
+) -> None:
     client = signed_in(account_create("contributrice@example.org"))
     shop = engine_down[0]
     page = client.get(f"/projets/{shop.pk}/doublon", {"q": "épicerie"})

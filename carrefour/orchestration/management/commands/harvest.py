@@ -146,7 +146,9 @@ class Command(BaseCommand):
             if not options["due"]:
                 raise
             # The timer or cron comes back within the hour: the sources stay due until then.
-            self.stderr.write(f"{exc} : rien n'est moissonné ; les sources échues le seront au prochain passage")
+            self.stderr.write(
+                f"{exc} : rien n'est moissonné ; les sources échues le seront au prochain passage"
+            )
             return
         if any(run.status == HarvestRun.Status.FAILED for run in runs):
             raise CommandError("at least one harvest failed (see the table above)")
