@@ -180,14 +180,18 @@ def conflict_resolve(request: HttpRequest, override_id: int, choice: str) -> Htt
     if refused := action_refused(request, Action.MODERATE):
         return refused
     override = get_object_or_404(FieldOverride, pk=override_id, conflict=True)
-    keep = choice == "garder"
+    conflict_settle(request, override, keep=choice == "garder")
+    return _back(request)
+
+
+def conflict_settle(request: HttpRequest, override: FieldOverride, *, keep: bool) -> None:
+    """Keep the correction or take the source's value, and say so; settled meanwhile, say that instead."""
     try:
         override_conflict_resolve(override, request.user, keep=keep)
     except ConflictSettledError as exc:
         messages.warning(request, str(exc).capitalize() + ".")
     else:
         messages.success(request, CONFLICT_RESOLVED[keep])
-    return _back(request)
 
 
 @login_required

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -13,12 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from carrefour.accounts.roles import Action, user_can
 from carrefour.contributions.partners import organisation_conflicts
-from carrefour.contributions.views import CONFLICT_RESOLVED, action_refused
+from carrefour.contributions.views import action_refused, conflict_settle
 from carrefour.normalize.selectors import source_invalid_reasons
-from carrefour.orchestration.edits import override_conflict_resolve
 from carrefour.orchestration.jobs import source_jobs_recent
 from carrefour.partners import dashboard
-from carrefour.projects.overrides import ConflictSettledError
 from carrefour.sources.models import Source, SourceVersion
 
 RUNS_PAGE = 20
@@ -100,11 +97,5 @@ def source_conflict_resolve(request: HttpRequest, slug: str, override_id: int, c
     override = get_object_or_404(dashboard.source_conflicts(source), pk=override_id)
     if refused := action_refused(request, Action.RESOLVE_OWN_CONFLICT, override):
         return refused
-    keep = CHOICES[choice]
-    try:
-        override_conflict_resolve(override, request.user, keep=keep)
-    except ConflictSettledError as exc:
-        messages.warning(request, str(exc).capitalize() + ".")
-    else:
-        messages.success(request, CONFLICT_RESOLVED[keep])
+    conflict_settle(request, override, keep=CHOICES[choice])
     return redirect("partner-source", slug=source.slug)
