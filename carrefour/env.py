@@ -108,7 +108,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "CARREFOUR_PARTNER_MAX_MB",
         "100",
-        "Taille maximale (Mo) d'une réponse pour une source déclarée par un partenaire.",
+        "Taille maximale (Mo) d'une réponse, et de toutes les réponses d'une moisson, pour une source "
+        "déclarée par un partenaire.",
     ),
     Setting("CARREFOUR_PORT", "8000", "Port de `carrefour serve`."),
     Setting(

@@ -8,8 +8,10 @@ from typing import Any
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache
 from django.test.utils import override_settings
 
+from carrefour.partners.transparency import FACTS_KEY
 from carrefour.search.labels import labels_cache_clear
 from carrefour.territories.gazetteer import gazetteer_get, gazetteer_reload
 from carrefour.territories.services import LoadReport, territories_load
@@ -62,8 +64,9 @@ def _index_in_tmp(settings: Any, tmp_path: Path) -> None:
 
 @pytest.fixture(autouse=True)
 def _labels_fresh() -> None:
-    """Territory and source names are cached per process for a minute: each test reads its own database."""
+    """Names of territories and sources, partners' facts: cached per process, each test reads its own DB."""
     labels_cache_clear()
+    cache.delete(FACTS_KEY)
 
 
 @pytest.fixture(scope="session")

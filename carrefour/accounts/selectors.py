@@ -19,7 +19,8 @@ from carrefour.accounts.models import (
     ProjectClaim,
     UserBlock,
 )
-from carrefour.projects.models import Project, ProjectSource
+from carrefour.projects.models import FieldOverride, Project, ProjectSource
+from carrefour.projects.selectors import overrides_conflict_sources
 from carrefour.sources.models import Source
 
 DELETED_ACCOUNT = "compte supprimé"
@@ -91,11 +92,18 @@ def user_organisation_ids(user: Any, *, admin: bool = False) -> set[int]:
 
 
 def object_organisation_ids(obj: Any) -> set[int]:
-    """Organisations owning an organisation, a source or a project (through the sources publishing it)."""
+    """Organisations owning an organisation, a source, a project (through its sources) or a conflict."""
     if isinstance(obj, Organisation):
         return {obj.pk}
     if isinstance(obj, Source):
         return set(OrganisationSource.objects.filter(source=obj).values_list("organisation_id", flat=True))
+    if isinstance(obj, FieldOverride):
+        # A conflict belongs to whoever publishes the source giving the value in conflict, not to every
+        # organisation whose source also feeds the (merged) project.
+        slug = overrides_conflict_sources([obj]).get(obj.pk, "")
+        return set(
+            OrganisationSource.objects.filter(source__slug=slug).values_list("organisation_id", flat=True)
+        )
     if isinstance(obj, Project):
         source_ids = ProjectSource.objects.filter(project=obj, gone=False).values("source_id")
         links = OrganisationSource.objects.filter(source_id__in=source_ids)

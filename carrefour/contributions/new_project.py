@@ -14,6 +14,7 @@ from carrefour.orchestration.contributed import contributed_project_publish, con
 from carrefour.projects.merge import MERGED_FIELDS
 from carrefour.projects.models import LOCATION, Project, ProjectChange
 from carrefour.projects.overrides import values_clean
+from carrefour.search.engine import SearchFailed
 from carrefour.search.params import SearchParams
 from carrefour.search.selectors import project_list_for_hits, project_search
 from carrefour.territories.geocoder import ResolvedLocation
@@ -73,7 +74,10 @@ def proposal_duplicates(values: dict[str, Any], location: ResolvedLocation) -> l
         searches.append(SearchParams(q=f'org:"{organization}"', per_page=3))
     found: dict[int, Project] = {}
     for params in searches:
-        hits = project_search(params=params, with_points=False, places=False, with_facets=False).hits
+        try:
+            hits = project_search(params=params, with_points=False, places=False, with_facets=False).hits
+        except SearchFailed:
+            break  # logged by the guard: the proposal goes on with the possible duplicates found so far
         for project in project_list_for_hits(hits):
             found.setdefault(project.pk, project)
     return list(found.values())[:DUPLICATES_MAX]

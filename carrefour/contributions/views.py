@@ -40,6 +40,7 @@ from carrefour.normalize.vocabularies import vocabularies
 from carrefour.orchestration.edits import override_conflict_resolve
 from carrefour.projects.history import overrides_in_conflict
 from carrefour.projects.models import FieldOverride, Project
+from carrefour.projects.overrides import ConflictSettledError
 
 QUEUE_PAGE = 25
 CONFLICT_RESOLVED = {True: "Correction gardée.", False: "Valeur de la source reprise."}
@@ -179,10 +180,18 @@ def conflict_resolve(request: HttpRequest, override_id: int, choice: str) -> Htt
     if refused := action_refused(request, Action.MODERATE):
         return refused
     override = get_object_or_404(FieldOverride, pk=override_id, conflict=True)
-    keep = choice == "garder"
-    override_conflict_resolve(override, request.user, keep=keep)
-    messages.success(request, CONFLICT_RESOLVED[keep])
+    conflict_settle(request, override, keep=choice == "garder")
     return _back(request)
+
+
+def conflict_settle(request: HttpRequest, override: FieldOverride, *, keep: bool) -> None:
+    """Keep the correction or take the source's value, and say so; settled meanwhile, say that instead."""
+    try:
+        override_conflict_resolve(override, request.user, keep=keep)
+    except ConflictSettledError as exc:
+        messages.warning(request, str(exc).capitalize() + ".")
+    else:
+        messages.success(request, CONFLICT_RESOLVED[keep])
 
 
 @login_required

@@ -12,6 +12,7 @@ from carrefour.contributions.duplicates import duplicate_report, not_duplicate_r
 from carrefour.contributions.forms_reports import DuplicateForm, NotDuplicateForm
 from carrefour.contributions.views import action_refused
 from carrefour.projects.models import Project
+from carrefour.search.engine import UNAVAILABLE, SearchFailed
 from carrefour.search.params import SearchParams
 from carrefour.search.selectors import project_search
 
@@ -34,15 +35,20 @@ def duplicate_page(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, SENT)
             return redirect("my-contributions")
     words = request.GET.get("q", "").strip()[:200]
-    hits = []
+    hits, search_error = [], ""
     if words:
-        results = project_search(
-            params=SearchParams(q=words, per_page=10), with_points=False, with_facets=False
-        )
-        ids = [hit.project_id for hit in results.hits if hit.project_id != project.pk]
-        found = Project.objects.filter(pk__in=ids, is_published=True).in_bulk()
-        hits = [found[i] for i in ids if i in found]
-    context = {"project": project, "form": form, "q": words, "hits": hits}
+        try:
+            results = project_search(
+                params=SearchParams(q=words, per_page=10), with_points=False, with_facets=False
+            )
+        except SearchFailed:
+            # The other project can still be given by its number: the report is not lost.
+            search_error = UNAVAILABLE
+        else:
+            ids = [hit.project_id for hit in results.hits if hit.project_id != project.pk]
+            found = Project.objects.filter(pk__in=ids, is_published=True).in_bulk()
+            hits = [found[i] for i in ids if i in found]
+    context = {"project": project, "form": form, "q": words, "hits": hits, "search_error": search_error}
     return render(
         request, "contributions/reports/duplicate.html", context, status=400 if form.errors else 200
     )

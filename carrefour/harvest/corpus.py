@@ -18,6 +18,7 @@ from fastjsonschema import JsonSchemaValueException
 from carrefour.harvest.models import HarvestRun
 from carrefour.harvest.store import StoreCounts, raw_records_store
 from carrefour.sources.models import Source
+from carrefour.sources.platforms import source_for_platform
 
 # Common-schema fields copied as they are into the raw payload: they already hold common codes,
 # which the normalize stage accepts without any vocabulary mapping.
@@ -129,9 +130,12 @@ def corpus_payload(project: dict[str, Any]) -> dict[str, Any]:
 def _source_upsert(publication: dict[str, Any], fictional: bool) -> Source:
     """The source of a publication; created as an import-only source when no definition declares it."""
     slug = str(publication["platform"])
-    declared = Source.objects.filter(definition__platform=slug).first()
+    # Only a validated source: a partner's pending definition must not take another platform's records.
+    declared = source_for_platform(slug)
     if declared is not None:
         return declared
+    if Source.objects.filter(slug=slug).exclude(review_status=Source.Review.VALIDATED).exists():
+        raise ValueError(f"la plateforme {slug!r} est le nom d'une source pas encore validée : import refusé")
     source, _ = Source.objects.get_or_create(
         slug=slug,
         defaults={

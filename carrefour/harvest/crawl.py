@@ -18,7 +18,7 @@ from typing import Any
 from scrapy.crawler import CrawlerProcess
 
 from carrefour.harvest.spider import DefinitionSpider
-from carrefour.sources.bounds import LOCAL_FILES, ONLY_HOSTS
+from carrefour.sources.bounds import LOCAL_FILES, MAX_TOTAL_MB, ONLY_HOSTS
 
 DEFAULT_MAX_SIZE_MB = 64
 
@@ -67,10 +67,12 @@ def crawl_settings(config: dict[str, Any]) -> dict[str, Any]:
         "EXTENSIONS": {
             "scrapy.extensions.throttle.AutoThrottle": None,
             "carrefour.harvest.middlewares.PoliteThrottle": 0,
+            "carrefour.harvest.middlewares.TotalSizeCap": 0,
         },
         "CARREFOUR_ALLOWED_HOSTS": config.get("allowed_hosts", []),
         "CARREFOUR_LOCAL_FILES": politeness.get(LOCAL_FILES, True),
         "CARREFOUR_ONLY_HOSTS": politeness.get(ONLY_HOSTS, []),
+        "CARREFOUR_MAX_TOTAL_BYTES": int(float(politeness.get(MAX_TOTAL_MB, 0)) * 1024 * 1024),
     }
 
 

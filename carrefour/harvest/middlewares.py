@@ -1,4 +1,4 @@
-"""Downloader middlewares: refuse private addresses, honour Retry-After on 429/503."""
+"""Downloader middlewares and extensions: refuse private addresses, honour Retry-After on 429/503, caps."""
 
 from __future__ import annotations
 
@@ -9,13 +9,15 @@ from urllib.parse import urlsplit
 from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.extensions.httpcache import RFC2616Policy
 from scrapy.extensions.throttle import AutoThrottle
 from scrapy.http import Request, Response
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.httpobj import urlparse_cached
 
 from carrefour.sources.addresses import host_refusal
+from carrefour.sources.bounds import TOTAL_SIZE_REASON
 
 MAX_RETRY_AFTER = 30.0
 # Margin over a robots.txt Crawl-delay: the site measures arrival times, ours are dispatch times, and on a
@@ -127,3 +129,33 @@ class PoliteThrottle(AutoThrottle):
         floor = self.floors.get(urlparse_cached(response).hostname or "")
         if floor:
             slot.delay = max(slot.delay, floor)
+
+
+class TotalSizeCap:
+    """Stops the crawl once the bodies it received add up to CARREFOUR_MAX_TOTAL_BYTES (partner sources).
+
+    DOWNLOAD_MAXSIZE caps each response; without this, many responses just under it could still pull
+    gigabytes from (or through) a partner's host in one run.
+    """
+
+    def __init__(self, crawler: Crawler, limit: int) -> None:
+        self.crawler = crawler
+        self.limit = limit
+        self.received = 0
+        self.stopping = False
+        crawler.signals.connect(self._response_received, signal=signals.response_received)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        """Enabled only when the crawl settings give a total (0: no total cap)."""
+        limit = crawler.settings.getint("CARREFOUR_MAX_TOTAL_BYTES")
+        if limit <= 0:
+            raise NotConfigured
+        return cls(crawler, limit)
+
+    def _response_received(self, response: Response, request: Request, spider: Any) -> None:
+        """Add the body's size; past the limit, close the spider once (the run is then capped)."""
+        self.received += len(response.body)
+        if self.received > self.limit and not self.stopping and self.crawler.engine is not None:
+            self.stopping = True
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=TOTAL_SIZE_REASON))

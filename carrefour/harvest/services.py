@@ -24,7 +24,7 @@ from carrefour.harvest.store import (
     raw_records_store,
     raw_records_touch_listed,
 )
-from carrefour.sources.bounds import source_definition_bounded
+from carrefour.sources.bounds import TOTAL_SIZE_REASON, source_definition_bounded
 from carrefour.sources.definitions import SourceDefinitionError, definition_resolve
 from carrefour.sources.models import Source
 from carrefour.stop import stop_requested
@@ -42,6 +42,7 @@ INTERRUPTED_STORE = (
 CAPPED = {
     "closespider_pagecount": "stopped at politeness.max_pages",
     "closespider_timeout": "stopped at politeness.max_duration",
+    TOTAL_SIZE_REASON: "stopped at the partners' total download size per run (CARREFOUR_PARTNER_MAX_MB)",
 }
 
 

@@ -23,6 +23,10 @@ STOPPED = (
 )
 
 
+class CommandBusyError(CommandError):
+    """Another harvest, import or pipeline run holds the lock: this command did nothing."""
+
+
 @contextmanager
 def command_guard(command: BaseCommand) -> Iterator[None]:
     """Run a command body under the run lock, saying which dead runs were found and marked interrupted."""
@@ -35,7 +39,7 @@ def command_guard(command: BaseCommand) -> Iterator[None]:
                 )
             yield
     except RunBusyError as exc:
-        raise CommandError(str(exc)) from exc
+        raise CommandBusyError(str(exc)) from exc
 
 
 def command_stop_check() -> None:

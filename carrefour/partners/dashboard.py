@@ -14,6 +14,7 @@ from carrefour.accounts.roles import Action, user_can
 from carrefour.contributions.models import Contribution
 from carrefour.harvest.models import HarvestRun
 from carrefour.projects.models import FieldOverride, Project, ProjectChange, ProjectSource
+from carrefour.projects.selectors import overrides_conflict_sources
 from carrefour.sources.models import Source
 
 # Runs drawn in the health chart (and counted in the public error rate).
@@ -118,9 +119,15 @@ def source_corrections(source: Source) -> QuerySet[ProjectChange]:
 
 
 def source_conflicts(source: Source) -> QuerySet[FieldOverride]:
-    """Corrections that this source now contradicts, to keep or to give up for the source's value."""
+    """Corrections that this source now contradicts, to keep or to give up for the source's value.
+
+    Only those where this source gives the new value: on a merged project, a conflict with another
+    source's value is for that source's organisation (or the moderators) to settle.
+    """
+    fed = FieldOverride.objects.filter(conflict=True, project_id__in=_project_ids(source))
+    ids = [pk for pk, slug in overrides_conflict_sources(fed).items() if slug == source.slug]
     return (
-        FieldOverride.objects.filter(conflict=True, project_id__in=_project_ids(source))
+        FieldOverride.objects.filter(pk__in=ids)
         .select_related("project")
         .order_by("project__title", "project_id", "field")
     )

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from carrefour.harvest.kinds import KINDS_BY_NAME
+from carrefour.harvest.selectors import harvest_run_last
 from carrefour.orchestration.jobs import job_start, job_state
 from carrefour.orchestration.models import Job
 from carrefour.orchestration.partner_tasks import source_harvest_now
+from carrefour.sources.bounds import PARTNER_MIN_FREQUENCY_HOURS
 from carrefour.sources.models import Source
 
 # Jobs looked at to find one still queued or running: a source's harvests are never many at once.
@@ -24,6 +28,20 @@ def source_harvest_active(source: Source) -> Job | None:
     """The source's harvest job still queued or running, if any."""
     recent = Job.objects.filter(source=source, kind=Job.Kind.HARVEST_NOW).order_by("-pk")[:RECENT]
     return next((job for job in recent if not job_state(job).finished), None)
+
+
+def source_harvest_now_interval(source: Source) -> timedelta:
+    """Least time between two harvests of the source: its frequency, at most the partners' minimum."""
+    return timedelta(hours=min(source.frequency_hours, PARTNER_MIN_FREQUENCY_HOURS))
+
+
+def source_harvest_now_next(source: Source) -> datetime | None:
+    """When a harvest of the source may be asked for again, if not now."""
+    last = harvest_run_last(source)
+    if last is None:
+        return None
+    allowed = last.started_at + source_harvest_now_interval(source)
+    return allowed if allowed > timezone.now() else None
 
 
 def source_harvest_now_start(source: Source, *, user: Any) -> Job:
@@ -43,5 +61,15 @@ def source_harvest_now_start(source: Source, *, user: Any) -> Job:
         if active is not None:
             raise HarvestNowRefusedError(
                 f"une moisson de cette source est déjà prévue ou en cours (travail n° {active.pk})"
+            )
+        # Without it a partner could harvest its site far more often than its frequency allows, and
+        # keep the run lock from the scheduled harvests of the other sources.
+        allowed = source_harvest_now_next(source)
+        if allowed is not None:
+            when = timezone.localtime(allowed)
+            raise HarvestNowRefusedError(
+                "cette source a été moissonnée il y a moins de "
+                f"{source_harvest_now_interval(source).total_seconds() / 3600:.0f} h : une nouvelle moisson "
+                f"pourra être demandée à partir du {when:%d/%m/%Y à %H:%M}"
             )
         return job_start(Job.Kind.HARVEST_NOW, source_harvest_now, source.pk, source=source, started_by=user)

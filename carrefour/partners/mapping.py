@@ -104,17 +104,17 @@ def source_mapping_blocks(source: Source, *, examples: int = 3) -> list[Vocabula
     current = source.definition.get("vocabularies") or {}
     blocks = []
     for name in VOCABULARY_KEYS:
+        mapping = {str(term): target for term, target in (current.get(name) or {}).items()}
+        # A term mapped since its records were normalized (re-apply pending) is listed once, as mapped:
+        # two rows of one name would post two choices, and only the last one would count.
         unmapped = [
             TermRow(
                 term.value, count=term.count, examples=[projects[r] for r in term.raw_ids if r in projects]
             )
             for term in terms
-            if term.field == name
+            if term.field == name and term.value not in mapping
         ]
-        mapped = [
-            TermRow(str(term), choice=target_encode(target))
-            for term, target in (current.get(name) or {}).items()
-        ]
+        mapped = [TermRow(term, choice=target_encode(target)) for term, target in mapping.items()]
         for index, row in enumerate(unmapped + mapped):
             row.key = f"{name}-{index}"
             row.input_name = row_field(name, row.value)

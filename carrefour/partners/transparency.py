@@ -6,6 +6,7 @@ from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from carrefour.harvest.models import HarvestRun
@@ -18,6 +19,10 @@ from carrefour.sources.models import Source
 # Runs the public error rate is computed over.
 ERROR_RATE_RUNS = 20
 _FAULTY = (HarvestRun.Status.FAILED, HarvestRun.Status.SUSPICIOUS)
+# The facts scan every publication (tens of thousands of rows) and change with harvests, hourly at most:
+# each process keeps them a few minutes, so that anonymous hits cost a cache read.
+FACTS_KEY = "partners:facts"
+FACTS_TTL = 300
 
 
 def sources_public() -> QuerySet[Source]:
@@ -77,6 +82,15 @@ def _counts(source_ids: list[int]) -> dict[int, dict[str, Any]]:
         }
         for source_id in source_ids
     }
+
+
+def source_facts_public() -> list[dict[str, Any]]:
+    """The facts of every source in service, computed at most once every FACTS_TTL seconds per process."""
+    facts: list[dict[str, Any]] | None = cache.get(FACTS_KEY)
+    if facts is None:
+        facts = source_facts(list(sources_public()))
+        cache.set(FACTS_KEY, facts, FACTS_TTL)
+    return facts
 
 
 def source_facts(sources: list[Source]) -> list[dict[str, Any]]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -13,12 +12,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from carrefour.accounts.roles import Action, user_can
 from carrefour.contributions.partners import organisation_conflicts
-from carrefour.contributions.views import CONFLICT_RESOLVED, action_refused
+from carrefour.contributions.views import action_refused, conflict_settle
 from carrefour.normalize.selectors import source_invalid_reasons
-from carrefour.orchestration.edits import override_conflict_resolve
 from carrefour.orchestration.jobs import source_jobs_recent
 from carrefour.partners import dashboard
-from carrefour.projects.models import FieldOverride, ProjectSource
 from carrefour.sources.models import Source, SourceVersion
 
 RUNS_PAGE = 20
@@ -96,13 +93,9 @@ def source_conflict_resolve(request: HttpRequest, slug: str, override_id: int, c
         return refused
     if choice not in CHOICES:
         return HttpResponse("Choix inconnu.", status=400, content_type="text/plain; charset=utf-8")
-    fed = ProjectSource.objects.filter(source=source, gone=False).values("project_id")
-    override = get_object_or_404(
-        FieldOverride.objects.select_related("project"), pk=override_id, conflict=True, project_id__in=fed
-    )
-    if refused := action_refused(request, Action.RESOLVE_OWN_CONFLICT, override.project):
+    # Only a conflict with this source's own value: on a merged project, another source's is not its own.
+    override = get_object_or_404(dashboard.source_conflicts(source), pk=override_id)
+    if refused := action_refused(request, Action.RESOLVE_OWN_CONFLICT, override):
         return refused
-    keep = CHOICES[choice]
-    override_conflict_resolve(override, request.user, keep=keep)
-    messages.success(request, CONFLICT_RESOLVED[keep])
+    conflict_settle(request, override, keep=CHOICES[choice])
     return redirect("partner-source", slug=source.slug)

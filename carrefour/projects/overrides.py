@@ -166,9 +166,26 @@ def _resolution(override: FieldOverride, actor: Any, kind: str, fields: dict[str
     )
 
 
+class ConflictSettledError(ValueError):
+    """The conflict was settled meanwhile (by a colleague or a moderator): nothing changed."""
+
+
+def _conflict_locked(override: FieldOverride) -> tuple[Project, FieldOverride]:
+    """The project and the override read again under lock; ConflictSettledError if no longer in conflict."""
+    # The project row first, as every writer of the project does: two resolutions never deadlock.
+    project = Project.objects.select_for_update().get(pk=override.project_id)
+    locked = FieldOverride.objects.select_for_update().filter(pk=override.pk, conflict=True).first()
+    if locked is None:
+        raise ConflictSettledError(
+            "ce conflit a déjà été réglé entre-temps (par un collègue ou un modérateur) : rien n'a changé"
+        )
+    return project, locked
+
+
 @transaction.atomic
 def override_conflict_keep(override: FieldOverride, actor: Any) -> ProjectChange:
     """Keep the override against the sources' new value, which becomes the upstream it replaces."""
+    _, override = _conflict_locked(override)
     change = _resolution(override, actor, Kind.OVERRIDE_KEPT, {})
     override.upstream, override.upstream_now, override.conflict = override.upstream_now, None, False
     override.save(update_fields=["upstream", "upstream_now", "conflict"])
@@ -178,7 +195,7 @@ def override_conflict_keep(override: FieldOverride, actor: Any) -> ProjectChange
 @transaction.atomic
 def override_conflict_take_upstream(override: FieldOverride, actor: Any) -> ProjectChange:
     """Drop the override: the project takes the sources' new value."""
-    project = Project.objects.select_for_update().get(pk=override.project_id)
+    project, override = _conflict_locked(override)
     before = getattr(project, override.field)
     change = _resolution(
         override, actor, Kind.UPSTREAM_TAKEN, {override.field: [before, override.upstream_now]}

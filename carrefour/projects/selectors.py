@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from carrefour.normalize.values import http_url
 from carrefour.projects.merge import LOCATION_COLUMNS
-from carrefour.projects.models import Project, ProjectSource
+from carrefour.projects.models import FieldOverride, Project, ProjectChange, ProjectSource
 from carrefour.sources.models import Source
 
 SCHEMA_VERSION = "1.0.0"
@@ -50,6 +50,22 @@ def project_network(project: Project, *, limit: int = 100) -> QuerySet[Project]:
         .exclude(commune_code=project.commune_code)
         .order_by("departement_code", "commune_name")[:limit]
     )
+
+
+def overrides_conflict_sources(overrides: Iterable[FieldOverride]) -> dict[int, str]:
+    """Slug of the source whose new value each override in conflict contradicts, by override id."""
+    wanted = {(override.project_id, override.field): override.pk for override in overrides}
+    changes = ProjectChange.objects.filter(
+        project_id__in={project_id for project_id, _ in wanted}, kind=ProjectChange.Kind.SOURCE_CHANGED
+    ).order_by("-at", "-pk")
+    result: dict[int, str] = {}
+    # The newest change of a field says which source gives the value in conflict now.
+    for project_id, fields, slug in changes.values_list("project_id", "fields", "source_slug"):
+        for name in fields:
+            pk = wanted.get((project_id, name))
+            if pk is not None:
+                result.setdefault(pk, slug)
+    return result
 
 
 def project_publications(projects: list[Project]) -> dict[int, list[ProjectSource]]:

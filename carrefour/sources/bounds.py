@@ -20,6 +20,11 @@ LOCAL_FILES = "local_files"
 # Key of the bounded `politeness` block listing the only hosts a partner's crawl may fetch from (those of
 # its start URLs and base URL, validated by the administrators); same status as LOCAL_FILES.
 ONLY_HOSTS = "only_hosts"
+# Key of the bounded `politeness` block capping the bytes of all a partner's crawl downloads in one run
+# (max_size_mb caps each response only); same status as LOCAL_FILES.
+MAX_TOTAL_MB = "max_total_mb"
+# Finish reason of a crawl stopped by that cap (harvest.middlewares.TotalSizeCap; harvest.services words it).
+TOTAL_SIZE_REASON = "carrefour_max_total_size"
 
 # The least politeness a partner's crawl owes the sites it reads, whatever its definition says: at most
 # ten requests a second per host (the rate public APIs commonly allow; the crawl's default stays 0.5 s),
@@ -67,6 +72,7 @@ def source_definition_bounded(
         int(politeness.get("concurrency", PARTNER_MAX_CONCURRENCY)), PARTNER_MAX_CONCURRENCY
     )
     politeness[LOCAL_FILES] = False
+    politeness[MAX_TOTAL_MB] = settings.PARTNER_MAX_MB
     politeness[ONLY_HOSTS] = sorted(_hostnames(bounded))
     bounded["politeness"] = politeness
     return bounded, list(settings.PARTNER_ALLOWED_HOSTS)

@@ -133,6 +133,8 @@ def source_import(paths: Sequence[Path] | None = None, *, disable_missing: bool 
         if disable_missing:
             slugs = [definition["slug"] for _, definition in definitions]
             gone = Source.objects.exclude(slug__in=slugs).filter(enabled=True).exclude(definition_path="")
+            # A partner's source lives in the database: its old repository file being gone says nothing.
+            gone = gone.exclude(origin=Source.Origin.PARTNER)
             for source in gone:
                 logger.warning("source %s: definition file removed, source disabled", source.slug)
             gone.update(enabled=False)

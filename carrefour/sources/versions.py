@@ -18,6 +18,7 @@ from carrefour.sources.bounds import source_hosts as source_hosts
 from carrefour.sources.definitions import definition_check
 from carrefour.sources.messages import UNEXPECTED_KEY, yaml_error_message
 from carrefour.sources.models import Source, SourceVersion
+from carrefour.sources.platforms import definition_platform_problems
 from carrefour.sources.rows import (
     source_fields,
     source_version_add,
@@ -268,6 +269,7 @@ def source_version_save(
         source is not None and source.origin == Source.Origin.PARTNER
     )
     extra = definition_partner_problems(definition) if partner else []
+    extra += definition_platform_problems(definition)
     if source is None and definition["slug"] in RESERVED_SLUGS:
         extra.append(("slug", f"« {definition['slug']} » est un mot réservé des adresses du site"))
     elif source is None and Source.objects.filter(slug=definition["slug"]).exists():

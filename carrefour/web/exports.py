@@ -23,8 +23,15 @@ from django.template.loader import render_to_string
 from carrefour.projects.dumps import dump_fresh, dump_name, dumps_dir
 from carrefour.projects.exports import EXPORT_FORMATS, project_export_chunks
 from carrefour.projects.selectors import project_to_dict
+from carrefour.search.engine import UNAVAILABLE, SearchFailed
 from carrefour.search.params import SearchParams
-from carrefour.search.selectors import MAX_WINDOW, PER_PAGE_MAX, project_list_for_hits, project_search
+from carrefour.search.selectors import (
+    MAX_WINDOW,
+    PER_PAGE_MAX,
+    SearchResults,
+    project_list_for_hits,
+    project_search,
+)
 
 EXPORT_MAX = MAX_WINDOW
 CONTENT_TYPES = {"csv": "text/csv; charset=utf-8", "geojson": "application/geo+json; charset=utf-8"}
@@ -79,16 +86,21 @@ class _SlotHeld:
             self.slot = None
 
 
-def result_dicts(params: SearchParams) -> Iterator[dict[str, Any]]:
-    """The projects of a search in the common schema, page by page, at most EXPORT_MAX."""
-    page = 1
-    while (page - 1) * PER_PAGE_MAX < EXPORT_MAX:
-        page_params = replace(params, page=page, per_page=PER_PAGE_MAX)
-        results = project_search(params=page_params, with_points=False, with_facets=False)
+def _results_page(params: SearchParams, page: int) -> SearchResults:
+    """One export-sized page of a search's hits; SearchFailed when the engine fails."""
+    page_params = replace(params, page=page, per_page=PER_PAGE_MAX)
+    return project_search(params=page_params, with_points=False, with_facets=False)
+
+
+def result_dicts(params: SearchParams, first: SearchResults | None = None) -> Iterator[dict[str, Any]]:
+    """The projects of a search in the common schema, page by page (from `first`), at most EXPORT_MAX."""
+    page, results = 1, first or _results_page(params, 1)
+    while True:
         yield from (project_to_dict(project) for project in project_list_for_hits(results.hits))
-        if page * PER_PAGE_MAX >= results.total:
+        if page * PER_PAGE_MAX >= min(results.total, EXPORT_MAX):
             return
         page += 1
+        results = _results_page(params, page)
 
 
 def _busy(request: HttpRequest) -> HttpResponse:
@@ -113,7 +125,15 @@ def export_response(
     slot = _slot_take()
     if slot is None:
         return _busy(request)
-    chunks = (chunk.encode() for chunk in project_export_chunks(fmt, result_dicts(params)))
+    try:
+        # The first page before any byte is sent: a failing engine still gets a proper 503.
+        first = _results_page(params, 1)
+    except SearchFailed:
+        os.close(slot)
+        failed = HttpResponse(UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
+        failed["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return failed
+    chunks = (chunk.encode() for chunk in project_export_chunks(fmt, result_dicts(params, first)))
     response = StreamingHttpResponse(_SlotHeld(chunks, slot), content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{dump_name(fmt)}"'
     return response

@@ -28,6 +28,10 @@ LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
             "observatoire",
             "observatoire-csv",
             "commune-locate",
+            # Public partner pages: anonymous, and each computes the facts of every source on a miss.
+            "partners",
+            "partner-public",
+            "partners-json",
         )
     },
     "project-correction": ("form", ("POST",)),

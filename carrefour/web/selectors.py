@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 
 from carrefour.projects.models import Project
 from carrefour.search.criteria import BY_FIELD, CRITERIA
+from carrefour.search.engine import UNAVAILABLE, SearchFailed
 from carrefour.search.params import OPTION_PARAMS, SearchParams
 from carrefour.search.selectors import SearchResults, project_list_for_hits, project_search
 from carrefour.sources.models import Source
@@ -58,7 +59,24 @@ def facet_groups(results: SearchResults) -> list[dict[str, object]]:
 
 def latest_projects(limit: int = 6) -> list[Project]:
     """The most recently updated published projects."""
-    return project_list_for_hits(project_search(params=SearchParams(per_page=limit), with_points=False).hits)
+    try:
+        hits = project_search(params=SearchParams(per_page=limit), with_points=False).hits
+    except SearchFailed:
+        return list(Project.objects.filter(is_published=True).order_by("-updated_at", "-pk")[:limit])
+    return project_list_for_hits(hits)
+
+
+def search_overview() -> tuple[SearchResults, int]:
+    """Count and facets of the whole corpus, and the status to answer with (503 when the engine fails).
+
+    Degraded, the count comes from the database and the page says why facets are missing; the 503 also
+    keeps it out of the page cache.
+    """
+    try:
+        return project_search(params=SearchParams(per_page=0), with_points=False), 200
+    except SearchFailed:
+        total = Project.objects.filter(is_published=True).count()
+        return SearchResults(total=total, page=1, per_page=0, message=UNAVAILABLE), 503
 
 
 def partners(results: SearchResults) -> list[dict[str, object]]:

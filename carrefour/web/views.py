@@ -12,7 +12,7 @@ from carrefour.search.criteria import TERRITORIAL_PARAMS
 from carrefour.search.engine import UNAVAILABLE, SearchFailed
 from carrefour.search.geo import bbox_parse, departements_in_bbox, map_layer
 from carrefour.search.params import SearchParamError, search_params_parse
-from carrefour.search.selectors import MAX_WINDOW, SearchParams, project_search
+from carrefour.search.selectors import MAX_WINDOW, project_search
 from carrefour.web import criteria, search_form, selectors
 from carrefour.web.cache import page_cached
 from carrefour.web.exports import EXPORT_MAX, dump_response, export_response
@@ -24,7 +24,7 @@ from carrefour.web.suggest import suggestions
 @page_cached(by_query=False)
 def home(request: HttpRequest) -> HttpResponse:
     """What the Carrefour is, a search box, entry points by theme and by région, latest projects."""
-    results = project_search(params=SearchParams(per_page=0), with_points=False)
+    results, status = selectors.search_overview()
     return render(
         request,
         "web/home.html",
@@ -37,6 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "partners": selectors.partners(results),
             "show_fictional_notice": results.has_fictional,
         },
+        status=status,
     )
 
 

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_queryset
 from carrefour.search.criteria import facet_labels
+from carrefour.search.engine import UNAVAILABLE, SearchFailed
 from carrefour.search.params import SearchParamError, SearchParams, search_params_parse
 from carrefour.search.selectors import SearchResults, project_search
 from carrefour.web import criteria, selectors, stats
@@ -60,6 +61,8 @@ def observatoire(request: HttpRequest) -> HttpResponse:
         params, results = _search_for_stats(request)
     except SearchParamError as error:
         return render(request, "web/observatoire.html", {"error": str(error)}, status=400)
+    except SearchFailed:
+        return render(request, "web/observatoire.html", {"error": UNAVAILABLE}, status=503)
     state = selectors.state_items(request.GET)
     theme = request.GET.get("theme", "")
     return render(
@@ -90,6 +93,8 @@ def observatoire_csv(request: HttpRequest, slug: str) -> HttpResponse:
         _params, results = _search_for_stats(request)
     except SearchParamError as error:
         return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    except SearchFailed:
+        return HttpResponse(UNAVAILABLE, status=503, content_type="text/plain; charset=utf-8")
     chart = next(c for c in stats.charts(results) if c.slug == slug)
     out = io.StringIO()
     stats.chart_csv(chart, out)
@@ -111,5 +116,5 @@ def departements_svg(request: HttpRequest) -> HttpResponse:
 @page_cached(by_query=False)
 def about(request: HttpRequest, page: str) -> HttpResponse:
     """About, open data and API documentation pages."""
-    results = project_search(params=SearchParams(per_page=0), with_points=False)
-    return render(request, f"web/pages/{page}.html", {"results": results})
+    results, status = selectors.search_overview()
+    return render(request, f"web/pages/{page}.html", {"results": results}, status=status)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import re
 import shutil
@@ -14,6 +15,7 @@ from django.core.management import CommandError, call_command
 
 from carrefour.harvest.models import HarvestRun, RawRecord
 from carrefour.harvest.services import harvest_run
+from carrefour.orchestration.runs import LOCK
 from carrefour.sources.models import Source
 from tests.harvest.conftest import MiniSite, make_source
 from tests.harvest.test_faults import HTML_SOURCE, detail, list_page
@@ -144,3 +146,31 @@ def test_harvest_due_as_the_scheduler_runs_it_against_the_simulator(
     assert re.search(r"^initiatives-data +\d+ +[1-9]\d* .* success$", first, re.M), first
     assert "initiatives-data" not in again  # harvested an instant ago: not due before its frequency
     assert counts["published"] > 0 and counts["runs"] == ["success"]
+
+
+def test_harvest_due_while_another_run_holds_the_lock_exits_cleanly_and_harvests_next_tick(
+    mini_site: MiniSite, tmp_path: Path
+) -> None:
+    """The hourly timer meets a partner's "moisson maintenant": exit code 0, nothing harvested, due later."""
+    serve_projects(mini_site, 2)
+    sources = tmp_path / "sources"
+    sources.mkdir()
+    write_definition(sources, "quotidienne", frequency="daily")
+    due = ("harvest", "--due", "--base-url", f"quotidienne={mini_site.url}", "--no-pipeline")
+    env = {"CARREFOUR_HARVEST_ALLOWED_HOSTS": "127.0.0.1", "CARREFOUR_SOURCES_DIR": str(sources)}
+    with instance_create(tmp_path / "data", **env) as instance:
+        with open(tmp_path / "data" / LOCK, "w") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)  # as a harvest in another process holds it
+            busy = instance.run(*due, check=False)
+            named = instance.run(
+                "harvest", "quotidienne", "--base-url", f"quotidienne={mini_site.url}", check=False
+            )
+        assert instance.counts()["runs"] == []
+        after = instance.run(*due)
+        counts = instance.counts()
+    assert busy.returncode == 0, busy.stderr
+    assert "une autre moisson, un import ou un traitement est en cours" in busy.stderr
+    assert "rien n'est moissonné ; les sources échues le seront au prochain passage" in busy.stderr
+    assert named.returncode == 1 and "une autre moisson" in named.stderr  # asked by hand: an error
+    assert re.search(r"^quotidienne +2 +2 .* success$", after.stdout, re.M), after.stdout
+    assert counts["runs"] == ["success"]

@@ -85,3 +85,24 @@ def test_a_partner_crawl_stays_on_its_own_hosts_and_reads_robots_txt(
     mini_site.log.clear()
     full = harvest_run(make_source({**definition, "slug": "fichier"}), base_url=mini_site.url)
     assert full.records_seen == 3 and "/robots.txt" not in mini_site.log
+
+
+def test_a_partner_source_run_stops_at_the_total_size_cap(mini_site: MiniSite, settings: Any) -> None:
+    # Forty pages of 300 KB: each one far under the per-response cap, 12 MB together.
+    padding = "<!-- " + "x" * 300_000 + " -->"
+    mini_site.route("/list", list_page(*(f"/p/{i}" for i in range(40))))
+    for i in range(40):
+        mini_site.route(f"/p/{i}", detail(f"Projet {i}").replace("</body>", padding + "</body>"))
+    settings.PARTNER_ALLOWED_HOSTS = ["127.0.0.1"]
+    settings.PARTNER_MAX_MB = 1
+    definition = {**HTML_SOURCE, "politeness": {"delay": 0, "concurrency": 1}}
+    run = harvest_run(partner(make_source(definition)), base_url=mini_site.url)
+    # Past 1 MB (four pages) the crawl closes; requests already in the downloader still complete.
+    assert run.pages_fetched <= 4 + 8 and run.records_seen < 40, (run.pages_fetched, run.records_seen)
+    assert run.status == HarvestRun.Status.SUSPICIOUS
+    assert run.message == (
+        "listing incomplete — stopped at the partners' total download size per run (CARREFOUR_PARTNER_MAX_MB)"
+    )
+    # The same definition from a repository file has no total cap.
+    full = harvest_run(make_source({**definition, "slug": "fichier"}), base_url=mini_site.url)
+    assert (full.status, full.records_seen) == (HarvestRun.Status.SUCCESS, 40)

@@ -141,3 +141,20 @@ def test_the_rewritten_text_keeps_the_rest_of_the_definition() -> None:
     text = "slug: a\nvocabularies:\n  themes: {jardins: sante}  # flow\n  publics:\n    Aînés: seniors\n"
     changed = definition_text_vocabularies_set(text, {"themes": {"Jardins": ""}, "publics": {"Aînés": "-"}})
     assert yaml.safe_load(changed) == {"slug": "a", "vocabularies": {"publics": {"Aînés": None}}}
+
+
+def test_a_term_mapped_while_its_records_wait_for_the_reapply_is_listed_once(
+    partner_source: Source, make_user: Any
+) -> None:
+    client = signed_in(make_user("org_member"))
+    url = "/espace-partenaire/sources/regards-solidaires/vocabulaire"
+    client.post(url, mapping_form(client.get(url).content.decode(), {"Jardins partagés": "environnement"}))
+    # The worker has not run: the records still hold the term unmapped, the definition maps it.
+    page = client.get(url).content.decode()
+    assert page.count('name="themes:Jardins partagés"') == 1
+    assert _unmapped(page) == {"Tiers-lieux": 2}
+    # The one select is the one posted: changing it changes the mapping.
+    response = client.post(url, mapping_form(page, {"Jardins partagés": "lien-social"}))
+    assert response.status_code == 302
+    partner_source.refresh_from_db()
+    assert partner_source.definition["vocabularies"]["themes"]["Jardins partagés"] == "lien-social"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
 from carrefour.accounts.services import organisation_source_add
 from carrefour.harvest.models import HarvestRun
@@ -104,3 +106,20 @@ def test_a_harvest_waits_its_turn_while_another_run_holds_the_lock(
     page = client.get(job_url).content.decode()
     assert "en attente du worker" in page and "une autre moisson ou un traitement est en cours" in page
     assert not HarvestRun.objects.exists()
+
+
+def test_harvest_now_waits_the_partners_minimum_interval_since_the_last_harvest(
+    partner_source: Source, make_user: Any
+) -> None:
+    # The scheduled harvest ran two hours ago: a partner cannot harvest again before a day has passed.
+    started = timezone.now() - timedelta(hours=2)
+    HarvestRun.objects.create(source=partner_source, started_at=started, status=HarvestRun.Status.SUCCESS)
+    client = signed_in(make_user("org_member"))
+    refused = client.post(URL)
+    allowed = timezone.localtime(started + timedelta(hours=24))
+    assert refused.status_code == 409
+    assert "moissonnée il y a moins de 24 h" in refused.content.decode()
+    assert f"à partir du {allowed:%d/%m/%Y à %H:%M}" in refused.content.decode()
+    assert not Job.objects.exists()
+    HarvestRun.objects.update(started_at=timezone.now() - timedelta(hours=24, minutes=1))
+    assert client.post(URL).status_code == 302 and Job.objects.count() == 1

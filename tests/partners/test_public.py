@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from carrefour.harvest.models import HarvestRun
 from carrefour.orchestration.contributed import contributions_source
+from carrefour.partners.transparency import FACTS_KEY
 from carrefour.search.services import index_rebuild
 from carrefour.sources.models import Source
 from tests.dedup.conftest import NOW
@@ -122,3 +127,31 @@ def test_the_home_page_tiles_leave_out_sources_waiting_for_validation(
     tiles = tiles[tiles.index('id="partenaires-liste"') :].split("</ul>")[0]
     assert "Plateforme alpha" in tiles
     assert "Plateforme cachée" not in tiles and "Plateforme refusée" not in tiles
+
+
+def test_the_public_facts_are_computed_once_for_every_page_and_the_json(
+    client: Client, sources: dict[str, Source]
+) -> None:
+    with CaptureQueriesContext(connection) as first:
+        assert client.get("/partenaires").status_code == 200
+    with CaptureQueriesContext(connection) as again:
+        for path in ("/partenaires", "/partenaires/alpha", "/partenaires/sources.json"):
+            assert client.get(path).status_code == 200
+    scans = [q["sql"] for q in again.captured_queries if "projectsource" in q["sql"].lower()]
+    assert any("projectsource" in q["sql"].lower() for q in first.captured_queries) and scans == []
+    # Kept a few minutes: a new run shows once they expire (here, the cache emptied).
+    HarvestRun.objects.create(source=sources["alpha"], started_at=NOW, status="failed")
+    assert "<td>50 %</td>" in client.get("/partenaires").content.decode()
+    cache.delete(FACTS_KEY)
+    assert "<td>60 %</td>" in client.get("/partenaires").content.decode()
+    assert client.get("/partenaires/inconnue").status_code == 404
+
+
+def test_the_public_partner_pages_are_in_the_search_rate_limit_group(
+    client: Client, sources: dict[str, Source], settings: Any
+) -> None:
+    settings.RATELIMIT_ENABLE = True
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "search": "3/h"}
+    paths = ["/partenaires", "/partenaires/alpha", "/partenaires/sources.json", "/partenaires"]
+    assert [client.get(path).status_code for path in paths] == [200, 200, 200, 429]
+    assert client.get("/partenaires/sources.json", REMOTE_ADDR="192.0.2.7").status_code == 200

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from carrefour.harvest.models import HarvestRun, RawRecord
@@ -76,3 +76,23 @@ def test_api_and_page_never_serve_a_stored_non_http_publication_url(client: Clie
     assert [p["url"] for p in data["publications"]] == [None] * len(data["publications"])
     assert "javascript:" not in client.get("/api/v1/projects").content.decode()
     assert "javascript:" not in client.get(f"/projets/{project.pk}", follow=True).content.decode()
+
+
+def test_a_pending_partner_source_declaring_the_platform_never_receives_the_import(corpus: Path) -> None:
+    # Saved before the platform check existed, or created meanwhile: never validated.
+    Source.objects.create(
+        slug="usurpatrice",
+        name="Usurpatrice",
+        kind="html",
+        origin=Source.Origin.PARTNER,
+        review_status=Source.Review.PENDING,
+        definition={"slug": "usurpatrice", "platform": "demo-platform"},
+    )
+    call_command("import", str(corpus), stdout=io.StringIO(), stderr=io.StringIO())
+    assert set(RawRecord.objects.values_list("source__slug", flat=True)) == {"demo-platform"}
+    # A pending source holding the platform's very slug: the import is refused, nothing stored.
+    RawRecord.objects.all().delete()
+    Source.objects.filter(slug="demo-platform").update(review_status=Source.Review.PENDING)
+    with pytest.raises(CommandError, match="refusé : la plateforme 'demo-platform' est le nom d'une source"):
+        call_command("import", str(corpus), stdout=io.StringIO(), stderr=io.StringIO())
+    assert not RawRecord.objects.exists()

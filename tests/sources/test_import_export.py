@@ -158,3 +158,25 @@ def test_an_administrator_browser_edit_is_not_overwritten_until_the_file_says_th
     path.write_text(TEXT.format(slug="jardins", name="Fichier suivant"), encoding="utf-8")
     source_load_all()
     assert Source.objects.get(slug="jardins").name == "Fichier suivant"
+
+
+def test_a_full_import_never_disables_a_partner_source_whose_old_file_is_gone(
+    tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    settings.SOURCES_DIR = tmp_path
+    write(tmp_path, "jardins", "Du fichier")
+    write(tmp_path, "vergers", "Vergers")
+    jardins, vergers = source_load_all()
+    source_version_save(
+        TEXT.format(slug="jardins", name="Du partenaire"),
+        author=User.objects.create_user("membre"),
+        source=jardins,
+    )
+    # The maintainers delete both files: the partner's source is the partner's, the other one goes.
+    for slug in ("jardins", "vergers"):
+        (tmp_path / f"{slug}.yml").unlink()
+    run(capsys, "import")
+    jardins.refresh_from_db()
+    vergers.refresh_from_db()
+    assert jardins.origin == Source.Origin.PARTNER and jardins.definition_path
+    assert jardins.enabled and not vergers.enabled

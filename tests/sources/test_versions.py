@@ -256,3 +256,29 @@ def test_a_later_change_withdraws_a_waiting_change_of_hosts(people: tuple[User, 
     # Validating the old proposal would drop the newer change: it is withdrawn, the new one applies.
     assert fixed.status == SourceVersion.Status.APPLIED
     assert statuses(first.source) == [(1, "applied"), (2, "withdrawn"), (3, "applied")]
+
+
+def test_a_platform_another_source_publishes_under_is_refused_at_its_line(people: tuple[User, User]) -> None:
+    member, admin = people
+    Source.objects.create(slug="portraits", name="Portraits", kind="html")
+    Source.objects.create(slug="annuaire", name="Annuaire", kind="html", definition={"platform": "wordpress"})
+    for platform, line in (("portraits", 14), ("wordpress", 14)):
+        with pytest.raises(DefinitionTextError) as taken:
+            source_version_save(TEXT + f"platform: {platform}\n", author=member)
+        assert [(p.line, p.path) for p in taken.value.problems] == [(line, "platform")]
+        assert f"la plateforme « {platform} » est déjà celle d'une autre source" in str(taken.value)
+    # A slug is the platform of a source that declares none: another source cannot take it either.
+    Source.objects.create(
+        slug="vergers-anciens", name="Vergers", kind="html", definition={"platform": "jardins"}
+    )
+    with pytest.raises(DefinitionTextError, match="ligne 1: slug: la plateforme « jardins »"):
+        source_version_save(TEXT, author=member)
+    assert not SourceVersion.objects.exists()
+    # Its own platform, kept or declared again, is no clash.
+    source = source_version_save(
+        TEXT.replace("jardins", "vergers") + "platform: vergers-du-sud\n", author=member
+    )
+    source_version_validate(source, reviewer=admin)
+    renamed = TEXT.replace("jardins", "vergers").replace("Jardins partagés", "Vergers")
+    again = source_version_save(renamed + "platform: vergers-du-sud\n", author=member, source=source.source)
+    assert again.status == SourceVersion.Status.APPLIED

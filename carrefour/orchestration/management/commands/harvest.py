@@ -17,7 +17,12 @@ from carrefour.harvest.models import HarvestRun
 from carrefour.harvest.parallel import DEFAULT_JOBS, harvest_run_many
 from carrefour.harvest.selectors import source_list_due
 from carrefour.harvest.services import HarvestProgress
-from carrefour.orchestration.commands import command_guard, command_pipeline, command_stop_check
+from carrefour.orchestration.commands import (
+    CommandBusyError,
+    command_guard,
+    command_pipeline,
+    command_stop_check,
+)
 from carrefour.sources.definitions import SourceDefinitionError
 from carrefour.sources.models import Source
 from carrefour.sources.services import source_load_all
@@ -129,13 +134,22 @@ class Command(BaseCommand):
             (source, base_urls.get(source.slug) or base_urls.get(source.definition.get("platform", "")))
             for source in selected
         ]
-        with command_guard(self):
-            runs = harvest_run_many(targets, jobs=options["jobs"], progress=_Progress(sys.stderr))
-            self._summary(runs)
-            command_stop_check()
-            if not options["no_pipeline"]:
-                # The records these runs stored, and any an interrupted run left pending.
-                command_pipeline(self)
+        try:
+            with command_guard(self):
+                runs = harvest_run_many(targets, jobs=options["jobs"], progress=_Progress(sys.stderr))
+                self._summary(runs)
+                command_stop_check()
+                if not options["no_pipeline"]:
+                    # The records these runs stored, and any an interrupted run left pending.
+                    command_pipeline(self)
+        except CommandBusyError as exc:
+            if not options["due"]:
+                raise
+            # The timer or cron comes back within the hour: the sources stay due until then.
+            self.stderr.write(
+                f"{exc} : rien n'est moissonné ; les sources échues le seront au prochain passage"
+            )
+            return
         if any(run.status == HarvestRun.Status.FAILED for run in runs):
             raise CommandError("at least one harvest failed (see the table above)")
 

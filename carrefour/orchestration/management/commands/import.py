@@ -38,6 +38,8 @@ class Command(BaseCommand):
             )
         except (OSError, EOFError, UnicodeDecodeError) as exc:
             raise CommandError(f"lecture impossible de {path} : {exc}") from exc
+        except ValueError as exc:  # a platform whose source is still waiting for its review
+            raise CommandError(f"import de {path} refusé : {exc}") from exc
         self.stdout.write(
             f"Import de {path.name} : {result.lines} lignes, {result.counts.created} fiches créées, "
             f"{result.counts.updated} modifiées, {result.counts.unchanged} inchangées, "
