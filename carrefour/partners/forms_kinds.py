@@ -94,6 +94,12 @@ class KindForm(forms.Form):
         self.fields["encoding"].widget.attrs["class"] = "fr-select"
         if slug_fixed:
             del self.fields["slug"]
+            # The version the form was built on: a save over a newer one would undo it (checked on save).
+            self.fields["version"] = forms.IntegerField(
+                min_value=0,
+                widget=forms.HiddenInput,
+                error_messages={"required": "le formulaire n'indique pas sa version : rechargez la page"},
+            )
         if organisations is not None:
             self.fields["organisation"] = forms.ModelChoiceField(
                 queryset=organisations,

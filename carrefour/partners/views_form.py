@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from carrefour.accounts.roles import Action
 from carrefour.contributions.views import action_refused
-from carrefour.partners.editor import source_create_for_organisation, source_organisation
+from carrefour.partners.editor import source_create_for_organisation, source_organisation, source_save_origin
 from carrefour.partners.forms_kinds import KindForm
 from carrefour.partners.guide import guide_html
 from carrefour.partners.kinds import definition_build, definition_yaml, form_initial, problems_by_field
@@ -20,7 +20,12 @@ from carrefour.partners.views_editor import saved_message
 from carrefour.partners.views_preview import organisations_or_refused, preview_start
 from carrefour.sources.models import Source
 from carrefour.sources.rows import source_version_latest
-from carrefour.sources.versions import DefinitionTextError, definition_text_check, source_version_save
+from carrefour.sources.versions import (
+    DefinitionTextError,
+    VersionStaleError,
+    definition_text_check,
+    source_version_save,
+)
 
 TEMPLATE = "partners/form/kind.html"
 
@@ -42,12 +47,13 @@ def _submitted(
     values = {**form.cleaned_data, "slug": source.slug if source else form.cleaned_data["slug"]}
     text = definition_yaml(definition_build(values, previous))
     author = cast(User, request.user)
+    seen = form.cleaned_data.get("version")
     try:
         if "previsualiser" in request.POST:
             problems = definition_text_check(text)[1]
             if problems:
                 raise DefinitionTextError(problems)
-            return preview_start(request, source, text), text, []
+            return preview_start(request, source, text, version_seen=seen), text, []
         if source is None:
             version = source_create_for_organisation(
                 text, author=author, organisation=form.cleaned_data["organisation"], comment=values["comment"]
@@ -59,11 +65,31 @@ def _submitted(
             )
         else:
             latest = source_version_latest(source)
-            version = source_version_save(text, author=author, source=source, comment=values["comment"])
+            version = source_version_save(
+                text,
+                author=author,
+                source=source,
+                comment=values["comment"],
+                origin=source_save_origin(author, source),
+                version_seen=seen,
+            )
             messages.success(request, saved_message(version, latest))
     except DefinitionTextError as error:
         return None, text, _problems_shown(form, error)
+    except VersionStaleError as error:
+        return None, text, [_stale_message(form, error)]
     return redirect("partner-source-versions", version.source.slug), text, []
+
+
+def _stale_message(form: KindForm, error: VersionStaleError) -> str:
+    """Nothing saved over a colleague's newer version: the form now carries it, the values typed are kept."""
+    newest = error.latest.number if error.latest else 0
+    form.data = {**form.data.dict(), "version": str(newest)}
+    return (
+        f"La définition a changé depuis l'ouverture de cette page (version {newest} enregistrée entre-temps) : "
+        "rien n'a été enregistré. Vos valeurs sont gardées ; vérifiez-les au regard de la nouvelle version, "
+        "puis enregistrez à nouveau."
+    )
 
 
 def _render(
@@ -102,6 +128,7 @@ def source_form_edit(request: HttpRequest, slug: str) -> HttpResponse:
     context = {"source": source, "organisation": source_organisation(source)}
     if initial is None:
         return render(request, "partners/form/unexpressible.html", context)
+    initial["version"] = latest.number if latest else 0
     form = KindForm(request.POST or None, initial=initial, slug_fixed=True)
     text, others = "", list[str]()
     if request.method == "POST" and form.is_valid():

@@ -11,7 +11,8 @@ import yaml
 from carrefour.partners import guide
 from carrefour.partners.editor import STARTER_KINDS, starter_text
 from carrefour.partners.kinds import form_initial
-from carrefour.partners.views_preview import NEW_TEXT_KEY
+from carrefour.partners.views_preview import NEW as NEW_KEY
+from carrefour.partners.views_preview import TEXTS_KEY
 from carrefour.sources.models import Source, SourceVersion
 from carrefour.sources.versions import definition_text_check
 from tests.accounts.conftest import signed_in
@@ -154,7 +155,7 @@ def test_previewing_the_form_starts_a_preview_and_keeps_the_yaml_for_the_editor(
     assert (
         response.status_code == 302 and response["Location"] == "/espace-partenaire/sources/nouvelle/apercu"
     )
-    kept = client.session[NEW_TEXT_KEY]
+    kept = client.session[TEXTS_KEY][NEW_KEY]["text"]
     assert "column: identifiant" in kept and not Source.objects.filter(slug=data["slug"]).exists()
     assert "column: identifiant" in _page(client.get("/espace-partenaire/sources/nouvelle?reprendre=1"))
 
@@ -180,7 +181,7 @@ def test_editing_by_the_form_keeps_what_the_form_does_not_show(make_user: Any, w
     assert 'value="thematiques"' in page and 'value="identifiant"' in page and 'name="slug"' not in page
     data = {**form_initial(SourceVersion.objects.get(source=source).definition), "field_title": "titre"}
     data = {key: value for key, value in data.items() if key != "slug"}
-    response = client.post(url, {**data, "comment": "Le titre change de colonne"})
+    response = client.post(url, {**data, "version": "1", "comment": "Le titre change de colonne"})
     assert response.status_code == 302
     latest = SourceVersion.objects.filter(source=source).order_by("-number").first()
     assert latest is not None and latest.number == 2
@@ -234,3 +235,27 @@ def test_the_editor_lists_the_codes_of_each_vocabulary_and_links_the_guide_and_t
     assert "<dt><code>alimentation</code></dt><dd>Alimentation" in panel
     assert 'href="/espace-partenaire/guide-des-sources"' in page
     assert 'href="/espace-partenaire/sources/nouvelle/formulaire"' in page
+
+
+def test_the_form_saved_on_an_out_of_date_page_saves_nothing_and_keeps_the_values(
+    make_user: Any, world: dict[str, Any]
+) -> None:
+    source = world["own_source"]
+    text = starter_text("csv").replace("slug: ma-source", f"slug: {source.slug}")
+    source_versioned(source, text)
+    colleague_text = text + "vocabularies:\n  themes: {Jardins: alimentation}\n"
+    source_versioned(source, colleague_text)  # a colleague saved version 2 after the page was built on 1
+    client = signed_in(make_user("org_member"))
+    url = f"/espace-partenaire/sources/{source.slug}/formulaire"
+    data = {**form_initial(SourceVersion.objects.get(source=source, number=1).definition)}
+    data = {key: value for key, value in data.items() if key != "slug"}
+    response = client.post(url, {**data, "field_title": "titre", "version": "1"})
+    page = _page(response)
+    assert response.status_code == 400 and "version 2 enregistrée entre-temps" in page
+    assert SourceVersion.objects.filter(source=source).count() == 2
+    assert 'value="titre"' in page and 'name="version" value="2"' in page
+    response = client.post(url, {**data, "field_title": "titre", "version": "2"})
+    assert response.status_code == 302
+    latest = SourceVersion.objects.get(source=source, number=3).definition
+    assert latest["fields"]["title"] == {"column": "titre"}
+    assert latest["vocabularies"] == {"themes": {"Jardins": "alimentation"}}  # the colleague's change kept
