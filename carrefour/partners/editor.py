@@ -16,6 +16,7 @@ from carrefour.accounts.services import organisation_source_add
 from carrefour.contributions.links import site_link
 from carrefour.contributions.models import Notification
 from carrefour.orchestration.tasks import email_send
+from carrefour.partners.mapping import source_mapping_changes_reapply
 from carrefour.sources.bounds import source_hosts
 from carrefour.sources.definitions import definition_schema
 from carrefour.sources.models import Source, SourceVersion
@@ -133,6 +134,9 @@ def version_hosts_change(version: SourceVersion) -> tuple[list[str], list[str]]:
 def source_version_decide(version: SourceVersion, *, reviewer: Any, accept: bool, reason: str = "") -> str:
     """Validate or refuse a pending version and tell the organisation's members; the message shown."""
     if accept:
+        source_mapping_changes_reapply(
+            version.source, version.source.definition, version.definition, user=reviewer
+        )
         source_version_validate(version, reviewer=reviewer)
         message = f"La version {version.number} de la source « {version.source.name} » est validée."
     else:

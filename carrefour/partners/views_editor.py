@@ -26,6 +26,7 @@ from carrefour.partners.editor import (
     version_hosts_change,
 )
 from carrefour.partners.forms_editor import DefinitionForm, NewSourceForm, RefuseForm
+from carrefour.partners.mapping import source_mapping_changes_reapply
 from carrefour.partners.views_preview import NEW_TEXT_KEY, organisations_or_refused, preview_start
 from carrefour.sources.models import Source, SourceVersion
 from carrefour.sources.rows import source_definition_text, source_version_latest
@@ -133,6 +134,9 @@ def source_definition(request: HttpRequest, slug: str) -> HttpResponse:
             except DefinitionTextError as error:
                 problems = list(error.problems)
             else:
+                source_mapping_changes_reapply(
+                    source, source.definition, version.source.definition, user=_author(request)
+                )
                 messages.success(request, _saved_message(version, latest))
                 return redirect("partner-source-versions", source.slug)
     context = {
@@ -189,6 +193,9 @@ def source_version(request: HttpRequest, slug: str, number: int) -> HttpResponse
                 request, "Impossible de rétablir : " + "; ".join(p.message for p in error.problems)
             )
         else:
+            source_mapping_changes_reapply(
+                source, source.definition, reverted.source.definition, user=_author(request)
+            )
             messages.success(
                 request, f"Retour à la version {version.number} : " + _saved_message(reverted, latest)
             )
