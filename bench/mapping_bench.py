@@ -6,7 +6,7 @@ One source (sources/regards-solidaires.yml, saved as version 1) gets N synthetic
 once by the pipeline. A share of them carry a term no mapping covers. Then, timed: the unmapped terms the
 mapping page lists, saving their mapping (a new version of the definition), and the re-apply task the
 worker runs (the records where the term was unmapped normalized again, written, merged, re-indexed);
-then a change of a mapping already there (every record of the source normalized again).
+then a change of a mapping already there (the records using the term normalized again).
 """
 
 from __future__ import annotations
@@ -92,12 +92,18 @@ def main() -> None:
         data_dir = args.data_dir or Path(tmp)
         os.environ["CARREFOUR_DATA_DIR"] = str(data_dir)
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "carrefour.settings")
+        # The simulator's address, on loopback, allowed as a deployment would a test host: the mapping
+        # page's save makes the source a partner's, whose hosts are checked.
+        os.environ.setdefault("CARREFOUR_PARTNER_ALLOWED_HOSTS", "127.0.0.1")
         import django
 
         django.setup()
         from django.core.management import call_command
+        from django_tasks.base import TaskResultStatus
+        from django_tasks_db.models import DBTaskResult
 
         from carrefour.normalize.selectors import source_unmapped_terms
+        from carrefour.orchestration.jobs import job_task_args
         from carrefour.orchestration.partner_tasks import source_mapping_reapply
         from carrefour.orchestration.pipeline import pipeline_process
         from carrefour.partners.mapping import source_mapping_save
@@ -121,15 +127,22 @@ def main() -> None:
         list_seconds = time.monotonic() - started
         source.refresh_from_db()
         started = time.monotonic()
-        version, job = source_mapping_save(source, {"themes": {TERM: "environnement"}}, author=None)
+        version, job = source_mapping_save(
+            source, {"themes": {TERM: "environnement"}}, author=None, version_seen=1
+        )
         save_seconds = time.monotonic() - started
         started = time.monotonic()
-        summary = source_mapping_reapply.call(job.pk, source.pk, {"themes": [TERM]})
+        summary = source_mapping_reapply.call(*job_task_args(job))
         reapply_seconds = time.monotonic() - started
+        # Run in this process (`call`), not by the worker: marked done as the worker would, or the next
+        # save would join it as a task still queued.
+        DBTaskResult.objects.filter(pk=job.task_id).update(status=TaskResultStatus.SUCCESSFUL)
         source.refresh_from_db()
-        changed, job = source_mapping_save(source, {"themes": {CHANGED: "lien-social"}}, author=None)
+        changed, job = source_mapping_save(
+            source, {"themes": {CHANGED: "lien-social"}}, author=None, version_seen=2
+        )
         started = time.monotonic()
-        changed_summary = source_mapping_reapply.call(job.pk, source.pk, None)
+        changed_summary = source_mapping_reapply.call(*job_task_args(job))
         changed_seconds = time.monotonic() - started
         report = {
             "records": len(ids),

@@ -3,10 +3,19 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
+from carrefour.harvest.models import RawRecord
 from carrefour.normalize.models import Record
-from carrefour.normalize.text import text_key
+from carrefour.normalize.vocabularies import (
+    VOCABULARY_EXTRA_FIELDS,
+    VOCABULARY_FIELDS,
+    vocabulary_map,
+    vocabulary_mappings,
+    vocabulary_terms,
+)
 
 
 @dataclass(frozen=True)
@@ -64,15 +73,32 @@ def source_unmapped_terms(source_id: int, *, examples: int = 3) -> list[Unmapped
     ]
 
 
-def source_raw_ids_unmapped(source_id: int, terms: dict[str, list[str]]) -> list[int]:
-    """Raw ids of the source's records (valid or not) where one of the terms is unmapped (compared folded)."""
-    keys = {field_name: {text_key(term) for term in values} for field_name, values in terms.items()}
-    records = Record.objects.filter(raw__source_id=source_id).exclude(unmapped={})
-    return [
-        raw_id
-        for raw_id, unmapped in records.order_by("raw_id").values_list("raw_id", "unmapped").iterator(2000)
-        if any(text_key(v) in keys.get(name, ()) for name, values in (unmapped or {}).items() for v in values)
-    ]
+def source_raw_ids_remapped(
+    source_id: int, before: Mapping[str, Any] | None, after: Mapping[str, Any] | None
+) -> list[int]:
+    """Raw ids of the source's records (valid or not) whose terms map otherwise under `after` than `before`.
+
+    `before` and `after` are `vocabularies` blocks of the source's definition: a record none of whose
+    terms changes codes or leaves or joins the unmapped ones normalizes exactly as it did.
+    """
+    before, after = before or {}, after or {}
+    names = [name for name in VOCABULARY_FIELDS if before.get(name) != after.get(name)]
+    if not names:
+        return []
+    old, new = vocabulary_mappings(before), vocabulary_mappings(after)
+    fields = sorted({*names, *(extra for name in names for extra in VOCABULARY_EXTRA_FIELDS.get(name, ()))})
+    # Only the fields the vocabularies read, not whole payloads (descriptions are most of their weight).
+    rows = RawRecord.objects.filter(source_id=source_id).order_by("pk")
+    raw_ids = []
+    for raw_id, *values in rows.values_list("pk", *(f"payload__{name}" for name in fields)).iterator(2000):
+        payload = dict(zip(fields, values, strict=True))
+        if any(
+            vocabulary_map(name, terms, old[name]) != vocabulary_map(name, terms, new[name])
+            for name in names
+            if (terms := vocabulary_terms(payload, name))
+        ):
+            raw_ids.append(raw_id)
+    return raw_ids
 
 
 def source_invalid_reasons(source_id: int, limit: int = 10) -> tuple[int, list[tuple[str, int]]]:

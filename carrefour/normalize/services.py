@@ -15,8 +15,13 @@ from carrefour.normalize.text import (
     html_to_text,
     text_clean,
 )
-from carrefour.normalize.values import float_parse, value_is_missing, value_list, website_clean, year_parse
-from carrefour.normalize.vocabularies import VOCABULARY_FIELDS, vocabulary_map, vocabulary_mappings
+from carrefour.normalize.values import float_parse, value_is_missing, website_clean, year_parse
+from carrefour.normalize.vocabularies import (
+    VOCABULARY_FIELDS,
+    vocabulary_map,
+    vocabulary_mappings,
+    vocabulary_terms,
+)
 
 # Payload fields that describe the place, handed to the territories stage as they are (cleaned).
 LOCATION_FIELDS = ("address", "postal_code", "commune", "commune_code", "departement", "region")
@@ -81,11 +86,7 @@ def record_normalize(payload: Mapping[str, Any], definition: Mapping[str, Any]) 
 
     for name in VOCABULARY_FIELDS:
         mapping = mappings[name]
-        source_values = value_list(payload.get(name))
-        if name == "actor_type":
-            # Sources often give a legal form instead of (or as well as) an actor type.
-            source_values += value_list(payload.get("legal_form"))
-        codes, unmapped = vocabulary_map(name, source_values, mapping)
+        codes, unmapped = vocabulary_map(name, vocabulary_terms(payload, name), mapping)
         if unmapped:
             result.unmapped[name] = unmapped
         if name in ("themes", "publics"):

@@ -11,6 +11,7 @@ from functools import cache, lru_cache
 from django.conf import settings
 
 from carrefour.normalize.text import text_key
+from carrefour.normalize.values import value_list
 
 # Field of a record -> key of its vocabulary in vocabularies.json.
 VOCABULARY_FIELDS = {
@@ -20,6 +21,17 @@ VOCABULARY_FIELDS = {
     "scale": "scales",
     "status": "statuses",
 }
+# Payload fields a vocabulary reads besides its own: sources often give a legal form instead of (or as
+# well as) an actor type.
+VOCABULARY_EXTRA_FIELDS = {"actor_type": ("legal_form",)}
+
+
+def vocabulary_terms(payload: Mapping[str, object], name: str) -> list[str]:
+    """The source terms of a raw payload that the vocabulary `name` maps."""
+    values = value_list(payload.get(name))
+    for extra in VOCABULARY_EXTRA_FIELDS.get(name, ()):
+        values += value_list(payload.get(extra))
+    return values
 
 
 @cache

@@ -1,7 +1,9 @@
 """Background tasks a partner starts from its space: re-apply a vocabulary mapping, harvest now.
 
 Both write to the database as the pipeline does, so they run under the run guard; when another run holds
-it they wait their turn (queued again a minute later) rather than fail: a saved mapping must be applied.
+it they wait their turn rather than fail (a saved mapping must be applied): queued again a minute later,
+then twice as long each time up to a quarter of an hour, so a long harvest leaves a few waiting tasks, not
+one a minute.
 """
 
 from __future__ import annotations
@@ -14,9 +16,8 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
 
-from carrefour.harvest.models import RawRecord
 from carrefour.harvest.services import HarvestProgress, harvest_run
-from carrefour.normalize.selectors import source_raw_ids_unmapped
+from carrefour.normalize.selectors import source_raw_ids_remapped
 from carrefour.orchestration.commands import STAGES
 from carrefour.orchestration.jobs import job_finish, job_progress
 from carrefour.orchestration.models import Job
@@ -25,6 +26,7 @@ from carrefour.orchestration.runs import RunBusyError, run_guard
 from carrefour.sources.models import Source
 
 RETRY_AFTER = timedelta(minutes=1)
+RETRY_MAX = timedelta(minutes=15)
 
 
 class _Report:
@@ -46,9 +48,13 @@ class _Report:
         job_progress(self.job_id, self.done, self.total, self.stage_name)
 
 
-def _wait_turn(job_id: int, again: Task[Any, Any], *args: Any) -> str:
-    """Queue the task again a little later: another run holds the lock. The job follows the new task."""
-    result = again.using(run_after=timezone.now() + RETRY_AFTER).enqueue(job_id, *args)
+def _wait_turn(job_id: int, again: Task[Any, Any], *args: Any, waits: int) -> str:
+    """Queue the task again later: another run holds the lock. The job follows the new task.
+
+    `waits`: how many times the job already waited; each wait doubles the delay, up to RETRY_MAX.
+    """
+    delay = min(RETRY_AFTER * 2**waits, RETRY_MAX)
+    result = again.using(run_after=timezone.now() + delay).enqueue(job_id, *args, waits=waits + 1)
     Job.objects.filter(pk=job_id).update(
         task_id=str(result.id), stage="en attente : une autre moisson ou un traitement est en cours"
     )
@@ -56,40 +62,33 @@ def _wait_turn(job_id: int, again: Task[Any, Any], *args: Any) -> str:
 
 
 @task()
-def source_mapping_reapply(job_id: int, source_id: int, terms: dict[str, list[str]] | None = None) -> str:
+def source_mapping_reapply(job_id: int, source_id: int, before: dict[str, Any], *, waits: int = 0) -> str:
     """Normalize again the stored records of a source with its current vocabularies; the job's summary.
 
-    `terms` ({field: [term]}): only terms that were unmapped got a mapping, so only the records where they
-    are unmapped can change. None: every record of the source (a mapping changed or removed).
+    `before`: the `vocabularies` block the stored records were normalized with; only the records with a
+    term that maps otherwise now are processed (and only those whose result differs are written).
 
     Saves made while this task waited were coalesced into it: it reads the source's definition when it
-    starts, and with `terms` also looks at every term that definition maps now.
+    starts, and compares it with `before`.
     """
     with transaction.atomic():
         # Waits for a save that is deciding, source row locked, to coalesce into this queued task.
         source = Source.objects.select_for_update().get(pk=source_id)
-    if terms is None:
-        raw_ids = list(RawRecord.objects.filter(source_id=source_id).values_list("pk", flat=True))
-    else:
-        mapped = source.definition.get("vocabularies") or {}
-        wanted = {name: [*values, *(mapped.get(name) or {})] for name, values in terms.items()}
-        for name, values in mapped.items():
-            wanted.setdefault(name, list(values or {}))
-        raw_ids = source_raw_ids_unmapped(source_id, wanted)
+    raw_ids = source_raw_ids_remapped(source_id, before, source.definition.get("vocabularies"))
     report = _Report(job_id, "application des correspondances")
     report.progress(0, len(raw_ids))
     try:
         with run_guard():
             summary = pipeline_process(raw_ids, force=True, progress=report.progress, stage=report.stage)
     except RunBusyError:
-        return _wait_turn(job_id, source_mapping_reapply, source_id, terms)
+        return _wait_turn(job_id, source_mapping_reapply, source_id, before, waits=waits)
     text = f"Correspondances appliquées : {summary.as_text()}"
     job_finish(job_id, text)
     return text
 
 
 @task()
-def source_harvest_now(job_id: int, source_id: int) -> str:
+def source_harvest_now(job_id: int, source_id: int, *, waits: int = 0) -> str:
     """Harvest one validated source, then run the pipeline on what it stored; the job's summary."""
     source = Source.objects.get(pk=source_id)
     if source.review_status != Source.Review.VALIDATED or not source.enabled:
@@ -105,7 +104,7 @@ def source_harvest_now(job_id: int, source_id: int) -> str:
             # What this run stored, and anything an interrupted run left pending.
             summary = pipeline_process(raw_records_pending(), progress=report.progress, stage=report.stage)
     except RunBusyError:
-        return _wait_turn(job_id, source_harvest_now, source_id)
+        return _wait_turn(job_id, source_harvest_now, source_id, waits=waits)
     text = (
         f"Moisson ({run.get_status_display().lower()}) : {run.records_seen} fiches vues, "
         f"{run.records_created} nouvelles, {run.records_updated} modifiées, {run.records_rejected} "

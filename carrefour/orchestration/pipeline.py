@@ -1,8 +1,8 @@
 """The pipeline after fetching: normalize → locate → cluster → canonical project → search index.
 
 Records are processed in batches held in memory, read and written in bulk; de-duplication then
-re-decides only the neighbourhood of the records that really changed, and only the projects of the
-clusters that changed are merged again and re-indexed.
+re-decides only the neighbourhood of the records whose matching signature changed, and only the projects
+of the clusters that changed are merged again and re-indexed.
 """
 
 from __future__ import annotations
@@ -210,11 +210,30 @@ def _batch_write(done: list[Done], records: dict[int, Record], state: _State) ->
     keys = Record.objects.filter(raw_id__in=list(creates)).values_list("raw_id", "pk")
     rows_update([record for record, _ in updates], _STORED)
     written = [(pk, creates[raw_id][1]) for raw_id, pk in sorted(keys)]
+    kept = _signatures_kept(updates)
     for record_id, signature in written + [(record.pk, signature) for record, signature in updates]:
-        if signature is not None:
+        if record_id in kept:
+            # Same matching signature (a vocabulary re-applied): its cluster stands, its project merges again.
+            state.clusters.add(kept[record_id])
+        elif signature is not None:
             state.signatures[record_id] = signature
         else:
             state.removed.add(record_id)
+
+
+def _signatures_kept(updates: list[tuple[Record, dict[str, Any] | None]]) -> dict[int, int]:
+    """Updated records whose new signature is the one their cluster holds: record id → cluster id."""
+    clustered = {
+        record.pk: signature
+        for record, signature in updates
+        if signature is not None and hasattr(record, "membership")
+    }
+    stored = ClusterMember.objects.filter(record_id__in=list(clustered))
+    return {
+        record_id: cluster_id
+        for record_id, cluster_id, signature in stored.values_list("record_id", "cluster_id", "signature")
+        if signature == clustered[record_id]
+    }
 
 
 def _pending_write(pending: tuple[list[AsyncResult[list[Done]]], dict[int, Record]], state: _State) -> None:

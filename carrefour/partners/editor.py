@@ -16,6 +16,7 @@ from carrefour.accounts.services import organisation_source_add
 from carrefour.contributions.links import site_link
 from carrefour.contributions.models import Notification
 from carrefour.orchestration.tasks import email_send
+from carrefour.partners.mapping import source_mapping_changes_reapply
 from carrefour.sources.bounds import source_hosts
 from carrefour.sources.definitions import definition_schema
 from carrefour.sources.models import Source, SourceVersion
@@ -185,6 +186,7 @@ def source_version_decide(version: SourceVersion, *, reviewer: Any, accept: bool
             f"vous êtes l'auteur de la version {version.number} : un autre administrateur doit la valider "
             "ou la refuser"
         )
+    before = dict(version.source.definition)  # the stored records were built with it
     try:
         if accept:
             source_version_validate(version, reviewer=reviewer)
@@ -198,6 +200,7 @@ def source_version_decide(version: SourceVersion, *, reviewer: Any, accept: bool
             "l'a remplacée par une version plus récente"
         ) from None
     if accept:
+        source_mapping_changes_reapply(version.source, before, version.definition, user=reviewer)
         message = f"La version {version.number} de la source « {version.source.name} » est validée."
     else:
         message = (

@@ -11,11 +11,12 @@ from django.db import transaction
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from carrefour.harvest.models import RawRecord
 from carrefour.history.selectors import FIELD_LABELS
 from carrefour.normalize.selectors import source_unmapped_terms
 from carrefour.normalize.text import text_key
 from carrefour.normalize.vocabularies import vocabularies
-from carrefour.orchestration.jobs import job_start, job_task_args, source_job_queued
+from carrefour.orchestration.jobs import job_start, source_job_queued
 from carrefour.orchestration.models import Job
 from carrefour.orchestration.partner_tasks import source_mapping_reapply
 from carrefour.partners.editor import source_save_origin
@@ -215,15 +216,6 @@ def mapping_comment(changes: dict[str, dict[str, str]]) -> str:
     return comment if len(comment) <= 500 else comment[:499] + "…"
 
 
-def _new_terms(source: Source, changes: dict[str, dict[str, str]]) -> dict[str, list[str]] | None:
-    """The changed terms when none was mapped before (only their records can change), else None (all)."""
-    current = source.definition.get("vocabularies") or {}
-    before = {(name, text_key(term)) for name, terms in current.items() for term in (terms or {})}
-    if any((name, text_key(term)) in before for name, terms in changes.items() for term in terms):
-        return None
-    return {name: list(terms) for name, terms in changes.items()}
-
-
 def source_mapping_save(
     source: Source, changes: dict[str, dict[str, str]], *, author: Any, version_seen: int
 ) -> tuple[SourceVersion, Job]:
@@ -253,19 +245,43 @@ def _mapping_save_locked(
                 "correspondances pourront être modifiées après sa validation ou son refus"
             ]
         )
-    terms = _new_terms(source, changes)  # read before the save changes the source's definition
+    before = source.definition  # read before the save changes the source's definition
     text = definition_text_vocabularies_set(source_definition_text(source), changes)
     # A partner's save makes the source a partner's; an administrator's keeps a repository source the file's.
     origin = source_save_origin(author, source)
     version = source_version_save(
         text, author=author, source=source, comment=mapping_comment(changes), origin=origin
     )
+    return version, _reapply_queue(source, before, user=author)
+
+
+def source_mapping_changes_reapply(
+    source: Source, before_definition: dict[str, Any], after_definition: dict[str, Any], *, user: Any
+) -> Job | None:
+    """Queue the re-application of a definition change to the source's stored records, if it needs one.
+
+    None when the change leaves the vocabularies as they were or the source stores no record yet.
+    """
+    before = before_definition.get("vocabularies") or {}
+    if before == (after_definition.get("vocabularies") or {}):
+        return None
+    if not RawRecord.objects.filter(source=source).exists():
+        return None
+    with transaction.atomic():
+        # The source row locked, as a mapping save does: a queued task cannot start between the check
+        # and the decision.
+        source = Source.objects.select_for_update().get(pk=source.pk)
+        return _reapply_queue(source, before_definition, user=user)
+
+
+def _reapply_queue(source: Source, before_definition: dict[str, Any], *, user: Any) -> Job:
+    """Queue the re-application of the definition in service, compared with `before_definition`; the job."""
+    # A queued one compares the vocabularies it was queued with to those it finds when it starts: it
+    # covers this change too.
     queued = source_job_queued(source, Job.Kind.MAPPING_REAPPLY)
-    # A queued re-application reads the definition when it starts: it applies this version too, unless
-    # it only looks at new terms' records and this save changed or removed a mapping (every record).
-    if queued is not None and (terms is not None or job_task_args(queued)[2] is None):
-        return version, queued
-    job = job_start(
-        Job.Kind.MAPPING_REAPPLY, source_mapping_reapply, source.pk, terms, source=source, started_by=author
+    if queued is not None:
+        return queued
+    before = before_definition.get("vocabularies") or {}
+    return job_start(
+        Job.Kind.MAPPING_REAPPLY, source_mapping_reapply, source.pk, before, source=source, started_by=user
     )
-    return version, job

@@ -29,6 +29,7 @@ from carrefour.partners.editor import (
     text_lines,
 )
 from carrefour.partners.forms_editor import DefinitionEditForm, DefinitionForm, NewSourceForm, RefuseForm
+from carrefour.partners.mapping import source_mapping_changes_reapply
 from carrefour.partners.views_preview import (
     NEW,
     organisations_or_refused,
@@ -161,6 +162,9 @@ def source_definition(request: HttpRequest, slug: str) -> HttpResponse:
                 stale = _stale_context(source, error)
                 form = DefinitionEditForm({**request.POST.dict(), "version": stale["newest_number"]})
             else:
+                source_mapping_changes_reapply(
+                    source, source.definition, version.source.definition, user=_author(request)
+                )
                 preview_kept_drop(request, source.slug)
                 messages.success(request, saved_message(version, latest))
                 return redirect("partner-source-versions", source.slug)
@@ -234,6 +238,9 @@ def source_version(request: HttpRequest, slug: str, number: int) -> HttpResponse
                 request, "Impossible de rétablir : " + "; ".join(p.message for p in error.problems)
             )
         else:
+            source_mapping_changes_reapply(
+                source, source.definition, reverted.source.definition, user=_author(request)
+            )
             messages.success(
                 request, f"Retour à la version {version.number} : " + saved_message(reverted, latest)
             )

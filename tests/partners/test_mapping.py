@@ -8,6 +8,8 @@ from typing import Any
 
 import yaml
 
+from carrefour.dedup.models import ClusterMember
+from carrefour.normalize.models import Record
 from carrefour.orchestration.models import Job
 from carrefour.partners.mapping import definition_text_vocabularies_set
 from carrefour.sources.models import Source, SourceVersion
@@ -84,14 +86,30 @@ def test_a_mapping_removed_puts_the_term_back_in_the_list(partner_source: Source
     before = theme_count("alimentation")
     client.post(url, mapping_form(client.get(url).content.decode(), {"Alimentation durable": ""}))
     tasks_run()
-    # A mapping removed: any record may have used it, every record of the source is processed again.
-    assert "Correspondances appliquées : 6 fiches traitées" in Job.objects.get().summary
+    # A mapping removed: only the records using the term are processed again.
+    assert "Correspondances appliquées : 2 fiches traitées" in Job.objects.get().summary
     assert _unmapped(client.get(url).content.decode())["Alimentation durable"] == 2
     assert theme_count("alimentation") == before - 2
     assert (
         "Alimentation durable"
         not in partner_source.versions.get(number=2).definition["vocabularies"]["themes"]
     )
+
+
+def test_a_mapping_changed_rewrites_only_the_records_using_it(partner_source: Source, make_user: Any) -> None:
+    client = signed_in(make_user("org_member"))
+    url = "/espace-partenaire/sources/regards-solidaires/vocabulaire"
+    mobility, social = theme_count("mobilite"), theme_count("lien-social")
+    stamps = dict(Record.objects.values_list("raw__payload__title", "updated_at"))
+    clusters = dict(ClusterMember.objects.values_list("record_id", "cluster_id"))
+    client.post(url, mapping_form(client.get(url).content.decode(), {"Mobilité": "lien-social"}))
+    tasks_run()
+    # "Mobilité" is a term of one record: only it is processed again, written and its project merged.
+    assert "Correspondances appliquées : 1 fiches traitées" in Job.objects.get().summary
+    assert theme_count("mobilite") == mobility - 1 and theme_count("lien-social") == social + 1
+    after = dict(Record.objects.values_list("raw__payload__title", "updated_at"))
+    assert [title for title in after if after[title] != stamps[title]] == ["Atelier vélo des Pentes"]
+    assert dict(ClusterMember.objects.values_list("record_id", "cluster_id")) == clusters
 
 
 def test_bad_choices_save_nothing_and_keep_the_choices(partner_source: Source, make_user: Any) -> None:

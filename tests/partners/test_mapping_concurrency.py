@@ -60,33 +60,45 @@ def test_a_form_without_its_version_saves_nothing(partner_source: Source, make_u
 
 def test_a_save_while_a_reapplication_is_queued_joins_it(partner_source: Source, make_user: Any) -> None:
     client = signed_in(make_user("org_member"))
-    environment, social = theme_count("environnement"), theme_count("lien-social")
+    environment, social, food = (
+        theme_count("environnement"),
+        theme_count("lien-social"),
+        theme_count("alimentation"),
+    )
     first = client.post(
         URL, mapping_form(client.get(URL).content.decode(), {"Jardins partagés": "environnement"})
     )
     second = client.post(URL, mapping_form(client.get(URL).content.decode(), {"Tiers-lieux": "lien-social"}))
     assert second.status_code == 302 and second["Location"] == first["Location"]
-    assert Job.objects.count() == 1 and partner_source.versions.count() == 3
-    # A mapping changed while only new terms' records are queued: every record, in a job of its own,
-    # which the next save joins.
+    # Mappings changed or removed join it too: it compares the vocabularies it was queued with to those
+    # in service when it starts.
     client.post(URL, mapping_form(client.get(URL).content.decode(), {"Alimentation durable": ""}))
     client.post(URL, mapping_form(client.get(URL).content.decode(), {"Mobilité": ""}))
-    assert Job.objects.count() == 2 and partner_source.versions.count() == 5
+    assert Job.objects.count() == 1 and partner_source.versions.count() == 5
     tasks_run()
-    first, second = Job.objects.order_by("pk")
-    # The first re-application applied both of its versions: the records of both terms, no other.
-    assert "5 fiches traitées" in first.summary and "6 fiches traitées" in second.summary
+    # The records of the four terms, each once: every record of this source.
+    assert "6 fiches traitées" in Job.objects.get().summary
     assert theme_count("environnement") == environment + 3 and theme_count("lien-social") == social + 2
+    assert theme_count("alimentation") == food - 2
 
 
-def test_a_postponed_reapplication_keeps_its_terms(partner_source: Source, make_user: Any) -> None:
+def test_a_postponed_reapplication_waits_longer_each_time_and_keeps_what_it_compares(
+    partner_source: Source, make_user: Any
+) -> None:
     client = signed_in(make_user("org_member"))
+    vocabularies = dict(partner_source.definition["vocabularies"])
     client.post(URL, mapping_form(client.get(URL).content.decode(), {"Jardins partagés": "environnement"}))
-    with run_guard():  # a harvest started from the command line
-        tasks_run()
+    waits = []
+    with run_guard():  # a long harvest started from the command line
+        for _ in range(6):
+            tasks_run()
+            waiting = DBTaskResult.objects.get(status="READY")
+            waits.append(round((waiting.run_after - waiting.enqueued_at).total_seconds() / 60))
+            DBTaskResult.objects.update(run_after=timezone.now())  # the wait is over, the lock still held
+    # One waiting task at a time, a minute later, then twice as long each time up to a quarter of an hour.
+    assert waits == [1, 2, 4, 8, 15, 15]
     job = Job.objects.get()
-    assert job_task_args(job)[2] == {"themes": ["Jardins partagés"]}
-    DBTaskResult.objects.update(run_after=timezone.now())  # the minute of waiting is over
+    assert job_task_args(job)[2] == vocabularies and "en attente" in job.stage
     tasks_run()
     assert "Correspondances appliquées : 4 fiches traitées" in Job.objects.get().summary
 
