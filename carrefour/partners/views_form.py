@@ -84,11 +84,11 @@ def _submitted(
 def _stale_message(form: KindForm, error: VersionStaleError) -> str:
     """Nothing saved over a colleague's newer version: the form now carries it, the values typed are kept."""
     newest = error.latest.number if error.latest else 0
-    form.data = {**form.data.dict(), "version": str(newest)}
+    form.data = {**dict(form.data.items()), "version": str(newest)}
     return (
-        f"La définition a changé depuis l'ouverture de cette page (version {newest} enregistrée entre-temps) : "
-        "rien n'a été enregistré. Vos valeurs sont gardées ; vérifiez-les au regard de la nouvelle version, "
-        "puis enregistrez à nouveau."
+        "La définition a changé depuis l'ouverture de cette page "
+        f"(version {newest} enregistrée entre-temps) : rien n'a été enregistré. "
+        "Vos valeurs sont gardées : vérifiez-les au regard de la nouvelle version, puis enregistrez."
     )
 
 

@@ -72,6 +72,10 @@ def test_editing_a_source_by_the_form_follows_the_matrix(
     response = client.get(url)
     _expected(role, allowed, response)
     assert ("article h2 a::attr(href)" in response.content.decode()) is (role in allowed)
-    _expected(role, allowed, client.post(url, {**form_data(source.slug, name="Renommée par formulaire"), "version": "1"}))
+    _expected(
+        role,
+        allowed,
+        client.post(url, {**form_data(source.slug, name="Renommée par formulaire"), "version": "1"}),
+    )
     versions = SourceVersion.objects.filter(source=source).count()
     assert versions == (2 if role in allowed else 1)
