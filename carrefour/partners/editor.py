@@ -16,7 +16,7 @@ from carrefour.accounts.services import organisation_source_add
 from carrefour.contributions.links import site_link
 from carrefour.contributions.models import Notification
 from carrefour.orchestration.tasks import email_send
-from carrefour.partners.mapping import source_mapping_changes_reapply
+from carrefour.partners.reapply import source_mapping_changes_reapply
 from carrefour.sources.bounds import source_hosts
 from carrefour.sources.definitions import definition_schema
 from carrefour.sources.models import Source, SourceVersion

@@ -29,7 +29,7 @@ from carrefour.partners.editor import (
     text_lines,
 )
 from carrefour.partners.forms_editor import DefinitionEditForm, DefinitionForm, NewSourceForm, RefuseForm
-from carrefour.partners.mapping import source_mapping_changes_reapply
+from carrefour.partners.reapply import source_mapping_changes_reapply
 from carrefour.partners.views_preview import (
     NEW,
     organisations_or_refused,
