@@ -83,4 +83,6 @@ def test_architecture_table_names_exactly_the_public_functions_of_services_and_s
         for dotted in (f for f in functions if "." in f):
             module, _, function = dotted.rpartition(".")
             found = getattr(importlib.import_module(f"carrefour.{app}.{module}"), function, None)
-            assert inspect.isfunction(found), f"{app}: {dotted} is not a function of carrefour.{app}.{module}"
+            assert inspect.isfunction(inspect.unwrap(found)), (
+                f"{app}: {dotted} is not a function of carrefour.{app}.{module}"
+            )

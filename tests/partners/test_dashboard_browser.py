@@ -11,7 +11,7 @@ from django.utils import timezone
 from playwright.sync_api import Browser, expect
 
 from carrefour.harvest.models import HarvestRun
-from carrefour.projects.models import FieldOverride
+from carrefour.projects.models import FieldOverride, ProjectChange
 from carrefour.projects.overrides import project_fields_edit
 from carrefour.search.services import index_rebuild
 from tests.browser import CHROMIUM, axe_serious
@@ -43,6 +43,13 @@ def test_a_member_reads_the_dashboard_of_its_source_and_takes_the_source_value(
     project_fields_edit(project, {"summary": "Résumé corrigé."}, None, reason="Vu sur place")
     # The state a re-harvest contradicting the correction leaves (tests/partners/test_dashboard.py makes it).
     FieldOverride.objects.filter(project=project).update(conflict=True, upstream_now="Résumé de la source.")
+    ProjectChange.objects.create(
+        project=project,
+        kind=ProjectChange.Kind.SOURCE_CHANGED,
+        at=timezone.now(),
+        source_slug=source.slug,
+        fields={"summary": [None, "Résumé de la source."]},
+    )
     context = _signed_in(browser, live_server, make_user("org_member"))
     try:
         page = context.new_page()

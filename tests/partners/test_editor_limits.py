@@ -109,9 +109,7 @@ def test_the_dns_checks_of_a_definition_end_at_their_deadline(
         with pytest.raises(DefinitionTextError) as refused:
             source_version_save(text, author=member)
         [problem] = refused.value.problems
-        assert (
-            problem.path == "start_urls[1]" and "prive.example.org resolves to non-public" in problem.message
-        )
+        assert problem.path == "start_urls[1]" and "prive.example.org/' : hôte refusé" in problem.message
         # The host still resolving is let through, as an unresolved one: each fetch checks it again.
         text = definition_text("lente", host="lent.example.org")
         version = source_version_save(text, author=member)

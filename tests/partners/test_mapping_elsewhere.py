@@ -8,6 +8,7 @@ from carrefour.orchestration.models import Job
 from carrefour.sources.models import Source, SourceVersion
 from tests.accounts.conftest import signed_in
 from tests.partners.conftest import DEFINITION, theme_count
+from tests.partners.editor_data import definition_post
 from tests.worker import tasks_run
 
 BASE = "/espace-partenaire/sources/regards-solidaires"
@@ -25,7 +26,9 @@ def _text(*, gardens: bool, host: str = "127.0.0.1") -> str:
 def test_an_editor_save_then_a_revert_reapply_the_mapping(partner_source: Source, make_user: Any) -> None:
     client = signed_in(make_user("org_member"))
     before = theme_count("environnement")
-    response = client.post(f"{BASE}/definition", {"text": _text(gardens=True), "comment": "jardins"})
+    response = definition_post(
+        client, f"{BASE}/definition", {"text": _text(gardens=True), "comment": "jardins"}
+    )
     assert response.status_code == 302 and Job.objects.filter(kind=Job.Kind.MAPPING_REAPPLY).count() == 1
     assert theme_count("environnement") == before  # the worker has not run yet
     tasks_run()
@@ -44,7 +47,10 @@ def test_an_edit_leaving_the_vocabularies_alone_queues_nothing(
 ) -> None:
     client = signed_in(make_user("org_member"))
     text = _text(gardens=False).replace("frequency: weekly", "frequency: daily")
-    assert client.post(f"{BASE}/definition", {"text": text, "comment": "quotidien"}).status_code == 302
+    assert (
+        definition_post(client, f"{BASE}/definition", {"text": text, "comment": "quotidien"}).status_code
+        == 302
+    )
     assert partner_source.versions.count() == 2 and not Job.objects.exists()
 
 
@@ -54,8 +60,10 @@ def test_a_validated_version_reapplies_its_mapping(
     settings.PARTNER_ALLOWED_HOSTS = ["127.0.0.1", "127.0.0.2"]
     before = theme_count("environnement")
     # A change of hosts waits for the administrators: nothing is re-applied before their decision.
-    signed_in(make_user("org_member")).post(
-        f"{BASE}/definition", {"text": _text(gardens=True, host="127.0.0.2"), "comment": "déménagement"}
+    definition_post(
+        signed_in(make_user("org_member")),
+        f"{BASE}/definition",
+        {"text": _text(gardens=True, host="127.0.0.2"), "comment": "déménagement"},
     )
     version = partner_source.versions.get(number=2)
     assert version.status == SourceVersion.Status.PENDING and not Job.objects.exists()
