@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.db import OperationalError, transaction
 from django_tasks import default_task_backend
 from django_tasks.base import Task, TaskResultStatus
 from django_tasks.exceptions import TaskResultDoesNotExist
 
 from carrefour.orchestration.models import Job
 from carrefour.sources.models import Source
+
+logger = logging.getLogger(__name__)
 
 STATUS_LABELS = {
     TaskResultStatus.READY: "en attente du worker",
@@ -40,8 +44,14 @@ def job_start(
 
 
 def job_progress(job_id: int, done: int, total: int, stage: str = "") -> None:
-    """Record how far a job's task has gone (called by the task, read by the page)."""
-    Job.objects.filter(pk=job_id).update(done=done, total=total, stage=stage)
+    """Record how far a job's task has gone (called by the task, read by the page), at best."""
+    try:
+        with transaction.atomic():
+            Job.objects.filter(pk=job_id).update(done=done, total=total, stage=stage)
+    except OperationalError:
+        # Progress only informs the page: a row a reader locks for a moment (SQLite) must not fail the
+        # work it describes; the next call records it.
+        logger.warning("progress of job %s not recorded: its row was locked", job_id)
 
 
 def job_finish(job_id: int, summary: str) -> None:
