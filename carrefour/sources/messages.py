@@ -99,22 +99,26 @@ def _length(error: ValidationError) -> str:
     return f"trop long : {len(error.instance)} caractères, {bound} au plus"
 
 
-def _items(error: ValidationError) -> str:
+def _count(error: ValidationError, lower: tuple[str, str], upper: str) -> str:
+    """A too-small or too-large list or block: `lower` is (message for one, message for {bound})."""
     bound = error.validator_value
-    if error.validator == "minItems":
-        return (
-            "la liste ne doit pas être vide"
-            if bound == 1
-            else f"la liste doit compter au moins {bound} éléments"
-        )
-    return f"trop d'éléments : {len(error.instance)}, {bound} au plus"
+    if error.validator.startswith("min"):
+        return lower[0] if bound == 1 else lower[1].format(bound=bound)
+    return f"{upper} : {len(error.instance)}, {bound} au plus"
+
+
+def _items(error: ValidationError) -> str:
+    return _count(
+        error,
+        ("la liste ne doit pas être vide", "la liste doit compter au moins {bound} éléments"),
+        "trop d'éléments",
+    )
 
 
 def _properties(error: ValidationError) -> str:
-    bound = error.validator_value
-    if error.validator == "minProperties":
-        return "le bloc ne doit pas être vide" if bound == 1 else f"le bloc doit avoir au moins {bound} clés"
-    return f"trop de clés : {len(error.instance)}, {bound} au plus"
+    return _count(
+        error, ("le bloc ne doit pas être vide", "le bloc doit avoir au moins {bound} clés"), "trop de clés"
+    )
 
 
 RENDERERS: dict[str, Callable[[ValidationError], str]] = {

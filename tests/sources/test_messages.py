@@ -52,6 +52,17 @@ CASES: list[tuple[Change, int | None, list[str]]] = [
         4,
         ["ne doit pas être vide"],
     ),
+    # maxItems / minItems inside a list of pairs
+    (
+        lambda t: t.replace("{css: h1}", '{css: h1, replace: [["a", "b", "c"]]}'),
+        10,
+        ["trop d'éléments : 3, 2 au plus"],
+    ),
+    (
+        lambda t: t.replace("{css: h1}", '{css: h1, replace: [["a"]]}'),
+        10,
+        ["la liste doit compter au moins 2 éléments"],
+    ),
     # minimum / maximum
     (lambda t: t + "politeness: {delay: -1}\n", 14, ["politeness.delay: doit valoir au moins 0"]),
     # oneOf (frequency is a word or a number of hours)
