@@ -173,12 +173,12 @@ def _check_filters(definition: dict[str, Any]) -> list[str]:
     for i, item in enumerate(definition.get("filters") or []):
         if not isinstance(item, dict):
             continue
-        for names, what in ((FILTER_ACTIONS, "action"), (FILTER_TESTS, "test")):
+        for names, what in ((FILTER_ACTIONS, "une et une seule action"), (FILTER_TESTS, "un et un seul test")):
             found = [name for name in names if name in item]
             if len(found) != 1:
                 problems.append(
-                    f"filters[{i}]: une et une seule {what} est attendue parmi {', '.join(names)} "
-                    f"(trouvé : {', '.join(found) or 'aucune'})"
+                    f"filters[{i}]: {what} parmi {', '.join(names)} "
+                    f"(trouvé : {', '.join(found) or 'rien'})"
                 )
         if isinstance(item.get("matches"), str):
             try:
