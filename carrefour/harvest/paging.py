@@ -65,7 +65,9 @@ def page_number_next(pagination: dict[str, Any], response: Response, listed: int
     return [_with_page(response.url, param, number + 1)]
 
 
-def pages_next(pagination: dict[str, Any], response: Response, listed: int, extracted: list[str]) -> list[str]:
+def pages_next(
+    pagination: dict[str, Any], response: Response, listed: int, extracted: list[str]
+) -> list[str]:
     """Next list pages of a response: extracted by `next`, read in `Link`, or the next page number."""
     kind = pagination.get("type", "none")
     if kind == "link_header":

@@ -99,7 +99,9 @@ class DefinitionSpider(scrapy.Spider):
     def _emit_record(self, item: Document | RecordResult, meta: dict[str, Any] | None = None) -> None:
         """Build (if needed) and report one record, a record skipped by a filter, or a rejection."""
         result = item if isinstance(item, RecordResult) else self.builder.build(item)
-        skipped = filters_skip_reason(self.filters, self.builder, item) if isinstance(item, Document) else None
+        skipped = (
+            filters_skip_reason(self.filters, self.builder, item) if isinstance(item, Document) else None
+        )
         if skipped:
             self.emit({"type": "skip", "url": result.url, "reason": skipped})
             return
@@ -166,7 +168,11 @@ class DefinitionSpider(scrapy.Spider):
         url = request.url if request is not None else "?"
         role = request.meta.get("role", "detail") if request is not None else "detail"
         value = failure.value
-        if role == "list" and isinstance(value, HttpError) and is_past_end(self.pagination, value.response.status):
+        if (
+            role == "list"
+            and isinstance(value, HttpError)
+            and is_past_end(self.pagination, value.response.status)
+        ):
             # The server's way of saying the list ended (e.g. WordPress: 400 past the last page).
             self.emit({"type": "list_end", "url": url, "status": value.response.status})
             return

@@ -173,18 +173,22 @@ def _check_filters(definition: dict[str, Any]) -> list[str]:
     for i, item in enumerate(definition.get("filters") or []):
         if not isinstance(item, dict):
             continue
-        for names, what in ((FILTER_ACTIONS, "une et une seule action"), (FILTER_TESTS, "un et un seul test")):
+        for names, what in (
+            (FILTER_ACTIONS, "une et une seule action"),
+            (FILTER_TESTS, "un et un seul test"),
+        ):
             found = [name for name in names if name in item]
             if len(found) != 1:
                 problems.append(
-                    f"filters[{i}]: {what} parmi {', '.join(names)} "
-                    f"(trouvé : {', '.join(found) or 'rien'})"
+                    f"filters[{i}]: {what} parmi {', '.join(names)} (trouvé : {', '.join(found) or 'rien'})"
                 )
         if isinstance(item.get("matches"), str):
             try:
                 re.compile(item["matches"])
             except re.error as exc:
-                problems.append(f"filters[{i}].matches: expression régulière invalide {item['matches']!r} : {exc}")
+                problems.append(
+                    f"filters[{i}].matches: expression régulière invalide {item['matches']!r} : {exc}"
+                )
     return problems
 
 
@@ -205,7 +209,9 @@ def _check_structure(definition: dict[str, Any]) -> list[str]:
             f"list: inutile pour kind {kind} (chaque ligne ou objet est une fiche) : retirez ce bloc"
         )
     if "total_count" in pagination and "page_size" not in pagination:
-        problems.append("pagination.page_size: obligatoire avec pagination.total_count (pages = total / taille)")
+        problems.append(
+            "pagination.page_size: obligatoire avec pagination.total_count (pages = total / taille)"
+        )
     if ("link" in lst or "version" in lst) and "entries" not in lst:
         problems.append("list.entries: obligatoire avec list.link ou list.version (ils lisent chaque entrée)")
     if "entries" in lst and "link" not in lst:

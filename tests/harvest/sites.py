@@ -21,7 +21,7 @@ def harvest_definition(
     *,
     fails: bool = False,
 ) -> tuple[HarvestRun, str]:
-    """Write the definition as the only YAML file of SOURCES_DIR, run `carrefour harvest SLUG`: run and output.
+    """Write the definition alone in SOURCES_DIR, run `carrefour harvest SLUG`: its run and output.
 
     `fails`: the command must exit with its "at least one harvest failed" error.
     """

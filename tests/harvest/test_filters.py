@@ -59,7 +59,9 @@ def test_a_filter_on_a_column_missing_from_the_file_publishes_nothing(
     mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     mini_site.route("/initiatives.csv", "id;nom;ville\n1;Épicerie;Lyon\n", ctype="text/csv")
-    run, _ = harvest_definition(CSV_FLAGGED, mini_site.url, tmp_path / "sources", settings, capsys, fails=True)
+    run, _ = harvest_definition(
+        CSV_FLAGGED, mini_site.url, tmp_path / "sources", settings, capsys, fails=True
+    )
     assert run.status == HarvestRun.Status.FAILED and "CSV header lacks columns publier" in run.message
     assert payloads("initiatives") == {}
 
@@ -94,7 +96,7 @@ def test_filters_on_json_keys_that_some_records_lack(
         {"id": 7, "titre": "Masquée", "statut": "actif", "visible": False},
     ]
     mini_site.route("/api/fiches", json.dumps({"fiches": fiches}), ctype="application/json")
-    run, out = harvest_definition(API, mini_site.url, tmp_path / "sources", settings, capsys)
+    run, _ = harvest_definition(API, mini_site.url, tmp_path / "sources", settings, capsys)
     assert sorted(payloads("annuaire")) == ["1", "3", "5"]
     # Without `reason`, the filter itself is the reason shown.
     assert run.records_skipped == {
@@ -119,8 +121,12 @@ def test_a_filter_needs_one_action_one_test_and_a_valid_pattern() -> None:
             ],
         }
     )
-    assert "filters[0]: une et une seule action parmi skip_if, keep_if (trouvé : skip_if, keep_if)" in problems
+    assert (
+        "filters[0]: une et une seule action parmi skip_if, keep_if (trouvé : skip_if, keep_if)" in problems
+    )
     assert "filters[1]: un et un seul test parmi equals, in, matches, empty (trouvé : rien)" in problems
     assert any(p.startswith("filters[2].matches: expression régulière invalide") for p in problems)
-    assert any(p.startswith("filters[3].skip_if: `column` ne s'emploie pas avec kind 'json_api'") for p in problems)
+    assert any(
+        p.startswith("filters[3].skip_if: `column` ne s'emploie pas avec kind 'json_api'") for p in problems
+    )
     assert any(p.startswith("filters[4]: clé inconnue « drop_if »") for p in problems)

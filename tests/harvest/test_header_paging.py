@@ -68,7 +68,7 @@ def test_a_total_announcing_too_many_pages_ends_cleanly_at_the_first_past_the_en
 ) -> None:
     serve_posts(mini_site, total_pages=10)
     definition = {**WORDPRESS, "pagination": PAGE_NUMBER}
-    run, out = harvest_definition(definition, mini_site.url, tmp_path / "sources", settings, capsys)
+    run, _ = harvest_definition(definition, mini_site.url, tmp_path / "sources", settings, capsys)
     assert len(payloads("blog")) == 5
     # One request past the end, answered 400: the end of the list, neither an error nor suspicious.
     assert listed(mini_site) == [page_path(n) for n in range(1, 5)]
@@ -79,8 +79,15 @@ def test_a_total_lagging_behind_does_not_truncate_when_the_page_size_is_declared
     mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     serve_posts(mini_site, total_pages=2)
-    pagination = {"type": "page_number", "total_count": "X-WP-Total", "page_size": 2, "past_end_status": [400]}
-    run, _ = harvest_definition({**WORDPRESS, "pagination": pagination}, mini_site.url, tmp_path / "s", settings, capsys)
+    pagination = {
+        "type": "page_number",
+        "total_count": "X-WP-Total",
+        "page_size": 2,
+        "past_end_status": [400],
+    }
+    run, _ = harvest_definition(
+        {**WORDPRESS, "pagination": pagination}, mini_site.url, tmp_path / "s", settings, capsys
+    )
     # "4 posts, 2 per page" but page 2 is full: page 3 is asked, and it holds the fifth post.
     assert len(payloads("blog")) == 5 and run.status == HarvestRun.Status.SUCCESS
     assert listed(mini_site) == [page_path(1), page_path(2), page_path(3)]
@@ -91,7 +98,9 @@ def test_a_past_the_end_status_the_definition_does_not_name_is_still_a_listing_e
 ) -> None:
     serve_posts(mini_site, total_pages=10)
     pagination = {"type": "page_number", "total_pages": "X-WP-TotalPages"}
-    run, _ = harvest_definition({**WORDPRESS, "pagination": pagination}, mini_site.url, tmp_path / "s", settings, capsys)
+    run, _ = harvest_definition(
+        {**WORDPRESS, "pagination": pagination}, mini_site.url, tmp_path / "s", settings, capsys
+    )
     assert len(payloads("blog")) == 5
     assert run.status == HarvestRun.Status.SUSPICIOUS and run.message.endswith("HTTP 400")
 
@@ -105,13 +114,15 @@ def test_link_headers_are_followed_and_a_link_loop_ends_the_list(
         # Relative target, several relations in one parameter, a comma inside the URL.
         2: f'<{page_path(1)}>; rel="prev first", <{page_path(3)}&x=a,b>; rel="next"',
         # The last page points back to the first one: followed once, never in circles.
-        3: f'<{base}{page_path(1)}>; rel=next',
+        3: f"<{base}{page_path(1)}>; rel=next",
     }
     serve_posts(mini_site, total_pages=3, links=links)
     last = page_path(3) + "&x=a,b"
     mini_site.route(last, json.dumps(POSTS[4:]), ctype="application/json", headers={"Link": links[3]})
     pagination = {"type": "link_header", "past_end_status": [400]}
-    run, _ = harvest_definition({**WORDPRESS, "pagination": pagination}, mini_site.url, tmp_path / "s", settings, capsys)
+    run, _ = harvest_definition(
+        {**WORDPRESS, "pagination": pagination}, mini_site.url, tmp_path / "s", settings, capsys
+    )
     assert sorted(payloads("blog"), key=int) == ["1", "2", "3", "4", "5"]
     assert listed(mini_site) == [page_path(1), page_path(2), last]
     assert run.status == HarvestRun.Status.SUCCESS and run.errors == []

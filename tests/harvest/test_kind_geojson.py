@@ -37,7 +37,10 @@ FEATURES = [
     feature({"type": "Point", "coordinates": [2.3522, 48.8566]}, code="a", nom="Épicerie", ville="Paris"),
     # A square around Lyon: its centroid, not a corner.
     feature(
-        {"type": "Polygon", "coordinates": [[[4.8, 45.7], [4.9, 45.7], [4.9, 45.8], [4.8, 45.8], [4.8, 45.7]]]},
+        {
+            "type": "Polygon",
+            "coordinates": [[[4.8, 45.7], [4.9, 45.7], [4.9, 45.8], [4.8, 45.8], [4.8, 45.7]]],
+        },
         code="b",
         nom="Jardin partagé",
     ),
@@ -63,7 +66,9 @@ def test_a_geojson_layer_is_harvested_with_positions_from_its_geometries(
     assert sorted(records) == ["42", "a", "b", "c", "d", "e"]
     assert (records["a"]["longitude"], records["a"]["latitude"]) == (2.3522, 48.8566)
     assert records["a"]["title"] == "Épicerie" and records["a"]["commune"] == "Paris"
-    assert records["b"]["longitude"] == pytest.approx(4.85) and records["b"]["latitude"] == pytest.approx(45.75)
+    assert records["b"]["longitude"] == pytest.approx(4.85) and records["b"]["latitude"] == pytest.approx(
+        45.75
+    )
     assert records["e"]["longitude"] == pytest.approx(2.0) and records["e"]["latitude"] == pytest.approx(45.0)
     for without in ("c", "d"):
         assert records[without]["latitude"] is None and records[without]["longitude"] is None
@@ -77,6 +82,6 @@ def test_a_layer_that_is_not_geojson_fails_the_run_with_its_reason(
     mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     mini_site.route("/couche.geojson", json.dumps([{"nom": "liste"}]), ctype="application/json")
-    run, out = harvest_definition(LAYER, mini_site.url, tmp_path / "sources", settings, capsys, fails=True)
+    run, _ = harvest_definition(LAYER, mini_site.url, tmp_path / "sources", settings, capsys, fails=True)
     assert run.status == HarvestRun.Status.FAILED
     assert "not a GeoJSON FeatureCollection" in run.message and payloads("carte") == {}

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('harvest', '0004_harvestrun'),
+        ("harvest", "0004_harvestrun"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='harvestrun',
-            name='records_skipped',
+            model_name="harvestrun",
+            name="records_skipped",
             field=models.JSONField(blank=True, default=dict),
         ),
     ]
