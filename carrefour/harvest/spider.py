@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
@@ -61,6 +62,8 @@ class DefinitionSpider(scrapy.Spider):
         hours = (definition.get("incremental") or {}).get("revisit_after", DEFAULT_REVISIT_HOURS)
         self.revisit_before = time.time() - float(hours) * 3600
         self.listed: set[str] = set()
+        # Digests of the list pages read: a page read again under a new URL ends the list.
+        self.list_digests: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
         """Entry requests: a failure there means the whole source is down."""
@@ -125,6 +128,12 @@ class DefinitionSpider(scrapy.Spider):
         """A list page (or the CSV file, feed, sitemap): inline records, detail links, next pages."""
         role = response.meta.get("role", "list")
         self.emit({"type": "page", "url": response.url, "status": response.status})
+        digest = hashlib.sha256(response.body).hexdigest()
+        if digest in self.list_digests:
+            # A server ignoring the page parameter, or next links looping through new URLs.
+            self.emit({"type": "list_end", "url": response.url, "status": response.status})
+            return
+        self.list_digests.add(digest)
         try:
             page = self.kind.page(response, self.definition)
             items = list(self.kind.records(page, self.definition))

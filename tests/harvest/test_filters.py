@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
+from django.core.management import call_command
 
 from carrefour.harvest.models import HarvestRun
 from carrefour.sources.definitions import definition_check
@@ -130,3 +132,16 @@ def test_a_filter_needs_one_action_one_test_and_a_valid_pattern() -> None:
         p.startswith("filters[3].skip_if: `column` ne s'emploie pas avec kind 'json_api'") for p in problems
     )
     assert any(p.startswith("filters[4]: clé inconnue « drop_if »") for p in problems)
+
+
+def test_a_dry_run_shows_what_the_filters_would_skip(
+    mini_site: MiniSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mini_site.route("/initiatives.csv", ROWS, ctype="text/csv; charset=utf-8")
+    path = tmp_path / "initiatives.yml"
+    full = {"name": "Initiatives", "fictional": True, "politeness": {"delay": 0}, **CSV_FLAGGED}
+    path.write_text(yaml.safe_dump(full, allow_unicode=True), encoding="utf-8")
+    call_command("sources", "check", str(path), "--base-url", mini_site.url)
+    out = capsys.readouterr().out
+    assert "initiatives: 1 pages, 3 records, 1 errors" in out
+    assert f"  2 skipped × {NOT_PUBLISHED}" in out and "  1 skipped × sans nom" in out

@@ -135,3 +135,17 @@ def test_a_past_the_end_status_on_the_entry_page_is_still_a_failure(
     definition = {**WORDPRESS, "pagination": PAGE_NUMBER}
     run, _ = harvest_definition(definition, mini_site.url, tmp_path / "s", settings, capsys, fails=True)
     assert run.status == HarvestRun.Status.FAILED and "HTTP 400" in run.message
+
+
+def test_a_server_ignoring_the_page_parameter_ends_the_list_at_the_first_repeated_page(
+    mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for number in range(1, 12):
+        mini_site.route(page_path(number), json.dumps(POSTS[:2]), ctype="application/json")
+    pagination = {"type": "page_number", "past_end_status": [400]}
+    run, _ = harvest_definition(
+        {**WORDPRESS, "pagination": pagination}, mini_site.url, tmp_path / "s", settings, capsys
+    )
+    # Page 2 is page 1 again: the list ends there instead of walking up to politeness.max_pages.
+    assert sorted(payloads("blog")) == ["1", "2"] and listed(mini_site) == [page_path(1), page_path(2)]
+    assert run.status == HarvestRun.Status.SUCCESS
