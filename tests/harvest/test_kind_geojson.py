@@ -47,6 +47,28 @@ FEATURES = [
     feature(None, code="c", nom="Sans géométrie"),
     feature({"type": "Point", "coordinates": [999, "abc"]}, code="d", nom="Coordonnées fausses"),
     feature({"type": "LineString", "coordinates": [[1.0, 44.0], [3.0, 46.0]]}, code="e", nom="Sentier"),
+    # Two squares, the larger one weighing more; coordinates written as text by some exporters.
+    feature(
+        {
+            "type": "MultiPolygon",
+            "coordinates": [
+                [[[0, 40], [2, 40], [2, 42], [0, 42], [0, 40]]],
+                [[["10", "40"], ["11", "40"], ["11", "41"], ["10", "41"], ["10", "40"]]],
+            ],
+        },
+        code="f",
+    ),
+    feature(
+        {
+            "type": "GeometryCollection",
+            "geometries": [
+                {"type": "Point", "coordinates": [6, 44]},
+                {"type": "Point", "coordinates": [8, 46]},
+            ],
+        },
+        code="g",
+    ),
+    feature({"type": "Point", "coordinates": [float("nan"), 45]}, code="h"),
     # No properties at all, the id on the feature itself.
     {"type": "Feature", "id": 42, "geometry": {"type": "Point", "coordinates": [-1.55, 47.22]}},
     # Broken: no id anywhere, and an item that is not a feature.
@@ -63,18 +85,21 @@ def test_a_geojson_layer_is_harvested_with_positions_from_its_geometries(
     run, out = harvest_definition(LAYER, mini_site.url, tmp_path / "sources", settings, capsys)
     records = payloads("carte")
     # Every feature with an id is kept, whatever its geometry; the two without one are rejected.
-    assert sorted(records) == ["42", "a", "b", "c", "d", "e"]
+    assert sorted(records) == ["42", "a", "b", "c", "d", "e", "f", "g", "h"]
     assert (records["a"]["longitude"], records["a"]["latitude"]) == (2.3522, 48.8566)
     assert records["a"]["title"] == "Épicerie" and records["a"]["commune"] == "Paris"
     assert records["b"]["longitude"] == pytest.approx(4.85) and records["b"]["latitude"] == pytest.approx(
         45.75
     )
     assert records["e"]["longitude"] == pytest.approx(2.0) and records["e"]["latitude"] == pytest.approx(45.0)
-    for without in ("c", "d"):
+    # Area-weighted: (1, 41) weighs 4, (10.5, 40.5) weighs 1.
+    assert records["f"]["longitude"] == pytest.approx(2.9) and records["f"]["latitude"] == pytest.approx(40.9)
+    assert (records["g"]["longitude"], records["g"]["latitude"]) == (7.0, 45.0)
+    for without in ("c", "d", "h"):
         assert records[without]["latitude"] is None and records[without]["longitude"] is None
     assert records["42"]["title"] is None and records["42"]["latitude"] == 47.22
     assert run.status == HarvestRun.Status.SUCCESS and run.records_rejected == 2
-    assert "no source record id" in out and "feature 8: not a GeoJSON Feature" in out
+    assert "no source record id" in out and "feature 11: not a GeoJSON Feature" in out
     assert mini_site.log == ["/robots.txt", "/couche.geojson"]
 
 

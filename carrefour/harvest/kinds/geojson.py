@@ -16,16 +16,25 @@ from carrefour.harvest.kinds.base import GarbageError, response_text
 Position = tuple[float, float]
 
 
+def _number(value: Any) -> float | None:
+    """A coordinate as a finite number; exporters sometimes write it as text ("2.35")."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        return None
+    try:
+        number = float(value)
+    except ValueError:
+        return None
+    return number if math.isfinite(number) else None
+
+
 def _position(value: Any) -> Position | None:
     """A GeoJSON position [lon, lat, …] as (lon, lat), or None when it is not a valid WGS 84 point."""
     if not isinstance(value, list | tuple) or len(value) < 2:
         return None
-    lon, lat = value[0], value[1]
-    if isinstance(lon, bool) or isinstance(lat, bool) or not isinstance(lon, int | float):
+    lon, lat = _number(value[0]), _number(value[1])
+    if lon is None or lat is None:
         return None
-    if not isinstance(lat, int | float) or not (math.isfinite(lon) and math.isfinite(lat)):
-        return None
-    return (float(lon), float(lat)) if -180 <= lon <= 180 and -90 <= lat <= 90 else None
+    return (lon, lat) if -180 <= lon <= 180 and -90 <= lat <= 90 else None
 
 
 def _positions(coordinates: Any) -> list[Position]:
