@@ -8,9 +8,7 @@ from typing import Any
 
 from carrefour.harvest.extract.document import Document
 from carrefour.harvest.extract.record import RecordBuilder
-
-ACTIONS = ("skip_if", "keep_if")
-TESTS = ("equals", "in", "matches", "empty")
+from carrefour.sources.definitions import FILTER_ACTIONS, FILTER_TESTS, SOURCE_KEYS
 
 
 def _text(value: Any) -> str:
@@ -41,7 +39,7 @@ class RowFilter:
 
 def _default_reason(action: str, spec: dict[str, Any], test: str, expected: Any) -> str:
     """Reason of a filter without `reason`: what it tests, as written in the definition."""
-    source = next(f"{k} {v}" for k, v in spec.items())
+    source = next((f"{k} {spec[k]}" for k in SOURCE_KEYS if k in spec), "")
     return f"{action} {source} {test} {expected!r}"
 
 
@@ -49,8 +47,8 @@ def filters_compile(definition: dict[str, Any]) -> list[RowFilter]:
     """The definition's filters, in order (the definition was validated: one action, one test each)."""
     compiled = []
     for item in definition.get("filters") or []:
-        action = next(a for a in ACTIONS if a in item)
-        test = next(t for t in TESTS if t in item)
+        action = next(a for a in FILTER_ACTIONS if a in item)
+        test = next(t for t in FILTER_TESTS if t in item)
         spec = {**item[action], "multiple": True}
         reason = item.get("reason") or _default_reason(action, item[action], test, item[test])
         compiled.append(RowFilter(action, spec, test, item[test], reason))
