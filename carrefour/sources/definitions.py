@@ -43,6 +43,9 @@ KIND_KEYS = {
     "geojson": {"json", "const", "url", "field"},
 }
 
+# Pagination options read only by `type: page_number`.
+PAGE_NUMBER_KEYS = ("page_param", "first_page", "total_pages", "total_count", "page_size")
+
 # A `filters` item: one action naming the extractor, one test on its values.
 FILTER_ACTIONS = ("skip_if", "keep_if")
 FILTER_TESTS = ("equals", "in", "matches", "empty")
@@ -208,6 +211,12 @@ def _check_structure(definition: dict[str, Any]) -> list[str]:
         problems.append(
             f"list: inutile pour kind {kind} (chaque ligne ou objet est une fiche) : retirez ce bloc"
         )
+    kind_of_paging = pagination.get("type")
+    if kind_of_paging in {"link_header", "page_number", "none"} and "next" in pagination:
+        problems.append(f"pagination.next: inutile avec pagination.type {kind_of_paging!r} : retirez-le")
+    for key in PAGE_NUMBER_KEYS:
+        if key in pagination and kind_of_paging != "page_number":
+            problems.append(f"pagination.{key}: ne s'emploie qu'avec pagination.type 'page_number'")
     if "total_count" in pagination and "page_size" not in pagination:
         problems.append(
             "pagination.page_size: obligatoire avec pagination.total_count (pages = total / taille)"

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from carrefour.harvest.models import HarvestRun
+from carrefour.sources.definitions import definition_check
 from tests.harvest.conftest import MiniSite
 from tests.harvest.sites import harvest_definition, payloads
 
@@ -149,3 +150,19 @@ def test_a_server_ignoring_the_page_parameter_ends_the_list_at_the_first_repeate
     # Page 2 is page 1 again: the list ends there instead of walking up to politeness.max_pages.
     assert sorted(payloads("blog")) == ["1", "2"] and listed(mini_site) == [page_path(1), page_path(2)]
     assert run.status == HarvestRun.Status.SUCCESS
+
+
+def test_pagination_options_of_another_type_are_refused_rather_than_ignored() -> None:
+    base = {**WORDPRESS, "name": "Blog"}
+    link = definition_check({**base, "pagination": {"type": "link_header", "total_pages": "X-WP-TotalPages"}})
+    assert link == ["pagination.total_pages: ne s'emploie qu'avec pagination.type 'page_number'"]
+    numbered = definition_check(
+        {**base, "pagination": {"type": "page_number", "total_count": "X-Total", "next": {"json": "next"}}}
+    )
+    assert numbered == [
+        "pagination.next: inutile avec pagination.type 'page_number' : retirez-le",
+        "pagination.page_size: obligatoire avec pagination.total_count (pages = total / taille)",
+    ]
+    assert definition_check({**base, "pagination": {"type": "page_number", "past_end_status": [302]}}) == [
+        "pagination.past_end_status[0]: doit valoir au moins 400 (trouvé : 302)"
+    ]
