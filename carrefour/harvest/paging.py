@@ -68,13 +68,13 @@ def page_number_next(pagination: dict[str, Any], response: Response, listed: int
 def pages_next(
     pagination: dict[str, Any], response: Response, listed: int, extracted: list[str]
 ) -> list[str]:
-    """Next list pages of a response: extracted by `next`, read in `Link`, or the next page number."""
+    """Next list pages of a response: read in `Link`, the next page number, else those `next` extracted."""
     kind = pagination.get("type", "none")
     if kind == "link_header":
         return link_header_urls(response, "next")
     if kind == "page_number":
         return page_number_next(pagination, response, listed)
-    return extracted if kind in {"next_link", "json_next"} else []
+    return extracted
 
 
 def is_past_end(pagination: dict[str, Any], status: int) -> bool:

@@ -138,7 +138,8 @@ class DefinitionSpider(scrapy.Spider):
             page = self.kind.page(response, self.definition)
             items = list(self.kind.records(page, self.definition))
             entries = self._entries(page)
-            extracted = self._urls(self.pagination.get("next"), page)
+            by_link = self.pagination.get("type") in {"next_link", "json_next"}
+            extracted = self._urls(self.pagination.get("next"), page) if by_link else []
             next_urls = pages_next(self.pagination, response, len(items) + len(entries), extracted)
         except (GarbageError, ExtractionError, ValueError) as exc:
             event = "fatal" if role == "entry" else "list_error"

@@ -212,7 +212,7 @@ def _check_structure(definition: dict[str, Any]) -> list[str]:
             f"list: inutile pour kind {kind} (chaque ligne ou objet est une fiche) : retirez ce bloc"
         )
     kind_of_paging = pagination.get("type")
-    if kind_of_paging in {"link_header", "page_number", "none"} and "next" in pagination:
+    if kind_of_paging in {"link_header", "page_number"} and "next" in pagination:
         problems.append(f"pagination.next: inutile avec pagination.type {kind_of_paging!r} : retirez-le")
     for key in PAGE_NUMBER_KEYS:
         if key in pagination and kind_of_paging != "page_number":
