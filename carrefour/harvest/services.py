@@ -154,7 +154,7 @@ def _finish(run: HarvestRun, status: str, message: str, tally: _Tally) -> Harves
     run.status, run.message = status, message
     run.pages_fetched, run.records_rejected, run.errors = tally.pages, tally.rejected, tally.errors
     run.requests_made, run.not_modified = tally.requests, tally.not_modified
-    run.records_skipped = dict(tally.skipped.most_common())
+    run.records_skipped = [[reason, count] for reason, count in tally.skipped.most_common()]
     run.field_fill = tally.fill.rates(list(run.source.definition.get("fields", {})))
     run.finished_at = timezone.now()
     run.save()

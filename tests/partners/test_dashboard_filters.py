@@ -24,7 +24,7 @@ def test_records_skipped_by_the_filters_are_listed_per_reason_beside_the_rejecti
         status="success",
         records_seen=612,
         records_rejected=0,
-        records_skipped={"non publiable selon la source": 307, "sans nom": 2},
+        records_skipped=[["non publiable selon la source", 307], ["sans nom", 2]],
     )
     page = signed_in(make_user("org_member")).get("/espace-partenaire/sources/source-own/").content.decode()
     assert "Écartées par les filtres de la définition" in page
