@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,8 @@ class CheckReport:
     pages: int = 0
     records: list[dict[str, Any]] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
+    # Records the definition's `filters` skipped, by reason.
+    skipped: Counter[str] = field(default_factory=Counter)
     fill: FieldFill = field(default_factory=FieldFill)
     fields: list[str] = field(default_factory=list)
 
@@ -59,6 +62,8 @@ def source_check(
         elif kind == "record":
             report.records.append(event)
             report.fill.add(event.get("payload") or {})
+        elif kind == "skip":
+            report.skipped[str(event.get("reason"))] += 1
         elif kind in {"reject", "fatal", "list_error"}:
             report.errors.append(
                 {"type": kind, "url": str(event.get("url")), "reason": str(event.get("reason"))}

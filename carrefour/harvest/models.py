@@ -31,6 +31,9 @@ class HarvestRun(models.Model):
     records_unchanged = models.PositiveIntegerField(default=0)
     records_rejected = models.PositiveIntegerField(default=0)
     records_gone = models.PositiveIntegerField(default=0)
+    # Records the definition's `filters` skipped: [[reason, count], …], most frequent first (a list, as
+    # PostgreSQL's jsonb reorders object keys); not errors.
+    records_skipped = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True, help_text="[{url, reason}], capped.")
     # Share of fetched records with each field filled (0-1): a collapse means the layout changed.
     field_fill = models.JSONField(default=dict, blank=True)

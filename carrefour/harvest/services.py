@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,6 +76,8 @@ class _Tally:
     not_modified: int = 0
     finish_reason: str = ""
     unchanged_urls: list[str] = field(default_factory=list)
+    # Records a definition filter skipped, by the filter's reason: neither errors nor rejections.
+    skipped: Counter[str] = field(default_factory=Counter)
     fill: FieldFill = field(default_factory=FieldFill)
     fatal: list[dict[str, str]] = field(default_factory=list)
     list_errors: list[dict[str, str]] = field(default_factory=list)
@@ -89,6 +92,8 @@ class _Tally:
             self.records += 1
             self.fill.add(event.get("payload") or {})
             self.spool.write(json.dumps(event, ensure_ascii=False) + "\n")
+        elif kind == "skip":
+            self.skipped[str(event.get("reason", ""))] += 1
         elif kind == "unchanged":
             self.unchanged_urls.append(str(event["url"]))
         elif kind == "done":
@@ -119,9 +124,10 @@ def _failure_reason(run: HarvestRun, tally: _Tally) -> str | None:
         reasons = "; ".join(f"{e['url']}: {e['reason']}" for e in tally.fatal[:3])
         return f"source down or unusable — {reasons}"
     before = RawRecord.objects.filter(source=run.source, state=RawRecord.State.ACTIVE).count()
+    skipped = f" ({sum(tally.skipped.values())} skipped by the filters)" if tally.skipped else ""
     if before:
-        return f"0 records extracted where {before} were stored before"
-    return "0 records extracted"
+        return f"0 records extracted{skipped} where {before} were stored before"
+    return f"0 records extracted{skipped}"
 
 
 def _health(run: HarvestRun, tally: _Tally, counts: StoreCounts) -> tuple[str, str]:
@@ -148,6 +154,7 @@ def _finish(run: HarvestRun, status: str, message: str, tally: _Tally) -> Harves
     run.status, run.message = status, message
     run.pages_fetched, run.records_rejected, run.errors = tally.pages, tally.rejected, tally.errors
     run.requests_made, run.not_modified = tally.requests, tally.not_modified
+    run.records_skipped = [[reason, count] for reason, count in tally.skipped.most_common()]
     run.field_fill = tally.fill.rates(list(run.source.definition.get("fields", {})))
     run.finished_at = timezone.now()
     run.save()

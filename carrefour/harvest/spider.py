@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import UTC, datetime
@@ -17,7 +18,9 @@ from twisted.python.failure import Failure
 from carrefour.harvest.extract import value_raw
 from carrefour.harvest.extract.document import Document, ExtractionError
 from carrefour.harvest.extract.record import RecordBuilder, RecordResult
+from carrefour.harvest.filters import filters_compile, filters_skip_reason
 from carrefour.harvest.kinds import KINDS_BY_NAME, GarbageError
+from carrefour.harvest.paging import is_past_end, pages_next
 
 Emit = Callable[[dict[str, Any]], None]
 # Detail pages known from earlier runs: listed URL -> [list version, fetch time (epoch seconds)].
@@ -53,10 +56,14 @@ class DefinitionSpider(scrapy.Spider):
         self.emit = emit
         self.kind = KINDS_BY_NAME[definition["kind"]]
         self.builder = RecordBuilder(definition)
+        self.filters = filters_compile(definition)
+        self.pagination: dict[str, Any] = definition.get("pagination") or {"type": "none"}
         self.known = known or {}
         hours = (definition.get("incremental") or {}).get("revisit_after", DEFAULT_REVISIT_HOURS)
         self.revisit_before = time.time() - float(hours) * 3600
         self.listed: set[str] = set()
+        # Digests of the list pages read: a page read again under a new URL ends the list.
+        self.list_digests: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
         """Entry requests: a failure there means the whole source is down."""
@@ -93,8 +100,14 @@ class DefinitionSpider(scrapy.Spider):
         return known is not None and known[0] == version and float(known[1]) >= self.revisit_before
 
     def _emit_record(self, item: Document | RecordResult, meta: dict[str, Any] | None = None) -> None:
-        """Build (if needed) and report one record or rejection."""
+        """Build (if needed) and report one record, a record skipped by a filter, or a rejection."""
         result = item if isinstance(item, RecordResult) else self.builder.build(item)
+        skipped = (
+            filters_skip_reason(self.filters, self.builder, item) if isinstance(item, Document) else None
+        )
+        if skipped:
+            self.emit({"type": "skip", "url": result.url, "reason": skipped})
+            return
         if result.reason:
             self.emit({"type": "reject", "url": result.url, "reason": result.reason})
             return
@@ -115,12 +128,19 @@ class DefinitionSpider(scrapy.Spider):
         """A list page (or the CSV file, feed, sitemap): inline records, detail links, next pages."""
         role = response.meta.get("role", "list")
         self.emit({"type": "page", "url": response.url, "status": response.status})
-        pagination = self.definition.get("pagination") or {"type": "none"}
+        digest = hashlib.sha256(response.body).hexdigest()
+        if digest in self.list_digests:
+            # A server ignoring the page parameter, or next links looping through new URLs.
+            self.emit({"type": "list_end", "url": response.url, "status": response.status})
+            return
+        self.list_digests.add(digest)
         try:
             page = self.kind.page(response, self.definition)
             items = list(self.kind.records(page, self.definition))
             entries = self._entries(page)
-            next_urls = self._urls(pagination.get("next"), page) if pagination["type"] != "none" else []
+            by_link = self.pagination.get("type") in {"next_link", "json_next"}
+            extracted = self._urls(self.pagination.get("next"), page) if by_link else []
+            next_urls = pages_next(self.pagination, response, len(items) + len(entries), extracted)
         except (GarbageError, ExtractionError, ValueError) as exc:
             event = "fatal" if role == "entry" else "list_error"
             self.emit({"type": event, "url": response.url, "reason": f"garbage: {exc}"})
@@ -157,5 +177,14 @@ class DefinitionSpider(scrapy.Spider):
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         role = request.meta.get("role", "detail") if request is not None else "detail"
+        value = failure.value
+        if (
+            role == "list"
+            and isinstance(value, HttpError)
+            and is_past_end(self.pagination, value.response.status)
+        ):
+            # The server's way of saying the list ended (e.g. WordPress: 400 past the last page).
+            self.emit({"type": "list_end", "url": url, "status": value.response.status})
+            return
         event = {"entry": "fatal", "list": "list_error"}.get(role, "reject")
         self.emit({"type": event, "url": url, "reason": failure_reason(failure)})

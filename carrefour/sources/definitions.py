@@ -40,7 +40,15 @@ KIND_KEYS = {
     "html": {"css", "xpath", "jsonld", "microdata", "label", "const", "url", "field"},
     "json_api": {"json", "const", "url", "field"},
     "csv": {"column", "const", "url", "field"},
+    "geojson": {"json", "const", "url", "field"},
 }
+
+# Pagination options read only by `type: page_number`.
+PAGE_NUMBER_KEYS = ("page_param", "first_page", "total_pages", "total_count", "page_size")
+
+# A `filters` item: one action naming the extractor, one test on its values.
+FILTER_ACTIONS = ("skip_if", "keep_if")
+FILTER_TESTS = ("equals", "in", "matches", "empty")
 
 # YAML `vocabularies` block -> key of schema/vocabularies.json holding the allowed codes.
 VOCABULARY_KEYS = {
@@ -100,6 +108,10 @@ def _extractors(definition: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
                 found.append((f"{block}.{name}", spec))
             elif isinstance(spec, list):
                 found += [(f"{block}.{name}[{i}]", s) for i, s in enumerate(spec) if isinstance(s, dict)]
+    for i, item in enumerate(definition.get("filters") or []):
+        for action in FILTER_ACTIONS:
+            if isinstance(item, dict) and isinstance(item.get(action), dict):
+                found.append((f"filters[{i}].{action}", item[action]))
     return found
 
 
@@ -158,6 +170,31 @@ def _check_extractors(definition: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _check_filters(definition: dict[str, Any]) -> list[str]:
+    """Each filter has one action and one test; a `matches` pattern compiles."""
+    problems = []
+    for i, item in enumerate(definition.get("filters") or []):
+        if not isinstance(item, dict):
+            continue
+        for names, what in (
+            (FILTER_ACTIONS, "une et une seule action"),
+            (FILTER_TESTS, "un et un seul test"),
+        ):
+            found = [name for name in names if name in item]
+            if len(found) != 1:
+                problems.append(
+                    f"filters[{i}]: {what} parmi {', '.join(names)} (trouvé : {', '.join(found) or 'rien'})"
+                )
+        if isinstance(item.get("matches"), str):
+            try:
+                re.compile(item["matches"])
+            except re.error as exc:
+                problems.append(
+                    f"filters[{i}].matches: expression régulière invalide {item['matches']!r} : {exc}"
+                )
+    return problems
+
+
 def _check_structure(definition: dict[str, Any]) -> list[str]:
     """Kind-specific requirements (list block, pagination selector)."""
     problems = []
@@ -170,8 +207,20 @@ def _check_structure(definition: dict[str, Any]) -> list[str]:
     pagination = definition.get("pagination") or {}
     if pagination.get("type") in {"next_link", "json_next"} and "next" not in pagination:
         problems.append(f"pagination.next: obligatoire quand pagination.type vaut {pagination['type']!r}")
-    if kind == "csv" and lst:
-        problems.append("list: inutile pour kind csv (chaque ligne est une fiche) : retirez ce bloc")
+    if kind in {"csv", "geojson"} and lst:
+        problems.append(
+            f"list: inutile pour kind {kind} (chaque ligne ou objet est une fiche) : retirez ce bloc"
+        )
+    kind_of_paging = pagination.get("type")
+    if kind_of_paging in {"link_header", "page_number"} and "next" in pagination:
+        problems.append(f"pagination.next: inutile avec pagination.type {kind_of_paging!r} : retirez-le")
+    for key in PAGE_NUMBER_KEYS:
+        if key in pagination and kind_of_paging != "page_number":
+            problems.append(f"pagination.{key}: ne s'emploie qu'avec pagination.type 'page_number'")
+    if "total_count" in pagination and "page_size" not in pagination:
+        problems.append(
+            "pagination.page_size: obligatoire avec pagination.total_count (pages = total / taille)"
+        )
     if ("link" in lst or "version" in lst) and "entries" not in lst:
         problems.append("list.entries: obligatoire avec list.link ou list.version (ils lisent chaque entrée)")
     if "entries" in lst and "link" not in lst:
@@ -216,6 +265,7 @@ def definition_check(definition: Any, *, vocabularies_path: Path | None = None) 
     ]
     problems += _check_extractors(definition)
     problems += _check_structure(definition)
+    problems += _check_filters(definition)
     problems += _check_vocabularies(definition, vocabularies_path)
     return problems
 

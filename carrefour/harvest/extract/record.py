@@ -91,7 +91,7 @@ class RecordBuilder:
             result.reason = f"source record id longer than {MAX_ID_LENGTH} characters"
             return result
         result.record_id = record_id
-        if self.kind == "csv":
+        if self.kind == "csv" or (self.kind == "geojson" and not self.record_url_spec):
             # One file holds every record: the record URL is the file URL + the id as a fragment.
             result.url = f"{doc.url.split('#', 1)[0]}#{record_id}"
         return result

@@ -16,7 +16,10 @@ from carrefour.harvest.kinds.base import GarbageError, response_text
 
 def _columns_used(definition: dict[str, Any]) -> set[str]:
     """CSV columns the definition reads (they must all exist in the header)."""
-    specs = [definition["record_id"], *definition["fields"].values()]
+    filters = [
+        item[action] for item in definition.get("filters") or [] for action in item if action.endswith("_if")
+    ]
+    specs = [definition["record_id"], *definition["fields"].values(), *filters]
     return {spec["column"] for spec in specs if "column" in spec}
 
 

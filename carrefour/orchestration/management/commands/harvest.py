@@ -203,3 +203,5 @@ class Command(BaseCommand):
                 reasons[error["reason"]] = reasons.get(error["reason"], 0) + 1
             for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1])[:10]:
                 self.stdout.write(f"  {run.source.slug}: {count} × {reason}")
+            for reason, count in run.records_skipped:
+                self.stdout.write(f"  {run.source.slug}: {count} skipped × {reason}")

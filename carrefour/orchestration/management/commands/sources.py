@@ -74,6 +74,8 @@ class Command(BaseCommand):
             self.stdout.write(f"fields left empty: {listed or 'none'}")
         for error in report.errors[:10]:
             self.stdout.write(f"  {error['type']}: {error['url']}: {error['reason']}")
+        for reason, count in report.skipped.most_common():
+            self.stdout.write(f"  {count} skipped × {reason}")
         if not report.records:
             raise CommandError("no record extracted: check start_urls, list and record_id")
 

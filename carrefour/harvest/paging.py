@@ -1,0 +1,82 @@
+"""Next list pages from the response itself: `Link` headers, page numbers bounded by total headers."""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from scrapy.http import Response
+
+# One `<url>; param; param` element of a Link header (RFC 8288); commas inside <…> do not split.
+LINK_ELEMENT = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]+)*)")
+REL_PARAM = re.compile(r"""rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.IGNORECASE)
+
+
+def link_header_urls(response: Response, rel: str) -> list[str]:
+    """Absolute URLs of the response's `Link` headers carrying this relation (rel="next")."""
+    found = []
+    for raw in response.headers.getlist("Link"):
+        for match in LINK_ELEMENT.finditer(raw.decode("latin-1")):
+            params = REL_PARAM.search(match.group(2))
+            rels = (params.group(1) or params.group(2) or "").lower().split() if params else []
+            if rel in rels:
+                found.append(urljoin(response.url, match.group(1).strip()))
+    return found
+
+
+def _header_int(response: Response, name: str | None) -> int | None:
+    """A header's value as a non-negative integer, or None (absent or not a number)."""
+    raw = response.headers.get(name) if name else None
+    text = raw.decode("latin-1").strip() if raw else ""
+    return int(text) if text.isdigit() else None
+
+
+def _with_page(url: str, param: str, number: int) -> str:
+    """The URL with its page parameter set to number (other parameters kept in order)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != param]
+    return urlunsplit(parts._replace(query=urlencode([*query, (param, str(number))])))
+
+
+def last_page(pagination: dict[str, Any], response: Response) -> int | None:
+    """Last page announced by the response's headers (total pages, or total count / page size)."""
+    pages = _header_int(response, pagination.get("total_pages"))
+    if pages is not None:
+        return pages
+    count = _header_int(response, pagination.get("total_count"))
+    size = pagination.get("page_size")
+    return math.ceil(count / size) if count is not None and size else None
+
+
+def page_number_next(pagination: dict[str, Any], response: Response, listed: int) -> list[str]:
+    """The next page number's URL, unless this page was empty or was the announced last one.
+
+    A last announced page that is full (`page_size` items) is not trusted: the total may lag behind.
+    """
+    param = pagination.get("page_param", "page")
+    current = dict(parse_qsl(urlsplit(response.url).query)).get(param, "")
+    number = int(current) if current.isdigit() else int(pagination.get("first_page", 1))
+    last = last_page(pagination, response)
+    size = pagination.get("page_size")
+    if listed == 0 or (last is not None and number >= last and (not size or listed < size)):
+        return []
+    return [_with_page(response.url, param, number + 1)]
+
+
+def pages_next(
+    pagination: dict[str, Any], response: Response, listed: int, extracted: list[str]
+) -> list[str]:
+    """Next list pages of a response: read in `Link`, the next page number, else those `next` extracted."""
+    kind = pagination.get("type", "none")
+    if kind == "link_header":
+        return link_header_urls(response, "next")
+    if kind == "page_number":
+        return page_number_next(pagination, response, listed)
+    return extracted
+
+
+def is_past_end(pagination: dict[str, Any], status: int) -> bool:
+    """A list page answering one of the statuses the definition names for "past the last page"."""
+    return status in (pagination.get("past_end_status") or [])
