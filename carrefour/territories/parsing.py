@@ -142,7 +142,8 @@ def clues_parse(
         coded = _CODED_NAME.match(part)
         if coded and not _PLM.match(part) and not _commune_known(part, gazetteer):
             code = departement_code_parse(coded.group(1) or coded.group(4))
-            if code in gazetteer.departements:
+            # '12 rue de la Paix' is a street, not a name with the code of Aveyron.
+            if code in gazetteer.departements and not _STREET.search(coded.group(2) or coded.group(3)):
                 clues.departement_hints.add(code)
                 part = coded.group(2) or coded.group(3)
                 raw = re.sub(r"\s*\b(?:\d{2,3}|2[abAB])\b\s*", " ", raw).strip()
