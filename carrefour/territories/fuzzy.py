@@ -34,4 +34,3 @@ def commune_fuzzy_find(name: str, pool: list[Place]) -> Place | None:
     if len(scored) > 1 and scored[0][0] - scored[1][0] < MIN_MARGIN:
         return None
     return scored[0][1]
-

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields
 
+from carrefour.territories.coordinates import coordinates_parse, number_parse
 from carrefour.territories.fuzzy import commune_fuzzy_find
 from carrefour.territories.gazetteer import Area, Gazetteer, Place, distance_km, gazetteer_get
 from carrefour.territories.names import name_normalize, name_strip_article
@@ -22,20 +22,6 @@ CONSISTENT_KM = 20.0  # given coordinates farther than this from the commune are
 NEAREST_MAX_KM = 25.0  # a point farther than this from any commune is not located (abroad)
 NEAREST_MAX_KM_OVERSEAS = 150.0  # overseas communes are much larger (Guyane)
 DOMINANT_POPULATION = 10  # a homonym this many times more populous than all others is chosen
-# Bounding boxes (south, north, west, east) of metropolitan France, Corsica and overseas France.
-FRANCE_BOXES = (
-    (41.3, 51.15, -5.2, 9.6),  # metropolitan France and Corsica
-    (15.8, 16.55, -61.85, -60.95),  # Guadeloupe
-    (14.35, 14.9, -61.25, -60.8),  # Martinique
-    (2.1, 5.8, -54.6, -51.6),  # Guyane
-    (-21.4, -20.85, 55.2, 55.85),  # La Réunion
-    (-13.05, -12.6, 45.0, 45.35),  # Mayotte
-    (46.7, 47.15, -56.45, -56.1),  # Saint-Pierre-et-Miquelon
-    (17.85, 18.15, -63.2, -62.75),  # Saint-Barthélemy, Saint-Martin
-    (-14.4, -13.1, -178.3, -176.0),  # Wallis-et-Futuna
-    (-28.0, -7.0, -155.0, -134.0),  # Polynésie française
-    (-23.0, -19.0, 163.0, 169.0),  # Nouvelle-Calédonie
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,20 +47,6 @@ class ResolvedLocation:
 
 
 _LOCATION_FIELDS = tuple(f.name for f in fields(ResolvedLocation) if f.name != "error")
-
-
-def coordinates_parse(
-    latitude: float | str | None, longitude: float | str | None
-) -> tuple[float, float] | None:
-    """Validated (latitude, longitude) inside France, swapped back if given the wrong way; else None."""
-    lat, lon = _number(latitude), _number(longitude)
-    if lat is None or lon is None or (abs(lat) < 1e-6 and abs(lon) < 1e-6):
-        return None
-    if _in_france(lat, lon):
-        return lat, lon
-    if _in_france(lon, lat):
-        return lon, lat
-    return None
 
 
 def location_resolve(
@@ -174,7 +146,7 @@ def _resolve(
     if clues.national:
         return ResolvedLocation(precision="national")
     names_given = any((text, commune, postal_code, departement, region))
-    if not names_given and _number(latitude) is not None and _number(longitude) is not None:
+    if not names_given and number_parse(latitude) is not None and number_parse(longitude) is not None:
         return ResolvedLocation(
             error=f"coordonnées invalides ou hors de France : {latitude}, {longitude}"[:120]
         )
@@ -194,8 +166,11 @@ def _prose_apply(found: ResolvedLocation, prose: str) -> ResolvedLocation:
         agrees = (
             found.precision is None
             or found.commune_code == spot.commune_code
-            or (found.commune_code is None and found.departement_code in (None, spot.departement_code)
-                and found.region_code in (None, spot.region_code))
+            or (
+                found.commune_code is None
+                and found.departement_code in (None, spot.departement_code)
+                and found.region_code in (None, spot.region_code)
+            )
         )
         if agrees:
             return spot
@@ -252,7 +227,11 @@ def _name_candidates(name: str, gazetteer: Gazetteer) -> list[Place]:
 
 def _fuzzy_candidates(name: str, clues: Clues, gazetteer: Gazetteer) -> list[Place]:
     """A misspelled or truncated name, matched within its postal code or département, never nationwide."""
-    pool = [p for cp in clues.postal_codes + clues.short_postal_codes for p in gazetteer.by_postal_code.get(cp, [])]
+    pool = [
+        p
+        for cp in clues.postal_codes + clues.short_postal_codes
+        for p in gazetteer.by_postal_code.get(cp, [])
+    ]
     departements = clues.departement_hints | ({clues.departement.code} if clues.departement else set())
     if not pool and len(departements) == 1:
         pool = gazetteer.by_departement.get(next(iter(departements)), [])
@@ -271,7 +250,9 @@ def _candidates_filter(
         candidates = by_code or by_prefix or candidates
     elif clues.short_postal_codes:
         # '1000 Bourg-en-Bresse': the zero-padded code only narrows names that carry it.
-        candidates = [p for p in candidates if set(clues.short_postal_codes) & set(p.postal_codes)] or candidates
+        candidates = [
+            p for p in candidates if set(clues.short_postal_codes) & set(p.postal_codes)
+        ] or candidates
     if clues.departement_hints:
         candidates = [p for p in candidates if p.departement_code in clues.departement_hints]
     if clues.region_hints:
@@ -379,22 +360,6 @@ def _clean(value: str | None) -> str | None:
         return None
     value = value.strip()[:500]
     return None if name_normalize(value) in BLANKS else value
-
-
-def _number(value: float | str | None) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, str):
-        value = value.strip().replace(",", ".")[:40]
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _in_france(lat: float, lon: float) -> bool:
-    return any(south <= lat <= north and west <= lon <= east for south, north, west, east in FRANCE_BOXES)
 
 
 def _error_message(values: tuple[str | None, ...], ambiguous: list[Place], countries: list[str]) -> str:

@@ -49,9 +49,12 @@ def test_france_as_the_whole_place_stays_national(gazetteer: Gazetteer) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["Corrèze (19)", "Corrèze 19", "Correze - 19", "CORREZE 19", "19 Corrèze", "19 - Corrèze", "Corrèze, 19"]
+    "text",
+    ["Corrèze (19)", "Corrèze 19", "Correze - 19", "CORREZE 19", "19 Corrèze", "19 - Corrèze", "Corrèze, 19"],
 )
-def test_name_of_commune_and_departement_with_its_code_is_the_departement(gazetteer: Gazetteer, text: str) -> None:
+def test_name_of_commune_and_departement_with_its_code_is_the_departement(
+    gazetteer: Gazetteer, text: str
+) -> None:
     found = location_resolve(text=text)
     assert (found.precision, found.departement_code, found.commune_code) == ("departement", "19", None)
 
@@ -60,7 +63,9 @@ def test_name_of_commune_and_departement_with_its_code_is_the_departement(gazett
     ("text", "commune_code"),
     [("Vienne 38", "38544"), ("Grenay 62", "62386"), ("38 Grenay", "38184"), ("Paris 16", "75056")],
 )
-def test_name_with_another_or_a_single_code_is_the_commune(gazetteer: Gazetteer, text: str, commune_code: str) -> None:
+def test_name_with_another_or_a_single_code_is_the_commune(
+    gazetteer: Gazetteer, text: str, commune_code: str
+) -> None:
     assert location_resolve(text=text).commune_code == commune_code
 
 
