@@ -77,7 +77,7 @@ def location_resolve(
     found = _resolve(
         gazetteer, text, address, postal_code, commune, commune_code, departement, region, latitude, longitude
     )
-    prose = _clean(prose)
+    prose = prose.strip() if isinstance(prose, str) else None  # whole: _clean keeps 500 characters
     if prose and not found.address and found.precision != "national":
         return _prose_apply(found, prose)
     return found

@@ -69,6 +69,11 @@ def test_prose_without_an_address_and_its_commune_locates_nothing(gazetteer: Gaz
     assert (found.precision, found.address, found.commune_code) == (None, None, None)
 
 
+def test_an_address_far_into_a_long_description_is_found(gazetteer: Gazetteer) -> None:
+    prose = "Un projet de quartier. " * 60 + "Permanences au 6 rue de la République à Lyon."
+    assert location_resolve(prose=prose).address == "6 rue de la République"
+
+
 def test_prose_refines_an_agreeing_place_and_never_moves_a_project(gazetteer: Gazetteer) -> None:
     prose = "Nos bureaux sont au 6 rue de la République à Lyon."
     refined = location_resolve(text="Rhône (69)", prose=prose)
