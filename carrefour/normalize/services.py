@@ -24,7 +24,7 @@ from carrefour.normalize.vocabularies import (
 )
 
 # Payload fields that describe the place, handed to the territories stage as they are (cleaned).
-LOCATION_FIELDS = ("address", "postal_code", "commune", "commune_code", "departement", "region")
+LOCATION_FIELDS = ("address", "postal_code", "commune", "commune_code", "departement", "region", "country")
 SUMMARY_FROM_DESCRIPTION = 280
 
 
@@ -114,6 +114,9 @@ def record_normalize(payload: Mapping[str, Any], definition: Mapping[str, Any]) 
     if not result.location_input and data["scale"] in ("national", "international"):
         # Open-data exports leave every place column empty for nationwide projects ("périmètre : national").
         result.location_input["text"] = "National"
+    if description and "address" not in result.location_input:
+        # The territories stage looks for a street address in the text when the source gives none.
+        result.location_input["prose"] = html_to_text(description[:8000])
     data["start_year"] = year_parse(payload.get("start_year"))
     data["website"] = website_clean(payload.get("website"))
     updated = text_clean(payload.get("updated"), max_length=40)

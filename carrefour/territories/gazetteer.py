@@ -88,6 +88,7 @@ class Gazetteer:
     regions: dict[str, Area] = field(default_factory=dict)
     regions_by_name: dict[str, Area] = field(default_factory=dict)
     grid: dict[tuple[int, int], list[Place]] = field(default_factory=lambda: defaultdict(list))
+    by_departement: dict[str, list[Place]] = field(default_factory=dict)
     # Départements made of a single commune (Paris): département code -> that commune.
     single_communes: dict[str, Place] = field(default_factory=dict)
 
@@ -187,6 +188,7 @@ def gazetteer_build() -> Gazetteer:
     per_departement: dict[str, list[Place]] = defaultdict(list)
     for place in gazetteer.communes.values():
         per_departement[place.departement_code].append(place)
+    gazetteer.by_departement = dict(per_departement)
     gazetteer.single_communes = {
         dep: places[0] for dep, places in per_departement.items() if len(places) == 1
     }

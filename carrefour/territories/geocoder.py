@@ -2,31 +2,26 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, fields
 
+from carrefour.territories.coordinates import coordinates_parse, number_parse
+from carrefour.territories.fuzzy import commune_fuzzy_find
 from carrefour.territories.gazetteer import Area, Gazetteer, Place, distance_km, gazetteer_get
 from carrefour.territories.names import name_normalize, name_strip_article
-from carrefour.territories.parsing import BLANKS, Clues, area_hints_parse, clues_parse, departement_code_parse
+from carrefour.territories.parsing import (
+    BLANKS,
+    Clues,
+    area_hints_parse,
+    clues_parse,
+    country_is_foreign,
+    departement_code_parse,
+)
+from carrefour.territories.prose import street_mentions
 
 CONSISTENT_KM = 20.0  # given coordinates farther than this from the commune are not trusted
 NEAREST_MAX_KM = 25.0  # a point farther than this from any commune is not located (abroad)
 NEAREST_MAX_KM_OVERSEAS = 150.0  # overseas communes are much larger (Guyane)
 DOMINANT_POPULATION = 10  # a homonym this many times more populous than all others is chosen
-# Bounding boxes (south, north, west, east) of metropolitan France, Corsica and overseas France.
-FRANCE_BOXES = (
-    (41.3, 51.15, -5.2, 9.6),  # metropolitan France and Corsica
-    (15.8, 16.55, -61.85, -60.95),  # Guadeloupe
-    (14.35, 14.9, -61.25, -60.8),  # Martinique
-    (2.1, 5.8, -54.6, -51.6),  # Guyane
-    (-21.4, -20.85, 55.2, 55.85),  # La Réunion
-    (-13.05, -12.6, 45.0, 45.35),  # Mayotte
-    (46.7, 47.15, -56.45, -56.1),  # Saint-Pierre-et-Miquelon
-    (17.85, 18.15, -63.2, -62.75),  # Saint-Barthélemy, Saint-Martin
-    (-14.4, -13.1, -178.3, -176.0),  # Wallis-et-Futuna
-    (-28.0, -7.0, -155.0, -134.0),  # Polynésie française
-    (-23.0, -19.0, 163.0, 169.0),  # Nouvelle-Calédonie
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,20 +49,6 @@ class ResolvedLocation:
 _LOCATION_FIELDS = tuple(f.name for f in fields(ResolvedLocation) if f.name != "error")
 
 
-def coordinates_parse(
-    latitude: float | str | None, longitude: float | str | None
-) -> tuple[float, float] | None:
-    """Validated (latitude, longitude) inside France, swapped back if given the wrong way; else None."""
-    lat, lon = _number(latitude), _number(longitude)
-    if lat is None or lon is None or (abs(lat) < 1e-6 and abs(lon) < 1e-6):
-        return None
-    if _in_france(lat, lon):
-        return lat, lon
-    if _in_france(lon, lat):
-        return lon, lat
-    return None
-
-
 def location_resolve(
     *,
     text: str | None = None,
@@ -79,14 +60,47 @@ def location_resolve(
     region: str | None = None,
     latitude: float | str | None = None,
     longitude: float | str | None = None,
+    country: str | None = None,
+    prose: str | None = None,
 ) -> ResolvedLocation:
-    """Locate a record from its location fields, offline; never raises on bad input."""
+    """Locate a record from its location fields, offline; never raises on bad input.
+
+    `prose` (a description) is searched for a street address only when no address is given.
+    """
     gazetteer = gazetteer_get()
     if not gazetteer.communes:
         return ResolvedLocation(error="référentiel territorial non chargé (carrefour territories load)")
+    country = _clean(country)
+    if country and country_is_foreign(country, gazetteer):
+        # Another country: no French commune, département or nation can be claimed for it.
+        return ResolvedLocation(error=f"hors de France : {country!r}"[:120])
+    found = _resolve(
+        gazetteer, text, address, postal_code, commune, commune_code, departement, region, latitude, longitude
+    )
+    prose = prose.strip() if isinstance(prose, str) else None  # whole: _clean keeps 500 characters
+    if prose and not found.address and found.precision != "national":
+        return _prose_apply(found, prose)
+    return found
+
+
+def _resolve(
+    gazetteer: Gazetteer,
+    text: str | None,
+    address: str | None,
+    postal_code: str | None,
+    commune: str | None,
+    commune_code: str | None,
+    departement: str | None,
+    region: str | None,
+    latitude: float | str | None,
+    longitude: float | str | None,
+) -> ResolvedLocation:
+    """The location given by the structured fields alone."""
     point = coordinates_parse(latitude, longitude)
     clues = Clues()
     postal_code, commune, text = _clean(postal_code), _clean(commune), _clean(text)
+    if postal_code and postal_code.isdigit() and len(postal_code) == 4:
+        postal_code = "0" + postal_code  # a spreadsheet dropped the leading zero of a postal code column
     departement, region = _clean(departement), _clean(region)
     if postal_code:
         clues_parse(postal_code, gazetteer, clues)
@@ -132,13 +146,35 @@ def location_resolve(
     if clues.national:
         return ResolvedLocation(precision="national")
     names_given = any((text, commune, postal_code, departement, region))
-    if not names_given and _number(latitude) is not None and _number(longitude) is not None:
+    if not names_given and number_parse(latitude) is not None and number_parse(longitude) is not None:
         return ResolvedLocation(
             error=f"coordonnées invalides ou hors de France : {latitude}, {longitude}"[:120]
         )
     return ResolvedLocation(
-        error=_error_message((text, commune, postal_code, departement, region), ambiguous)
+        error=_error_message((text, commune, postal_code, departement, region), ambiguous, clues.countries)
     )
+
+
+def _prose_apply(found: ResolvedLocation, prose: str) -> ResolvedLocation:
+    """The structured location refined by a street address of the description that agrees with it."""
+    for mention in street_mentions(prose):
+        spot = location_resolve(
+            address=mention.street, postal_code=mention.postal_code, commune=mention.commune
+        )
+        if spot.commune_code is None:
+            continue
+        agrees = (
+            found.precision is None
+            or found.commune_code == spot.commune_code
+            or (
+                found.commune_code is None
+                and found.departement_code in (None, spot.departement_code)
+                and found.region_code in (None, spot.region_code)
+            )
+        )
+        if agrees:
+            return spot
+    return found
 
 
 def _commune_find(
@@ -156,7 +192,7 @@ def _commune_find(
         return clues.division.commune, clues.division.postal_code or None, []
     ambiguous: list[Place] = []
     for name in clues.names:
-        candidates = _name_candidates(name, gazetteer)
+        candidates = _name_candidates(name, gazetteer) or _fuzzy_candidates(name, clues, gazetteer)
         if not candidates:
             continue
         chosen = _candidates_filter(candidates, clues, point, clues.spellings.get(name, ""))
@@ -189,6 +225,20 @@ def _name_candidates(name: str, gazetteer: Gazetteer) -> list[Place]:
     return list(dict.fromkeys(found or []))
 
 
+def _fuzzy_candidates(name: str, clues: Clues, gazetteer: Gazetteer) -> list[Place]:
+    """A misspelled or truncated name, matched within its postal code or département, never nationwide."""
+    pool = [
+        p
+        for cp in clues.postal_codes + clues.short_postal_codes
+        for p in gazetteer.by_postal_code.get(cp, [])
+    ]
+    departements = clues.departement_hints | ({clues.departement.code} if clues.departement else set())
+    if not pool and len(departements) == 1:
+        pool = gazetteer.by_departement.get(next(iter(departements)), [])
+    found = commune_fuzzy_find(name, list(dict.fromkeys(pool))) if pool else None
+    return [found] if found else []
+
+
 def _candidates_filter(
     candidates: list[Place], clues: Clues, point: tuple[float, float] | None, spelling: str
 ) -> list[Place]:
@@ -198,6 +248,11 @@ def _candidates_filter(
         # A CEDEX or outdated postal code still tells the département.
         by_prefix = [p for p in candidates if p.departement_code in _prefix_departements(clues.postal_codes)]
         candidates = by_code or by_prefix or candidates
+    elif clues.short_postal_codes:
+        # '1000 Bourg-en-Bresse': the zero-padded code only narrows names that carry it.
+        candidates = [
+            p for p in candidates if set(clues.short_postal_codes) & set(p.postal_codes)
+        ] or candidates
     if clues.departement_hints:
         candidates = [p for p in candidates if p.departement_code in clues.departement_hints]
     if clues.region_hints:
@@ -224,7 +279,7 @@ def _commune_result(
     address: str | None,
 ) -> ResolvedLocation:
     if postal_code is None:
-        given = [cp for cp in clues.postal_codes if cp in place.postal_codes]
+        given = [cp for cp in clues.postal_codes + clues.short_postal_codes if cp in place.postal_codes]
         postal_code = given[0] if given else (place.postal_codes[0] if len(place.postal_codes) == 1 else None)
     latitude, longitude = place.latitude, place.longitude
     if point is not None and (
@@ -307,24 +362,10 @@ def _clean(value: str | None) -> str | None:
     return None if name_normalize(value) in BLANKS else value
 
 
-def _number(value: float | str | None) -> float | None:
-    if isinstance(value, bool) or value is None:
-        return None
-    if isinstance(value, str):
-        value = value.strip().replace(",", ".")[:40]
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if math.isfinite(number) else None
-
-
-def _in_france(lat: float, lon: float) -> bool:
-    return any(south <= lat <= north and west <= lon <= east for south, north, west, east in FRANCE_BOXES)
-
-
-def _error_message(values: tuple[str | None, ...], ambiguous: list[Place]) -> str:
+def _error_message(values: tuple[str | None, ...], ambiguous: list[Place], countries: list[str]) -> str:
     given = " ".join(value for value in values if value)[:80]
+    if countries:
+        return f"hors de France : {given!r}"
     if ambiguous:
         return f"commune ambiguë : {given!r} ({len(ambiguous)} communes possibles)"
     return f"lieu inconnu : {given!r}" if given else "aucune localisation fournie"

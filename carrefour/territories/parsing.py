@@ -21,7 +21,58 @@ NATIONAL_KEYS = {
     "territoire national",
     "niveau national",
 }
+# Countries written beside or instead of a place: never communes ('US' is not Us, Val-d'Oise).
+COUNTRY_KEYS = {
+    "france",
+    "fr",
+    "fra",
+    "belgique",
+    "belgium",
+    "be",
+    "suisse",
+    "switzerland",
+    "ch",
+    "luxembourg",
+    "lu",
+    "allemagne",
+    "germany",
+    "de",
+    "italie",
+    "italy",
+    "it",
+    "espagne",
+    "spain",
+    "es",
+    "portugal",
+    "pt",
+    "royaume uni",
+    "united kingdom",
+    "uk",
+    "gb",
+    "etats unis",
+    "united states",
+    "usa",
+    "us",
+    "canada",
+    "ca",
+    "maroc",
+    "ma",
+    "algerie",
+    "tunisie",
+    "tn",
+    "senegal",
+    "sn",
+    "pays bas",
+    "nl",
+    "monaco",
+    "mc",
+}
+FRANCE_KEYS = {"france", "fr", "fra", "france metropolitaine", "republique francaise"}
 _POSTAL_CODE = re.compile(r"(?<![\dA-Za-z])(\d{5}|\d{2} \d{3})(?![\dA-Za-z])")
+# A postal code whose leading zero a spreadsheet dropped ('1000 Bourg-en-Bresse' for 01000).
+_SHORT_POSTAL_CODE = re.compile(r"(?<![\dA-Za-z])(\d{4})(?![\dA-Za-z])")
+# 'Corrèze 19', '26 Drôme': a name with a département code written without brackets or dash.
+_CODED_NAME = re.compile(r"^(?:(\d{2,3}|2a|2b) (\D.*)|(.*\D) (\d{2,3}|2a|2b))$")
 _CEDEX = re.compile(r"\bcedex\b(\s*\d{1,2})?", re.IGNORECASE)
 _PARENTHESIS = re.compile(r"\(([^()]*)\)")
 _SEPARATORS = re.compile(r"\s*[,;|]\s*|\s+[-–—]\s*|\s*[–—]\s+")
@@ -62,10 +113,12 @@ class Clues:
     departement: Area | None = None
     names: list[str] = field(default_factory=list)
     postal_codes: list[str] = field(default_factory=list)
+    short_postal_codes: list[str] = field(default_factory=list)  # 4 digits, zero put back: weak clues
     departement_hints: set[str] = field(default_factory=set)
     region_hints: set[str] = field(default_factory=set)
     division: Division | None = None
     address: str | None = None
+    countries: list[str] = field(default_factory=list)  # foreign country names written as places
     spellings: dict[str, str] = field(default_factory=dict)  # name key → name as written
 
 
@@ -89,6 +142,15 @@ def clues_parse(
     for code in _POSTAL_CODE.findall(text):
         clues.postal_codes.append(code.replace(" ", ""))
     text = _CEDEX.sub(" ", _POSTAL_CODE.sub(" ", text))
+
+    def short_code_read(match: re.Match[str]) -> str:
+        padded = "0" + match.group(1)
+        if padded not in gazetteer.by_postal_code:
+            return match.group(0)
+        clues.short_postal_codes.append(padded)
+        return " "
+
+    text = _SHORT_POSTAL_CODE.sub(short_code_read, text)
     article = ""
 
     def parenthesis_read(match: re.Match[str]) -> str:
@@ -112,6 +174,18 @@ def clues_parse(
     for raw, part in parts:
         if not part or _WHOLE_AREA.match(part):
             continue
+        if _country_is(raw, part, gazetteer, clues):
+            if part not in NATIONAL_KEYS:
+                clues.countries.append(raw.strip())
+            continue
+        coded = _CODED_NAME.match(part)
+        if coded and not _PLM.match(part) and not _commune_known(part, gazetteer):
+            code = departement_code_parse(coded.group(1) or coded.group(4))
+            # '12 rue de la Paix' is a street, not a name with the code of Aveyron.
+            if code in gazetteer.departements and not _STREET.search(coded.group(2) or coded.group(3)):
+                clues.departement_hints.add(code)
+                part = coded.group(2) or coded.group(3)
+                raw = re.sub(r"\s*\b(?:\d{2,3}|2[abAB])\b\s*", " ", raw).strip()
         if _REGION_PREFIX.match(part):
             clues.region = region_find(_REGION_PREFIX.sub("", part), gazetteer) or clues.region
         elif _DEPARTEMENT_PREFIX.match(part):
@@ -131,6 +205,24 @@ def clues_parse(
     else:
         _names_classify(names, gazetteer, clues)
     return clues
+
+
+def _country_is(raw: str, key: str, gazetteer: Gazetteer, clues: Clues) -> bool:
+    """A country: a code in capitals ('US', 'FR'), or a country name that is no commune."""
+    if key not in COUNTRY_KEYS:
+        return False
+    if (clues.postal_codes or clues.departement_hints) and _commune_known(key, gazetteer):
+        return False  # '95450 US': the postal code is evidence that the commune Us is meant
+    written = raw.strip()
+    return (len(written) <= 3 and written.isupper()) or (len(key) > 3 and not _commune_known(key, gazetteer))
+
+
+def country_is_foreign(value: str, gazetteer: Gazetteer) -> bool:
+    """A country field naming another country; France, its overseas parts and blanks are not."""
+    key = name_normalize(value[:MAX_TEXT])
+    if key in BLANKS or key in FRANCE_KEYS or key in NATIONAL_KEYS:
+        return False
+    return not (departement_find(key, gazetteer) or region_find(key, gazetteer))
 
 
 def _hint_add(key: str, gazetteer: Gazetteer, clues: Clues) -> bool:
