@@ -24,6 +24,7 @@ from django.db.models import Exists, OuterRef, TextField
 from django.db.models.functions import Cast
 
 from carrefour.db.bulk import rows_update, tables_analyze, values_insert
+from carrefour.db.lookups import keys_in
 from carrefour.dedup.models import Cluster, ClusterMember
 from carrefour.dedup.services import clusters_update
 from carrefour.dedup.signature import signature_build
@@ -155,12 +156,12 @@ class _State:
 def _batch_read(ids: list[int], state: _State) -> tuple[list[Job], dict[int, Record]]:
     """Raw records of a batch that need processing (jobs), with their current records."""
     # The payload is read as JSON text: the worker that normalizes it decodes it.
-    raws = RawRecord.objects.filter(pk__in=ids).values_list(
+    raws = RawRecord.objects.filter(keys_in("pk", ids)).values_list(
         "pk", "source_id", "content_hash", "state", Cast("payload", TextField())
     )
     records = {
         r.raw_id: r
-        for r in Record.objects.filter(raw_id__in=ids)
+        for r in Record.objects.filter(keys_in("raw_id", ids))
         .select_related("membership")
         .defer("membership__signature")
     }
@@ -207,7 +208,7 @@ def _batch_write(done: list[Done], records: dict[int, Record], state: _State) ->
             summary.unchanged += 1
     # New records are inserted from their values, without model instances, then their keys read back.
     values_insert(Record, [values for values, _ in creates.values()], batch=BATCH)
-    keys = Record.objects.filter(raw_id__in=list(creates)).values_list("raw_id", "pk")
+    keys = Record.objects.filter(keys_in("raw_id", creates)).values_list("raw_id", "pk")
     rows_update([record for record, _ in updates], _STORED)
     written = [(pk, creates[raw_id][1]) for raw_id, pk in sorted(keys)]
     kept = _signatures_kept(updates)
@@ -228,7 +229,7 @@ def _signatures_kept(updates: list[tuple[Record, dict[str, Any] | None]]) -> dic
         for record, signature in updates
         if signature is not None and hasattr(record, "membership")
     }
-    stored = ClusterMember.objects.filter(record_id__in=list(clustered))
+    stored = ClusterMember.objects.filter(keys_in("record_id", clustered))
     return {
         record_id: cluster_id
         for record_id, cluster_id, signature in stored.values_list("record_id", "cluster_id", "signature")

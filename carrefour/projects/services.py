@@ -13,6 +13,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from carrefour.db.bulk import rows_update, values_insert
+from carrefour.db.lookups import keys_in
 from carrefour.normalize.models import Record
 from carrefour.projects.history import (
     TRACKED,
@@ -44,7 +45,7 @@ AHEAD = 3
 def _members(cluster_ids: list[int]) -> dict[int, list[MemberRow]]:
     """Valid records of the given clusters, by cluster, their JSON columns left as text for the merge."""
     by_cluster: dict[int, list[MemberRow]] = defaultdict(list)
-    rows = Record.objects.filter(membership__cluster_id__in=cluster_ids, is_valid=True).values_list(
+    rows = Record.objects.filter(keys_in("membership__cluster_id", cluster_ids), is_valid=True).values_list(
         "membership__cluster_id", *(_MEMBER_LOOKUPS[name] for name in MemberRow._fields)
     )
     for cluster_id, *columns in rows:
@@ -91,9 +92,9 @@ class Chunk(NamedTuple):
 def _work_read(chunk: list[int]) -> tuple[Chunk, list[Work]]:
     """The existing projects of a chunk of clusters, and what merging them needs."""
     by_cluster = _members(chunk)
-    projects = {p.cluster_id: p for p in Project.objects.filter(cluster_id__in=chunk)}
+    projects = {p.cluster_id: p for p in Project.objects.filter(keys_in("cluster_id", chunk))}
     overrides: dict[int, dict[str, FieldOverride]] = defaultdict(dict)
-    for override in FieldOverride.objects.filter(project__cluster_id__in=chunk):
+    for override in FieldOverride.objects.filter(keys_in("project__cluster_id", chunk)):
         overrides[override.project_id][override.field] = override
     work: list[Work] = []
     for cluster_id in chunk:
@@ -138,7 +139,7 @@ def _merged_write(chunk: Chunk, merged: list[Merged]) -> list[int]:
     rows_update(reconciled, ["upstream", "upstream_known", "upstream_now", "conflict"])
     if conflicted := [override for override in reconciled if override.conflict]:
         overrides_conflicted.send(sender=FieldOverride, overrides=conflicted)
-    keys = dict(Project.objects.filter(cluster_id__in=list(creates)).values_list("cluster_id", "pk"))
+    keys = dict(Project.objects.filter(keys_in("cluster_id", creates)).values_list("cluster_id", "pk"))
     changes += [creation_change(keys[c], values["provenance"], now) for c, values in creates.items()]
     changes_insert(changes)
     keys.update((project.cluster_id, project.pk) for project in updates)

@@ -10,6 +10,7 @@ from datetime import UTC
 import tantivy
 from django.db.models import Max, QuerySet
 
+from carrefour.db.lookups import keys_in
 from carrefour.projects.models import Project
 from carrefour.projects.selectors import project_publications
 from carrefour.search.labels import labels_cache_clear
@@ -37,7 +38,7 @@ def _published_documents(ids: Iterable[int] | None = None) -> Iterable[list[tant
     # queryset per project, which cost more than the documents themselves.
     queryset = Project.objects.filter(is_published=True).order_by("id")
     if ids is not None:
-        queryset = queryset.filter(id__in=list(ids))
+        queryset = queryset.filter(keys_in("id", ids))
     last = 0
     while True:
         batch = list(queryset.filter(id__gt=last)[:BATCH])
@@ -103,7 +104,7 @@ def index_update(project_ids: Iterable[int]) -> None:
         path = generation_current()
         if path is not None:
             meta = meta_read(path)
-            newest = _newest_update(Project.objects.filter(id__in=ids))
+            newest = _newest_update(Project.objects.filter(keys_in("id", ids)))
             meta["newest_update"] = max(str(meta.get("newest_update") or ""), newest)
             meta_write(path, meta)
     labels_cache_clear()
