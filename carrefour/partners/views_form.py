@@ -45,9 +45,9 @@ def _submitted(
     values = {**form.cleaned_data, "slug": source.slug if source else form.cleaned_data["slug"]}
     text = definition_yaml(definition_build(values, previous))
     author = cast(User, request.user)
-    seen = form.cleaned_data.get("version") or 0
     if source is not None:
-        origin = source_save_origin(author, source)
+        # The form of an existing source requires the version it was built on.
+        origin, seen = source_save_origin(author, source), form.cleaned_data["version"]
         submitted = definition_submit(
             request, source, text, author=author, origin=origin, seen=seen, comment=values["comment"]
         )
