@@ -103,7 +103,6 @@ def main() -> None:
         from django_tasks_db.models import DBTaskResult
 
         from carrefour.normalize.selectors import source_unmapped_terms
-        from carrefour.orchestration.jobs import job_task_args
         from carrefour.orchestration.partner_tasks import source_mapping_reapply
         from carrefour.orchestration.pipeline import pipeline_process
         from carrefour.partners.mapping import source_mapping_save
@@ -132,7 +131,7 @@ def main() -> None:
         )
         save_seconds = time.monotonic() - started
         started = time.monotonic()
-        summary = source_mapping_reapply.call(*job_task_args(job))
+        summary = source_mapping_reapply.call(job.pk, source.pk)
         reapply_seconds = time.monotonic() - started
         # Run in this process (`call`), not by the worker: marked done as the worker would, or the next
         # save would join it as a task still queued.
@@ -142,7 +141,7 @@ def main() -> None:
             source, {"themes": {CHANGED: "lien-social"}}, author=None, version_seen=2
         )
         started = time.monotonic()
-        changed_summary = source_mapping_reapply.call(*job_task_args(job))
+        changed_summary = source_mapping_reapply.call(job.pk, source.pk)
         changed_seconds = time.monotonic() - started
         report = {
             "records": len(ids),

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models.fields.json import KT
+
 from carrefour.harvest.models import RawRecord
 from carrefour.normalize.models import Record
 from carrefour.normalize.vocabularies import (
@@ -90,8 +92,15 @@ def source_raw_ids_remapped(
     # Only the fields the vocabularies read, not whole payloads (descriptions are most of their weight).
     rows = RawRecord.objects.filter(source_id=source_id).order_by("pk")
     raw_ids = []
-    for raw_id, *values in rows.values_list("pk", *(f"payload__{name}" for name in fields)).iterator(2000):
-        payload = dict(zip(fields, values, strict=True))
+    # Each field also as text (KT): on SQLite the JSON key transform decodes a string term such as
+    # "null" or "1e3" into None or 1000.0, while the normalizer reads the string.
+    texts = {f"text_{index}": KT(f"payload__{name}") for index, name in enumerate(fields)}
+    columns = ("pk", *(f"payload__{name}" for name in fields), *texts)
+    for raw_id, *values in rows.annotate(**texts).values_list(*columns).iterator(2000):
+        payload = {
+            name: value if isinstance(value, (str, list, dict)) else text
+            for name, value, text in zip(fields, values[: len(fields)], values[len(fields) :], strict=True)
+        }
         if any(
             vocabulary_map(name, terms, old[name]) != vocabulary_map(name, terms, new[name])
             for name in names

@@ -72,11 +72,6 @@ def job_state(job: Job) -> JobState:
     return JobState(STATUS_LABELS[result.status], finished=result.is_finished, error=error)
 
 
-def job_task_args(job: Job) -> list[Any]:
-    """The arguments the job's current task was queued with (the job's id first)."""
-    return list(default_task_backend.get_result(job.task_id).args)
-
-
 def source_job_queued(source: Source, kind: Job.Kind, recent: int = 5) -> Job | None:
     """The source's job of this kind whose task waits for the worker (not started yet), if any."""
     for job in Job.objects.filter(source=source, kind=kind).order_by("-pk")[:recent]:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django_tasks import task
 from django_tasks.base import Task
 
+from carrefour.harvest.models import RawRecord
 from carrefour.harvest.services import HarvestProgress, harvest_run
 from carrefour.normalize.selectors import source_raw_ids_remapped
 from carrefour.orchestration.commands import STAGES
@@ -62,29 +63,44 @@ def _wait_turn(job_id: int, again: Task[Any, Any], *args: Any, waits: int) -> st
 
 
 @task()
-def source_mapping_reapply(job_id: int, source_id: int, before: dict[str, Any], *, waits: int = 0) -> str:
+def source_mapping_reapply(job_id: int, source_id: int, legacy: Any = None, *, waits: int = 0) -> str:
     """Normalize again the stored records of a source with its current vocabularies; the job's summary.
 
-    `before`: the `vocabularies` block the stored records were normalized with; only the records with a
-    term that maps otherwise now are processed (and only those whose result differs are written).
+    Only the records with a term that maps otherwise than under `Source.vocabularies_applied` (what they
+    were normalized with) are processed, and only those whose result differs are written; on success
+    the current vocabularies become that baseline. Saves made while this task waited were coalesced
+    into it: it reads the source's definition when it starts.
 
-    Saves made while this task waited were coalesced into it: it reads the source's definition when it
-    starts, and compares it with `before`.
+    `legacy`: the third argument of tasks queued before the baseline was stored, a `vocabularies` block
+    (used as the baseline) or a list of terms (every record of the source is processed again).
     """
     with transaction.atomic():
         # Waits for a save that is deciding, source row locked, to coalesce into this queued task.
         source = Source.objects.select_for_update().get(pk=source_id)
-    raw_ids = source_raw_ids_remapped(source_id, before, source.definition.get("vocabularies"))
+    vocabularies = source.definition.get("vocabularies") or {}
+    baseline = source.vocabularies_applied if source.vocabularies_applied is not None else legacy
+    if _is_vocabularies(baseline):
+        raw_ids = source_raw_ids_remapped(source_id, baseline, vocabularies)
+    else:
+        raw_ids = list(
+            RawRecord.objects.filter(source_id=source_id).order_by("pk").values_list("pk", flat=True)
+        )
     report = _Report(job_id, "application des correspondances")
     report.progress(0, len(raw_ids))
     try:
         with run_guard():
             summary = pipeline_process(raw_ids, force=True, progress=report.progress, stage=report.stage)
     except RunBusyError:
-        return _wait_turn(job_id, source_mapping_reapply, source_id, before, waits=waits)
+        return _wait_turn(job_id, source_mapping_reapply, source_id, legacy, waits=waits)
+    Source.objects.filter(pk=source_id).update(vocabularies_applied=vocabularies)
     text = f"Correspondances appliquées : {summary.as_text()}"
     job_finish(job_id, text)
     return text
+
+
+def _is_vocabularies(value: Any) -> bool:
+    """Whether a value is a `vocabularies` block ({name: {term: code}}), not an older task's terms."""
+    return isinstance(value, dict) and all(isinstance(mapping, dict) for mapping in value.values())
 
 
 @task()

@@ -15,8 +15,8 @@ from carrefour.accounts.roles import Action, user_can
 from carrefour.accounts.services import organisation_source_add
 from carrefour.contributions.links import site_link
 from carrefour.contributions.models import Notification
+from carrefour.orchestration.reapply import source_mapping_changes_reapply
 from carrefour.orchestration.tasks import email_send
-from carrefour.partners.reapply import source_mapping_changes_reapply
 from carrefour.sources.bounds import source_hosts
 from carrefour.sources.definitions import definition_schema
 from carrefour.sources.models import Source, SourceVersion
@@ -200,7 +200,7 @@ def source_version_decide(version: SourceVersion, *, reviewer: Any, accept: bool
             "l'a remplacée par une version plus récente"
         ) from None
     if accept:
-        source_mapping_changes_reapply(version.source, before, version.definition, user=reviewer)
+        source_mapping_changes_reapply(version.source, before, user=reviewer)
         message = f"La version {version.number} de la source « {version.source.name} » est validée."
     else:
         message = (

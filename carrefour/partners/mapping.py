@@ -16,8 +16,8 @@ from carrefour.normalize.selectors import source_unmapped_terms
 from carrefour.normalize.text import text_key
 from carrefour.normalize.vocabularies import vocabularies
 from carrefour.orchestration.models import Job
+from carrefour.orchestration.reapply import source_reapply_queue
 from carrefour.partners.editor import source_save_origin
-from carrefour.partners.reapply import source_reapply_queue
 from carrefour.projects.selectors import projects_by_raw
 from carrefour.sources.definitions import VOCABULARY_KEYS
 from carrefour.sources.models import Source, SourceVersion

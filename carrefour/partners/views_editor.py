@@ -7,6 +7,7 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.models import User
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from carrefour.accounts.roles import Action
 from carrefour.accounts.selectors import user_display_name
 from carrefour.contributions.views import action_refused
+from carrefour.orchestration.reapply import source_mapping_changes_reapply
 from carrefour.partners.editor import (
     STARTER_KINDS,
     ReviewRefusedError,
@@ -29,7 +31,7 @@ from carrefour.partners.editor import (
     text_lines,
 )
 from carrefour.partners.forms_editor import DefinitionEditForm, DefinitionForm, NewSourceForm, RefuseForm
-from carrefour.partners.reapply import source_mapping_changes_reapply
+from carrefour.partners.submit import Submitted, definition_submit, saved_message
 from carrefour.partners.views_preview import (
     NEW,
     organisations_or_refused,
@@ -42,12 +44,9 @@ from carrefour.sources.rows import source_definition_text, source_version_latest
 from carrefour.sources.versions import (
     DefinitionProblem,
     DefinitionTextError,
-    VersionStaleError,
     definition_text_check,
     source_version_diff,
     source_version_revert,
-    source_version_save,
-    source_versions_diff,
 )
 
 EDIT = Action.EDIT_OWN_ORGANISATION_SOURCES
@@ -138,36 +137,22 @@ def source_definition(request: HttpRequest, slug: str) -> HttpResponse:
     # Back from the preview of an edited text: that text, on the version it was written on.
     kept = preview_kept(request, source.slug) if "reprendre" in request.GET else None
     form = DefinitionEditForm(request.POST or None, initial={**initial, **(kept or {})})
-    problems: list[DefinitionProblem] = []
-    stale: dict[str, Any] = {}
+    submitted = Submitted()
     if request.method == "POST" and form.is_valid():
-        text, seen = form.cleaned_data["text"], form.cleaned_data["version"]
-        if "previsualiser" in request.POST:
-            problems = definition_text_check(text)[1]
-            if not problems:
-                return preview_start(request, source, text, version_seen=seen)
-        else:
-            try:
-                version = source_version_save(
-                    text,
-                    author=_author(request),
-                    source=source,
-                    comment=form.cleaned_data["comment"],
-                    origin=source_save_origin(request.user, source),
-                    version_seen=seen,
-                )
-            except DefinitionTextError as error:
-                problems = list(error.problems)
-            except VersionStaleError as error:
-                stale = _stale_context(source, error)
-                form = DefinitionEditForm({**request.POST.dict(), "version": stale["newest_number"]})
-            else:
-                source_mapping_changes_reapply(
-                    source, source.definition, version.source.definition, user=_author(request)
-                )
-                preview_kept_drop(request, source.slug)
-                messages.success(request, saved_message(version, latest))
-                return redirect("partner-source-versions", source.slug)
+        submitted = definition_submit(
+            request,
+            source,
+            form.cleaned_data["text"],
+            author=_author(request),
+            origin=source_save_origin(request.user, source),
+            seen=form.cleaned_data["version"],
+            comment=form.cleaned_data["comment"],
+        )
+        if submitted.response:
+            return submitted.response
+        if submitted.stale:
+            form = DefinitionEditForm({**request.POST.dict(), "version": submitted.stale["newest_number"]})
+    problems, stale = submitted.problems, submitted.stale
     context = {
         **_editor_context(form, problems),
         **_source_context(source),
@@ -176,31 +161,6 @@ def source_definition(request: HttpRequest, slug: str) -> HttpResponse:
     }
     status = 409 if stale else 400 if problems or form.errors else 200
     return render(request, "partners/editor/definition.html", context, status=status)
-
-
-def _stale_context(source: Source, error: VersionStaleError) -> dict[str, Any]:
-    """What a partner whose page is out of date sees: the versions saved since, as a diff."""
-    newest = error.latest  # None only for a posted number made up while the source has no version
-    seen = source.versions.filter(number=error.seen).first()
-    return {
-        "stale": True,
-        "newest": newest,
-        "newest_number": newest.number if newest else 0,
-        "seen": error.seen,
-        "stale_diff": source_versions_diff(seen, newest) if newest else [],
-    }
-
-
-def saved_message(version: SourceVersion, previous: SourceVersion | None) -> str:
-    """What the partner is told after saving: nothing new, applied at once, or waiting for validation."""
-    if previous is not None and version.pk == previous.pk:
-        return "Aucun changement : la définition est celle de la dernière version."
-    if version.status == SourceVersion.Status.PENDING:
-        return (
-            f"Version {version.number} enregistrée, en attente de validation par un administrateur "
-            "(nouvelle source ou changement d'hôtes) : la version en service reste la précédente."
-        )
-    return f"Version {version.number} enregistrée et appliquée : la prochaine moisson l'utilisera."
 
 
 def _version_row(version: SourceVersion) -> dict[str, Any]:
@@ -229,18 +189,18 @@ def source_version(request: HttpRequest, slug: str, number: int) -> HttpResponse
     version = get_object_or_404(SourceVersion.objects.select_related("author"), source=source, number=number)
     if request.method == "POST":
         latest = source_version_latest(source)
+        before = dict(source.definition)
         try:
-            reverted = source_version_revert(
-                version, author=_author(request), origin=source_save_origin(request.user, source)
-            )
+            with transaction.atomic():  # the re-apply queued with the version, or neither
+                reverted = source_version_revert(
+                    version, author=_author(request), origin=source_save_origin(request.user, source)
+                )
+                source_mapping_changes_reapply(source, before, user=_author(request))
         except DefinitionTextError as error:
             messages.error(
                 request, "Impossible de rétablir : " + "; ".join(p.message for p in error.problems)
             )
         else:
-            source_mapping_changes_reapply(
-                source, source.definition, reverted.source.definition, user=_author(request)
-            )
             messages.success(
                 request, f"Retour à la version {version.number} : " + saved_message(reverted, latest)
             )

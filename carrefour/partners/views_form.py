@@ -16,15 +16,13 @@ from carrefour.partners.editor import source_create_for_organisation, source_org
 from carrefour.partners.forms_kinds import KindForm
 from carrefour.partners.guide import guide_html
 from carrefour.partners.kinds import definition_build, definition_yaml, form_initial, problems_by_field
-from carrefour.partners.views_editor import saved_message
+from carrefour.partners.submit import definition_submit
 from carrefour.partners.views_preview import organisations_or_refused, preview_start
 from carrefour.sources.models import Source
 from carrefour.sources.rows import source_version_latest
 from carrefour.sources.versions import (
     DefinitionTextError,
-    VersionStaleError,
     definition_text_check,
-    source_version_save,
 )
 
 TEMPLATE = "partners/form/kind.html"
@@ -42,62 +40,52 @@ def _problems_shown(form: KindForm, error: DefinitionTextError | list[Any]) -> l
 
 def _submitted(
     request: HttpRequest, form: KindForm, source: Source | None, previous: dict[str, Any]
-) -> tuple[HttpResponse | None, str, list[str]]:
-    """Preview or save a valid form: the response to send, else the YAML written and the problems left."""
+) -> tuple[HttpResponse | None, str, list[str], dict[str, Any]]:
+    """Preview or save a valid form: the response to send, else the YAML, problems left, stale diff."""
     values = {**form.cleaned_data, "slug": source.slug if source else form.cleaned_data["slug"]}
     text = definition_yaml(definition_build(values, previous))
     author = cast(User, request.user)
-    seen = form.cleaned_data.get("version")
+    if source is not None:
+        # The form of an existing source requires the version it was built on.
+        origin, seen = source_save_origin(author, source), form.cleaned_data["version"]
+        submitted = definition_submit(
+            request, source, text, author=author, origin=origin, seen=seen, comment=values["comment"]
+        )
+        if submitted.stale:
+            # Nothing saved over a colleague's newer version: the form now carries it, the values typed kept.
+            form.data = {**dict(form.data.items()), "version": str(submitted.stale["newest_number"])}
+        return submitted.response, text, _problems_shown(form, submitted.problems), submitted.stale
     try:
         if "previsualiser" in request.POST:
             problems = definition_text_check(text)[1]
             if problems:
                 raise DefinitionTextError(problems)
-            return preview_start(request, source, text, version_seen=seen), text, []
-        if source is None:
-            version = source_create_for_organisation(
-                text, author=author, organisation=form.cleaned_data["organisation"], comment=values["comment"]
-            )
-            messages.success(
-                request,
-                f"Source « {version.source.name} » enregistrée, en attente de validation par un "
-                "administrateur. L'éditeur YAML précise le reste (licence, fréquence, vocabulaire).",
-            )
-        else:
-            latest = source_version_latest(source)
-            version = source_version_save(
-                text,
-                author=author,
-                source=source,
-                comment=values["comment"],
-                origin=source_save_origin(author, source),
-                version_seen=seen,
-            )
-            messages.success(request, saved_message(version, latest))
+            return preview_start(request, None, text), text, [], {}
+        version = source_create_for_organisation(
+            text, author=author, organisation=form.cleaned_data["organisation"], comment=values["comment"]
+        )
     except DefinitionTextError as error:
-        return None, text, _problems_shown(form, error)
-    except VersionStaleError as error:
-        return None, text, [_stale_message(form, error)]
-    return redirect("partner-source-versions", version.source.slug), text, []
-
-
-def _stale_message(form: KindForm, error: VersionStaleError) -> str:
-    """Nothing saved over a colleague's newer version: the form now carries it, the values typed are kept."""
-    newest = error.latest.number if error.latest else 0
-    form.data = {**dict(form.data.items()), "version": str(newest)}
-    return (
-        "La définition a changé depuis l'ouverture de cette page "
-        f"(version {newest} enregistrée entre-temps) : rien n'a été enregistré. "
-        "Vos valeurs sont gardées : vérifiez-les au regard de la nouvelle version, puis enregistrez."
+        return None, text, _problems_shown(form, error), {}
+    messages.success(
+        request,
+        f"Source « {version.source.name} » enregistrée, en attente de validation par un "
+        "administrateur. L'éditeur YAML précise le reste (licence, fréquence, vocabulaire).",
     )
+    return redirect("partner-source-versions", version.source.slug), text, [], {}
 
 
 def _render(
-    request: HttpRequest, form: KindForm, context: dict[str, Any], text: str, others: list[str]
+    request: HttpRequest,
+    form: KindForm,
+    context: dict[str, Any],
+    text: str,
+    others: list[str],
+    stale: dict[str, Any],
 ) -> HttpResponse:
-    """The form page, 400 when something is to be corrected."""
-    context = {**context, "form": form, "yaml": text, "others": others}
-    return render(request, TEMPLATE, context, status=400 if form.errors or others else 200)
+    """The form page, 409 when a newer version was saved meanwhile, 400 when something is to be corrected."""
+    context = {**context, **stale, "form": form, "yaml": text, "others": others}
+    status = 409 if stale else 400 if form.errors or others else 200
+    return render(request, TEMPLATE, context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -108,12 +96,12 @@ def source_form_new(request: HttpRequest) -> HttpResponse:
         return refused
     initial = {"kind": request.GET.get("type", "html"), "csv_delimiter": ";"}
     form = KindForm(request.POST or None, organisations=organisations, initial=initial)
-    text, others = "", list[str]()
+    text, others, stale = "", list[str](), dict[str, Any]()
     if request.method == "POST" and form.is_valid():
-        response, text, others = _submitted(request, form, None, {})
+        response, text, others, stale = _submitted(request, form, None, {})
         if response:
             return response
-    return _render(request, form, {"new": True}, text, others)
+    return _render(request, form, {"new": True}, text, others, stale)
 
 
 @require_http_methods(["GET", "POST"])
@@ -130,12 +118,12 @@ def source_form_edit(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "partners/form/unexpressible.html", context)
     initial["version"] = latest.number if latest else 0
     form = KindForm(request.POST or None, initial=initial, slug_fixed=True)
-    text, others = "", list[str]()
+    text, others, stale = "", list[str](), dict[str, Any]()
     if request.method == "POST" and form.is_valid():
-        response, text, others = _submitted(request, form, source, definition)
+        response, text, others, stale = _submitted(request, form, source, definition)
         if response:
             return response
-    return _render(request, form, context, text, others)
+    return _render(request, form, context, text, others, stale)
 
 
 @require_http_methods(["GET"])

@@ -30,6 +30,12 @@ class Source(models.Model):
     frequency_hours = models.PositiveIntegerField(default=24 * 7)
     definition = models.JSONField(default=dict, help_text="The parsed, validated YAML definition.")
     definition_path = models.CharField(max_length=500, blank=True)
+    vocabularies_applied = models.JSONField(
+        null=True,
+        blank=True,
+        default=None,
+        help_text="The vocabularies block the stored records were last re-normalized with; null: unknown.",
+    )
     # Partner-declared sources are bounded (hosts, pages, bytes, time) and run only once validated.
     origin = models.CharField(max_length=10, choices=Origin.choices, default=Origin.FILE)
     review_status = models.CharField(max_length=10, choices=Review.choices, default=Review.VALIDATED)

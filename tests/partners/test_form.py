@@ -251,7 +251,9 @@ def test_the_form_saved_on_an_out_of_date_page_saves_nothing_and_keeps_the_value
     data = {key: value for key, value in data.items() if key != "slug"}
     response = client.post(url, {**data, "field_title": "titre", "version": "1"})
     page = _page(response)
-    assert response.status_code == 400 and "version 2 enregistrée entre-temps" in page
+    # As in the YAML editor: a conflict, with what the colleague changed since.
+    assert response.status_code == 409 and "rien n'a été enregistré" in page
+    assert "Jardins: alimentation" in page and "Vos valeurs sont gardées" in page
     assert SourceVersion.objects.filter(source=source).count() == 2
     assert 'value="titre"' in page and 'name="version" value="2"' in page
     response = client.post(url, {**data, "field_title": "titre", "version": "2"})

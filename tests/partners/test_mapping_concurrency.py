@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from carrefour.orchestration.jobs import job_start, job_task_args
+from carrefour.orchestration.jobs import job_start
 from carrefour.orchestration.models import Job
 from carrefour.orchestration.partner_tasks import source_harvest_now
 from carrefour.orchestration.runs import run_guard
@@ -98,7 +98,8 @@ def test_a_postponed_reapplication_waits_longer_each_time_and_keeps_what_it_comp
     # One waiting task at a time, a minute later, then twice as long each time up to a quarter of an hour.
     assert waits == [1, 2, 4, 8, 15, 15]
     job = Job.objects.get()
-    assert job_task_args(job)[2] == vocabularies and "en attente" in job.stage
+    partner_source.refresh_from_db()
+    assert partner_source.vocabularies_applied == vocabularies and "en attente" in job.stage
     tasks_run()
     assert "Correspondances appliquées : 4 fiches traitées" in Job.objects.get().summary
 

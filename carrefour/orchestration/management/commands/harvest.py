@@ -23,6 +23,7 @@ from carrefour.orchestration.commands import (
     command_pipeline,
     command_stop_check,
 )
+from carrefour.orchestration.reapply import sources_definitions, sources_reapply_pending
 from carrefour.sources.definitions import SourceDefinitionError
 from carrefour.sources.models import Source
 from carrefour.sources.services import source_load_all
@@ -119,6 +120,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        before = sources_definitions()
         try:
             sources = source_load_all()
         except SourceDefinitionError as exc:
@@ -142,6 +144,8 @@ class Command(BaseCommand):
                 if not options["no_pipeline"]:
                     # The records these runs stored, and any an interrupted run left pending.
                     command_pipeline(self)
+                    # Vocabularies a file changed, or a re-apply that failed or crashed left undone.
+                    sources_reapply_pending(before)
         except CommandBusyError as exc:
             if not options["due"]:
                 raise

@@ -10,6 +10,7 @@ from carrefour.dedup.models import Cluster
 from carrefour.harvest.models import RawRecord
 from carrefour.orchestration.commands import command_guard, command_pipeline
 from carrefour.orchestration.pipeline import pipeline_clusters_refresh
+from carrefour.orchestration.reapply import sources_definitions, sources_reapply_pending
 from carrefour.sources.services import source_load_all
 
 
@@ -40,6 +41,8 @@ class Command(BaseCommand):
         if options["action"] == "resume":
             with command_guard(self):
                 command_pipeline(self)
+                # What a re-apply that failed or crashed left undone.
+                sources_reapply_pending(sources_definitions())
             return
         if not options["source"] and not options["all"]:
             raise CommandError("indiquez --source SLUG ou --all")

@@ -12,6 +12,7 @@ from carrefour.harvest.check import source_check
 from carrefour.harvest.runner import CrawlError
 from carrefour.harvest.selectors import source_status_rows
 from carrefour.orchestration.management.commands.harvest import base_urls_read
+from carrefour.orchestration.reapply import sources_definitions, sources_reapply_pending
 from carrefour.orchestration.runs import harvest_runs_settle
 from carrefour.sources.definitions import SourceDefinitionError
 from carrefour.sources.models import Source
@@ -82,16 +83,20 @@ class Command(BaseCommand):
     def _import(self, options: dict[str, Any]) -> None:
         """Import definition files; a source edited by its partner is never overwritten by a file."""
         paths = [Path(path) for path in options["paths"]]
+        before = sources_definitions()
         try:
             # Only a whole-directory sync of sources/ disables the sources whose file is gone.
             report = source_import(paths or None, disable_missing=not paths)
         except SourceDefinitionError as exc:
             raise CommandError(str(exc)) from exc
+        # A file changing the vocabularies re-applies them to the stored records, as a partner's save does.
+        reapplied = sources_reapply_pending(before)
         for label, slugs in (
             ("created", report.created),
             ("updated", report.updated),
             ("unchanged", report.unchanged),
             ("skipped (edited by their partner)", report.skipped),
+            ("mapping re-applications queued", reapplied),
         ):
             self.stdout.write(f"{len(slugs)} {label}" + (f": {', '.join(slugs)}" if slugs else ""))
 
