@@ -282,3 +282,32 @@ def test_a_platform_another_source_publishes_under_is_refused_at_its_line(people
     renamed = TEXT.replace("jardins", "vergers").replace("Jardins partagés", "Vergers")
     again = source_version_save(renamed + "platform: vergers-du-sud\n", author=member, source=source.source)
     assert again.status == SourceVersion.Status.APPLIED
+
+
+def test_a_platform_asked_for_by_a_pending_version_is_taken_and_checked_again_at_validation(
+    people: tuple[User, User],
+) -> None:
+    from carrefour.partners.editor import ReviewRefusedError, source_version_decide
+    from carrefour.sources.platforms import source_for_platform
+
+    member, admin = people
+    first = source_version_save(TEXT, author=member)
+    source_version_validate(first, reviewer=admin)
+    vergers = source_version_save(TEXT.replace("jardins", "vergers"), author=member)
+    source_version_validate(vergers, reviewer=admin)
+    # A change of platform waits for review; meanwhile nobody else can ask for the same platform.
+    asked = source_version_save(TEXT + "platform: commun\n", author=member, source=first.source)
+    assert asked.status == SourceVersion.Status.PENDING
+    with pytest.raises(
+        DefinitionTextError, match="la plateforme « commun » est déjà celle d'une autre source"
+    ):
+        source_version_save(
+            TEXT.replace("jardins", "vergers") + "platform: commun\n", author=member, source=vergers.source
+        )
+    # Should another source go in service under it all the same (an older pending text), validation refuses.
+    Source.objects.filter(pk=vergers.source.pk).update(definition={"platform": "commun"})
+    with pytest.raises(ReviewRefusedError, match="ne peut pas être validée : la plateforme « commun »"):
+        source_version_decide(asked, reviewer=admin, accept=True)
+    asked.refresh_from_db()
+    assert asked.status == SourceVersion.Status.PENDING
+    assert source_for_platform("commun") == vergers.source
