@@ -311,3 +311,30 @@ def test_a_platform_asked_for_by_a_pending_version_is_taken_and_checked_again_at
     asked.refresh_from_db()
     assert asked.status == SourceVersion.Status.PENDING
     assert source_for_platform("commun") == vergers.source
+
+
+def test_moving_a_file_source_to_another_path_waits_for_a_second_administrator(
+    people: tuple[User, User],
+) -> None:
+    member, admin = people
+    local = TEXT.replace('["https://jardins.example.org/liste"]', '["{shared_dir}/jardins/liste.html"]')
+    first = source_version_save(local, author=admin, origin=Source.Origin.FILE)
+    source_version_validate(first, reviewer=member)
+    renamed = source_version_save(
+        local.replace("Jardins partagés", "Jardins"),
+        author=admin,
+        source=first.source,
+        origin=Source.Origin.FILE,
+    )
+    assert renamed.status == SourceVersion.Status.APPLIED
+    # Another file of the server is another place, however the path is written: reviewed like a new host.
+    for path in ("file:///srv/carrefour/.env", "{shared_dir}/../.env"):
+        moved = source_version_save(
+            local.replace("{shared_dir}/jardins/liste.html", path),
+            author=admin,
+            source=first.source,
+            origin=Source.Origin.FILE,
+        )
+        assert moved.status == SourceVersion.Status.PENDING
+    first.source.refresh_from_db()
+    assert first.source.definition["start_urls"] == ["{shared_dir}/jardins/liste.html"]
