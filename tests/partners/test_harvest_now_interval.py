@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from tests.accounts.conftest import signed_in
 
 pytestmark = pytest.mark.django_db
 URL = "/espace-partenaire/sources/regards-solidaires/moissonner"
-DASHBOARD = "/espace-partenaire/sources/regards-solidaires"
+DASHBOARD = "/espace-partenaire/sources/regards-solidaires/"
 
 
 def _run(source: Source, hours_ago: float, status: str) -> HarvestRun:
@@ -31,7 +32,9 @@ def test_a_failed_run_can_be_retried_at_once(partner_source: Source, make_user: 
     _run(partner_source, 3, HarvestRun.Status.SUCCESS)
     _run(partner_source, 1, HarvestRun.Status.FAILED)
     client = signed_in(make_user("org_member"))
-    assert "moisson-prochaine" not in client.get(DASHBOARD).content.decode()
+    page = client.get(DASHBOARD)
+    assert page.status_code == 200 and "Moissonner maintenant" in page.content.decode()
+    assert "moisson-prochaine" not in page.content.decode()
     assert client.post(URL).status_code == 302 and Job.objects.count() == 1
 
 
@@ -56,7 +59,7 @@ def test_a_scheduled_suspicious_run_does_not_block_but_an_asked_harvest_does(
     client = signed_in(make_user("org_member"))
     assert client.post(URL).status_code == 302
     # The asked-for harvest is over (its task result purged) and was asked an hour ago.
-    Job.objects.update(created_at=timezone.now() - timedelta(hours=1), task_id="purged")
+    Job.objects.update(created_at=timezone.now() - timedelta(hours=1), task_id=str(uuid.uuid4()))
     refused = client.post(URL)
     assert refused.status_code == 409 and "à votre demande il y a moins de 24 h" in refused.content.decode()
     allowed = timezone.localtime(Job.objects.get().created_at + timedelta(hours=24))

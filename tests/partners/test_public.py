@@ -148,6 +148,7 @@ def test_a_source_validated_or_refused_shows_or_disappears_at_once(
 ) -> None:
     assert client.get("/partenaires/en-attente").status_code == 404
     pending, alpha = sources["pending"], sources["alpha"]
+    pending.refresh_from_db()
     pending.review_status = Source.Review.VALIDATED
     pending.save()
     assert client.get("/partenaires/en-attente").status_code == 200
