@@ -20,7 +20,7 @@ from carrefour.accounts.models import (
     UserBlock,
 )
 from carrefour.projects.models import FieldOverride, Project, ProjectSource
-from carrefour.projects.selectors import overrides_conflict_sources
+from carrefour.projects.selectors import overrides_conflict_source_ids
 from carrefour.sources.models import Source
 
 DELETED_ACCOUNT = "compte supprimé"
@@ -100,10 +100,8 @@ def object_organisation_ids(obj: Any) -> set[int]:
     if isinstance(obj, FieldOverride):
         # A conflict belongs to whoever publishes the source giving the value in conflict, not to every
         # organisation whose source also feeds the (merged) project.
-        slug = overrides_conflict_sources([obj]).get(obj.pk, "")
-        return set(
-            OrganisationSource.objects.filter(source__slug=slug).values_list("organisation_id", flat=True)
-        )
+        owners = OrganisationSource.objects.filter(source_id__in=overrides_conflict_source_ids([obj])[obj.pk])
+        return set(owners.values_list("organisation_id", flat=True))
     if isinstance(obj, Project):
         source_ids = ProjectSource.objects.filter(project=obj, gone=False).values("source_id")
         links = OrganisationSource.objects.filter(source_id__in=source_ids)

@@ -11,32 +11,40 @@ from carrefour.accounts.models import Membership, Organisation, OrganisationSour
 from carrefour.contributions.edits import field_label
 from carrefour.contributions.models import Notification
 from carrefour.projects.models import FieldOverride, Project, ProjectSource
+from carrefour.projects.selectors import overrides_conflict_source_ids
 
 
 def organisation_conflicts(organisation: Organisation) -> QuerySet[FieldOverride]:
-    """Fields of the projects the organisation's sources publish whose source contradicts a correction."""
-    sources = OrganisationSource.objects.filter(organisation=organisation).values("source_id")
+    """Corrections that one of the organisation's sources contradicts: those its source pages list."""
+    sources = set(
+        OrganisationSource.objects.filter(organisation=organisation).values_list("source_id", flat=True)
+    )
     projects = ProjectSource.objects.filter(source_id__in=sources, gone=False).values("project_id")
+    fed = FieldOverride.objects.filter(conflict=True, project_id__in=projects)
+    ids = [pk for pk, owners in overrides_conflict_source_ids(fed).items() if owners & sources]
     return (
-        FieldOverride.objects.filter(conflict=True, project_id__in=projects)
+        FieldOverride.objects.filter(pk__in=ids)
         .select_related("project")
         .order_by("project__title", "project_id", "field")
     )
 
 
 def overrides_conflicted_notify(sender: Any, overrides: list[FieldOverride], **kwargs: Any) -> None:
-    """Tell the members of the organisations publishing these projects, one notification a project."""
+    """Tell the members of the organisations that may settle these conflicts, one notification a project."""
     fields: dict[int, list[str]] = defaultdict(list)
     for override in overrides:
         fields[override.project_id].append(field_label(override.field))
-    links = ProjectSource.objects.filter(
-        project_id__in=fields, gone=False, source__organisation_link__isnull=False
-    )
+    # The same owners as the source pages list the conflicts under: nobody is told of what they cannot act on.
+    owners = overrides_conflict_source_ids(overrides)
+    organisations_of = defaultdict(set)
+    links = OrganisationSource.objects.filter(source_id__in={pk for ids in owners.values() for pk in ids})
+    for source_id, organisation_id in links.values_list("source_id", "organisation_id"):
+        organisations_of[source_id].add(organisation_id)
     organisations: dict[int, set[int]] = defaultdict(set)
-    for project_id, organisation_id in links.values_list(
-        "project_id", "source__organisation_link__organisation_id"
-    ):
-        organisations[organisation_id].add(project_id)
+    for override in overrides:
+        for source_id in owners[override.pk]:
+            for organisation_id in organisations_of[source_id]:
+                organisations[organisation_id].add(override.project_id)
     if not organisations:
         return
     # A member of two organisations publishing the same project is told once.

@@ -41,9 +41,10 @@ INTERRUPTED_STORE = (
 
 # Scrapy's finish reasons of a crawl stopped by the definition's (or a partner's) caps.
 CAPPED = {
-    "closespider_pagecount": "stopped at politeness.max_pages",
-    "closespider_timeout": "stopped at politeness.max_duration",
-    TOTAL_SIZE_REASON: "stopped at the partners' total download size per run (CARREFOUR_PARTNER_MAX_MB)",
+    "closespider_pagecount": "arrêtée au nombre de pages permis (politeness.max_pages)",
+    "closespider_timeout": "arrêtée à la durée permise (politeness.max_duration)",
+    TOTAL_SIZE_REASON: "arrêtée au volume total téléchargé permis aux partenaires par moisson "
+    "(CARREFOUR_PARTNER_MAX_MB)",
 }
 
 
@@ -134,10 +135,10 @@ def _health(run: HarvestRun, tally: _Tally, counts: StoreCounts) -> tuple[str, s
     """Status and message of a run whose records were stored."""
     if tally.fatal or tally.list_errors:
         first = (tally.fatal or tally.list_errors)[0]
-        return HarvestRun.Status.SUSPICIOUS, f"listing incomplete — {first['url']}: {first['reason']}"
+        return HarvestRun.Status.SUSPICIOUS, f"liste incomplète — {first['url']}: {first['reason']}"
     if tally.finish_reason in CAPPED:
         # Stopped by max_pages / max_duration: the records not reached say nothing of their fate.
-        return HarvestRun.Status.SUSPICIOUS, f"listing incomplete — {CAPPED[tally.finish_reason]}"
+        return HarvestRun.Status.SUSPICIOUS, f"liste incomplète — {CAPPED[tally.finish_reason]}"
     drop = sharp_drop(run, counts.seen)
     if drop:
         return HarvestRun.Status.SUSPICIOUS, drop

@@ -14,7 +14,7 @@ from carrefour.accounts.roles import Action, user_can
 from carrefour.contributions.models import Contribution
 from carrefour.harvest.models import HarvestRun
 from carrefour.projects.models import FieldOverride, Project, ProjectChange, ProjectSource
-from carrefour.projects.selectors import overrides_conflict_sources
+from carrefour.projects.selectors import overrides_conflict_source_ids
 from carrefour.sources.models import Source
 
 # Runs drawn in the health chart (and counted in the public error rate).
@@ -125,7 +125,7 @@ def source_conflicts(source: Source) -> QuerySet[FieldOverride]:
     source's value is for that source's organisation (or the moderators) to settle.
     """
     fed = FieldOverride.objects.filter(conflict=True, project_id__in=_project_ids(source))
-    ids = [pk for pk, slug in overrides_conflict_sources(fed).items() if slug == source.slug]
+    ids = [pk for pk, owners in overrides_conflict_source_ids(fed).items() if source.pk in owners]
     return (
         FieldOverride.objects.filter(pk__in=ids)
         .select_related("project")

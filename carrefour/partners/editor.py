@@ -20,6 +20,7 @@ from carrefour.orchestration.tasks import email_send
 from carrefour.sources.bounds import source_hosts
 from carrefour.sources.definitions import definition_schema
 from carrefour.sources.models import Source, SourceVersion
+from carrefour.sources.platforms import PlatformTakenError
 from carrefour.sources.versions import (
     DefinitionProblem,
     source_version_refuse,
@@ -192,6 +193,8 @@ def source_version_decide(version: SourceVersion, *, reviewer: Any, accept: bool
             source_version_validate(version, reviewer=reviewer)
         else:
             source_version_refuse(version, reviewer=reviewer, reason=reason)
+    except PlatformTakenError as error:
+        raise ReviewRefusedError(str(error)) from None
     except ValueError:
         version.refresh_from_db(fields=["status"])
         raise ReviewRefusedError(

@@ -9,12 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from carrefour.harvest.kinds import KINDS_BY_NAME
-from carrefour.harvest.selectors import harvest_run_last
+from carrefour.harvest.models import HarvestRun
+from carrefour.harvest.selectors import harvest_run_last, harvest_run_last_success
 from carrefour.orchestration.jobs import job_start, job_state
 from carrefour.orchestration.models import Job
 from carrefour.orchestration.partner_tasks import source_harvest_now
 from carrefour.sources.bounds import PARTNER_MIN_FREQUENCY_HOURS
 from carrefour.sources.models import Source
+from carrefour.sources.rows import source_version_live
 
 # Jobs looked at to find one still queued or running: a source's harvests are never many at once.
 RECENT = 5
@@ -31,16 +33,29 @@ def source_harvest_active(source: Source) -> Job | None:
 
 
 def source_harvest_now_interval(source: Source) -> timedelta:
-    """Least time between two harvests of the source: its frequency, at most the partners' minimum."""
+    """Least time between two asked-for harvests: the source's frequency, at most the partners' minimum."""
     return timedelta(hours=min(source.frequency_hours, PARTNER_MIN_FREQUENCY_HOURS))
 
 
 def source_harvest_now_next(source: Source) -> datetime | None:
     """When a harvest of the source may be asked for again, if not now."""
     last = harvest_run_last(source)
-    if last is None:
+    if last is not None and last.status in (HarvestRun.Status.FAILED, HarvestRun.Status.INTERRUPTED):
+        return None  # the partner retries after fixing what failed
+    live = source_version_live(source)
+    if last is not None and live is not None and (live.reviewed_at or live.created_at) > last.started_at:
+        return None  # the definition in service changed since: the partner checks its change
+    asked = (
+        Job.objects.filter(source=source, kind=Job.Kind.HARVEST_NOW)
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    success = harvest_run_last_success(source)
+    starts = [start for start in (asked, success.started_at if success else None) if start is not None]
+    if not starts:
         return None
-    allowed = last.started_at + source_harvest_now_interval(source)
+    allowed = max(starts) + source_harvest_now_interval(source)
     return allowed if allowed > timezone.now() else None
 
 
@@ -62,13 +77,13 @@ def source_harvest_now_start(source: Source, *, user: Any) -> Job:
             raise HarvestNowRefusedError(
                 f"une moisson de cette source est déjà prévue ou en cours (travail n° {active.pk})"
             )
-        # Without it a partner could harvest its site far more often than its frequency allows, and
-        # keep the run lock from the scheduled harvests of the other sources.
+        # At most one asked-for harvest a day (or per frequency, if shorter) once the last one worked:
+        # the partner's site is not hammered, and the run lock stays free for the other sources' harvests.
         allowed = source_harvest_now_next(source)
         if allowed is not None:
             when = timezone.localtime(allowed)
             raise HarvestNowRefusedError(
-                "cette source a été moissonnée il y a moins de "
+                "cette source a été moissonnée avec succès ou à votre demande il y a moins de "
                 f"{source_harvest_now_interval(source).total_seconds() / 3600:.0f} h : une nouvelle moisson "
                 f"pourra être demandée à partir du {when:%d/%m/%Y à %H:%M}"
             )

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
 import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
 
+from carrefour.sources.models import Source
+from carrefour.sources.rows import source_version_latest
 from carrefour.sources.versions import DefinitionProblem
 
 # Fields of a record the form offers, in the order shown.
@@ -186,6 +191,39 @@ class _NoAliasDumper(yaml.SafeDumper):
 def definition_yaml(definition: dict[str, Any]) -> str:
     """The definition as readable YAML (keys in order, accents as typed, no anchors)."""
     return yaml.dump(definition, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True, width=110)
+
+
+def _merged(node: Any, value: Any) -> Any:
+    """The round-trip node changed into value: unchanged parts (and their comments) kept as they were."""
+    if isinstance(node, dict) and isinstance(value, dict):
+        for key in [key for key in node if key not in value]:
+            del node[key]
+        for key, item in value.items():
+            node[key] = _merged(node[key], item) if key in node else item
+        return node
+    return node if node == value else value
+
+
+def definition_form_text(source: Source | None, definition: dict[str, Any]) -> str:
+    """The text the form saves: the source's newest text changed into the definition, comments kept."""
+    latest = source_version_latest(source) if source is not None else None
+    return definition_text_update(latest.text if latest else "", definition)
+
+
+def definition_text_update(text: str, definition: dict[str, Any]) -> str:
+    """The previous text changed into the definition, its comments, order and quoting kept (ruamel)."""
+    parser = YAML()  # round-trip, as the mapping page rewrites `vocabularies`
+    parser.preserve_quotes = True
+    parser.width = 4096
+    try:
+        document = parser.load(text) if text.strip() else None
+    except YAMLError:
+        document = None
+    if not isinstance(document, dict):
+        return definition_yaml(definition)
+    out = io.StringIO()
+    parser.dump(_merged(document, definition), out)
+    return out.getvalue()
 
 
 def problems_by_field(problems: list[DefinitionProblem]) -> tuple[dict[str, list[str]], list[str]]:

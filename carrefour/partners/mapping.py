@@ -105,13 +105,15 @@ def source_mapping_blocks(source: Source, *, examples: int = 3) -> list[Vocabula
     for name in VOCABULARY_KEYS:
         mapping = {str(term): target for term, target in (current.get(name) or {}).items()}
         # A term mapped since its records were normalized (re-apply pending) is listed once, as mapped:
-        # two rows of one name would post two choices, and only the last one would count.
+        # two rows of one name would post two choices, and only the last one would count. Terms compare
+        # folded, as the normalizer matches them ("emploi" is mapped by "Emploi").
+        folded = {text_key(term) for term in mapping}
         unmapped = [
             TermRow(
                 term.value, count=term.count, examples=[projects[r] for r in term.raw_ids if r in projects]
             )
             for term in terms
-            if term.field == name and term.value not in mapping
+            if term.field == name and text_key(term.value) not in folded
         ]
         mapped = [TermRow(term, choice=target_encode(target)) for term, target in mapping.items()]
         for index, row in enumerate(unmapped + mapped):

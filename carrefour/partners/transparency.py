@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from carrefour.harvest.models import HarvestRun
 from carrefour.normalize.vocabularies import vocabularies
@@ -20,7 +20,8 @@ from carrefour.sources.models import Source
 ERROR_RATE_RUNS = 20
 _FAULTY = (HarvestRun.Status.FAILED, HarvestRun.Status.SUSPICIOUS)
 # The facts scan every publication (tens of thousands of rows) and change with harvests, hourly at most:
-# each process keeps them a few minutes, so that anonymous hits cost a cache read.
+# each process keeps them a few minutes, so that anonymous hits cost a cache read. The key carries a
+# stamp of the sources and runs, so that a source validated, refused or disabled shows at once.
 FACTS_KEY = "partners:facts"
 FACTS_TTL = 300
 
@@ -86,10 +87,13 @@ def _counts(source_ids: list[int]) -> dict[int, dict[str, Any]]:
 
 def source_facts_public() -> list[dict[str, Any]]:
     """The facts of every source in service, computed at most once every FACTS_TTL seconds per process."""
-    facts: list[dict[str, Any]] | None = cache.get(FACTS_KEY)
+    sources = Source.objects.aggregate(changed=Max("updated_at"), count=Count("pk"))
+    runs = HarvestRun.objects.aggregate(last=Max("pk"))
+    key = f"{FACTS_KEY}:{sources['count']}:{sources['changed']}:{runs['last']}"
+    facts: list[dict[str, Any]] | None = cache.get(key)
     if facts is None:
         facts = source_facts(list(sources_public()))
-        cache.set(FACTS_KEY, facts, FACTS_TTL)
+        cache.set(key, facts, FACTS_TTL)
     return facts
 
 

@@ -16,6 +16,7 @@ from carrefour.contributions.views import action_refused, conflict_settle
 from carrefour.normalize.selectors import source_invalid_reasons
 from carrefour.orchestration.jobs import source_jobs_recent
 from carrefour.partners import dashboard
+from carrefour.partners.harvest_now import source_harvest_now_next
 from carrefour.sources.models import Source, SourceVersion
 
 RUNS_PAGE = 20
@@ -76,6 +77,7 @@ def source_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
         "conflicts": _page(request, dashboard.source_conflicts(source), "conflits"),
         "elsewhere": elsewhere,
         "jobs": source_jobs_recent(source),
+        "harvest_next": source_harvest_now_next(source),
         "invalid": source_invalid_reasons(source.pk),
     }
     platforms = dashboard.projects_other_platforms(list(elsewhere.object_list), source)

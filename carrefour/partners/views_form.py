@@ -15,7 +15,7 @@ from carrefour.contributions.views import action_refused
 from carrefour.partners.editor import source_create_for_organisation, source_organisation, source_save_origin
 from carrefour.partners.forms_kinds import KindForm
 from carrefour.partners.guide import guide_html
-from carrefour.partners.kinds import definition_build, definition_yaml, form_initial, problems_by_field
+from carrefour.partners.kinds import definition_build, definition_form_text, form_initial, problems_by_field
 from carrefour.partners.submit import definition_submit
 from carrefour.partners.views_preview import organisations_or_refused, preview_start
 from carrefour.sources.models import Source
@@ -43,7 +43,7 @@ def _submitted(
 ) -> tuple[HttpResponse | None, str, list[str], dict[str, Any]]:
     """Preview or save a valid form: the response to send, else the YAML, problems left, stale diff."""
     values = {**form.cleaned_data, "slug": source.slug if source else form.cleaned_data["slug"]}
-    text = definition_yaml(definition_build(values, previous))
+    text = definition_form_text(source, definition_build(values, previous))
     author = cast(User, request.user)
     if source is not None:
         # The form of an existing source requires the version it was built on.

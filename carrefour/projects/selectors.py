@@ -68,6 +68,27 @@ def overrides_conflict_sources(overrides: Iterable[FieldOverride]) -> dict[int, 
     return result
 
 
+def overrides_conflict_source_ids(overrides: Iterable[FieldOverride]) -> dict[int, set[int]]:
+    """Sources whose value each override in conflict contradicts, by override id: who may settle it.
+
+    The source the newest change of the field names; when it names none (a value its source blanked, a
+    location without precision, a conflict older than the change rows) or one that no longer exists,
+    every source feeding the project, so that no conflict is left without anybody to settle it.
+    """
+    overrides = list(overrides)
+    slugs = overrides_conflict_sources(overrides)
+    by_slug = dict(Source.objects.filter(slug__in=set(slugs.values()) - {""}).values_list("slug", "pk"))
+    feeding: dict[int, set[int]] = {}
+    rows = ProjectSource.objects.filter(project_id__in={o.project_id for o in overrides}, gone=False)
+    for project_id, source_id in rows.values_list("project_id", "source_id"):
+        feeding.setdefault(project_id, set()).add(source_id)
+    result = {}
+    for override in overrides:
+        named = by_slug.get(slugs.get(override.pk, ""))
+        result[override.pk] = {named} if named is not None else feeding.get(override.project_id, set())
+    return result
+
+
 def project_publications(projects: list[Project]) -> dict[int, list[ProjectSource]]:
     """Publications of many projects by project id, in page order: one query, each source read once."""
     sources = Source.objects.in_bulk()

@@ -85,14 +85,15 @@ def _hostnames(definition: dict[str, Any]) -> set[str]:
 
 
 def source_hosts(definition: dict[str, Any]) -> set[str]:
-    """Where a definition fetches from: scheme://host:port of its start URLs and base URL."""
+    """Where a definition fetches from: scheme://host:port of its URLs, the whole of a hostless one."""
     base = str(definition.get("base_url") or "").rstrip("/")
     urls = [str(url).replace("{base_url}", base) for url in definition.get("start_urls") or []]
     hosts = set()
     for url in [*urls, base] if base else urls:
         parts = urlsplit(url)
-        # A local path or {shared_dir} has no host: it counts as one place, the server's files.
-        hosts.add(f"{parts.scheme}://{parts.netloc.lower()}" if parts.netloc else "file://")
+        # A local path, {shared_dir}/… or file:///… has no host: the server's files. Each path is its
+        # own place, so that moving to another file (the server's secrets) is reviewed as a new host.
+        hosts.add(f"{parts.scheme}://{parts.netloc.lower()}" if parts.netloc else url)
     return hosts
 
 

@@ -18,7 +18,7 @@ from carrefour.sources.bounds import source_hosts as source_hosts
 from carrefour.sources.definitions import definition_check
 from carrefour.sources.messages import UNEXPECTED_KEY, yaml_error_message
 from carrefour.sources.models import Source, SourceVersion
-from carrefour.sources.platforms import definition_platform_problems
+from carrefour.sources.platforms import definition_platform_problems, version_platform_check
 from carrefour.sources.rows import (
     source_fields,
     source_version_add,
@@ -333,6 +333,8 @@ def source_version_validate(version: SourceVersion, *, reviewer: User) -> Source
     with transaction.atomic():
         version = _locked(version)
         _pending(version)
+        # Checked at save too, but another source may have gone in service under it since.
+        version_platform_check(version)
         return _apply(version, reviewer=reviewer)
 
 

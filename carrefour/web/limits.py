@@ -64,8 +64,10 @@ LIMITED: dict[str, tuple[str, tuple[str, ...]]] = {
     "account_request_login_code": ("form", ("POST",)),
 }
 
-# Forms with several buttons: a POST carrying the button (a preview) counts in the button's group instead.
+# Forms with several buttons: a POST carrying the button (a preview) counts in the button's group instead,
+# only on the routes whose view honours the button (the revert route writes a version on any POST).
 BUTTON_GROUPS = {"previsualiser": "partner_preview"}
+BUTTON_ROUTES = {"partner-source-new", "partner-source-definition", "partner-form-new", "partner-form-edit"}
 PARTNER_GROUPS = {"partner_source_new", "partner_definition", "partner_preview"}
 
 # Groups counted per account (per IP for visitors) rather than per IP: django-ratelimit's keys.
@@ -111,7 +113,7 @@ def limit_group(request: HttpRequest) -> str | None:
     group, methods = LIMITED.get(name, ("", ()))
     if request.method not in methods:
         return None
-    if group in PARTNER_GROUPS and request.method == "POST":
+    if name in BUTTON_ROUTES and request.method == "POST":
         pressed = [button for button in BUTTON_GROUPS if button in request.POST]
         return BUTTON_GROUPS[pressed[0]] if pressed else group
     return group

@@ -50,7 +50,7 @@ def test_a_partner_source_run_stops_at_the_page_cap(mini_site: MiniSite, setting
     assert run.pages_fetched <= 4 + 8 and run.records_seen < 40, (run.pages_fetched, run.records_seen)
     # A capped run says nothing of the records it did not reach: none may be marked gone.
     assert run.status == HarvestRun.Status.SUSPICIOUS
-    assert run.message == "listing incomplete — stopped at politeness.max_pages"
+    assert run.message == "liste incomplète — arrêtée au nombre de pages permis (politeness.max_pages)"
     # The same definition from a repository file goes as far as it says.
     full = harvest_run(make_source({**definition, "slug": "fichier"}), base_url=mini_site.url)
     assert (full.status, full.records_seen) == (HarvestRun.Status.SUCCESS, 40)
@@ -101,7 +101,8 @@ def test_a_partner_source_run_stops_at_the_total_size_cap(mini_site: MiniSite, s
     assert run.pages_fetched <= 4 + 8 and run.records_seen < 40, (run.pages_fetched, run.records_seen)
     assert run.status == HarvestRun.Status.SUSPICIOUS
     assert run.message == (
-        "listing incomplete — stopped at the partners' total download size per run (CARREFOUR_PARTNER_MAX_MB)"
+        "liste incomplète — arrêtée au volume total téléchargé permis aux partenaires par moisson "
+        "(CARREFOUR_PARTNER_MAX_MB)"
     )
     # The same definition from a repository file has no total cap.
     full = harvest_run(make_source({**definition, "slug": "fichier"}), base_url=mini_site.url)

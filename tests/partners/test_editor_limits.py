@@ -116,3 +116,21 @@ def test_the_dns_checks_of_a_definition_end_at_their_deadline(
         assert version.status == SourceVersion.Status.PENDING
     finally:
         slow.set()
+
+
+def test_a_revert_carrying_the_preview_button_counts_as_a_definition_save(
+    make_user: Any, world: dict[str, Any], settings: Any
+) -> None:
+    # The revert writes a version on any POST: the preview button's name does not move it to the previews.
+    settings.RATELIMIT_ENABLE = True
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "partner_definition": "1/h", "partner_preview": "5/h"}
+    source = world["own_source"]
+    source_versioned(source, definition_text(source.slug))
+    member = signed_in(make_user("org_member"))
+    url = f"/espace-partenaire/sources/{source.slug}/versions/1"
+    assert member.post(url, {"previsualiser": "1"}).status_code == 302
+    versions = SourceVersion.objects.filter(source=source).count()
+    refused = member.post(url, {"previsualiser": "1"})
+    assert refused.status_code == 429
+    assert "plafond d&#x27;enregistrements de définition" in refused.content.decode()
+    assert SourceVersion.objects.filter(source=source).count() == versions

@@ -176,3 +176,20 @@ def test_a_term_mapped_while_its_records_wait_for_the_reapply_is_listed_once(
     assert response.status_code == 302
     partner_source.refresh_from_db()
     assert partner_source.definition["vocabularies"]["themes"]["Jardins partagés"] == "lien-social"
+
+
+def test_a_term_mapped_under_another_case_is_listed_once_as_mapped(
+    partner_source: Source, make_user: Any
+) -> None:
+    # The normalizer folds case: "jardins partagés" in the definition maps the records' "Jardins partagés".
+    definition = partner_source.definition
+    vocabularies = {**(definition.get("vocabularies") or {})}
+    vocabularies["themes"] = {**(vocabularies.get("themes") or {}), "jardins partagés": "environnement"}
+    Source.objects.filter(pk=partner_source.pk).update(
+        definition={**definition, "vocabularies": vocabularies}
+    )
+    page = signed_in(make_user("org_member")).get("/espace-partenaire/sources/regards-solidaires/vocabulaire")
+    html_text = page.content.decode()
+    assert _unmapped(html_text) == {"Tiers-lieux": 2}
+    assert html_text.count('name="themes:jardins partagés"') == 1
+    assert 'name="themes:Jardins partagés"' not in html_text

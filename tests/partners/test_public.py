@@ -6,7 +6,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -14,7 +13,6 @@ from django.urls import reverse
 
 from carrefour.harvest.models import HarvestRun
 from carrefour.orchestration.contributed import contributions_source
-from carrefour.partners.transparency import FACTS_KEY
 from carrefour.search.services import index_rebuild
 from carrefour.sources.models import Source
 from tests.dedup.conftest import NOW
@@ -139,12 +137,27 @@ def test_the_public_facts_are_computed_once_for_every_page_and_the_json(
             assert client.get(path).status_code == 200
     scans = [q["sql"] for q in again.captured_queries if "projectsource" in q["sql"].lower()]
     assert any("projectsource" in q["sql"].lower() for q in first.captured_queries) and scans == []
-    # Kept a few minutes: a new run shows once they expire (here, the cache emptied).
+    # A new run shows at once: the facts are kept only while no source or run changes.
     HarvestRun.objects.create(source=sources["alpha"], started_at=NOW, status="failed")
-    assert "<td>50 %</td>" in client.get("/partenaires").content.decode()
-    cache.delete(FACTS_KEY)
     assert "<td>60 %</td>" in client.get("/partenaires").content.decode()
     assert client.get("/partenaires/inconnue").status_code == 404
+
+
+def test_a_source_validated_or_refused_shows_or_disappears_at_once(
+    client: Client, sources: dict[str, Source]
+) -> None:
+    assert client.get("/partenaires/en-attente").status_code == 404
+    pending, alpha = sources["pending"], sources["alpha"]
+    pending.refresh_from_db()
+    pending.review_status = Source.Review.VALIDATED
+    pending.save()
+    assert client.get("/partenaires/en-attente").status_code == 200
+    assert "Plateforme cachée" in client.get("/partenaires").content.decode()
+    alpha.refresh_from_db()
+    alpha.enabled = False
+    alpha.save()
+    assert client.get("/partenaires/alpha").status_code == 404
+    assert "Plateforme alpha" not in client.get("/partenaires/sources.json").content.decode()
 
 
 def test_the_public_partner_pages_are_in_the_search_rate_limit_group(

@@ -282,3 +282,59 @@ def test_a_platform_another_source_publishes_under_is_refused_at_its_line(people
     renamed = TEXT.replace("jardins", "vergers").replace("Jardins partagés", "Vergers")
     again = source_version_save(renamed + "platform: vergers-du-sud\n", author=member, source=source.source)
     assert again.status == SourceVersion.Status.APPLIED
+
+
+def test_a_platform_asked_for_by_a_pending_version_is_taken_and_checked_again_at_validation(
+    people: tuple[User, User],
+) -> None:
+    from carrefour.partners.editor import ReviewRefusedError, source_version_decide
+    from carrefour.sources.platforms import source_for_platform
+
+    member, admin = people
+    first = source_version_save(TEXT, author=member)
+    source_version_validate(first, reviewer=admin)
+    vergers = source_version_save(TEXT.replace("jardins", "vergers"), author=member)
+    source_version_validate(vergers, reviewer=admin)
+    # A change of platform waits for review; meanwhile nobody else can ask for the same platform.
+    asked = source_version_save(TEXT + "platform: commun\n", author=member, source=first.source)
+    assert asked.status == SourceVersion.Status.PENDING
+    with pytest.raises(
+        DefinitionTextError, match="la plateforme « commun » est déjà celle d'une autre source"
+    ):
+        source_version_save(
+            TEXT.replace("jardins", "vergers") + "platform: commun\n", author=member, source=vergers.source
+        )
+    # Should another source go in service under it all the same (an older pending text), validation refuses.
+    Source.objects.filter(pk=vergers.source.pk).update(definition={"platform": "commun"})
+    with pytest.raises(ReviewRefusedError, match="ne peut pas être validée : la plateforme « commun »"):
+        source_version_decide(asked, reviewer=admin, accept=True)
+    asked.refresh_from_db()
+    assert asked.status == SourceVersion.Status.PENDING
+    assert source_for_platform("commun") == vergers.source
+
+
+def test_moving_a_file_source_to_another_path_waits_for_a_second_administrator(
+    people: tuple[User, User],
+) -> None:
+    member, admin = people
+    local = TEXT.replace('["https://jardins.example.org/liste"]', '["{shared_dir}/jardins/liste.html"]')
+    first = source_version_save(local, author=admin, origin=Source.Origin.FILE)
+    source_version_validate(first, reviewer=member)
+    renamed = source_version_save(
+        local.replace("Jardins partagés", "Jardins"),
+        author=admin,
+        source=first.source,
+        origin=Source.Origin.FILE,
+    )
+    assert renamed.status == SourceVersion.Status.APPLIED
+    # Another file of the server is another place, however the path is written: reviewed like a new host.
+    for path in ("file:///srv/carrefour/.env", "{shared_dir}/../.env"):
+        moved = source_version_save(
+            local.replace("{shared_dir}/jardins/liste.html", path),
+            author=admin,
+            source=first.source,
+            origin=Source.Origin.FILE,
+        )
+        assert moved.status == SourceVersion.Status.PENDING
+    first.source.refresh_from_db()
+    assert first.source.definition["start_urls"] == ["{shared_dir}/jardins/liste.html"]
