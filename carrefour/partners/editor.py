@@ -34,6 +34,8 @@ STARTERS_DIR = Path(__file__).with_name("starters")
 STARTER_KINDS = {"html": "Pages HTML", "json_api": "API JSON", "csv": "Fichier CSV"}
 # Sections of the schema documented beside the editor, in the order a definition is written.
 DOC_SECTIONS = ("politeness", "pagination", "list", "csv", "incremental")
+# Shared blocks of the schema ($defs) shown with their own title.
+DOC_DEFINITIONS = (("Extracteurs", "extractor"), ("Filtres (filters)", "filter"))
 
 
 @transaction.atomic
@@ -74,8 +76,9 @@ def option_docs() -> list[tuple[str, list[OptionDoc]]]:
     for block in DOC_SECTIONS:
         properties = schema["properties"][block].get("properties", {})
         sections.append((block, [OptionDoc(k, s.get("description", "")) for k, s in properties.items()]))
-    extractor = schema["$defs"]["extractor"]["properties"]
-    sections.append(("Extracteurs", [OptionDoc(k, s.get("description", "")) for k, s in extractor.items()]))
+    for title, name in DOC_DEFINITIONS:
+        properties = schema["$defs"][name]["properties"]
+        sections.append((title, [OptionDoc(k, s.get("description", "")) for k, s in properties.items()]))
     return sections
 
 
