@@ -103,9 +103,16 @@ def _execute_many(
     return len(objects)
 
 
+def _array_type(connection: BaseDatabaseWrapper, column: Field) -> str:
+    """The element type of a column's array: lengthless, since a cast to varchar(n) truncates silently."""
+    db_type = str(column.cast_db_type(connection))
+    # Without the length, storing into the column checks it and refuses a value too long, as a row would.
+    return "varchar" if db_type.startswith("varchar(") else db_type
+
+
 def _unnest(connection: BaseDatabaseWrapper, columns: Sequence[Field]) -> str:
     """PostgreSQL rows from one array parameter per column, named c0, c1…"""
-    arrays = ", ".join(f"%b::{column.cast_db_type(connection)}[]" for column in columns)
+    arrays = ", ".join(f"%b::{_array_type(connection, column)}[]" for column in columns)
     return f"unnest({arrays}) AS v({', '.join(f'c{i}' for i in range(len(columns)))})"
 
 

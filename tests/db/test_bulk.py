@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import connection
+from django.db import DataError, connection, transaction
 from django.db.models import Field, Model
 from django.utils import timezone
 
@@ -98,3 +98,18 @@ def test_tables_analyze_lets_the_planner_see_rows_written_in_the_open_transactio
     if connection.vendor == "postgresql":
         # Statistics from an emptier table made the merge query nest loops for over 12 minutes.
         assert _planner_rows(Cluster) == len(clusters) == 3000
+
+
+def test_a_value_too_long_for_its_column_is_never_cut() -> None:
+    project = Project.objects.create(
+        cluster=Cluster.objects.create(), title="court", updated_at=timezone.now()
+    )
+    project.title = "x" * 301  # Project.title is varchar(300) on PostgreSQL
+    try:
+        with transaction.atomic():
+            rows_update([project], ["title"])
+    except DataError:
+        assert connection.vendor == "postgresql"  # refused, as a row saved by Django would be
+        assert Project.objects.get().title == "court"
+    else:
+        assert Project.objects.get().title == "x" * 301  # SQLite keeps the whole text
