@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import re
 from typing import Any
 
 import yaml
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from carrefour.partners.roundtrip import roundtrip_dump, roundtrip_parser
 from carrefour.sources.models import Source
 from carrefour.sources.rows import source_version_latest
 from carrefour.sources.versions import DefinitionProblem
@@ -212,18 +211,14 @@ def definition_form_text(source: Source | None, definition: dict[str, Any]) -> s
 
 def definition_text_update(text: str, definition: dict[str, Any]) -> str:
     """The previous text changed into the definition, its comments, order and quoting kept (ruamel)."""
-    parser = YAML()  # round-trip, as the mapping page rewrites `vocabularies`
-    parser.preserve_quotes = True
-    parser.width = 4096
+    parser = roundtrip_parser()  # as the mapping page rewrites `vocabularies`
     try:
         document = parser.load(text) if text.strip() else None
     except YAMLError:
         document = None
     if not isinstance(document, dict):
         return definition_yaml(definition)
-    out = io.StringIO()
-    parser.dump(_merged(document, definition), out)
-    return out.getvalue()
+    return roundtrip_dump(parser, _merged(document, definition))
 
 
 def problems_by_field(problems: list[DefinitionProblem]) -> tuple[dict[str, list[str]], list[str]]:

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
 from carrefour.history.selectors import FIELD_LABELS
@@ -18,6 +16,7 @@ from carrefour.normalize.vocabularies import vocabularies
 from carrefour.orchestration.models import Job
 from carrefour.orchestration.reapply import source_reapply_queue
 from carrefour.partners.editor import source_save_origin
+from carrefour.partners.roundtrip import roundtrip_dump, roundtrip_parser
 from carrefour.projects.selectors import projects_by_raw
 from carrefour.sources.definitions import VOCABULARY_KEYS
 from carrefour.sources.models import Source, SourceVersion
@@ -171,9 +170,7 @@ def source_version_live_number(source: Source) -> int:
 
 def definition_text_vocabularies_set(text: str, changes: dict[str, dict[str, str]]) -> str:
     """The definition text with the changed terms of its `vocabularies` block; comments and order kept."""
-    parser = YAML()  # round-trip: the partner's comments, key order and quoting survive
-    parser.preserve_quotes = True
-    parser.width = 4096
+    parser = roundtrip_parser()
     try:
         document = parser.load(text)
     except YAMLError as exc:
@@ -195,9 +192,7 @@ def definition_text_vocabularies_set(text: str, changes: dict[str, dict[str, str
             del block[name]
     if not block:
         del document["vocabularies"]
-    out = io.StringIO()
-    parser.dump(document, out)
-    return out.getvalue()
+    return roundtrip_dump(parser, document)
 
 
 def mapping_comment(changes: dict[str, dict[str, str]]) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import yaml
 
 from carrefour.partners.editor import starter_text
-from carrefour.partners.kinds import form_initial
+from carrefour.partners.kinds import definition_text_update, form_initial
 from carrefour.sources.models import SourceVersion
 from tests.accounts.conftest import signed_in
 from tests.partners.editor_data import source_versioned
@@ -33,3 +34,16 @@ def test_a_form_save_keeps_the_comments_of_the_text(make_user: Any, world: dict[
     assert latest.text.startswith("# Export CSV : une ligne par fiche")
     assert "# Colonnes de l'export de 2024.\nfields:\n  title: {column: titre}\n" in latest.text
     assert 'csv: {delimiter: ";", null_values: [""]}' in latest.text
+
+
+def test_values_a_yaml_1_1_reader_would_misread_keep_their_meaning() -> None:
+    text = "slug: a  # note\nkind: csv\ncsv: {delimiter: ';'}\nfields:\n  title: {column: titre}\n"
+    definition = {
+        "slug": "a",
+        "kind": "csv",
+        "csv": {"delimiter": ";", "null_values": ["no", "off", "~"]},
+        "fields": {"title": {"column": "yes"}, "summary": {"column": "1:20"}},
+    }
+    changed = definition_text_update(text, definition)
+    assert "# note" in changed
+    assert yaml.safe_load(changed) == definition

@@ -193,3 +193,18 @@ def test_a_term_mapped_under_another_case_is_listed_once_as_mapped(
     assert _unmapped(html_text) == {"Tiers-lieux": 2}
     assert html_text.count('name="themes:jardins partagés"') == 1
     assert 'name="themes:Jardins partagés"' not in html_text
+
+
+def test_terms_and_codes_a_yaml_1_1_reader_would_misread_are_quoted() -> None:
+    # ruamel writes YAML 1.2, where `on`, `yes` and `1:20` are strings; the definitions are read as YAML 1.1.
+    text = "slug: a\nvocabularies:\n  themes:\n    Jardins: environnement  # kept\n"
+    changed = definition_text_vocabularies_set(
+        text, {"themes": {"on": "sante", "yes": "sante", "1:20": "sante"}}
+    )
+    assert "# kept" in changed
+    assert yaml.safe_load(changed)["vocabularies"]["themes"] == {
+        "Jardins": "environnement",
+        "on": "sante",
+        "yes": "sante",
+        "1:20": "sante",
+    }
