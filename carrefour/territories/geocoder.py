@@ -73,7 +73,7 @@ def location_resolve(
     if not gazetteer.communes:
         return ResolvedLocation(error="référentiel territorial non chargé (carrefour territories load)")
     country = _clean(country)
-    if country and country_is_foreign(country, gazetteer):
+    if country and country_is_foreign(country):
         # Another country: no French commune, département or nation can be claimed for it.
         return ResolvedLocation(error=f"hors de France : {country!r}"[:120])
     found = _resolve(

@@ -66,8 +66,30 @@ COUNTRY_KEYS = {
     "nl",
     "monaco",
     "mc",
+    # ISO 3166 alpha-3 codes and English names of the countries above.
+    "bel",
+    "che",
+    "lux",
+    "deu",
+    "ita",
+    "esp",
+    "prt",
+    "gbr",
+    "can",
+    "mar",
+    "morocco",
+    "dza",
+    "dz",
+    "algeria",
+    "tun",
+    "tunisia",
+    "sen",
+    "nld",
+    "netherlands",
+    "mco",
 }
 FRANCE_KEYS = {"france", "fr", "fra", "france metropolitaine", "republique francaise"}
+FOREIGN_KEYS = COUNTRY_KEYS - FRANCE_KEYS
 _POSTAL_CODE = re.compile(r"(?<![\dA-Za-z])(\d{5}|\d{2} \d{3})(?![\dA-Za-z])")
 # A postal code whose leading zero a spreadsheet dropped ('1000 Bourg-en-Bresse' for 01000).
 _SHORT_POSTAL_CODE = re.compile(r"(?<![\dA-Za-z])(\d{4})(?![\dA-Za-z])")
@@ -217,12 +239,10 @@ def _country_is(raw: str, key: str, gazetteer: Gazetteer, clues: Clues) -> bool:
     return (len(written) <= 3 and written.isupper()) or (len(key) > 3 and not _commune_known(key, gazetteer))
 
 
-def country_is_foreign(value: str, gazetteer: Gazetteer) -> bool:
-    """A country field naming another country; France, its overseas parts and blanks are not."""
-    key = name_normalize(value[:MAX_TEXT])
-    if key in BLANKS or key in FRANCE_KEYS or key in NATIONAL_KEYS:
-        return False
-    return not (departement_find(key, gazetteer) or region_find(key, gazetteer))
+def country_is_foreign(value: str) -> bool:
+    """A country field naming a known other country; France, overseas, blanks and unknown values are not."""
+    # An unknown spelling ('France (FR)', '250', 'Europe') must not wipe a French location.
+    return name_normalize(value[:MAX_TEXT]) in FOREIGN_KEYS
 
 
 def _hint_add(key: str, gazetteer: Gazetteer, clues: Clues) -> bool:

@@ -20,6 +20,14 @@ pytestmark = pytest.mark.django_db
         ({"text": "95450 US"}, "95625"),  # a postal code is evidence enough
         ({"commune": "Lille", "country": "France"}, "59350"),
         ({"commune": "Pointe-à-Pitre", "country": "Guadeloupe"}, "97120"),
+        # Spellings of France no list holds, and places that are no foreign country, wipe nothing.
+        ({"commune": "Lyon", "country": "France (FR)"}, "69123"),
+        ({"commune": "Lyon", "country": "FRA - France"}, "69123"),
+        ({"commune": "Lyon", "country": "250"}, "69123"),
+        ({"commune": "Lyon", "country": "Europe"}, "69123"),
+        ({"commune": "Lyon", "country": ""}, "69123"),
+        ({"postal_code": "69003", "country": "French Republic"}, "69123"),
+        ({"commune": "Pointe-à-Pitre", "country": "Polynésie française"}, "97120"),
     ],
 )
 def test_a_country_beside_a_place_is_ignored(gazetteer: Gazetteer, fields: dict, commune_code: str) -> None:
@@ -35,6 +43,8 @@ def test_a_country_beside_a_place_is_ignored(gazetteer: Gazetteer, fields: dict,
         {"country": "France"},  # a country column alone says nothing about where in France
         {"commune": "Tournai", "country": "Belgique"},
         {"commune": "Lyon", "country": "Canada"},
+        {"commune": "Lyon", "country": "DEU"},  # an ISO 3166 alpha-3 code
+        {"commune": "Lyon", "country": "United States"},
     ],
 )
 def test_a_country_alone_or_abroad_locates_nothing(gazetteer: Gazetteer, fields: dict) -> None:
