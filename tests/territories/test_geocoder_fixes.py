@@ -84,6 +84,7 @@ def test_name_with_another_or_a_single_code_is_the_commune(
     [
         ({"text": "1000 Bourg-en-Bresse"}, "01053", "01000"),
         ({"text": "Bourg-en-Bresse 1000"}, "01053", "01000"),
+        ({"text": "1000 Bourg-en-Bresse (01)"}, "01053", "01000"),
         ({"postal_code": "6000", "commune": "Nice"}, "06088", "06000"),
         ({"postal_code": "1100", "commune": "Oyonnax"}, "01283", "01100"),
         ({"text": "7200 Aubenas"}, "07019", "07200"),
@@ -106,6 +107,18 @@ def test_a_four_digit_number_that_is_no_postal_code_of_the_commune_is_not_one(ga
     # 01000 is Bourg-en-Bresse's, not Lyon's: the number neither moves Lyon nor becomes its postal code.
     found = location_resolve(text="Lyon 1000")
     assert found.commune_code in (None, "69123") and found.postal_code != "01000"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1710 rue Neuve, Thoiry", "Thoiry, 1710", "3630 rue Neuve, Désertines", "Désertines - projet 3630"],
+)
+def test_a_free_standing_four_digit_number_is_no_postal_code(gazetteer: Gazetteer, text: str) -> None:
+    # A street number or a year that happens to be 01710 or 03630 must not pick one of the homonyms.
+    found = location_resolve(text=text)
+    assert (found.commune_code, found.postal_code) == (None, None)
+    assert found.error.startswith("commune ambiguë")
+    assert location_resolve(text="1710 Thoiry").commune_code == "01419"
 
 
 @pytest.mark.parametrize(
