@@ -18,6 +18,8 @@ from carrefour.territories.parsing import (
 )
 from carrefour.territories.prose import street_mentions
 
+MAX_MENTIONS = 5  # each mention costs a geocoding; a description listing more is no single address
+
 CONSISTENT_KM = 20.0  # given coordinates farther than this from the commune are not trusted
 NEAREST_MAX_KM = 25.0  # a point farther than this from any commune is not located (abroad)
 NEAREST_MAX_KM_OVERSEAS = 150.0  # overseas communes are much larger (Guyane)
@@ -71,7 +73,7 @@ def location_resolve(
     if not gazetteer.communes:
         return ResolvedLocation(error="référentiel territorial non chargé (carrefour territories load)")
     country = _clean(country)
-    if country and country_is_foreign(country, gazetteer):
+    if country and country_is_foreign(country):
         # Another country: no French commune, département or nation can be claimed for it.
         return ResolvedLocation(error=f"hors de France : {country!r}"[:120])
     found = _resolve(
@@ -157,7 +159,7 @@ def _resolve(
 
 def _prose_apply(found: ResolvedLocation, prose: str) -> ResolvedLocation:
     """The structured location refined by a street address of the description that agrees with it."""
-    for mention in street_mentions(prose):
+    for mention in street_mentions(prose)[:MAX_MENTIONS]:
         spot = location_resolve(
             address=mention.street, postal_code=mention.postal_code, commune=mention.commune
         )

@@ -66,10 +66,33 @@ COUNTRY_KEYS = {
     "nl",
     "monaco",
     "mc",
+    # ISO 3166 alpha-3 codes and English names of the countries above.
+    "bel",
+    "che",
+    "lux",
+    "deu",
+    "ita",
+    "esp",
+    "prt",
+    "gbr",
+    "can",
+    "mar",
+    "morocco",
+    "dza",
+    "dz",
+    "algeria",
+    "tun",
+    "tunisia",
+    "sen",
+    "nld",
+    "netherlands",
+    "mco",
 }
 FRANCE_KEYS = {"france", "fr", "fra", "france metropolitaine", "republique francaise"}
+FOREIGN_KEYS = COUNTRY_KEYS - FRANCE_KEYS
 _POSTAL_CODE = re.compile(r"(?<![\dA-Za-z])(\d{5}|\d{2} \d{3})(?![\dA-Za-z])")
-# A postal code whose leading zero a spreadsheet dropped ('1000 Bourg-en-Bresse' for 01000).
+# A postal code whose leading zero a spreadsheet dropped ('1000 Bourg-en-Bresse' for 01000), read
+# only right beside a commune that has it.
 _SHORT_POSTAL_CODE = re.compile(r"(?<![\dA-Za-z])(\d{4})(?![\dA-Za-z])")
 # 'Corrèze 19', '26 Drôme': a name with a département code written without brackets or dash.
 _CODED_NAME = re.compile(r"^(?:(\d{2,3}|2a|2b) (\D.*)|(.*\D) (\d{2,3}|2a|2b))$")
@@ -145,7 +168,10 @@ def clues_parse(
 
     def short_code_read(match: re.Match[str]) -> str:
         padded = "0" + match.group(1)
-        if padded not in gazetteer.by_postal_code:
+        # Only right beside a commune it belongs to: '2100' alone is a year or a street number.
+        following = _SEPARATORS.split(match.string[match.end() :].split("(")[0], maxsplit=1)[0]
+        preceding = _SEPARATORS.split(match.string[: match.start()].split(")")[-1])[-1]
+        if not (_short_code_of(padded, following, gazetteer) or _short_code_of(padded, preceding, gazetteer)):
             return match.group(0)
         clues.short_postal_codes.append(padded)
         return " "
@@ -217,12 +243,10 @@ def _country_is(raw: str, key: str, gazetteer: Gazetteer, clues: Clues) -> bool:
     return (len(written) <= 3 and written.isupper()) or (len(key) > 3 and not _commune_known(key, gazetteer))
 
 
-def country_is_foreign(value: str, gazetteer: Gazetteer) -> bool:
-    """A country field naming another country; France, its overseas parts and blanks are not."""
-    key = name_normalize(value[:MAX_TEXT])
-    if key in BLANKS or key in FRANCE_KEYS or key in NATIONAL_KEYS:
-        return False
-    return not (departement_find(key, gazetteer) or region_find(key, gazetteer))
+def country_is_foreign(value: str) -> bool:
+    """A country field naming a known other country; France, overseas, blanks and unknown values are not."""
+    # An unknown spelling ('France (FR)', '250', 'Europe') must not wipe a French location.
+    return name_normalize(value[:MAX_TEXT]) in FOREIGN_KEYS
 
 
 def _hint_add(key: str, gazetteer: Gazetteer, clues: Clues) -> bool:
@@ -273,6 +297,13 @@ def _departement_over_commune(name: str, departement: Area, gazetteer: Gazetteer
     # A bare name: the département, unless the commune is in it (Paris is both).
     places = gazetteer.by_name.get(name, [])
     return not any(place.departement_code == departement.code for place in places)
+
+
+def _short_code_of(postal_code: str, name: str, gazetteer: Gazetteer) -> bool:
+    """Whether a commune written `name` has this postal code."""
+    key = name_normalize(name)
+    places = gazetteer.by_name.get(key, []) + gazetteer.by_short_name.get(key, [])
+    return any(postal_code in place.postal_codes for place in places)
 
 
 def _commune_known(name: str, gazetteer: Gazetteer) -> bool:

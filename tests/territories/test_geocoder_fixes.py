@@ -20,6 +20,14 @@ pytestmark = pytest.mark.django_db
         ({"text": "95450 US"}, "95625"),  # a postal code is evidence enough
         ({"commune": "Lille", "country": "France"}, "59350"),
         ({"commune": "Pointe-à-Pitre", "country": "Guadeloupe"}, "97120"),
+        # Spellings of France no list holds, and places that are no foreign country, wipe nothing.
+        ({"commune": "Lyon", "country": "France (FR)"}, "69123"),
+        ({"commune": "Lyon", "country": "FRA - France"}, "69123"),
+        ({"commune": "Lyon", "country": "250"}, "69123"),
+        ({"commune": "Lyon", "country": "Europe"}, "69123"),
+        ({"commune": "Lyon", "country": ""}, "69123"),
+        ({"postal_code": "69003", "country": "French Republic"}, "69123"),
+        ({"commune": "Pointe-à-Pitre", "country": "Polynésie française"}, "97120"),
     ],
 )
 def test_a_country_beside_a_place_is_ignored(gazetteer: Gazetteer, fields: dict, commune_code: str) -> None:
@@ -35,6 +43,8 @@ def test_a_country_beside_a_place_is_ignored(gazetteer: Gazetteer, fields: dict,
         {"country": "France"},  # a country column alone says nothing about where in France
         {"commune": "Tournai", "country": "Belgique"},
         {"commune": "Lyon", "country": "Canada"},
+        {"commune": "Lyon", "country": "DEU"},  # an ISO 3166 alpha-3 code
+        {"commune": "Lyon", "country": "United States"},
     ],
 )
 def test_a_country_alone_or_abroad_locates_nothing(gazetteer: Gazetteer, fields: dict) -> None:
@@ -74,6 +84,7 @@ def test_name_with_another_or_a_single_code_is_the_commune(
     [
         ({"text": "1000 Bourg-en-Bresse"}, "01053", "01000"),
         ({"text": "Bourg-en-Bresse 1000"}, "01053", "01000"),
+        ({"text": "1000 Bourg-en-Bresse (01)"}, "01053", "01000"),
         ({"postal_code": "6000", "commune": "Nice"}, "06088", "06000"),
         ({"postal_code": "1100", "commune": "Oyonnax"}, "01283", "01100"),
         ({"text": "7200 Aubenas"}, "07019", "07200"),
@@ -96,6 +107,18 @@ def test_a_four_digit_number_that_is_no_postal_code_of_the_commune_is_not_one(ga
     # 01000 is Bourg-en-Bresse's, not Lyon's: the number neither moves Lyon nor becomes its postal code.
     found = location_resolve(text="Lyon 1000")
     assert found.commune_code in (None, "69123") and found.postal_code != "01000"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1710 rue Neuve, Thoiry", "Thoiry, 1710", "3630 rue Neuve, Désertines", "Désertines - projet 3630"],
+)
+def test_a_free_standing_four_digit_number_is_no_postal_code(gazetteer: Gazetteer, text: str) -> None:
+    # A street number or a year that happens to be 01710 or 03630 must not pick one of the homonyms.
+    found = location_resolve(text=text)
+    assert (found.commune_code, found.postal_code) == (None, None)
+    assert found.error.startswith("commune ambiguë")
+    assert location_resolve(text="1710 Thoiry").commune_code == "01419"
 
 
 @pytest.mark.parametrize(

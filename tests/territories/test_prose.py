@@ -102,3 +102,39 @@ def test_a_record_is_located_from_its_description_and_its_country_column(gazette
     )
     assert abroad["data"]["location"]["commune_code"] is None
     assert abroad["warnings"] == [{"field": "location", "message": "hors de France : 'Belgique'"}]
+
+
+@pytest.mark.parametrize(
+    "blank",
+    [" " * 10_000, "\t" * 5_000, "\u2003" * 8_000, "\u2003 " * 800, " \n" * 2_000],
+)
+def test_a_run_of_blanks_in_a_description_is_one_space(gazetteer: Gazetteer, blank: str) -> None:
+    # Such runs once made the street pattern backtrack for minutes, stalling a whole harvest.
+    found = location_resolve(prose=f"Permanences au 12 rue Neuve{blank}à Lyon.")
+    assert (found.precision, found.address, found.commune_code) == ("adresse", "12 rue Neuve", "69123")
+    nothing = location_resolve(prose=f"Au 12 rue x{blank}")
+    assert (nothing.address, nothing.commune_code) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "prose",
+    [
+        "1" * 10_000 + " rue de la Paix à Lyon",
+        "12 rue " + "mot " * 3_000 + "à Lyon",
+        "12 rue " + "1 rue " * 3_000,
+        "12 rue Neuve à " + "Lyon " * 3_000,
+    ],
+)
+def test_long_runs_of_digits_or_words_locate_nothing_and_return(gazetteer: Gazetteer, prose: str) -> None:
+    found = location_resolve(prose=prose)
+    assert found.address is None or found.address == "12 rue Neuve"
+
+
+def test_only_the_first_mentions_of_a_description_are_tried(gazetteer: Gazetteer) -> None:
+    # Unknown communes cost a geocoding each: past a handful, a description lists no single address.
+    decoys = " ".join(f"Au {n} rue de la Paix, Xyzville{n}." for n in range(1, 8))
+    found = location_resolve(prose=f"{decoys} Puis au 6 rue de la République à Lyon.")
+    assert found.address is None
+    assert location_resolve(
+        prose="Au 1 rue de la Paix, Xyzville. Puis au 6 rue de la République à Lyon."
+    ).address
