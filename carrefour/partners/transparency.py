@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter, defaultdict
 from datetime import datetime
 from typing import Any
@@ -88,8 +89,10 @@ def _counts(source_ids: list[int]) -> dict[int, dict[str, Any]]:
 def source_facts_public() -> list[dict[str, Any]]:
     """The facts of every source in service, computed at most once every FACTS_TTL seconds per process."""
     sources = Source.objects.aggregate(changed=Max("updated_at"), count=Count("pk"))
-    runs = HarvestRun.objects.aggregate(last=Max("pk"))
-    key = f"{FACTS_KEY}:{sources['count']}:{sources['changed']}:{runs['last']}"
+    runs = HarvestRun.objects.aggregate(last=Max("pk"), finished=Max("finished_at"))
+    stamps = (sources["count"], sources["changed"], runs["last"], runs["finished"])
+    # Hashed: a datetime's text has spaces, which memcached refuses in a key.
+    key = f"{FACTS_KEY}:{hashlib.sha256(repr(stamps).encode()).hexdigest()[:32]}"
     facts: list[dict[str, Any]] | None = cache.get(key)
     if facts is None:
         facts = source_facts(list(sources_public()))

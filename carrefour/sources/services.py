@@ -10,6 +10,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from carrefour.sources.definitions import SourceDefinitionError, definition_read
 from carrefour.sources.models import Source, SourceVersion
@@ -137,7 +138,8 @@ def source_import(paths: Sequence[Path] | None = None, *, disable_missing: bool 
             gone = gone.exclude(origin=Source.Origin.PARTNER)
             for source in gone:
                 logger.warning("source %s: definition file removed, source disabled", source.slug)
-            gone.update(enabled=False)
+            # update() skips auto_now: the stamp moves so caches keyed on it (public facts) see the change.
+            gone.update(enabled=False, updated_at=timezone.now())
     return report
 
 

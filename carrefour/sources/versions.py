@@ -269,7 +269,8 @@ def source_version_save(
         source is not None and source.origin == Source.Origin.PARTNER
     )
     extra = definition_partner_problems(definition) if partner else []
-    extra += definition_platform_problems(definition)
+    # A partner's proposal waiting for review claims nothing against the maintainers' own files.
+    extra += definition_platform_problems(definition, pending=partner)
     if source is None and definition["slug"] in RESERVED_SLUGS:
         extra.append(("slug", f"« {definition['slug']} » est un mot réservé des adresses du site"))
     elif source is None and Source.objects.filter(slug=definition["slug"]).exists():

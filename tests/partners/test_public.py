@@ -140,6 +140,12 @@ def test_the_public_facts_are_computed_once_for_every_page_and_the_json(
     # A new run shows at once: the facts are kept only while no source or run changes.
     HarvestRun.objects.create(source=sources["alpha"], started_at=NOW, status="failed")
     assert "<td>60 %</td>" in client.get("/partenaires").content.decode()
+    # A run that ends changes the facts at once too, although no run was added.
+    start = NOW + timedelta(hours=10)
+    running = HarvestRun.objects.create(source=sources["alpha"], started_at=start, status="running")
+    assert "<td>60 %</td>" in client.get("/partenaires").content.decode()
+    HarvestRun.objects.filter(pk=running.pk).update(status="failed", finished_at=start + timedelta(minutes=1))
+    assert "<td>67 %</td>" in client.get("/partenaires").content.decode()
     assert client.get("/partenaires/inconnue").status_code == 404
 
 

@@ -175,8 +175,11 @@ def test_a_full_import_never_disables_a_partner_source_whose_old_file_is_gone(
     # The maintainers delete both files: the partner's source is the partner's, the other one goes.
     for slug in ("jardins", "vergers"):
         (tmp_path / f"{slug}.yml").unlink()
+    stamp = Source.objects.get(slug="vergers").updated_at
     run(capsys, "import")
     jardins.refresh_from_db()
     vergers.refresh_from_db()
     assert jardins.origin == Source.Origin.PARTNER and jardins.definition_path
     assert jardins.enabled and not vergers.enabled
+    # The disabled source is stamped: the public pages, cached on that stamp, drop it at once.
+    assert vergers.updated_at > stamp

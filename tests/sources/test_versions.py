@@ -338,3 +338,16 @@ def test_moving_a_file_source_to_another_path_waits_for_a_second_administrator(
         assert moved.status == SourceVersion.Status.PENDING
     first.source.refresh_from_db()
     assert first.source.definition["start_urls"] == ["{shared_dir}/jardins/liste.html"]
+
+
+def test_a_pending_partner_proposal_does_not_block_the_maintainers_file(people: tuple[User, User]) -> None:
+    member, admin = people
+    first = source_version_save(TEXT, author=member)
+    source_version_validate(first, reviewer=admin)
+    asked = source_version_save(TEXT + "platform: commun\n", author=member, source=first.source)
+    assert asked.status == SourceVersion.Status.PENDING
+    # A partner cannot squat a platform by proposing it: a maintainer's file import still goes through.
+    filed = source_version_save(
+        TEXT.replace("jardins", "vergers") + "platform: commun\n", author=admin, origin=Source.Origin.FILE
+    )
+    assert filed.source.platform == "commun"
