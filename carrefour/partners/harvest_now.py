@@ -39,23 +39,30 @@ def source_harvest_now_interval(source: Source) -> timedelta:
 
 def source_harvest_now_next(source: Source) -> datetime | None:
     """When a harvest of the source may be asked for again, if not now."""
-    last = harvest_run_last(source)
-    if last is not None and last.status in (HarvestRun.Status.FAILED, HarvestRun.Status.INTERRUPTED):
-        return None  # the partner retries after fixing what failed
-    live = source_version_live(source)
-    if last is not None and live is not None and (live.reviewed_at or live.created_at) > last.started_at:
-        return None  # the definition in service changed since: the partner checks its change
     asked = (
         Job.objects.filter(source=source, kind=Job.Kind.HARVEST_NOW)
         .order_by("-created_at")
         .values_list("created_at", flat=True)
         .first()
     )
+    interval = source_harvest_now_interval(source)
+    last = harvest_run_last(source)
+    failed = last is not None and last.status in (HarvestRun.Status.FAILED, HarvestRun.Status.INTERRUPTED)
+    # Each exemption gives one harvest: a scheduled run that failed (none asked for just before it),
+    # or a definition put in service since the last run and not yet tried. An asked-for run that fails
+    # again waits, unless the partner changes the definition: no retry loop against a broken site.
+    if failed and last is not None and (asked is None or asked + interval < last.started_at):
+        return None
+    live = source_version_live(source)
+    changed = (live.reviewed_at or live.created_at) if live is not None else None
+    if last is not None and changed is not None and changed > last.started_at:
+        if asked is None or asked < changed:
+            return None
     success = harvest_run_last_success(source)
     starts = [start for start in (asked, success.started_at if success else None) if start is not None]
     if not starts:
         return None
-    allowed = max(starts) + source_harvest_now_interval(source)
+    allowed = max(starts) + interval
     return allowed if allowed > timezone.now() else None
 
 

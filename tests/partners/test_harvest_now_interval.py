@@ -65,3 +65,28 @@ def test_a_scheduled_suspicious_run_does_not_block_but_an_asked_harvest_does(
     allowed = timezone.localtime(Job.objects.get().created_at + timedelta(hours=24))
     page = client.get(DASHBOARD).content.decode()
     assert f"possible à partir du {date_format(allowed, 'j F Y à H:i')}" in page
+
+
+def test_an_asked_harvest_that_fails_again_waits_unless_the_definition_changes(
+    partner_source: Source, make_user: Any
+) -> None:
+    _run(partner_source, 3, HarvestRun.Status.SUCCESS)
+    _run(partner_source, 2, HarvestRun.Status.FAILED)
+    client = signed_in(make_user("org_member"))
+    assert client.post(URL).status_code == 302  # the one retry after a scheduled failure
+    # That asked-for harvest failed too (its task over): no loop of retries against a broken site.
+    Job.objects.update(created_at=timezone.now() - timedelta(hours=1), task_id=str(uuid.uuid4()))
+    HarvestRun.objects.create(
+        source=partner_source,
+        started_at=timezone.now() - timedelta(minutes=50),
+        status=HarvestRun.Status.FAILED,
+    )
+    assert client.post(URL).status_code == 409
+    # A fixed definition put in service gives one harvest to check it, and only one.
+    number = partner_source.versions.count() + 1
+    SourceVersion.objects.create(
+        source=partner_source, number=number, text="", status=SourceVersion.Status.APPLIED
+    )
+    assert client.post(URL).status_code == 302
+    Job.objects.update(task_id=str(uuid.uuid4()))  # finished
+    assert client.post(URL).status_code == 409
