@@ -55,9 +55,9 @@ def source_harvest_now_next(source: Source) -> datetime | None:
         return None
     live = source_version_live(source)
     changed = (live.reviewed_at or live.created_at) if live is not None else None
-    if last is not None and changed is not None and changed > last.started_at:
-        if asked is None or asked < changed:
-            return None
+    untried = last is not None and changed is not None and changed > last.started_at
+    if untried and changed is not None and (asked is None or asked < changed):
+        return None
     success = harvest_run_last_success(source)
     starts = [start for start in (asked, success.started_at if success else None) if start is not None]
     if not starts:
