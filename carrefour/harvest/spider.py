@@ -141,7 +141,8 @@ class DefinitionSpider(scrapy.Spider):
             by_link = self.pagination.get("type") in {"next_link", "json_next"}
             extracted = self._urls(self.pagination.get("next"), page) if by_link else []
             next_urls = pages_next(self.pagination, response, len(items) + len(entries), extracted)
-        except (GarbageError, ExtractionError, ValueError) as exc:
+        except (GarbageError, ExtractionError, ValueError, RecursionError) as exc:
+            # RecursionError: absurdly nested data in any kind; reported, not a silently dead callback.
             event = "fatal" if role == "entry" else "list_error"
             self.emit({"type": event, "url": response.url, "reason": f"garbage: {exc}"})
             return
