@@ -10,15 +10,19 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from scrapy.http import Response
 
 # One `<url>; param; param` element of a Link header (RFC 8288); commas inside <…> do not split.
-LINK_ELEMENT = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]+)*)")
+# `[^<>]` keeps a stray `<` from rescanning the rest of the line: linear, not quadratic, on hostile input.
+LINK_ELEMENT = re.compile(r"<([^<>]*)>((?:\s*;\s*[^;,]+)*)")
+# Bounds of the Link header read: a real one holds a few short URLs, a hostile one must not stall the crawl.
+LINK_LINES_MAX = 20
+LINK_LINE_BYTES_MAX = 8192
 REL_PARAM = re.compile(r"""rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.IGNORECASE)
 
 
 def link_header_urls(response: Response, rel: str) -> list[str]:
     """Absolute URLs of the response's `Link` headers carrying this relation (rel="next")."""
     found = []
-    for raw in response.headers.getlist("Link"):
-        for match in LINK_ELEMENT.finditer(raw.decode("latin-1")):
+    for raw in response.headers.getlist("Link")[:LINK_LINES_MAX]:
+        for match in LINK_ELEMENT.finditer(raw[:LINK_LINE_BYTES_MAX].decode("latin-1")):
             params = REL_PARAM.search(match.group(2))
             rels = (params.group(1) or params.group(2) or "").lower().split() if params else []
             if rel in rels:

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy.http import Response
 
 from carrefour.harvest.models import HarvestRun
+from carrefour.harvest.paging import link_header_urls
 from carrefour.sources.definitions import definition_check
 from tests.harvest.conftest import MiniSite
 from tests.harvest.sites import harvest_definition, payloads
@@ -150,6 +152,14 @@ def test_a_server_ignoring_the_page_parameter_ends_the_list_at_the_first_repeate
     # Page 2 is page 1 again: the list ends there instead of walking up to politeness.max_pages.
     assert sorted(payloads("blog")) == ["1", "2"] and listed(mini_site) == [page_path(1), page_path(2)]
     assert run.status == HarvestRun.Status.SUCCESS
+
+
+def test_a_link_header_full_of_stray_angle_brackets_still_gives_its_next_page() -> None:
+    page = "https://example.org/api?page=1"
+    hostile = "<" * 64_000
+    headers = {"Link": [f'<?page=2>; rel="next", {hostile}', hostile, '<?page=9>; rel="last"']}
+    # Before the fix this line took minutes, blocking the crawl; now it is read in linear time.
+    assert link_header_urls(Response(page, headers=headers), "next") == ["https://example.org/api?page=2"]
 
 
 def test_pagination_options_of_another_type_are_refused_rather_than_ignored() -> None:
