@@ -15,6 +15,8 @@ LINK_ELEMENT = re.compile(r"<([^<>]*)>((?:\s*;\s*[^;,]+)*)")
 # Bounds of the Link header read: a real one holds a few short URLs, a hostile one must not stall the crawl.
 LINK_LINES_MAX = 20
 LINK_LINE_BYTES_MAX = 8192
+# A count or page number: ASCII digits only (str.isdigit accepts "²"), bounded to reject absurd totals.
+NUMBER = re.compile(r"[0-9]{1,9}")
 REL_PARAM = re.compile(r"""rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.IGNORECASE)
 
 
@@ -34,7 +36,7 @@ def _header_int(response: Response, name: str | None) -> int | None:
     """A header's value as a non-negative integer, or None (absent or not a number)."""
     raw = response.headers.get(name) if name else None
     text = raw.decode("latin-1").strip() if raw else ""
-    return int(text) if text.isdigit() else None
+    return int(text) if NUMBER.fullmatch(text) else None
 
 
 def _with_page(url: str, param: str, number: int) -> str:
@@ -61,7 +63,7 @@ def page_number_next(pagination: dict[str, Any], response: Response, listed: int
     """
     param = pagination.get("page_param", "page")
     current = dict(parse_qsl(urlsplit(response.url).query)).get(param, "")
-    number = int(current) if current.isdigit() else int(pagination.get("first_page", 1))
+    number = int(current) if NUMBER.fullmatch(current) else int(pagination.get("first_page", 1))
     last = last_page(pagination, response)
     size = pagination.get("page_size")
     if listed == 0 or (last is not None and number >= last and (not size or listed < size)):
