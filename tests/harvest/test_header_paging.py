@@ -180,6 +180,24 @@ def test_unicode_digits_in_totals_and_page_numbers_are_not_numbers(
     assert page_number_next({"type": "page_number"}, superscript, 2) == ["https://example.org/api?page=2"]
 
 
+def test_a_server_ignoring_the_page_parameter_behind_a_changing_timestamp_still_ends_the_list(
+    mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every answer is the first page again, stamped with the time it was generated: new bytes each time.
+    for number in range(1, 12):
+        body = {"generated_at": f"2026-12-07T21:{number:02d}:00Z", "csrf": f"t{number}", "items": POSTS[:2]}
+        mini_site.route(page_path(number), json.dumps(body), ctype="application/json")
+    definition = {
+        **WORDPRESS,
+        "list": {"records": {"json": "items[*]"}},
+        "pagination": {"type": "page_number", "past_end_status": [400]},
+    }
+    run, _ = harvest_definition(definition, mini_site.url, tmp_path / "s", settings, capsys)
+    # Page 2 brings no record not already read: the list ends there, not at politeness.max_pages.
+    assert sorted(payloads("blog")) == ["1", "2"] and listed(mini_site) == [page_path(1), page_path(2)]
+    assert run.status == HarvestRun.Status.SUCCESS and run.errors == []
+
+
 def test_pagination_options_of_another_type_are_refused_rather_than_ignored() -> None:
     base = {**WORDPRESS, "name": "Blog"}
     link = definition_check({**base, "pagination": {"type": "link_header", "total_pages": "X-WP-TotalPages"}})
