@@ -8,6 +8,7 @@ from typing import Any
 
 from carrefour.harvest.extract.document import Document
 from carrefour.harvest.extract.record import RecordBuilder
+from carrefour.harvest.extract.transforms import PATTERN_FLAGS
 from carrefour.sources.definitions import FILTER_ACTIONS, FILTER_TESTS, SOURCE_KEYS
 
 
@@ -32,7 +33,7 @@ class RowFilter:
         if self.test == "empty":
             return (not texts) == bool(self.expected)
         if self.test == "matches":
-            return any(re.search(self.expected, str(v)) for v in values if _text(v))
+            return any(re.search(self.expected, str(v), PATTERN_FLAGS) for v in values if _text(v))
         wanted = {_text(x) for x in (self.expected if self.test == "in" else [self.expected])}
         return any(text in wanted for text in texts)
 

@@ -135,6 +135,33 @@ def test_a_filter_needs_one_action_one_test_and_a_valid_pattern() -> None:
     assert any(p.startswith("filters[4]: clé inconnue « drop_if »") for p in problems)
 
 
+def test_matches_reads_its_pattern_as_regex_does(
+    mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    definition = {
+        "slug": "lieux",
+        "kind": "json_api",
+        "start_urls": ["{base_url}/api/lieux"],
+        "list": {"records": {"json": "lieux[*]"}},
+        "record_id": {"json": "id"},
+        "fields": {"title": {"json": "titre"}, "summary": {"json": "note", "regex": "(ouvert.*soir)"}},
+        "filters": [{"skip_if": {"json": "note"}, "matches": "fermé.*définitivement"}],
+    }
+    lieux = [
+        # `.` crosses the line break, in the filter as in the extractor.
+        {"id": 1, "titre": "Fermé", "note": "Lieu fermé\ndéfinitivement"},
+        # Case counts in both, unless the pattern says `(?i)`.
+        {"id": 2, "titre": "Capitales", "note": "FERMÉ\ndéfinitivement"},
+        {"id": 3, "titre": "Soirées", "note": "ouvert\nle soir"},
+    ]
+    mini_site.route("/api/lieux", json.dumps({"lieux": lieux}), ctype="application/json")
+    run, _ = harvest_definition(definition, mini_site.url, tmp_path / "sources", settings, capsys)
+    records = payloads("lieux")
+    assert sorted(records) == ["2", "3"]
+    assert records["3"]["summary"] == "ouvert\nle soir" and records["2"]["summary"] is None
+    assert run.records_skipped == [["skip_if json note matches 'fermé.*définitivement'", 1]]
+
+
 def test_a_dry_run_shows_what_the_filters_would_skip(
     mini_site: MiniSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
