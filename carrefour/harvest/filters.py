@@ -13,7 +13,10 @@ from carrefour.sources.definitions import FILTER_ACTIONS, FILTER_TESTS, SOURCE_K
 
 
 def _text(value: Any) -> str:
-    """A value compared as text: trimmed and case folded (accents kept)."""
+    """A value compared as text: trimmed and case folded (accents kept); a whole float as an integer."""
+    if isinstance(value, float) and value.is_integer():
+        # JSON writes 1 as 1.0 at will: `equals: 1` must match both.
+        value = int(value)
     return str(value).strip().casefold()
 
 
