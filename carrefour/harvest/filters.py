@@ -8,11 +8,15 @@ from typing import Any
 
 from carrefour.harvest.extract.document import Document
 from carrefour.harvest.extract.record import RecordBuilder
+from carrefour.harvest.extract.transforms import PATTERN_FLAGS
 from carrefour.sources.definitions import FILTER_ACTIONS, FILTER_TESTS, SOURCE_KEYS
 
 
 def _text(value: Any) -> str:
-    """A value compared as text: trimmed and case folded (accents kept)."""
+    """A value compared as text: trimmed and case folded (accents kept); a whole float as an integer."""
+    if isinstance(value, float) and value.is_integer():
+        # JSON writes 1 as 1.0 at will: `equals: 1` must match both.
+        value = int(value)
     return str(value).strip().casefold()
 
 
@@ -32,7 +36,7 @@ class RowFilter:
         if self.test == "empty":
             return (not texts) == bool(self.expected)
         if self.test == "matches":
-            return any(re.search(self.expected, str(v)) for v in values if _text(v))
+            return any(re.search(self.expected, str(v), PATTERN_FLAGS) for v in values if _text(v))
         wanted = {_text(x) for x in (self.expected if self.test == "in" else [self.expected])}
         return any(text in wanted for text in texts)
 

@@ -10,15 +10,21 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from scrapy.http import Response
 
 # One `<url>; param; param` element of a Link header (RFC 8288); commas inside <…> do not split.
-LINK_ELEMENT = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,]+)*)")
+# `[^<>]` keeps a stray `<` from rescanning the rest of the line: linear, not quadratic, on hostile input.
+LINK_ELEMENT = re.compile(r"<([^<>]*)>((?:\s*;\s*[^;,]+)*)")
+# Bounds of the Link header read: a real one holds a few short URLs, a hostile one must not stall the crawl.
+LINK_LINES_MAX = 20
+LINK_LINE_BYTES_MAX = 8192
+# A count or page number: ASCII digits only (str.isdigit accepts "²"), bounded to reject absurd totals.
+NUMBER = re.compile(r"[0-9]{1,9}")
 REL_PARAM = re.compile(r"""rel\s*=\s*(?:"([^"]*)"|([^\s;,"]+))""", re.IGNORECASE)
 
 
 def link_header_urls(response: Response, rel: str) -> list[str]:
     """Absolute URLs of the response's `Link` headers carrying this relation (rel="next")."""
     found = []
-    for raw in response.headers.getlist("Link"):
-        for match in LINK_ELEMENT.finditer(raw.decode("latin-1")):
+    for raw in response.headers.getlist("Link")[:LINK_LINES_MAX]:
+        for match in LINK_ELEMENT.finditer(raw[:LINK_LINE_BYTES_MAX].decode("latin-1")):
             params = REL_PARAM.search(match.group(2))
             rels = (params.group(1) or params.group(2) or "").lower().split() if params else []
             if rel in rels:
@@ -30,7 +36,7 @@ def _header_int(response: Response, name: str | None) -> int | None:
     """A header's value as a non-negative integer, or None (absent or not a number)."""
     raw = response.headers.get(name) if name else None
     text = raw.decode("latin-1").strip() if raw else ""
-    return int(text) if text.isdigit() else None
+    return int(text) if NUMBER.fullmatch(text) else None
 
 
 def _with_page(url: str, param: str, number: int) -> str:
@@ -57,7 +63,7 @@ def page_number_next(pagination: dict[str, Any], response: Response, listed: int
     """
     param = pagination.get("page_param", "page")
     current = dict(parse_qsl(urlsplit(response.url).query)).get(param, "")
-    number = int(current) if current.isdigit() else int(pagination.get("first_page", 1))
+    number = int(current) if NUMBER.fullmatch(current) else int(pagination.get("first_page", 1))
     last = last_page(pagination, response)
     size = pagination.get("page_size")
     if listed == 0 or (last is not None and number >= last and (not size or listed < size)):

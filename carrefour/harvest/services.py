@@ -125,10 +125,12 @@ def _failure_reason(run: HarvestRun, tally: _Tally) -> str | None:
         reasons = "; ".join(f"{e['url']}: {e['reason']}" for e in tally.fatal[:3])
         return f"source down or unusable — {reasons}"
     before = RawRecord.objects.filter(source=run.source, state=RawRecord.State.ACTIVE).count()
-    skipped = f" ({sum(tally.skipped.values())} skipped by the filters)" if tally.skipped else ""
+    # French, as the other stop reasons shown to partners on their dashboard.
+    count = sum(tally.skipped.values())
+    skipped = f" ({count} écartée{'s' if count > 1 else ''} par les filtres)" if count else ""
     if before:
-        return f"0 records extracted{skipped} where {before} were stored before"
-    return f"0 records extracted{skipped}"
+        return f"0 fiche extraite{skipped} alors que {before} étaient enregistrées avant"
+    return f"0 fiche extraite{skipped}"
 
 
 def _health(run: HarvestRun, tally: _Tally, counts: StoreCounts) -> tuple[str, str]:

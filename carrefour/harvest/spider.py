@@ -64,6 +64,8 @@ class DefinitionSpider(scrapy.Spider):
         self.listed: set[str] = set()
         # Digests of the list pages read: a page read again under a new URL ends the list.
         self.list_digests: set[str] = set()
+        # Record ids and detail URLs found on list pages: a page bringing none new ends the list.
+        self.list_found: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
         """Entry requests: a failure there means the whole source is down."""
@@ -99,9 +101,14 @@ class DefinitionSpider(scrapy.Spider):
         known = self.known.get(url)
         return known is not None and known[0] == version and float(known[1]) >= self.revisit_before
 
-    def _emit_record(self, item: Document | RecordResult, meta: dict[str, Any] | None = None) -> None:
-        """Build (if needed) and report one record, a record skipped by a filter, or a rejection."""
-        result = item if isinstance(item, RecordResult) else self.builder.build(item)
+    def _built(self, item: Document | RecordResult) -> RecordResult:
+        """The record of a document (built from its fields), or the rejection as it came."""
+        return item if isinstance(item, RecordResult) else self.builder.build(item)
+
+    def _emit_record(
+        self, item: Document | RecordResult, result: RecordResult, meta: dict[str, Any] | None = None
+    ) -> None:
+        """Report one record, a record skipped by a filter, or a rejection."""
         skipped = (
             filters_skip_reason(self.filters, self.builder, item) if isinstance(item, Document) else None
         )
@@ -130,27 +137,36 @@ class DefinitionSpider(scrapy.Spider):
         self.emit({"type": "page", "url": response.url, "status": response.status})
         digest = hashlib.sha256(response.body).hexdigest()
         if digest in self.list_digests:
-            # A server ignoring the page parameter, or next links looping through new URLs.
+            # A server ignoring the page parameter, or next links looping through new URLs (pages
+            # without records included; those with records are also caught by their ids below).
             self.emit({"type": "list_end", "url": response.url, "status": response.status})
             return
         self.list_digests.add(digest)
         try:
             page = self.kind.page(response, self.definition)
             items = list(self.kind.records(page, self.definition))
+            results = [self._built(item) for item in items]
             entries = self._entries(page)
             by_link = self.pagination.get("type") in {"next_link", "json_next"}
             extracted = self._urls(self.pagination.get("next"), page) if by_link else []
             next_urls = pages_next(self.pagination, response, len(items) + len(entries), extracted)
-        except (GarbageError, ExtractionError, ValueError) as exc:
+        except (GarbageError, ExtractionError, ValueError, RecursionError) as exc:
+            # RecursionError: absurdly nested data in any kind; reported, not a silently dead callback.
             event = "fatal" if role == "entry" else "list_error"
             self.emit({"type": event, "url": response.url, "reason": f"garbage: {exc}"})
             return
+        found = {r.record_id for r in results if r.record_id} | {url for url, _ in entries}
+        if found and found <= self.list_found:
+            # Same records under a new URL, the bytes differing only by a timestamp or token.
+            self.emit({"type": "list_end", "url": response.url, "status": response.status})
+            return
+        self.list_found |= found
         if role == "entry" and not items and not entries and not next_urls:
             reason = "garbage: no record, no detail link and no next page found on the entry page"
             self.emit({"type": "fatal", "url": response.url, "reason": reason})
             return
-        for item in items:
-            self._emit_record(item)
+        for item, result in zip(items, results, strict=True):
+            self._emit_record(item, result)
         for url, version in entries:
             if url in self.listed:
                 continue
@@ -170,7 +186,7 @@ class DefinitionSpider(scrapy.Spider):
         except GarbageError as exc:
             self.emit({"type": "reject", "url": response.url, "reason": f"garbage: {exc}"})
             return
-        self._emit_record(page, response.meta)
+        self._emit_record(page, self._built(page), response.meta)
 
     def on_error(self, failure: Failure) -> None:
         """A request that failed for good (after retries): fatal at entry, rejected for a detail page."""

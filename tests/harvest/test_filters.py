@@ -135,6 +135,70 @@ def test_a_filter_needs_one_action_one_test_and_a_valid_pattern() -> None:
     assert any(p.startswith("filters[4]: clé inconnue « drop_if »") for p in problems)
 
 
+def test_matches_reads_its_pattern_as_regex_does(
+    mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    definition = {
+        "slug": "lieux",
+        "kind": "json_api",
+        "start_urls": ["{base_url}/api/lieux"],
+        "list": {"records": {"json": "lieux[*]"}},
+        "record_id": {"json": "id"},
+        "fields": {"title": {"json": "titre"}, "summary": {"json": "note", "regex": "(ouvert.*soir)"}},
+        "filters": [{"skip_if": {"json": "note"}, "matches": "fermé.*définitivement"}],
+    }
+    lieux = [
+        # `.` crosses the line break, in the filter as in the extractor.
+        {"id": 1, "titre": "Fermé", "note": "Lieu fermé\ndéfinitivement"},
+        # Case counts in both, unless the pattern says `(?i)`.
+        {"id": 2, "titre": "Capitales", "note": "FERMÉ\ndéfinitivement"},
+        {"id": 3, "titre": "Soirées", "note": "ouvert\nle soir"},
+    ]
+    mini_site.route("/api/lieux", json.dumps({"lieux": lieux}), ctype="application/json")
+    run, _ = harvest_definition(definition, mini_site.url, tmp_path / "sources", settings, capsys)
+    records = payloads("lieux")
+    assert sorted(records) == ["2", "3"]
+    assert records["3"]["summary"] == "ouvert\nle soir" and records["2"]["summary"] is None
+    assert run.records_skipped == [["skip_if json note matches 'fermé.*définitivement'", 1]]
+
+
+NIVEAUX = {
+    "slug": "niveaux",
+    "kind": "json_api",
+    "start_urls": ["{base_url}/api/niveaux"],
+    "list": {"records": {"json": "lieux[*]"}},
+    "record_id": {"json": "id"},
+    "fields": {"title": {"json": "titre"}},
+    "filters": [{"keep_if": {"json": "niveau"}, "equals": 1, "reason": "pas de niveau 1"}],
+}
+
+
+def serve_levels(site: MiniSite) -> None:
+    """Levels written as JSON exporters do: 1, 1.0, "1", 2.0."""
+    levels = [1, 1.0, "1", 2.0]
+    lieux = [{"id": n, "titre": f"Lieu {n}", "niveau": level} for n, level in enumerate(levels, start=1)]
+    site.route("/api/niveaux", json.dumps({"lieux": lieux}), ctype="application/json")
+
+
+def test_equals_compares_a_whole_number_written_with_a_decimal_point_as_that_number(
+    mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    serve_levels(mini_site)
+    run, _ = harvest_definition(NIVEAUX, mini_site.url, tmp_path / "sources", settings, capsys)
+    assert sorted(payloads("niveaux")) == ["1", "2", "3"]
+    assert run.records_skipped == [["pas de niveau 1", 1]]
+
+
+def test_a_run_whose_records_are_all_skipped_fails_with_a_french_reason(
+    mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    serve_levels(mini_site)
+    definition = {**NIVEAUX, "filters": [{"keep_if": {"json": "niveau"}, "equals": 3}]}
+    run, _ = harvest_definition(definition, mini_site.url, tmp_path / "s", settings, capsys, fails=True)
+    assert run.status == HarvestRun.Status.FAILED
+    assert run.message == "0 fiche extraite (4 écartées par les filtres)" and payloads("niveaux") == {}
+
+
 def test_a_dry_run_shows_what_the_filters_would_skip(
     mini_site: MiniSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy.http import Response
 
 from carrefour.harvest.models import HarvestRun
+from carrefour.harvest.paging import link_header_urls, page_number_next
 from carrefour.sources.definitions import definition_check
 from tests.harvest.conftest import MiniSite
 from tests.harvest.sites import harvest_definition, payloads
@@ -150,6 +152,50 @@ def test_a_server_ignoring_the_page_parameter_ends_the_list_at_the_first_repeate
     # Page 2 is page 1 again: the list ends there instead of walking up to politeness.max_pages.
     assert sorted(payloads("blog")) == ["1", "2"] and listed(mini_site) == [page_path(1), page_path(2)]
     assert run.status == HarvestRun.Status.SUCCESS
+
+
+def test_a_link_header_full_of_stray_angle_brackets_still_gives_its_next_page() -> None:
+    page = "https://example.org/api?page=1"
+    hostile = "<" * 64_000
+    headers = {"Link": [f'<?page=2>; rel="next", {hostile}', hostile, '<?page=9>; rel="last"']}
+    # Before the fix this line took minutes, blocking the crawl; now it is read in linear time.
+    assert link_header_urls(Response(page, headers=headers), "next") == ["https://example.org/api?page=2"]
+
+
+def test_unicode_digits_in_totals_and_page_numbers_are_not_numbers(
+    mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # "²" (latin-1 byte 0xB2) passes str.isdigit() but not int(): it must be ignored, not a listing error.
+    for number in range(1, 4):
+        body = json.dumps(POSTS[(number - 1) * 2 : number * 2])
+        headers = {"X-WP-TotalPages": "²"}
+        mini_site.route(page_path(number), body, ctype="application/json", headers=headers)
+    mini_site.route(page_path(4), PAST_END, status=400, ctype="application/json")
+    definition = {**WORDPRESS, "pagination": PAGE_NUMBER}
+    run, _ = harvest_definition(definition, mini_site.url, tmp_path / "s", settings, capsys)
+    assert sorted(payloads("blog"), key=int) == ["1", "2", "3", "4", "5"]
+    assert listed(mini_site) == [page_path(n) for n in range(1, 5)]
+    assert run.status == HarvestRun.Status.SUCCESS and run.errors == []
+    superscript = Response("https://example.org/api?page=%C2%B2")
+    assert page_number_next({"type": "page_number"}, superscript, 2) == ["https://example.org/api?page=2"]
+
+
+def test_a_server_ignoring_the_page_parameter_behind_a_changing_timestamp_still_ends_the_list(
+    mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Every answer is the first page again, stamped with the time it was generated: new bytes each time.
+    for number in range(1, 12):
+        body = {"generated_at": f"2026-12-07T21:{number:02d}:00Z", "csrf": f"t{number}", "items": POSTS[:2]}
+        mini_site.route(page_path(number), json.dumps(body), ctype="application/json")
+    definition = {
+        **WORDPRESS,
+        "list": {"records": {"json": "items[*]"}},
+        "pagination": {"type": "page_number", "past_end_status": [400]},
+    }
+    run, _ = harvest_definition(definition, mini_site.url, tmp_path / "s", settings, capsys)
+    # Page 2 brings no record not already read: the list ends there, not at politeness.max_pages.
+    assert sorted(payloads("blog")) == ["1", "2"] and listed(mini_site) == [page_path(1), page_path(2)]
+    assert run.status == HarvestRun.Status.SUCCESS and run.errors == []
 
 
 def test_pagination_options_of_another_type_are_refused_rather_than_ignored() -> None:

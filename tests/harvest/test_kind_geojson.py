@@ -110,3 +110,34 @@ def test_a_layer_that_is_not_geojson_fails_the_run_with_its_reason(
     run, _ = harvest_definition(LAYER, mini_site.url, tmp_path / "sources", settings, capsys, fails=True)
     assert run.status == HarvestRun.Status.FAILED
     assert "not a GeoJSON FeatureCollection" in run.message and payloads("carte") == {}
+
+
+def nested(depth: int) -> str:
+    """JSON text of a position nested depth arrays deep (too deep for json.dumps)."""
+    return "[" * depth + "[2.0, 48.0]" + "]" * depth
+
+
+def test_a_hostile_feature_is_rejected_alone_and_the_valid_ones_are_kept(
+    mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hostile = [
+        feature({"type": "GeometryCollection", "geometries": 5}, code="x1", nom="Collection entière"),
+        feature({"type": "Polygon", "coordinates": 7}, code="x2", nom="Coordonnées entières"),
+        feature({"type": "MultiPolygon", "coordinates": [5, "a", None]}, code="x3"),
+        feature({"type": "LineString", "coordinates": "DEEP"}, code="x4", nom="Trop profond"),
+    ]
+    valid = [
+        feature({"type": "Point", "coordinates": [2.3522, 48.8566]}, code="a", nom="Épicerie"),
+        feature({"type": "Point", "coordinates": [4.85, 45.75]}, code="b", nom="Jardin"),
+    ]
+    layer = {"type": "FeatureCollection", "features": [valid[0], *hostile, valid[1]]}
+    # Deep enough for the geometry walk to overflow the stack, shallow enough for the JSON parser.
+    text = json.dumps(layer).replace('"DEEP"', nested(700))
+    mini_site.route("/couche.geojson", text, ctype="application/geo+json")
+    run, out = harvest_definition(LAYER, mini_site.url, tmp_path / "sources", settings, capsys)
+    records = payloads("carte")
+    assert {"a", "b"} <= set(records) and records["b"]["latitude"] == 45.75
+    # Odd geometry types leave the feature without a position; the absurd nesting rejects it alone.
+    assert records["x1"]["latitude"] is None and records["x2"]["latitude"] is None
+    assert "x4" not in records and "feature 5: unreadable geometry (RecursionError)" in out
+    assert run.status == HarvestRun.Status.SUCCESS and run.records_rejected == 1

@@ -44,9 +44,14 @@ def _split(spec: dict[str, Any], values: list[Any]) -> list[Any]:
     return _strip(spec, [part for v in values for part in (pattern.split(v) if isinstance(v, str) else [v])])
 
 
+# Flags shared by the `regex` extractor and the `matches` filter, one semantics documented in
+# docs/sources.md: `.` crosses line breaks (multi-line HTML text), case counts unless `(?i)`.
+PATTERN_FLAGS = re.DOTALL
+
+
 def _regex(spec: dict[str, Any], values: list[Any]) -> list[Any]:
     """Keep the first group (or whole match) of the regex; values that do not match are dropped."""
-    pattern = re.compile(spec["regex"], re.DOTALL)
+    pattern = re.compile(spec["regex"], PATTERN_FLAGS)
 
     def keep(text: str) -> str | None:
         match = pattern.search(text)

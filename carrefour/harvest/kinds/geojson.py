@@ -68,7 +68,8 @@ def geometry_point(geometry: Any) -> Position | None:
     if kind == "Point":
         return _position(coordinates)
     if kind == "GeometryCollection":
-        parts = [geometry_point(g) for g in geometry.get("geometries") or []]
+        members = geometry.get("geometries")
+        parts = [geometry_point(g) for g in members] if isinstance(members, list) else []
         return _mean([p for p in parts if p is not None])
     polygons = [coordinates] if kind == "Polygon" else coordinates if kind == "MultiPolygon" else []
     weighted = []
@@ -119,6 +120,8 @@ class GeoJsonKind:
             data = json.loads(response_text(response, definition))
         except json.JSONDecodeError as exc:
             raise GarbageError(f"invalid JSON: {exc}") from exc
+        except RecursionError as exc:
+            raise GarbageError("invalid JSON: arrays or objects nested too deep") from exc
         kind = data.get("type") if isinstance(data, dict) else None
         if kind not in {"FeatureCollection", "Feature"}:
             raise GarbageError(f"not a GeoJSON FeatureCollection (type {kind!r})")
@@ -129,7 +132,7 @@ class GeoJsonKind:
         return []
 
     def records(self, page: Document, definition: dict[str, Any]) -> Iterator[Document | RecordResult]:
-        """One document per feature; an item that is not a feature object is rejected with a reason."""
+        """One document per feature; a non-feature or unreadable item rejected with a reason."""
         features = [page.data] if page.data.get("type") == "Feature" else page.data.get("features")
         if not isinstance(features, list):
             raise GarbageError("FeatureCollection without a `features` list")
@@ -140,4 +143,13 @@ class GeoJsonKind:
                     reason=f"feature {number}: not a GeoJSON Feature ({str(feature)[:60]!r})",
                 )
                 continue
-            yield feature_document(page.url, feature)
+            try:
+                document = feature_document(page.url, feature)
+            except (TypeError, ValueError, RecursionError) as exc:
+                # One hostile feature (absurd nesting, odd types) must not lose the rest of the layer.
+                yield RecordResult(
+                    url=f"{page.url}#feature={number}",
+                    reason=f"feature {number}: unreadable geometry ({type(exc).__name__})",
+                )
+                continue
+            yield document
