@@ -141,3 +141,12 @@ def test_a_hostile_feature_is_rejected_alone_and_the_valid_ones_are_kept(
     assert records["x1"]["latitude"] is None and records["x2"]["latitude"] is None
     assert "x4" not in records and "feature 5: unreadable geometry (RecursionError)" in out
     assert run.status == HarvestRun.Status.SUCCESS and run.records_rejected == 1
+
+
+def test_a_layer_nested_too_deep_to_parse_fails_the_run_with_its_reason(
+    mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mini_site.route("/couche.geojson", nested(200_000), ctype="application/geo+json")
+    run, _ = harvest_definition(LAYER, mini_site.url, tmp_path / "sources", settings, capsys, fails=True)
+    assert run.status == HarvestRun.Status.FAILED
+    assert "nested too deep" in run.message and payloads("carte") == {}

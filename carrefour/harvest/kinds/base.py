@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any, Protocol
 
@@ -44,3 +45,13 @@ def response_text(response: Response, definition: dict[str, Any], default: str =
         return response.body.decode(encoding, errors="replace")
     except LookupError as exc:
         raise GarbageError(f"unknown encoding {encoding!r}") from exc
+
+
+def response_json(response: Response, definition: dict[str, Any]) -> Any:
+    """Body parsed as JSON; GarbageError for broken JSON or nesting too deep for the parser."""
+    try:
+        return json.loads(response_text(response, definition))
+    except json.JSONDecodeError as exc:
+        raise GarbageError(f"invalid JSON: {exc}") from exc
+    except RecursionError as exc:
+        raise GarbageError("invalid JSON: arrays or objects nested too deep") from exc

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Iterator
 from typing import Any
@@ -11,7 +10,7 @@ from scrapy.http import Response
 
 from carrefour.harvest.extract.document import Document
 from carrefour.harvest.extract.record import RecordResult
-from carrefour.harvest.kinds.base import GarbageError, response_text
+from carrefour.harvest.kinds.base import GarbageError, response_json
 
 Position = tuple[float, float]
 
@@ -116,12 +115,7 @@ class GeoJsonKind:
 
     def page(self, response: Response, definition: dict[str, Any]) -> Document:
         """The layer parsed as JSON; it must be a FeatureCollection or a single Feature."""
-        try:
-            data = json.loads(response_text(response, definition))
-        except json.JSONDecodeError as exc:
-            raise GarbageError(f"invalid JSON: {exc}") from exc
-        except RecursionError as exc:
-            raise GarbageError("invalid JSON: arrays or objects nested too deep") from exc
+        data = response_json(response, definition)
         kind = data.get("type") if isinstance(data, dict) else None
         if kind not in {"FeatureCollection", "Feature"}:
             raise GarbageError(f"not a GeoJSON FeatureCollection (type {kind!r})")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -11,7 +10,7 @@ from scrapy.http import Response
 from carrefour.harvest.extract.document import Document
 from carrefour.harvest.extract.jsonpath import JsonExtractor
 from carrefour.harvest.extract.record import RecordResult
-from carrefour.harvest.kinds.base import GarbageError, response_text
+from carrefour.harvest.kinds.base import response_json
 
 
 class JsonApiKind:
@@ -22,11 +21,7 @@ class JsonApiKind:
 
     def page(self, response: Response, definition: dict[str, Any]) -> Document:
         """The response parsed as JSON."""
-        try:
-            data = json.loads(response_text(response, definition))
-        except json.JSONDecodeError as exc:
-            raise GarbageError(f"invalid JSON: {exc}") from exc
-        return Document(url=response.url, data=data)
+        return Document(url=response.url, data=response_json(response, definition))
 
     def nodes(self, spec: dict[str, Any], page: Document) -> list[Document]:
         """Objects at a JSON path, each as a document (list entries)."""
