@@ -55,8 +55,12 @@ def source_harvest_now_next(source: Source) -> datetime | None:
         return None
     live = source_version_live(source)
     changed = (live.reviewed_at or live.created_at) if live is not None else None
-    untried = last is not None and changed is not None and changed > last.started_at
-    if untried and changed is not None and (asked is None or asked < changed):
+    if (
+        last is not None
+        and changed is not None
+        and changed > last.started_at
+        and (asked is None or asked < changed)
+    ):
         return None
     success = harvest_run_last_success(source)
     starts = [start for start in (asked, success.started_at if success else None) if start is not None]
@@ -84,8 +88,8 @@ def source_harvest_now_start(source: Source, *, user: Any) -> Job:
             raise HarvestNowRefusedError(
                 f"une moisson de cette source est déjà prévue ou en cours (travail n° {active.pk})"
             )
-        # At most one asked-for harvest a day (or per frequency, if shorter) once the last one worked:
-        # the partner's site is not hammered, and the run lock stays free for the other sources' harvests.
+        # At most one asked-for harvest a day (or per frequency, if shorter), outside the exemptions of
+        # source_harvest_now_next: the partner's site is not hammered, and the run lock stays free.
         allowed = source_harvest_now_next(source)
         if allowed is not None:
             when = timezone.localtime(allowed)
