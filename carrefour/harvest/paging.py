@@ -1,4 +1,4 @@
-"""Next list pages from the response itself: `Link` headers, page numbers bounded by total headers."""
+"""Next list pages from the response itself: `Link` headers, page numbers or offsets bounded by totals."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from scrapy.http import Response
+
+from carrefour.harvest.extract import Document, value_raw
 
 # One `<url>; param; param` element of a Link header (RFC 8288); commas inside <…> do not split.
 # `[^<>]` keeps a stray `<` from rescanning the rest of the line: linear, not quadratic, on hostile input.
@@ -71,15 +73,43 @@ def page_number_next(pagination: dict[str, Any], response: Response, listed: int
     return [_with_page(response.url, param, number + 1)]
 
 
+def body_total(pagination: dict[str, Any], page: Document) -> int | None:
+    """Total number of records announced in the page itself (`total` extractor), or None."""
+    if "total" not in pagination:
+        return None
+    values = value_raw(pagination["total"], page)
+    text = str(values[0]).strip() if values else ""
+    return int(text) if NUMBER.fullmatch(text) else None
+
+
+def offset_next(pagination: dict[str, Any], response: Response, listed: int, total: int | None) -> list[str]:
+    """The next offset's URL, unless this page was short or ended exactly at the announced total.
+
+    A full page going past the total shows the total wrong (records added since it was counted): the
+    next offset is still asked, so that nothing is lost to a lagging count.
+    """
+    param = pagination.get("offset_param", "offset")
+    size = int(pagination["page_size"])
+    current = dict(parse_qsl(urlsplit(response.url).query)).get(param, "")
+    following = (int(current) if NUMBER.fullmatch(current) else 0) + size
+    if total is None:
+        total = _header_int(response, pagination.get("total_count"))
+    if listed < size or following == total:
+        return []
+    return [_with_page(response.url, param, following)]
+
+
 def pages_next(
-    pagination: dict[str, Any], response: Response, listed: int, extracted: list[str]
+    pagination: dict[str, Any], response: Response, listed: int, extracted: list[str], total: int | None
 ) -> list[str]:
-    """Next list pages of a response: read in `Link`, the next page number, else those `next` extracted."""
+    """Next list pages: read in `Link`, the next page number or offset, else those `next` extracted."""
     kind = pagination.get("type", "none")
     if kind == "link_header":
         return link_header_urls(response, "next")
     if kind == "page_number":
         return page_number_next(pagination, response, listed)
+    if kind == "offset":
+        return offset_next(pagination, response, listed, total)
     return extracted
 
 

@@ -20,7 +20,7 @@ from carrefour.harvest.extract.document import Document, ExtractionError
 from carrefour.harvest.extract.record import RecordBuilder, RecordResult
 from carrefour.harvest.filters import filters_compile, filters_skip_reason
 from carrefour.harvest.kinds import KINDS_BY_NAME, GarbageError
-from carrefour.harvest.paging import is_past_end, pages_next
+from carrefour.harvest.paging import body_total, is_past_end, pages_next
 
 Emit = Callable[[dict[str, Any]], None]
 # Detail pages known from earlier runs: listed URL -> [list version, fetch time (epoch seconds)].
@@ -149,7 +149,8 @@ class DefinitionSpider(scrapy.Spider):
             entries = self._entries(page)
             by_link = self.pagination.get("type") in {"next_link", "json_next"}
             extracted = self._urls(self.pagination.get("next"), page) if by_link else []
-            next_urls = pages_next(self.pagination, response, len(items) + len(entries), extracted)
+            total = body_total(self.pagination, page)
+            next_urls = pages_next(self.pagination, response, len(items) + len(entries), extracted, total)
         except (GarbageError, ExtractionError, ValueError, RecursionError) as exc:
             # RecursionError: absurdly nested data in any kind; reported, not a silently dead callback.
             event = "fatal" if role == "entry" else "list_error"

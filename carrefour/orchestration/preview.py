@@ -26,7 +26,7 @@ from carrefour.orchestration.preview_compare import (
 )
 from carrefour.orchestration.preview_values import previewed_values
 from carrefour.sources.bounds import definition_partner_problems, source_definition_bounded
-from carrefour.sources.definitions import SourceDefinitionError, definition_check, definition_resolve
+from carrefour.sources.definitions import SourceDefinitionError, definition_checked, definition_resolve
 from carrefour.sources.models import Source
 from carrefour.sources.rows import source_vocabularies_path
 from carrefour.sources.versions import definition_text_check
@@ -47,8 +47,9 @@ def preview_definition(text_or_definition: str | dict[str, Any]) -> tuple[dict[s
         definition, located = definition_text_check(text_or_definition)
         problems = [str(problem) for problem in located]
     else:
-        definition = text_or_definition
-        problems = definition_check(definition, vocabularies_path=source_vocabularies_path())
+        definition, problems = definition_checked(
+            text_or_definition, vocabularies_path=source_vocabularies_path()
+        )
     return (None, problems) if problems or definition is None else (dict(definition), [])
 
 

@@ -19,6 +19,7 @@ from parsel.csstranslator import HTMLTranslator
 from carrefour.env import BASE_DIR
 from carrefour.sources.jsonpath import JsonPathError, json_path_tokens
 from carrefour.sources.messages import schema_error_message, yaml_error_message
+from carrefour.sources.presets import definition_preset_merged
 
 SCHEMA_PATH = Path(__file__).with_name("definition.schema.json")
 
@@ -43,8 +44,9 @@ KIND_KEYS = {
     "geojson": {"json", "const", "url", "field"},
 }
 
-# Pagination options read only by `type: page_number`.
+# Pagination options read only by `type: page_number`, by `type: offset`.
 PAGE_NUMBER_KEYS = ("page_param", "first_page", "total_pages", "total_count", "page_size")
+OFFSET_KEYS = ("offset_param", "page_size", "total", "total_count")
 
 # A `filters` item: one action naming the extractor, one test on its values.
 FILTER_ACTIONS = ("skip_if", "keep_if")
@@ -212,11 +214,18 @@ def _check_structure(definition: dict[str, Any]) -> list[str]:
             f"list: inutile pour kind {kind} (chaque ligne ou objet est une fiche) : retirez ce bloc"
         )
     kind_of_paging = pagination.get("type")
-    if kind_of_paging in {"link_header", "page_number"} and "next" in pagination:
+    if kind_of_paging in {"link_header", "page_number", "offset"} and "next" in pagination:
         problems.append(f"pagination.next: inutile avec pagination.type {kind_of_paging!r} : retirez-le")
-    for key in PAGE_NUMBER_KEYS:
-        if key in pagination and kind_of_paging != "page_number":
-            problems.append(f"pagination.{key}: ne s'emploie qu'avec pagination.type 'page_number'")
+    for key in dict.fromkeys(PAGE_NUMBER_KEYS + OFFSET_KEYS):
+        types = [
+            name for name, keys in (("page_number", PAGE_NUMBER_KEYS), ("offset", OFFSET_KEYS)) if key in keys
+        ]
+        if key in pagination and kind_of_paging not in types:
+            problems.append(
+                f"pagination.{key}: ne s'emploie qu'avec pagination.type {' ou '.join(map(repr, types))}"
+            )
+    if kind_of_paging == "offset" and "page_size" not in pagination:
+        problems.append("pagination.page_size: obligatoire avec pagination.type 'offset' (pas du décalage)")
     if "total_count" in pagination and "page_size" not in pagination:
         problems.append(
             "pagination.page_size: obligatoire avec pagination.total_count (pages = total / taille)"
@@ -270,6 +279,13 @@ def definition_check(definition: Any, *, vocabularies_path: Path | None = None) 
     return problems
 
 
+def definition_checked(raw: Any, *, vocabularies_path: Path | None = None) -> tuple[Any, list[str]]:
+    """The definition as harvested (its `preset` merged under it) and every problem of it."""
+    definition, problems = definition_preset_merged(raw)
+    # An unknown preset alone: the keys it should have given would only add noise.
+    return definition, problems or definition_check(definition, vocabularies_path=vocabularies_path)
+
+
 def definition_read(path: Path, *, vocabularies_path: Path | None = None) -> dict[str, Any]:
     """Parse and validate one YAML definition file; raise SourceDefinitionError on any problem."""
     try:
@@ -283,7 +299,7 @@ def definition_read(path: Path, *, vocabularies_path: Path | None = None) -> dic
             path,
             [yaml_error_message(str(getattr(exc, "problem", None) or exc), getattr(exc, "context", None))],
         ) from exc
-    problems = definition_check(definition, vocabularies_path=vocabularies_path)
+    definition, problems = definition_checked(definition, vocabularies_path=vocabularies_path)
     if problems:
         raise SourceDefinitionError(path, problems)
     if definition["slug"] != path.stem:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from carrefour.sources.bounds import definition_partner_problems
 from carrefour.sources.bounds import source_definition_bounded as source_definition_bounded
 from carrefour.sources.bounds import source_hosts as source_hosts
-from carrefour.sources.definitions import definition_check
+from carrefour.sources.definitions import definition_checked
 from carrefour.sources.messages import UNEXPECTED_KEY, yaml_error_message
 from carrefour.sources.models import Source, SourceVersion
 from carrefour.sources.platforms import definition_platform_problems, version_platform_check
@@ -97,7 +97,7 @@ def _path_parts(text: str) -> tuple[list[str | int], int]:
 
 
 def _split(problem: str) -> tuple[str, list[str | int], str]:
-    """(printed path, keys, message) of a `key.path: message` problem of definition_check."""
+    """(printed path, keys, message) of a `key.path: message` problem of definition_checked."""
     try:
         parts, end = _path_parts(problem)
     except (ValueError, IndexError, SyntaxError):
@@ -195,7 +195,7 @@ def definition_text_check(text: str) -> tuple[dict[str, Any] | None, list[Defini
                     None, "", f"définition trop grande ({size} > {MAX_DEFINITION_CHARS} caractères)"
                 )
             ]
-        problems = definition_check(definition, vocabularies_path=source_vocabularies_path())
+        definition, problems = definition_checked(definition, vocabularies_path=source_vocabularies_path())
     except yaml.YAMLError as exc:
         return None, [_syntax_problem(exc)]
     except RecursionError:
@@ -205,7 +205,7 @@ def definition_text_check(text: str) -> tuple[dict[str, Any] | None, list[Defini
 
 
 def _raise_at(text: str, problems: list[tuple[str, str]]) -> None:
-    """Raise DefinitionTextError for (key path, message) problems found after the definition_check."""
+    """Raise DefinitionTextError for (key path, message) problems found after the definition_checked."""
     if problems:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         raise DefinitionTextError(_located(root, [(p, _path_parts(p)[0], m) for p, m in problems]))
