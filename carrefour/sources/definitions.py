@@ -47,6 +47,7 @@ KIND_KEYS = {
 # Pagination options read only by `type: page_number`, by `type: offset`.
 PAGE_NUMBER_KEYS = ("page_param", "first_page", "total_pages", "total_count", "page_size")
 OFFSET_KEYS = ("offset_param", "page_size", "total", "total_count")
+PAGING_KEYS = {"page_number": PAGE_NUMBER_KEYS, "offset": OFFSET_KEYS}
 
 # A `filters` item: one action naming the extractor, one test on its values.
 FILTER_ACTIONS = ("skip_if", "keep_if")
@@ -217,9 +218,7 @@ def _check_structure(definition: dict[str, Any]) -> list[str]:
     if kind_of_paging in {"link_header", "page_number", "offset"} and "next" in pagination:
         problems.append(f"pagination.next: inutile avec pagination.type {kind_of_paging!r} : retirez-le")
     for key in dict.fromkeys(PAGE_NUMBER_KEYS + OFFSET_KEYS):
-        types = [
-            name for name, keys in (("page_number", PAGE_NUMBER_KEYS), ("offset", OFFSET_KEYS)) if key in keys
-        ]
+        types = [name for name, keys in PAGING_KEYS.items() if key in keys]
         if key in pagination and kind_of_paging not in types:
             problems.append(
                 f"pagination.{key}: ne s'emploie qu'avec pagination.type {' ou '.join(map(repr, types))}"

@@ -7,8 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy.http import Response
 
 from carrefour.harvest.models import HarvestRun
+from carrefour.harvest.paging import offset_next
 from tests.harvest.conftest import MiniSite
 from tests.harvest.sites import harvest_definition, payloads
 
@@ -228,3 +230,13 @@ def test_wordpress_total_announcing_too_many_pages_ends_at_its_past_the_end_answ
     # Page 4 answers 400: the preset names it the end of the list, neither an error nor suspicious.
     assert len(payloads("blog")) == 250 and listed(mini_site) == paths[:4]
     assert run.status == HarvestRun.Status.SUCCESS and run.errors == [] and run.message == ""
+
+
+def test_offset_reads_the_total_from_a_header_when_the_body_has_none() -> None:
+    pagination = {"type": "offset", "page_size": 100, "total_count": "X-Total-Count"}
+    last = Response("https://example.org/api?limit=100&offset=100", headers={"X-Total-Count": "200"})
+    assert offset_next(pagination, last, 100, None) == []
+    lagging = Response("https://example.org/api?limit=100&offset=100", headers={"X-Total-Count": "150"})
+    assert offset_next(pagination, lagging, 100, None) == ["https://example.org/api?limit=100&offset=200"]
+    # A total read in the body comes first.
+    assert offset_next(pagination, last, 100, 900) == ["https://example.org/api?limit=100&offset=200"]

@@ -14,7 +14,7 @@ from carrefour.orchestration.preview import preview_definition
 from carrefour.sources.definitions import definition_checked
 from carrefour.sources.models import Source
 from carrefour.sources.presets import preset_names
-from carrefour.sources.versions import definition_text_check
+from carrefour.sources.versions import definition_text_check, source_version_save
 
 ODS_TEXT = """\
 # Lieux d'une métropole, sur son portail OpenDataSoft
@@ -118,3 +118,34 @@ def test_the_editor_the_preview_and_the_files_all_read_the_merged_definition(
     (tmp_path / "lieux.yml").write_text(ODS_TEXT.replace("opendatasoft", "ods"), encoding="utf-8")
     with pytest.raises(CommandError, match="préréglage inconnu 'ods'"):
         call_command("sources", "import", str(tmp_path))
+
+
+def test_a_text_saved_from_the_browser_keeps_its_preset_line_and_runs_merged(db: None) -> None:
+    version = source_version_save(ODS_TEXT, author=None, origin=Source.Origin.FILE)
+    assert version.text == ODS_TEXT and "preset: opendatasoft" in version.text
+    assert version.definition["pagination"]["total"] == {"json": "total_count"}
+    assert version.definition["pagination"]["page_size"] == 50
+
+
+def test_offset_pagination_needs_its_page_size_and_keeps_its_options_to_itself() -> None:
+    own = {
+        "slug": "lieux",
+        "name": "Lieux",
+        "kind": "json_api",
+        "start_urls": ["https://example.fr/api?limit=100"],
+        "list": {"records": {"json": "results[*]"}},
+        "record_id": {"json": "code"},
+        "fields": {"title": {"json": "nom"}},
+    }
+    offset = {"type": "offset", "total": {"json": "total_count"}}
+    assert definition_checked({**own, "pagination": offset})[1] == [
+        "pagination.page_size: obligatoire avec pagination.type 'offset' (pas du décalage)"
+    ]
+    stray = {"type": "page_number", "offset_param": "start", "page_size": 100}
+    assert definition_checked({**own, "pagination": stray})[1] == [
+        "pagination.offset_param: ne s'emploie qu'avec pagination.type 'offset'"
+    ]
+    both = {"type": "offset", "page_size": 100, "total_count": "X-Total-Count", "next": {"json": "next"}}
+    assert definition_checked({**own, "pagination": both})[1] == [
+        "pagination.next: inutile avec pagination.type 'offset' : retirez-le"
+    ]
