@@ -17,6 +17,7 @@ from typing import Any
 
 from scrapy.crawler import CrawlerProcess
 
+from carrefour.harvest.forms import form_needs_cookies
 from carrefour.harvest.spider import DefinitionSpider
 from carrefour.sources.bounds import LOCAL_FILES, MAX_TOTAL_MB, ONLY_HOSTS
 
@@ -49,7 +50,8 @@ def crawl_settings(config: dict[str, Any]) -> dict[str, Any]:
         "DOWNLOAD_WARNSIZE": max_size // 2,
         "CLOSESPIDER_TIMEOUT": float(politeness.get("max_duration", 3600)),
         "CLOSESPIDER_PAGECOUNT": int(politeness.get("max_pages", 0)),
-        "COOKIES_ENABLED": False,
+        # Only a search form needs cookies: its token is bound to the session cookie set with it.
+        "COOKIES_ENABLED": form_needs_cookies(config["definition"]),
         # Checks the address each connection uses (DNS rebinding), beside HostGuardMiddleware's check.
         "TWISTED_DNS_RESOLVER": "carrefour.harvest.resolver.GuardedResolver",
         "TELNETCONSOLE_ENABLED": False,

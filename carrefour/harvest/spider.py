@@ -19,6 +19,14 @@ from carrefour.harvest.extract import value_raw
 from carrefour.harvest.extract.document import Document, ExtractionError
 from carrefour.harvest.extract.record import RecordBuilder, RecordResult
 from carrefour.harvest.filters import filters_compile, filters_skip_reason
+from carrefour.harvest.forms import (
+    FormMissing,
+    form_next,
+    form_refusal,
+    form_reload,
+    form_resubmission,
+    form_submission,
+)
 from carrefour.harvest.kinds import KINDS_BY_NAME, GarbageError
 from carrefour.harvest.paging import body_total, is_past_end, pages_next
 
@@ -58,6 +66,7 @@ class DefinitionSpider(scrapy.Spider):
         self.builder = RecordBuilder(definition)
         self.filters = filters_compile(definition)
         self.pagination: dict[str, Any] = definition.get("pagination") or {"type": "none"}
+        self.form: dict[str, Any] | None = definition.get("form")
         self.known = known or {}
         hours = (definition.get("incremental") or {}).get("revisit_after", DEFAULT_REVISIT_HOURS)
         self.revisit_before = time.time() - float(hours) * 3600
@@ -70,7 +79,12 @@ class DefinitionSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[Request]:
         """Entry requests: a failure there means the whole source is down."""
         for url in self.definition["start_urls"]:
-            yield self._request(url, "entry")
+            if self.form is not None:
+                # The start URL is the page holding the search form: a token that must not be cached.
+                meta = {"role": "entry", "dont_cache": True}
+                yield Request(url, callback=self.parse_form, errback=self.on_error, meta=meta)
+            else:
+                yield self._request(url, "entry")
 
     def _request(self, url: str, role: str, meta: dict[str, Any] | None = None) -> Request:
         """Request of a list (entry/list role) or detail page."""
@@ -151,6 +165,7 @@ class DefinitionSpider(scrapy.Spider):
             extracted = self._urls(self.pagination.get("next"), page) if by_link else []
             total = body_total(self.pagination, page)
             next_urls = pages_next(self.pagination, response, len(items) + len(entries), extracted, total)
+            next_forms = form_next(self.pagination, response, self.parse_list, self.on_error)
         except (GarbageError, ExtractionError, ValueError, RecursionError) as exc:
             # RecursionError: absurdly nested data in any kind; reported, not a silently dead callback.
             event = "fatal" if role == "entry" else "list_error"
@@ -162,7 +177,7 @@ class DefinitionSpider(scrapy.Spider):
             self.emit({"type": "list_end", "url": response.url, "status": response.status})
             return
         self.list_found |= found
-        if role == "entry" and not items and not entries and not next_urls:
+        if role == "entry" and not items and not entries and not next_urls and not next_forms:
             reason = "garbage: no record, no detail link and no next page found on the entry page"
             self.emit({"type": "fatal", "url": response.url, "reason": reason})
             return
@@ -178,6 +193,23 @@ class DefinitionSpider(scrapy.Spider):
                 yield self._request(url, "detail", {"listed_url": url, "version": version})
         for url in next_urls:
             yield self._request(url, "list")
+        yield from next_forms
+
+    def parse_form(self, response: Response) -> Iterator[Request]:
+        """The page holding the search form: submitted, its answer read as a list page."""
+        self.emit({"type": "page", "url": response.url, "status": response.status})
+        role = response.meta["role"]
+        refused = response.meta.get("form_refused")
+        try:
+            fresh = form_submission(
+                response, self.form or {}, {"role": role}, callback=self.parse_list, errback=self.on_error
+            )
+        except FormMissing as exc:
+            event = "fatal" if role == "entry" else "list_error"
+            self.emit({"type": event, "url": response.url, "reason": str(exc)})
+            return
+        # A reload after a refused submission (expired token) sends that submission again, fresh token.
+        yield fresh if refused is None else form_resubmission(refused, fresh)
 
     def parse_detail(self, response: Response) -> None:
         """A detail page: one record."""
@@ -189,8 +221,11 @@ class DefinitionSpider(scrapy.Spider):
             return
         self._emit_record(page, self._built(page), response.meta)
 
-    def on_error(self, failure: Failure) -> None:
+    def on_error(self, failure: Failure) -> Request | None:
         """A request that failed for good (after retries): fatal at entry, rejected for a detail page."""
+        reload = form_reload(failure, self.parse_form, self.on_error)
+        if reload is not None:
+            return reload
         request = getattr(failure, "request", None)
         url = request.url if request is not None else "?"
         role = request.meta.get("role", "detail") if request is not None else "detail"
@@ -202,6 +237,7 @@ class DefinitionSpider(scrapy.Spider):
         ):
             # The server's way of saying the list ended (e.g. WordPress: 400 past the last page).
             self.emit({"type": "list_end", "url": url, "status": value.response.status})
-            return
+            return None
         event = {"entry": "fatal", "list": "list_error"}.get(role, "reject")
-        self.emit({"type": event, "url": url, "reason": failure_reason(failure)})
+        self.emit({"type": event, "url": url, "reason": form_refusal(failure) or failure_reason(failure)})
+        return None

@@ -107,6 +107,8 @@ def _extractors(definition: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
             found.append((f"fields.{name}", spec))
     for block in ("list", "pagination"):
         for name, spec in (definition.get(block) or {}).items():
+            if name == "form":
+                continue  # pagination.form names a form, it extracts nothing (checked in _check_forms)
             if isinstance(spec, dict):
                 found.append((f"{block}.{name}", spec))
             elif isinstance(spec, list):
@@ -198,6 +200,24 @@ def _check_filters(definition: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _check_forms(definition: dict[str, Any]) -> list[str]:
+    """Search forms: HTML pages only, `pagination.form` exactly with `next_form`, valid form selectors."""
+    problems = []
+    pagination = definition.get("pagination") or {}
+    next_form = pagination.get("type") == "next_form"
+    if next_form and "form" not in pagination:
+        problems.append("pagination.form: obligatoire quand pagination.type vaut 'next_form'")
+    if "form" in pagination and not next_form:
+        problems.append("pagination.form: ne s'emploie qu'avec pagination.type 'next_form'")
+    for where, spec in (("form", definition.get("form")), ("pagination.form", pagination.get("form"))):
+        if not isinstance(spec, dict):
+            continue
+        if definition.get("kind") != "html":
+            problems.append(f"{where}: ne s'emploie qu'avec kind html (un formulaire est dans une page HTML)")
+        problems += _check_selectors(where, {"css": spec.get("css")})
+    return problems
+
+
 def _check_structure(definition: dict[str, Any]) -> list[str]:
     """Kind-specific requirements (list block, pagination selector)."""
     problems = []
@@ -273,6 +293,7 @@ def definition_check(definition: Any, *, vocabularies_path: Path | None = None) 
     ]
     problems += _check_extractors(definition)
     problems += _check_structure(definition)
+    problems += _check_forms(definition)
     problems += _check_filters(definition)
     problems += _check_vocabularies(definition, vocabularies_path)
     return problems

@@ -1,0 +1,124 @@
+"""Search forms: the entry page's form submitted as a browser would, next pages reached by a form."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+from scrapy.http import FormRequest, Request, Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
+
+# Refusals of a form submission meaning "your token or session expired": 419 is Laravel's "page expired".
+FORM_REFUSED = frozenset({403, 419})
+
+
+class FormMissing(ValueError):
+    """A page without the form a definition names (or without the submit button it names)."""
+
+
+def form_needs_cookies(definition: dict[str, Any]) -> bool:
+    """A definition submitting forms: its token is bound to a session cookie, kept for the whole run."""
+    pagination = definition.get("pagination") or {}
+    return "form" in definition or pagination.get("type") == "next_form"
+
+
+def form_fields(request: Request) -> list[tuple[str, str]]:
+    """The fields a form request sends (its body for POST, its query for GET)."""
+    raw = request.body.decode(request.encoding) if request.method == "POST" else urlsplit(request.url).query
+    return parse_qsl(raw, keep_blank_values=True)
+
+
+def form_submission(
+    response: Response, spec: dict[str, Any], meta: dict[str, Any], **kwargs: Any
+) -> FormRequest:
+    """The form filled as a browser would (hidden fields, selections, checked boxes), then spec's fields."""
+    if not isinstance(response, TextResponse):
+        # A page served as binary (application/octet-stream…) has no form to read.
+        raise FormMissing(f"form not found: not a text page ({response.headers.get('Content-Type')!r})")
+    try:
+        request = FormRequest.from_response(
+            response,
+            formcss=spec.get("css"),
+            formdata=spec.get("fields"),
+            clickdata=spec.get("submit"),
+            # Each submission carries a one-time token: a cached answer would replay an expired one.
+            meta={**meta, "dont_cache": True},
+            **kwargs,
+        )
+    except ValueError as exc:
+        raise FormMissing(f"form not found: {exc}") from exc
+    if "form_entry" not in meta:
+        # The first submission: what it sent tells later which fields are tokens (see form_resubmission).
+        request.meta["form_entry"] = {"url": response.url, "sent": form_fields(request)}
+    return request
+
+
+def form_next(
+    pagination: dict[str, Any], response: Response, callback: Callable[..., Any], errback: Callable[..., Any]
+) -> list[FormRequest]:
+    """The submission of the results page's "next page" form, or none when the page has no such form."""
+    if pagination.get("type") != "next_form":
+        return []
+    meta = {"role": "list", "form_entry": response.meta.get("form_entry")}
+    try:
+        return [form_submission(response, pagination["form"], meta, callback=callback, errback=errback)]
+    except FormMissing:
+        # The last page has no "next" form: the end of the list.
+        return []
+
+
+def form_refusal(failure: Failure) -> str | None:
+    """Why a form submission was refused (expired or missing token), or None for any other failure."""
+    value, request = failure.value, getattr(failure, "request", None)
+    if request is None or "form_entry" not in request.meta or not isinstance(value, HttpError):
+        return None
+    status = value.response.status
+    return f"form refused (HTTP {status}): token expired or missing" if status in FORM_REFUSED else None
+
+
+def form_reload(
+    failure: Failure, callback: Callable[..., Any], errback: Callable[..., Any]
+) -> Request | None:
+    """Reload the entry page once after a refused submission (tokens expire with sessions), else None."""
+    request = getattr(failure, "request", None)
+    if (
+        request is None
+        or form_refusal(failure) is None
+        or not request.meta["form_entry"]
+        or request.meta.get("form_retried")
+    ):
+        return None
+    meta = {"role": request.meta["role"], "dont_cache": True, "form_refused": request}
+    return Request(
+        request.meta["form_entry"]["url"], callback=callback, errback=errback, meta=meta, dont_filter=True
+    )
+
+
+def form_resubmission(refused: Request, fresh: FormRequest) -> FormRequest:
+    """The refused submission again, its tokens replaced by those of the reloaded entry form.
+
+    A token is a field whose value changed between the two loads of the entry form: the other fields
+    of the refused request (page number, criteria) are sent as they were.
+    """
+    entry = refused.meta["form_entry"]
+    before = dict(entry["sent"])
+    sent = form_fields(fresh)
+    tokens = {name: value for name, value in sent if before.get(name) != value}
+    fields = [(name, tokens.get(name, value)) for name, value in form_fields(refused)]
+    meta = {
+        "role": refused.meta["role"],
+        "dont_cache": True,
+        "form_retried": True,
+        "form_entry": {"url": entry["url"], "sent": sent},
+    }
+    return FormRequest(
+        refused.url,
+        method=refused.method,
+        formdata=fields,
+        callback=refused.callback,
+        errback=refused.errback,
+        meta=meta,
+        dont_filter=True,
+    )
