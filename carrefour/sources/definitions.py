@@ -18,7 +18,8 @@ from parsel.csstranslator import HTMLTranslator
 
 from carrefour.env import BASE_DIR
 from carrefour.sources.jsonpath import JsonPathError, json_path_tokens
-from carrefour.sources.messages import schema_error_message, yaml_error_message
+from carrefour.sources.lines import ROOT_PATH, definition_line, problem_split, problem_text, syntax_error_at
+from carrefour.sources.messages import schema_error_message
 
 SCHEMA_PATH = Path(__file__).with_name("definition.schema.json")
 
@@ -90,7 +91,7 @@ def _key_path(parts: list[str | int] | Any) -> str:
     out = ""
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(racine)"
+    return out or ROOT_PATH
 
 
 def _extractors(definition: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -257,7 +258,7 @@ def _check_vocabularies(definition: dict[str, Any], vocabularies_path: Path | No
 def definition_check(definition: Any, *, vocabularies_path: Path | None = None) -> list[str]:
     """Every problem of a parsed definition, as `key.path: message` strings (empty = valid)."""
     if not isinstance(definition, dict):
-        return ["(racine): un bloc de clés (clé: valeur) est attendu"]
+        return [f"{ROOT_PATH}: un bloc de clés (clé: valeur) est attendu"]
     validator = Draft202012Validator(definition_schema())
     problems = [
         f"{_key_path(list(error.absolute_path))}: {schema_error_message(error)}"
@@ -270,6 +271,16 @@ def definition_check(definition: Any, *, vocabularies_path: Path | None = None) 
     return problems
 
 
+def _at_lines(text: str, problems: list[str]) -> list[str]:
+    """`key.path: message` problems as `ligne N (key.path) : message`, in the order of their lines."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    located = []
+    for problem in problems:
+        path, message = problem_split(problem)
+        located.append((definition_line(root, path, message) or 0, path, message))
+    return [problem_text(*problem) for problem in sorted(located, key=lambda problem: problem[0])]
+
+
 def definition_read(path: Path, *, vocabularies_path: Path | None = None) -> dict[str, Any]:
     """Parse and validate one YAML definition file; raise SourceDefinitionError on any problem."""
     try:
@@ -279,17 +290,13 @@ def definition_read(path: Path, *, vocabularies_path: Path | None = None) -> dic
     try:
         definition = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise SourceDefinitionError(
-            path,
-            [yaml_error_message(str(getattr(exc, "problem", None) or exc), getattr(exc, "context", None))],
-        ) from exc
+        line, message = syntax_error_at(exc)
+        raise SourceDefinitionError(path, [problem_text(line, "", message)]) from exc
     problems = definition_check(definition, vocabularies_path=vocabularies_path)
+    if not problems and definition["slug"] != path.stem:
+        problems = [f"slug: {definition['slug']!r} doit être le nom du fichier {path.stem!r}"]
     if problems:
-        raise SourceDefinitionError(path, problems)
-    if definition["slug"] != path.stem:
-        raise SourceDefinitionError(
-            path, [f"slug: {definition['slug']!r} doit être le nom du fichier {path.stem!r}"]
-        )
+        raise SourceDefinitionError(path, _at_lines(text, problems))
     return dict(definition)
 
 

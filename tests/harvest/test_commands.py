@@ -76,7 +76,8 @@ def test_check_of_a_definition_matching_nothing_fails_clearly(
 def test_check_of_an_invalid_file_names_the_problem(tmp_path: Path) -> None:
     path = write_definition(tmp_path, "casse", kind="ftp")
     with pytest.raises(
-        CommandError, match=r"casse\.yml: définition de source invalide\n  - kind: valeur 'ftp'"
+        CommandError,
+        match=r"casse\.yml: définition de source invalide\n  - ligne \d+ \(kind\) : valeur 'ftp'",
     ):
         call_command("sources", "check", str(path), "--base-url", "http://127.0.0.1:9")
 

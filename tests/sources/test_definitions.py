@@ -58,62 +58,65 @@ def test_valid_example(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        (lambda t: t.replace("title: {css: h1}", "titel: {css: h1}"), "fields: clé inconnue « titel »"),
+        (lambda t: t.replace("title: {css: h1}", "titel: {css: h1}"), "(fields) : clé inconnue « titel »"),
         (
             lambda t: t.replace("title: {css: h1}", "title: {css: h1, xpath: //h1}"),
-            "fields.title: une et une seule de ces clés est attendue",
+            "(fields.title) : une et une seule de ces clés est attendue",
         ),
         (
             lambda t: t.replace("title: {css: h1}", "title: {json: titre}"),
-            "fields.title: `json` ne s'emploie pas avec kind 'html'",
+            "(fields.title) : `json` ne s'emploie pas avec kind 'html'",
         ),
         (
             lambda t: t.replace("title: {css: h1}", "title: {css: h1, regex: '(unclosed'}"),
-            "fields.title: expression régulière invalide",
+            "(fields.title) : expression régulière invalide",
         ),
-        (lambda t: t.replace("kind: html", "kind: rss"), "kind: valeur 'rss' non prévue"),
+        (lambda t: t.replace("kind: html", "kind: rss"), "(kind) : valeur 'rss' non prévue"),
         (
             lambda t: t.replace("record_id: {url: last_segment}\n", ""),
-            "(racine): la clé « record_id » est obligatoire",
+            "ligne 1 : la clé « record_id » est obligatoire",
         ),
         (
             lambda t: t.replace(
                 '{type: next_link, next: {css: "a[rel=next]::attr(href)"}}', "{type: next_link}"
             ),
-            "pagination.next: obligatoire",
+            "(pagination.next) : obligatoire",
         ),
         (
             lambda t: t + "vocabularies:\n  themes:\n    Jardins: jardinage\n",
-            "vocabularies.themes.'Jardins': code inconnu 'jardinage'",
+            "(vocabularies.themes.'Jardins') : code inconnu 'jardinage'",
         ),
-        (lambda t: t + "politeness: {delay: -1}\n", "politeness.delay: doit valoir au moins 0 (trouvé : -1)"),
+        (
+            lambda t: t + "politeness: {delay: -1}\n",
+            "(politeness.delay) : doit valoir au moins 0 (trouvé : -1)",
+        ),
         (lambda t: t.replace("start_urls: [", "start_urls: [ ["), "erreur de syntaxe YAML"),
-        (lambda t: t.replace("slug: exemple", "slug: autre"), "slug: 'autre' doit être le nom du fichier"),
+        (lambda t: t.replace("slug: exemple", "slug: autre"), "(slug) : 'autre' doit être le nom du fichier"),
         (
             lambda t: t.replace("title: {css: h1}", 'title: {css: "h1[["}'),
-            "fields.title.css: sélecteur CSS invalide 'h1[['",
+            "(fields.title.css) : sélecteur CSS invalide 'h1[['",
         ),
         (
             lambda t: t.replace("title: {css: h1}", 'title: {css: "h1::texte"}'),
-            "fields.title.css: sélecteur CSS invalide 'h1::texte' : The pseudo-element ::texte is unknown",
+            "(fields.title.css) : sélecteur CSS invalide 'h1::texte' : The pseudo-element ::texte is unknown",
         ),
         (
             lambda t: t.replace("title: {css: h1}", 'title: {xpath: "//h1[@class"}'),
-            "fields.title.xpath: XPath invalide '//h1[@class'",
+            "(fields.title.xpath) : XPath invalide '//h1[@class'",
         ),
         (
             lambda t: t.replace("title: {css: h1}", 'title: {jsonld: "name[0"}'),
-            "fields.title.jsonld: chemin JSON invalide 'name[0'",
+            "(fields.title.jsonld) : chemin JSON invalide 'name[0'",
         ),
         (
             lambda t: t.replace("title: {css: h1}", 'title: {label: [Titre], within: "div.fiche >"}'),
-            "fields.title.within: sélecteur CSS invalide 'div.fiche >'",
+            "(fields.title.within) : sélecteur CSS invalide 'div.fiche >'",
         ),
         (
             lambda t: t.replace("a[rel=next]::attr(href)", "a[rel=next]::attr(href"),
-            "pagination.next.css: sélecteur CSS invalide",
+            "(pagination.next.css) : sélecteur CSS invalide",
         ),
-        (lambda t: t + "frequency: sometimes\n", "frequency: valeur 'sometimes' d'une forme non prévue"),
+        (lambda t: t + "frequency: sometimes\n", "(frequency) : valeur 'sometimes' d'une forme non prévue"),
         (lambda t: t + "start_urls_extra: []\n", "clé inconnue « start_urls_extra »"),
     ],
 )
