@@ -5,11 +5,11 @@ from __future__ import annotations
 import copy
 import json
 import os
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 from cssselect import SelectorError
 from jsonschema import Draft202012Validator
@@ -165,8 +165,8 @@ def _check_extractors(definition: dict[str, Any]) -> list[str]:
         patterns += [pair[0] for pair in spec.get("replace", [])]
         for pattern in patterns:
             try:
-                re.compile(pattern)
-            except re.error as exc:
+                regex.compile(pattern)
+            except regex.error as exc:
                 problems.append(f"{where}: expression régulière invalide {pattern!r} : {exc}")
     return problems
 
@@ -188,8 +188,8 @@ def _check_filters(definition: dict[str, Any]) -> list[str]:
                 )
         if isinstance(item.get("matches"), str):
             try:
-                re.compile(item["matches"])
-            except re.error as exc:
+                regex.compile(item["matches"])
+            except regex.error as exc:
                 problems.append(
                     f"filters[{i}].matches: expression régulière invalide {item['matches']!r} : {exc}"
                 )
