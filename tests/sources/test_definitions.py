@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.conf import settings
@@ -146,12 +148,35 @@ def test_registries_match_schema() -> None:
     assert {t.key for t in TRANSFORMS} <= options
 
 
+def _schema_keys(node: Any, where: str = "") -> Iterator[tuple[str, str]]:
+    """(name, key path) of every key a definition may hold, anywhere in the schema."""
+    if isinstance(node, list):
+        for child in node:
+            yield from _schema_keys(child, where)
+    elif isinstance(node, dict):
+        for key, child in node.items():
+            if key == "properties":
+                for name, spec in child.items():
+                    yield name, f"{where}.{name}".lstrip(".")
+                    yield from _schema_keys(spec, f"{where}.{name}")
+            else:
+                yield from _schema_keys(child, where)
+
+
 def test_every_kind_extractor_and_option_is_documented() -> None:
     text = DOC.read_text(encoding="utf-8")
     documented = set(re.findall(r"`([a-z_]+)`", text))
     names = {k.name for k in KINDS} | {e.key for e in EXTRACTORS} | {t.key for t in TRANSFORMS}
-    names |= set(definition_schema()["$defs"]["extractor"]["properties"])
-    names |= set(definition_schema()["properties"])
     assert names - documented == set()
     for kind in KINDS:
         assert f"kind: {kind.name}" in text, f"no example for kind {kind.name}"
+
+
+def test_every_option_of_the_schema_is_documented() -> None:
+    # Top-level keys, the options of politeness, pagination, list, csv and incremental, filter keys,
+    # extractor keys and options: an option added to the schema without its line in the docs fails.
+    keys = dict(_schema_keys(definition_schema()))
+    assert {"delay", "page_size", "entries", "quotechar", "http_cache", "keep_if", "within"} <= set(keys)
+    documented = set(re.findall(r"`([a-z_]+)`", DOC.read_text(encoding="utf-8")))
+    missing = {name: where for name, where in keys.items() if name not in documented}
+    assert missing == {}, f"options of the schema absent from docs/sources.md: {missing}"
