@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
 from carrefour.harvest.extract.document import Document
+from carrefour.harvest.extract.patterns import PatternTimeout, pattern_search
 from carrefour.harvest.extract.record import RecordBuilder
-from carrefour.harvest.extract.transforms import PATTERN_FLAGS
 from carrefour.sources.definitions import FILTER_ACTIONS, FILTER_TESTS, SOURCE_KEYS
 
 
@@ -36,7 +35,7 @@ class RowFilter:
         if self.test == "empty":
             return (not texts) == bool(self.expected)
         if self.test == "matches":
-            return any(re.search(self.expected, str(v), PATTERN_FLAGS) for v in values if _text(v))
+            return any(pattern_search(self.expected, str(v)) for v in values if _text(v))
         wanted = {_text(x) for x in (self.expected if self.test == "in" else [self.expected])}
         return any(text in wanted for text in texts)
 
@@ -60,10 +59,16 @@ def filters_compile(definition: dict[str, Any]) -> list[RowFilter]:
 
 
 def filters_skip_reason(filters: list[RowFilter], builder: RecordBuilder, doc: Document) -> str | None:
-    """Reason of the first filter skipping this document (its fields already extracted), else None."""
+    """Reason of the first filter skipping this document (its fields already extracted), else None.
+
+    Raises PatternTimeout when a filter's pattern takes too long on this document.
+    """
     for row_filter in filters:
         try:
             values = builder.value(row_filter.spec, doc)
+        except PatternTimeout:
+            # A too slow pattern decides nothing: the caller rejects the record with its reason.
+            raise
         except ValueError:
             values = []
         if row_filter.holds(values) == (row_filter.action == "skip_if"):

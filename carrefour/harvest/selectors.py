@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -67,3 +68,12 @@ def source_status_rows(sources: QuerySet[Source], *, trend_runs: int = 5) -> lis
             }
         )
     return rows
+
+
+def skipped_text(skipped: Sequence[Sequence[Any]]) -> str:
+    """Records skipped by the row filters, per reason, in French ("" when none was)."""
+    total = sum(int(count) for _, count in skipped)
+    if not total:
+        return ""
+    reasons = " ; ".join(f"{reason} : {count}" for reason, count in skipped)
+    return f"{total} écartée{'s' if total > 1 else ''} par les filtres ({reasons})"

@@ -123,7 +123,7 @@ def _failure_reason(run: HarvestRun, tally: _Tally) -> str | None:
         return None
     if tally.fatal:
         reasons = "; ".join(f"{e['url']}: {e['reason']}" for e in tally.fatal[:3])
-        return f"source down or unusable — {reasons}"
+        return f"source injoignable ou inutilisable — {reasons}"
     before = RawRecord.objects.filter(source=run.source, state=RawRecord.State.ACTIVE).count()
     # French, as the other stop reasons shown to partners on their dashboard.
     count = sum(tally.skipped.values())
@@ -147,7 +147,7 @@ def _health(run: HarvestRun, tally: _Tally, counts: StoreCounts) -> tuple[str, s
     if tally.rejected > counts.seen:
         return (
             HarvestRun.Status.SUSPICIOUS,
-            f"more records rejected ({tally.rejected}) than kept ({counts.seen})",
+            f"plus de fiches rejetées ({tally.rejected}) que gardées ({counts.seen})",
         )
     return HarvestRun.Status.SUCCESS, ""
 

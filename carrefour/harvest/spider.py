@@ -17,6 +17,7 @@ from twisted.python.failure import Failure
 
 from carrefour.harvest.extract import value_raw
 from carrefour.harvest.extract.document import Document, ExtractionError
+from carrefour.harvest.extract.patterns import PatternTimeout
 from carrefour.harvest.extract.record import RecordBuilder, RecordResult
 from carrefour.harvest.filters import filters_compile, filters_skip_reason
 from carrefour.harvest.forms import (
@@ -123,9 +124,12 @@ class DefinitionSpider(scrapy.Spider):
         self, item: Document | RecordResult, result: RecordResult, meta: dict[str, Any] | None = None
     ) -> None:
         """Report one record, a record skipped by a filter, or a rejection."""
-        skipped = (
-            filters_skip_reason(self.filters, self.builder, item) if isinstance(item, Document) else None
-        )
+        try:
+            skipped = (
+                filters_skip_reason(self.filters, self.builder, item) if isinstance(item, Document) else None
+            )
+        except PatternTimeout as exc:
+            skipped, result = None, RecordResult(url=result.url, reason=f"extraction error: {exc}")
         if skipped:
             self.emit({"type": "skip", "url": result.url, "reason": skipped})
             return

@@ -17,6 +17,7 @@ from django_tasks import task
 from django_tasks.base import Task
 
 from carrefour.harvest.models import RawRecord
+from carrefour.harvest.selectors import skipped_text
 from carrefour.harvest.services import HarvestProgress, harvest_run
 from carrefour.normalize.selectors import source_raw_ids_remapped
 from carrefour.orchestration.commands import STAGES
@@ -121,11 +122,12 @@ def source_harvest_now(job_id: int, source_id: int, *, waits: int = 0) -> str:
             summary = pipeline_process(raw_records_pending(), progress=report.progress, stage=report.stage)
     except RunBusyError:
         return _wait_turn(job_id, source_harvest_now, source_id, waits=waits)
+    skipped = skipped_text(run.records_skipped)
     text = (
         f"Moisson ({run.get_status_display().lower()}) : {run.records_seen} fiches vues, "
         f"{run.records_created} nouvelles, {run.records_updated} modifiées, {run.records_rejected} "
-        f"rejetées, {run.records_gone} disparues{' (' + run.message + ')' if run.message else ''}. "
-        f"Traitement : {summary.as_text()}"
+        f"rejetées, {run.records_gone} disparues{', ' + skipped if skipped else ''}"
+        f"{' (' + run.message + ')' if run.message else ''}. Traitement : {summary.as_text()}"
     )
     job_finish(job_id, text)
     return text

@@ -83,6 +83,8 @@ def _crawl(
     records: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
     crawl: dict[str, Any] = {"pages": 0, "requests": 0, "end": "", "complete": False, "error": ""}
+    # Records the definition's filters skip: neither errors nor records, counted per reason.
+    skipped: Counter[str] = Counter()
     listing_broken = False
     started = time.monotonic()
     events = crawl_events(resolved, user_agent=settings.HARVEST_USER_AGENT, allowed_hosts=allowed_hosts)
@@ -99,6 +101,8 @@ def _crawl(
                     # Closing the generator (finally below) ends the crawl's child process.
                     crawl["end"] = "max_records"
                     break
+            elif kind == "skip":
+                skipped[str(event.get("reason", ""))] += 1
             elif kind in {"reject", "fatal", "list_error"}:
                 listing_broken = listing_broken or kind != "reject"
                 url, reason = str(event.get("url", "")), str(event.get("reason", ""))
@@ -113,6 +117,7 @@ def _crawl(
     # Only a listing read to its end without error says which live records are gone.
     crawl["complete"] = crawl["end"] == "finished" and not listing_broken and not crawl["error"]
     crawl["seconds"] = round(time.monotonic() - started, 1)
+    crawl["skipped"] = [[reason, count] for reason, count in skipped.most_common()]
     return records, rejected, crawl
 
 
@@ -157,9 +162,17 @@ def _empty_report(max_records: int) -> dict[str, Any]:
         "definition": {},
         "problems": [],
         "max_records": max_records,
-        "crawl": {"pages": 0, "requests": 0, "end": "", "complete": False, "error": "", "seconds": 0.0},
+        "crawl": {
+            "pages": 0,
+            "requests": 0,
+            "end": "",
+            "complete": False,
+            "error": "",
+            "seconds": 0.0,
+            "skipped": [],
+        },
         "counts": dict.fromkeys(
-            ("records", "new", "changed", "unchanged", "rejected", "not_seen", "would_merge"), 0
+            ("records", "new", "changed", "unchanged", "rejected", "skipped", "not_seen", "would_merge"), 0
         ),
         "new": [],
         "changed": [],
@@ -222,6 +235,7 @@ def source_preview(
         "unchanged": len(live.unchanged),
         "not_seen": live.not_seen_total,
         "rejected": len(rejected),
+        "skipped": sum(count for _, count in report["crawl"]["skipped"]),
         # Records already in a project of another source are listed, not counted: nothing would change.
         "would_merge": sum(not match["already"] for match in matches),
     }

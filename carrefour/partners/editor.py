@@ -31,7 +31,12 @@ from carrefour.sources.versions import (
 
 SIGNATURE = "Le Carrefour des innovations sociales"
 STARTERS_DIR = Path(__file__).with_name("starters")
-STARTER_KINDS = {"html": "Pages HTML", "json_api": "API JSON", "csv": "Fichier CSV"}
+STARTER_KINDS = {
+    "html": "Pages HTML",
+    "json_api": "API JSON",
+    "csv": "Fichier CSV",
+    "geojson": "Couche GeoJSON",
+}
 # Sections of the schema documented beside the editor, in the order a definition is written.
 DOC_SECTIONS = ("politeness", "pagination", "list", "csv", "incremental")
 # Shared blocks of the schema ($defs) shown with their own title.
@@ -49,7 +54,7 @@ def source_create_for_organisation(
 
 
 def starter_text(kind: str) -> str:
-    """The starting definition of a kind (html, json_api, csv)."""
+    """The starting definition of a kind (html, json_api, csv, geojson)."""
     if kind not in STARTER_KINDS:
         kind = "html"
     return (STARTERS_DIR / f"{kind}.yml").read_text(encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The form for the common kinds (pages HTML, API JSON, fichier CSV): plain French fields, no YAML."""
+"""The form for the common kinds (pages HTML, API JSON, CSV, GeoJSON): plain French fields, no YAML."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ KIND_HELP = {
     "html": "sélecteur CSS (::text, ::attr(nom))",
     "json_api": "chemin JSON (a.b, liste[0], data[*])",
     "csv": "nom de colonne (en-tête)",
+    "geojson": "chemin JSON dans l'objet (properties.nom, id)",
 }
 
 
@@ -51,7 +52,7 @@ class KindForm(forms.Form):
     )
     start_urls = forms.CharField(
         label="Adresse(s) de départ",
-        help_text="Une adresse par ligne : la première page de la liste, l'API ou le fichier CSV.",
+        help_text="Une adresse par ligne : la première page de la liste, l'API, le fichier CSV ou GeoJSON.",
         max_length=5000,
         widget=forms.Textarea(attrs={"class": "fr-input", "rows": 2, "spellcheck": "false"}),
     )
@@ -77,7 +78,8 @@ class KindForm(forms.Form):
     )
     record_id = _text(
         "Identifiant de la fiche",
-        "Ce qui identifie une fiche dans la source. Pages HTML : vide pour la fin de l'adresse de la page.",
+        "Ce qui identifie une fiche dans la source. Pages HTML : vide pour la fin de l'adresse de la page. "
+        "Couche GeoJSON : une propriété de l'objet (ex. properties.code).",
     )
     comment = _text(
         "Commentaire", "Ce qui change et pourquoi (montré dans l'historique).", max_length=COMMENT_MAX
@@ -124,11 +126,11 @@ class KindForm(forms.Form):
         return "\n".join(urls)
 
     def clean(self) -> dict[str, Any]:
-        """What each kind needs: the list of records (html, json_api), the identifier (json_api, csv)."""
+        """What each kind needs: the list of records (html, json_api), the identifier (the other kinds)."""
         data = super().clean() or {}
         kind = data.get("kind")
         if kind in ("html", "json_api") and not data.get("list_selector"):
             self.add_error("list_selector", f"Obligatoire pour ce type de source ({KIND_HELP[kind]}).")
-        if kind in ("json_api", "csv") and not data.get("record_id"):
+        if kind in ("json_api", "csv", "geojson") and not data.get("record_id"):
             self.add_error("record_id", f"Obligatoire pour ce type de source ({KIND_HELP[kind]}).")
         return data

@@ -1,4 +1,4 @@
-"""The form for the common kinds: plain fields <-> a definition (html, json_api, csv), as YAML text."""
+"""The form for the common kinds: plain fields <-> a definition (html, json_api, csv, geojson), as YAML."""
 
 from __future__ import annotations
 
@@ -33,7 +33,9 @@ FORM_FIELDS = (
 # Fields holding several values (a list): extracted with `multiple`, split in a CSV cell.
 MULTIPLE = {"themes", "publics"}
 # Where a value comes from, by kind: a CSS selector, a JSON path, a column name.
-ORIGIN = {"html": "css", "json_api": "json", "csv": "column"}
+ORIGIN = {"html": "css", "json_api": "json", "csv": "column", "geojson": "json"}
+# Kinds whose records are found through a list (a CSV row or a GeoJSON feature is one by itself).
+LISTED = ("html", "json_api")
 # Encodings the form offers ("" : the response's own, UTF-8 by default).
 ENCODINGS = [("", "Détecté (UTF-8 par défaut)"), ("utf-8", "UTF-8"), ("windows-1252", "Windows-1252")]
 # Order of the keys in the YAML written: the order a definition is read in.
@@ -163,10 +165,11 @@ def definition_build(values: dict[str, Any], previous: dict[str, Any] | None = N
             options = {"delimiter": values["csv_delimiter"], **options}
         if options:
             built["csv"] = options
-    else:
-        if values.get("next_selector"):
-            paging = "next_link" if kind == "html" else "json_next"
-            built["pagination"] = {"type": paging, "next": {origin: values["next_selector"]}}
+    elif values.get("next_selector"):
+        # A GeoJSON layer served in pages (OGC API Features) links its next page as an API does.
+        paging = "next_link" if kind == "html" else "json_next"
+        built["pagination"] = {"type": paging, "next": {origin: values["next_selector"]}}
+    if kind in LISTED:
         built["list"] = {("links" if kind == "html" else "records"): {origin: values["list_selector"]}}
     record_id = values.get("record_id")
     built["record_id"] = {origin: record_id} if record_id else {"url": "last_segment"}

@@ -5,11 +5,11 @@ from __future__ import annotations
 import copy
 import json
 import os
-import re
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+import regex
 import yaml
 from cssselect import SelectorError
 from jsonschema import Draft202012Validator
@@ -18,7 +18,8 @@ from parsel.csstranslator import HTMLTranslator
 
 from carrefour.env import BASE_DIR
 from carrefour.sources.jsonpath import JsonPathError, json_path_tokens
-from carrefour.sources.messages import schema_error_message, yaml_error_message
+from carrefour.sources.lines import ROOT_PATH, definition_line, problem_split, problem_text, syntax_error_at
+from carrefour.sources.messages import schema_error_message
 from carrefour.sources.presets import definition_preset_merged
 
 SCHEMA_PATH = Path(__file__).with_name("definition.schema.json")
@@ -93,7 +94,7 @@ def _key_path(parts: list[str | int] | Any) -> str:
     out = ""
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(racine)"
+    return out or ROOT_PATH
 
 
 def _extractors(definition: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
@@ -169,8 +170,8 @@ def _check_extractors(definition: dict[str, Any]) -> list[str]:
         patterns += [pair[0] for pair in spec.get("replace", [])]
         for pattern in patterns:
             try:
-                re.compile(pattern)
-            except re.error as exc:
+                regex.compile(pattern)
+            except regex.error as exc:
                 problems.append(f"{where}: expression régulière invalide {pattern!r} : {exc}")
     return problems
 
@@ -192,8 +193,8 @@ def _check_filters(definition: dict[str, Any]) -> list[str]:
                 )
         if isinstance(item.get("matches"), str):
             try:
-                re.compile(item["matches"])
-            except re.error as exc:
+                regex.compile(item["matches"])
+            except regex.error as exc:
                 problems.append(
                     f"filters[{i}].matches: expression régulière invalide {item['matches']!r} : {exc}"
                 )
@@ -285,7 +286,7 @@ def _check_vocabularies(definition: dict[str, Any], vocabularies_path: Path | No
 def definition_check(definition: Any, *, vocabularies_path: Path | None = None) -> list[str]:
     """Every problem of a parsed definition, as `key.path: message` strings (empty = valid)."""
     if not isinstance(definition, dict):
-        return ["(racine): un bloc de clés (clé: valeur) est attendu"]
+        return [f"{ROOT_PATH}: un bloc de clés (clé: valeur) est attendu"]
     validator = Draft202012Validator(definition_schema())
     problems = [
         f"{_key_path(list(error.absolute_path))}: {schema_error_message(error)}"
@@ -306,6 +307,16 @@ def definition_checked(raw: Any, *, vocabularies_path: Path | None = None) -> tu
     return definition, problems or definition_check(definition, vocabularies_path=vocabularies_path)
 
 
+def _at_lines(text: str, problems: list[str]) -> list[str]:
+    """`key.path: message` problems as `ligne N (key.path) : message`, in the order of their lines."""
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    located = []
+    for problem in problems:
+        path, message = problem_split(problem)
+        located.append((definition_line(root, path, message) or 0, path, message))
+    return [problem_text(*problem) for problem in sorted(located, key=lambda problem: problem[0])]
+
+
 def definition_read(path: Path, *, vocabularies_path: Path | None = None) -> dict[str, Any]:
     """Parse and validate one YAML definition file; raise SourceDefinitionError on any problem."""
     try:
@@ -315,17 +326,13 @@ def definition_read(path: Path, *, vocabularies_path: Path | None = None) -> dic
     try:
         definition = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise SourceDefinitionError(
-            path,
-            [yaml_error_message(str(getattr(exc, "problem", None) or exc), getattr(exc, "context", None))],
-        ) from exc
+        line, message = syntax_error_at(exc)
+        raise SourceDefinitionError(path, [problem_text(line, "", message)]) from exc
     definition, problems = definition_checked(definition, vocabularies_path=vocabularies_path)
+    if not problems and definition["slug"] != path.stem:
+        problems = [f"slug: {definition['slug']!r} doit être le nom du fichier {path.stem!r}"]
     if problems:
-        raise SourceDefinitionError(path, problems)
-    if definition["slug"] != path.stem:
-        raise SourceDefinitionError(
-            path, [f"slug: {definition['slug']!r} doit être le nom du fichier {path.stem!r}"]
-        )
+        raise SourceDefinitionError(path, _at_lines(text, problems))
     return dict(definition)
 
 

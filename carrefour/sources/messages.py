@@ -8,7 +8,7 @@ from typing import Any
 
 from jsonschema.exceptions import ValidationError, best_match
 
-# The key named by a problem about a key itself (unknown key), in the messages below: versions.py finds
+# The key named by a problem about a key itself (unknown key), in the messages below: lines.py finds
 # the line of that key rather than of its parent block.
 UNEXPECTED_KEY = re.compile(r"^clé inconnue « ([^»]*) »|^clés inconnues « ([^»]*) »")
 

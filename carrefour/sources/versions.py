@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import difflib
 import json
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from carrefour.sources.bounds import definition_partner_problems
 from carrefour.sources.bounds import source_definition_bounded as source_definition_bounded
 from carrefour.sources.bounds import source_hosts as source_hosts
 from carrefour.sources.definitions import definition_checked
-from carrefour.sources.messages import UNEXPECTED_KEY, yaml_error_message
+from carrefour.sources.lines import definition_line, problem_split, problem_text, syntax_error_at
 from carrefour.sources.models import Source, SourceVersion
 from carrefour.sources.platforms import definition_platform_problems, version_platform_check
 from carrefour.sources.rows import (
@@ -50,8 +49,7 @@ class DefinitionProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"ligne {self.line}" if self.line else "(texte)"
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        return problem_text(self.line, self.path, self.message)
 
 
 class VersionStaleError(ValueError):
@@ -70,84 +68,17 @@ class DefinitionTextError(ValueError):
         super().__init__("\n".join(str(problem) for problem in problems))
 
 
-def _path_parts(text: str) -> tuple[list[str | int], int]:
-    """Keys of the key path opening a problem (`fields.title.css`, `vocabularies.themes.'A b'`), its end."""
-    parts: list[str | int] = []
-    i = 0
-    while i < len(text) and not text.startswith(": ", i):
-        char = text[i]
-        if char == ".":
-            i += 1
-        elif char == "[":
-            end = text.index("]", i)
-            parts.append(int(text[i + 1 : end]))
-            i = end + 1
-        elif char in "'\"":
-            end = i + 1
-            while text[end] != char:
-                end += 2 if text[end] == "\\" else 1
-            parts.append(str(ast.literal_eval(text[i : end + 1])))
-            i = end + 1
-        else:
-            stops = [found for found in (text.find(c, i) for c in (".", "[", ": ")) if found != -1]
-            end = min(stops or [len(text)])
-            parts.append(text[i:end])
-            i = end
-    return ([] if parts == ["(racine)"] else parts), i
-
-
-def _split(problem: str) -> tuple[str, list[str | int], str]:
-    """(printed path, keys, message) of a `key.path: message` problem of definition_checked."""
-    try:
-        parts, end = _path_parts(problem)
-    except (ValueError, IndexError, SyntaxError):
-        return "", [], problem
-    if end >= len(problem):
-        return "", [], problem
-    return problem[:end], parts, problem[end + 2 :]
-
-
-def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node, yaml.Node] | None:
-    """(node marking the line, value node) of a key or index under a node, or None when absent."""
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            if isinstance(key, yaml.ScalarNode) and key.value == str(part):
-                return key, value
-    elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
-        item = node.value[part]
-        return item, item
-    return None
-
-
-def _line(root: yaml.Node | None, parts: list[str | int], message: str) -> int | None:
-    """Line of the deepest key of a path present in the text (a missing key points at its parent)."""
-    if root is None:
-        return None
-    node, line = root, root.start_mark.line + 1
-    for part in parts:
-        found = _child(node, part)
-        if found is None:
-            return line
-        line, node = found[0].start_mark.line + 1, found[1]
-    named = UNEXPECTED_KEY.search(message)
-    found = _child(node, named.group(1) or named.group(2)) if named else None
-    return found[0].start_mark.line + 1 if found else line
-
-
-def _located(
-    root: yaml.Node | None, problems: list[tuple[str, list[str | int], str]]
-) -> list[DefinitionProblem]:
-    """Problems with the line of their key."""
+def _located(root: yaml.Node | None, problems: list[tuple[str, str]]) -> list[DefinitionProblem]:
+    """(key path, message) problems with the line of their key."""
     return [
-        DefinitionProblem(_line(root, parts, message), path, message) for path, parts, message in problems
+        DefinitionProblem(definition_line(root, path, message), path, message) for path, message in problems
     ]
 
 
 def _syntax_problem(exc: yaml.YAMLError) -> DefinitionProblem:
     """A YAML syntax error at its line."""
-    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    message = yaml_error_message(getattr(exc, "problem", None) or str(exc), getattr(exc, "context", None))
-    return DefinitionProblem(mark.line + 1 if mark else None, "", message)
+    line, message = syntax_error_at(exc)
+    return DefinitionProblem(line, "", message)
 
 
 def _structure_problem(text: str) -> DefinitionProblem | None:
@@ -200,7 +131,7 @@ def definition_text_check(text: str) -> tuple[dict[str, Any] | None, list[Defini
         return None, [_syntax_problem(exc)]
     except RecursionError:
         return None, [DefinitionProblem(None, "", f"imbrication trop profonde (plus de {MAX_DEPTH} niveaux)")]
-    located = _located(root, [_split(problem) for problem in problems])
+    located = _located(root, [problem_split(problem) for problem in problems])
     return (dict(definition) if isinstance(definition, dict) else None), located
 
 
@@ -208,7 +139,7 @@ def _raise_at(text: str, problems: list[tuple[str, str]]) -> None:
     """Raise DefinitionTextError for (key path, message) problems found after the definition_checked."""
     if problems:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
-        raise DefinitionTextError(_located(root, [(p, _path_parts(p)[0], m) for p, m in problems]))
+        raise DefinitionTextError(_located(root, problems))
 
 
 def _apply(version: SourceVersion, *, reviewer: User | None = None) -> SourceVersion:

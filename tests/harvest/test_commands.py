@@ -76,7 +76,8 @@ def test_check_of_a_definition_matching_nothing_fails_clearly(
 def test_check_of_an_invalid_file_names_the_problem(tmp_path: Path) -> None:
     path = write_definition(tmp_path, "casse", kind="ftp")
     with pytest.raises(
-        CommandError, match=r"casse\.yml: définition de source invalide\n  - kind: valeur 'ftp'"
+        CommandError,
+        match=r"casse\.yml: définition de source invalide\n  - ligne \d+ \(kind\) : valeur 'ftp'",
     ):
         call_command("sources", "check", str(path), "--base-url", "http://127.0.0.1:9")
 
@@ -96,7 +97,7 @@ def test_status_shows_last_success_trend_and_latest_errors(
     line = next(row for row in out.splitlines() if row.startswith("mini-html "))
     assert "failed" in line and f"{first.started_at:%Y-%m-%d %H:%M}" in line
     assert line.split()[-3:] == ["12", "→", "0!"]  # records of the last success, then the trend
-    assert "mini-html: source down or unusable" in out
+    assert "mini-html: source injoignable ou inutilisable" in out
     assert f"mini-html: {mini_site.url}/list: garbage: no record" in out
     assert next(row for row in out.splitlines() if row.startswith("jamais ")).split()[1] == "never"
 

@@ -151,8 +151,8 @@ def test_unmapped_terms_counted_and_hostile_values_escaped(mini_site: MiniSite) 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("slug: [unclosed", "ligne 1: erreur de syntaxe YAML"),
-        ("- just\n- a list\n", "(racine)"),
+        ("slug: [unclosed", "ligne 1 : erreur de syntaxe YAML"),
+        ("- just\n- a list\n", "ligne 1 : un bloc de clés (clé: valeur) est attendu"),
         ("slug: x\nname: X\nkind: html\n", "start_urls"),
     ],
 )

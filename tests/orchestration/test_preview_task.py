@@ -44,7 +44,7 @@ def test_a_bad_definition_finishes_the_job_with_its_problems() -> None:
     tasks_run()
     job.refresh_from_db()
     assert not job_state(job).error and "définition invalide" in job.summary
-    assert job.result["problems"][0].startswith("ligne 1: erreur de syntaxe YAML")
+    assert job.result["problems"][0].startswith("ligne 1 : erreur de syntaxe YAML")
 
 
 def test_a_crashed_preview_is_a_failed_job_with_its_error() -> None:

@@ -43,6 +43,17 @@ def test_every_starter_is_a_valid_definition_offered_in_the_editor(
     assert "Filtres (filters)" in page and "Vrai si une valeur est l&#x27;une de celles-ci" in page
 
 
+def test_the_new_source_page_offers_a_starter_per_kind_geojson_included(
+    make_user: Any, world: dict[str, Any]
+) -> None:
+    page = _page(signed_in(make_user("org_member")).get(NEW))
+    for kind in ("html", "json_api", "csv", "geojson"):
+        assert f'href="?modele={kind}"' in page
+    assert "Couche GeoJSON" in page
+    definition = definition_text_check(starter_text("geojson"))[0]
+    assert definition is not None and definition["fields"]["longitude"] == {"json": "longitude"}
+
+
 def test_a_broken_definition_is_refused_with_its_lines_highlighted(
     make_user: Any, world: dict[str, Any]
 ) -> None:

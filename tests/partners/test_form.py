@@ -89,6 +89,28 @@ KINDS = {
             },
         },
     ),
+    # A list selector left over from another kind is not written: each feature is a record.
+    "geojson": (
+        form_data(
+            "en-geojson",
+            kind="geojson",
+            start_urls="https://www.example.org/data/lieux.geojson",
+            record_id="properties.code",
+            field_title="properties.nom",
+            field_latitude="latitude",
+            field_longitude="longitude",
+        ),
+        {
+            "list": None,
+            "pagination": None,
+            "record_id": {"json": "properties.code"},
+            "fields": {
+                "title": {"json": "properties.nom"},
+                "latitude": {"json": "latitude"},
+                "longitude": {"json": "longitude"},
+            },
+        },
+    ),
 }
 
 

@@ -30,16 +30,16 @@ CASES: list[tuple[Change, int | None, list[str]]] = [
     (
         lambda t: t.replace("  title: {css: h1}", "  title: {css: h1}\n  titel: {css: h2}"),
         11,
-        ["fields: clé inconnue « titel »", "start_year"],
+        ["(fields) : clé inconnue « titel »", "start_year"],
     ),
     # type
     (
         lambda t: t.replace("name: Jardins partagés", "name: [Jardins]"),
         2,
-        ["name: doit être du texte", "une liste"],
+        ["(name) : doit être du texte", "une liste"],
     ),
     # enum
-    (lambda t: t.replace("kind: html", "kind: ftp"), 3, ["kind: valeur 'ftp' non prévue", "'json_api'"]),
+    (lambda t: t.replace("kind: html", "kind: ftp"), 3, ["(kind) : valeur 'ftp' non prévue", "'json_api'"]),
     # pattern, with what the schema expects
     (
         lambda t: t.replace("slug: jardins", "slug: Jardins Partagés"),
@@ -64,13 +64,13 @@ CASES: list[tuple[Change, int | None, list[str]]] = [
         ["la liste doit compter au moins 2 éléments"],
     ),
     # minimum / maximum
-    (lambda t: t + "politeness: {delay: -1}\n", 14, ["politeness.delay: doit valoir au moins 0"]),
+    (lambda t: t + "politeness: {delay: -1}\n", 14, ["(politeness.delay) : doit valoir au moins 0"]),
     # oneOf (frequency is a word or a number of hours)
-    (lambda t: t + "frequency: sometimes\n", 14, ["frequency: valeur 'sometimes' d'une forme non prévue"]),
+    (lambda t: t + "frequency: sometimes\n", 14, ["(frequency) : valeur 'sometimes' d'une forme non prévue"]),
     # minProperties
     (lambda t: t.replace("  title: {css: h1}", "  title: {}"), 10, ["le bloc ne doit pas être vide"]),
     # definition checks of definitions.py
-    (lambda t: t.replace("{css: h1}", '{css: "div >"}'), 10, ["fields.title.css: sélecteur CSS invalide"]),
+    (lambda t: t.replace("{css: h1}", '{css: "div >"}'), 10, ["(fields.title.css) : sélecteur CSS invalide"]),
     (
         lambda t: t.replace("{css: h1}", "{css: h1, json: a}"),
         10,
@@ -82,12 +82,12 @@ CASES: list[tuple[Change, int | None, list[str]]] = [
     (
         lambda t: t.replace('type: next_link, next: {css: "a[rel=next]::attr(href)"}', "type: next_link"),
         5,
-        ["pagination.next: obligatoire quand pagination.type vaut 'next_link'"],
+        ["(pagination.next) : obligatoire quand pagination.type vaut 'next_link'"],
     ),
     (
         lambda t: t.replace('list:\n  links: {css: "a.fiche::attr(href)"}\n', ""),
         1,
-        ["list: obligatoire pour kind html"],
+        ["(list) : obligatoire pour kind html"],
     ),
     # YAML syntax and the text's bounds in versions.py
     (

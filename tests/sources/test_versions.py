@@ -59,14 +59,18 @@ def test_a_valid_text_has_no_problem() -> None:
             "« titel »",
         ),
         (lambda t: t + "frequence: daily\n", 14, "clé inconnue « frequence »"),
-        (lambda t: t.replace("{css: h1}", '{css: "div >"}'), 10, "fields.title.css: sélecteur CSS invalide"),
+        (
+            lambda t: t.replace("{css: h1}", '{css: "div >"}'),
+            10,
+            "(fields.title.css) : sélecteur CSS invalide",
+        ),
         (lambda t: t.replace("environnement", "jardinage"), 13, "code inconnu 'jardinage'"),
-        (lambda t: t.replace("kind: html", "kind: ftp"), 3, "kind: valeur 'ftp' non prévue"),
+        (lambda t: t.replace("kind: html", "kind: ftp"), 3, "(kind) : valeur 'ftp' non prévue"),
         # A missing key is reported at its parent: here pagination, on line 5.
         (
             lambda t: t.replace('type: next_link, next: {css: "a[rel=next]::attr(href)"}', "type: next_link"),
             5,
-            "pagination.next: obligatoire",
+            "(pagination.next) : obligatoire",
         ),
         (lambda t: t.replace("slug: jardins\n", ""), 1, "la clé « slug » est obligatoire"),
     ],
@@ -81,22 +85,22 @@ def test_a_key_yaml_reads_as_a_date_is_a_problem_not_a_crash() -> None:
         TEXT.replace('    "Jardins: partagés": environnement', "    2024-01-01: environnement")
     )
     message = "chaque clé doit être du texte (une date ou une liste lue : mettez-la entre guillemets)"
-    assert problems == [(None, f"(texte): {message}")]
+    assert problems == [(None, f"(texte) : {message}")]
 
 
 def test_texts_that_are_not_definitions_get_a_clear_problem() -> None:
-    assert problems_of("") == [(None, "(texte): (racine): un bloc de clés (clé: valeur) est attendu")]
+    assert problems_of("") == [(None, "(texte) : un bloc de clés (clé: valeur) est attendu")]
 
 
 def test_yaml_anchors_aliases_and_deep_nesting_are_refused_at_their_line() -> None:
     # 18 aliases in 44 KB used to pass (the limit was 20) and expanded to 61 MB of JSON.
     bomb = "a: &a [" + ", ".join(["x" * 100] * 400) + "]\n"
     bomb += "".join(f"b{i}: &b{i} [*{'a' if i == 0 else f'b{i - 1}'}, *a]\n" for i in range(9))
-    assert problems_of(bomb) == [(1, "ligne 1: les ancres et alias YAML (&, *) ne sont pas acceptés")]
+    assert problems_of(bomb) == [(1, "ligne 1 : les ancres et alias YAML (&, *) ne sont pas acceptés")]
     anchored = TEXT.replace("fields:\n  title: {css: h1}", "fields:\n  title: &t {css: h1}")
-    assert problems_of(anchored) == [(10, "ligne 10: les ancres et alias YAML (&, *) ne sont pas acceptés")]
+    assert problems_of(anchored) == [(10, "ligne 10 : les ancres et alias YAML (&, *) ne sont pas acceptés")]
     deep = TEXT + "extra: " + "[" * 40 + "]" * 40 + "\n"
-    assert problems_of(deep) == [(14, "ligne 14: imbrication trop profonde (plus de 30 niveaux)")]
+    assert problems_of(deep) == [(14, "ligne 14 : imbrication trop profonde (plus de 30 niveaux)")]
     # Within the text limit, yet six times longer as JSON (each "é" becomes "\\u00e9").
     huge = TEXT + "extra: " + "é" * 190_000 + "\n"
     assert "définition trop grande" in problems_of(huge)[0][1]
@@ -108,7 +112,7 @@ def test_a_nesting_that_exhausts_the_recursion_is_a_problem_not_a_crash(
     monkeypatch.setattr("carrefour.sources.versions.MAX_DEPTH", 10_000)
     deep = "a: " + "[" * 3000 + "]" * 3000 + "\n"
     limit = sys.getrecursionlimit()
-    assert problems_of(deep) == [(None, "(texte): imbrication trop profonde (plus de 10000 niveaux)")]
+    assert problems_of(deep) == [(None, "(texte) : imbrication trop profonde (plus de 10000 niveaux)")]
     assert sys.getrecursionlimit() == limit
 
 
@@ -185,7 +189,7 @@ def test_a_change_of_platform_waits_for_review_and_website_must_be_http(people: 
     assert other.status == SourceVersion.Status.PENDING
     found = problems_of(TEXT + 'website: "javascript:alert(1)"\n')
     assert any(
-        line == 14 and "website: 'javascript:alert(1)' n'a pas la forme attendue" in text
+        line == 14 and "(website) : 'javascript:alert(1)' n'a pas la forme attendue" in text
         for line, text in found
     )
 
@@ -238,9 +242,9 @@ def test_saving_refuses_a_taken_slug_or_a_slug_change_at_the_slug_line(people: t
         source_version_save(TEXT, author=member)
     assert [(p.line, p.path) for p in taken.value.problems] == [(1, "slug")]
     other = source_version_save(TEXT.replace("slug: jardins", "slug: vergers"), author=member).source
-    with pytest.raises(DefinitionTextError, match="ligne 1: slug: le slug d'une source ne change pas"):
+    with pytest.raises(DefinitionTextError, match="ligne 1 \\(slug\\) : le slug d'une source ne change pas"):
         source_version_save(TEXT, author=member, source=other)
-    with pytest.raises(DefinitionTextError, match="ligne 3: kind"):
+    with pytest.raises(DefinitionTextError, match=r"ligne 3 \(kind\)"):
         source_version_save(TEXT.replace("kind: html", "kind: ftp"), author=member, source=other)
     assert statuses(other) == [(1, "pending")]
 
@@ -271,7 +275,7 @@ def test_a_platform_another_source_publishes_under_is_refused_at_its_line(people
     Source.objects.create(
         slug="vergers-anciens", name="Vergers", kind="html", definition={"platform": "jardins"}
     )
-    with pytest.raises(DefinitionTextError, match="ligne 1: slug: la plateforme « jardins »"):
+    with pytest.raises(DefinitionTextError, match="ligne 1 \\(slug\\) : la plateforme « jardins »"):
         source_version_save(TEXT, author=member)
     assert not SourceVersion.objects.exists()
     # Its own platform, kept or declared again, is no clash.

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from carrefour.harvest.extract.labels import markup_lines
+from carrefour.harvest.extract.patterns import pattern_search, pattern_sub
 
 
 def _texts(values: list[Any], func: Callable[[str], Any]) -> list[Any]:
@@ -44,31 +45,24 @@ def _split(spec: dict[str, Any], values: list[Any]) -> list[Any]:
     return _strip(spec, [part for v in values for part in (pattern.split(v) if isinstance(v, str) else [v])])
 
 
-# Flags shared by the `regex` extractor and the `matches` filter, one semantics documented in
-# docs/sources.md: `.` crosses line breaks (multi-line HTML text), case counts unless `(?i)`.
-PATTERN_FLAGS = re.DOTALL
-
-
 def _regex(spec: dict[str, Any], values: list[Any]) -> list[Any]:
     """Keep the first group (or whole match) of the regex; values that do not match are dropped."""
-    pattern = re.compile(spec["regex"], PATTERN_FLAGS)
 
     def keep(text: str) -> str | None:
-        match = pattern.search(text)
+        match = pattern_search(spec["regex"], text)
         if not match:
             return None
-        return match.group(1) if pattern.groups else match.group(0)
+        return match.group(1) if match.re.groups else match.group(0)
 
     return _strip(spec, _texts([str(v) if isinstance(v, int | float) else v for v in values], keep))
 
 
 def _replace(spec: dict[str, Any], values: list[Any]) -> list[Any]:
     """Regex substitutions [pattern, replacement], applied in order."""
-    rules = [(re.compile(p), r) for p, r in spec["replace"]]
 
     def sub(text: str) -> str:
-        for pattern, replacement in rules:
-            text = pattern.sub(replacement, text)
+        for pattern, replacement in spec["replace"]:
+            text = pattern_sub(pattern, replacement, text)
         return text
 
     return _strip(spec, _texts(values, sub))
