@@ -133,6 +133,32 @@ def test_a_taxonomy_down_without_a_cached_copy_fails_the_run_rather_than_publish
     assert not LookupTable.objects.exists()
 
 
+def test_a_taxonomy_read_only_in_part_is_not_used(
+    mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    serve_wordpress(mini_site)
+    mini_site.route(f"{CATEGORIES_PATH}&page=2", "erreur", status=503, ctype="text/plain")
+    definition = {**WORDPRESS, "politeness": {"delay": 0, "concurrency": 1, "retries": 0}}
+    run, _ = harvest_definition(definition, mini_site.url, tmp_path / "s", settings, capsys, fails=True)
+    # Half a table would publish post 3's category id as if it were a label: the run stops instead.
+    assert run.status == HarvestRun.Status.FAILED and "lookup categories: HTTP 503" in run.message
+    assert payloads("blog") == {}
+
+
+def test_a_filter_reads_the_labels_of_a_lookup(
+    mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    serve_wordpress(mini_site)
+    skip = {
+        "skip_if": {"json": "categories", "lookup": "categories"},
+        "in": ["Mobilité"],
+        "reason": "hors sujet",
+    }
+    definition = {**WORDPRESS, "filters": [skip]}
+    run, _ = harvest_definition(definition, mini_site.url, tmp_path / "s", settings, capsys)
+    assert sorted(payloads("blog")) == ["1", "2", "4"] and run.records_skipped == [["hors sujet", 1]]
+
+
 @pytest.mark.parametrize(
     ("status", "body", "reason"),
     [
