@@ -10,6 +10,7 @@ import pytest
 
 from carrefour.harvest.models import HarvestRun, LookupTable
 from carrefour.normalize.services import record_normalize
+from carrefour.sources.bounds import definition_partner_problems, source_hosts
 from carrefour.sources.definitions import definition_check
 from tests.harvest.conftest import MiniSite
 from tests.harvest.sites import harvest_definition, payloads
@@ -340,3 +341,21 @@ def test_a_legend_may_be_a_local_file_written_in_the_definition(
     definition = {**LAYER, "lookups": {"types": {"url": "{shared_dir}/legende.json"}}}
     run, _ = harvest_definition(definition, mini_site.url, tmp_path / "s", settings, capsys)
     assert actor_types("carte") == {"p1": "Alimentation", "p2": "Réemploi"} and run.errors == []
+
+
+def test_a_partner_lookup_is_checked_and_reviewed_like_a_start_url(settings: Any) -> None:
+    settings.PARTNER_ALLOWED_HOSTS = []
+    local = {
+        **LAYER,
+        "base_url": "https://carte.example.org",
+        "lookups": {"types": {"url": "{shared_dir}/l.json"}},
+    }
+    assert definition_partner_problems(local) == [
+        (
+            "lookups.types.url",
+            "{shared_dir} n'est pas permis dans la source d'un partenaire (fichiers du serveur)",
+        )
+    ]
+    elsewhere = {**local, "lookups": {"types": {"url": "https://cdn.example.net/legende.json"}}}
+    # A table on another host is one more host the administrators validate.
+    assert source_hosts(elsewhere) == {"https://carte.example.org", "https://cdn.example.net"}
