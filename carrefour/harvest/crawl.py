@@ -4,7 +4,7 @@ Why a child process: Twisted's reactor can start only once per process, yet a Dj
 `harvest` command, a test session, a future scheduler) harvests many times. Running each crawl in a
 fresh interpreter gives a clean reactor every time, keeps the Django ORM out of the reactor thread,
 and frees the crawl's memory when it ends. The child does not touch the database: it streams JSON
-lines on stdout (page / record / reject / fatal / list_error / done), and the parent stores them.
+lines on stdout (page / record / reject / fatal / list_error / lookup… / done), and the parent stores them.
 """
 
 from __future__ import annotations
@@ -91,7 +91,13 @@ def main() -> int:
     logging.basicConfig(level=logging.WARNING, stream=sys.stderr)
     process = CrawlerProcess(settings=crawl_settings(config), install_root_handler=False)
     crawler = process.create_crawler(DefinitionSpider)
-    process.crawl(crawler, definition=config["definition"], emit=emit, known=config.get("known") or {})
+    process.crawl(
+        crawler,
+        definition=config["definition"],
+        emit=emit,
+        known=config.get("known") or {},
+        lookups=config.get("lookups") or {},
+    )
     process.start()
     stats = crawler.stats.get_stats() if crawler.stats else {}
     emit(

@@ -87,3 +87,25 @@ class RawRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source.slug}:{self.source_record_id}"
+
+
+class LookupTable(models.Model):
+    """The last complete copy of a source's lookup table (code -> label), stored with its run's records.
+
+    Read again by every run: a changed digest means new labels for every record; an endpoint down or
+    broken falls back on this copy.
+    """
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="lookup_tables")
+    name = models.CharField(max_length=50)
+    digest = models.CharField(max_length=64)
+    entries = models.JSONField(default=dict)
+    fetched_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "name"], name="lookup_table_source_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source.slug}:{self.name}"

@@ -25,6 +25,7 @@ def crawl_events(
     allowed_hosts: list[str],
     known: dict[str, list[Any]] | None = None,
     cache_dir: str = "",
+    lookups: dict[str, dict[str, Any]] | None = None,
 ) -> Generator[dict[str, Any]]:
     """Run one crawl in a child process and yield its events (page, record, reject, fatal…) as they come."""
     config = {
@@ -33,6 +34,7 @@ def crawl_events(
         "allowed_hosts": allowed_hosts,
         "known": known or {},
         "cache_dir": cache_dir,
+        "lookups": lookups or {},
     }
     limit = float((definition.get("politeness") or {}).get("max_duration", 3600)) + KILL_MARGIN_SECONDS
     with tempfile.TemporaryFile("w+", encoding="utf-8") as stderr:

@@ -20,6 +20,8 @@ from carrefour.harvest.runner import CrawlError, crawl_events
 from carrefour.harvest.store import (
     GONE_AFTER_MISSED_RUNS,
     StoreCounts,
+    lookup_tables_cached,
+    lookup_tables_store,
     raw_records_known,
     raw_records_mark_missing,
     raw_records_store,
@@ -83,6 +85,10 @@ class _Tally:
     fatal: list[dict[str, str]] = field(default_factory=list)
     list_errors: list[dict[str, str]] = field(default_factory=list)
     errors: list[dict[str, str]] = field(default_factory=list)
+    # Lookup tables read whole (name -> {digest, entries}), cached once the run's records are stored.
+    lookups: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Lookup notes (stale table used, codes missing): shown first among the run's errors, never capped.
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
     def add(self, event: dict[str, Any]) -> None:
         """Count one event (and keep its error, capped)."""
@@ -97,6 +103,8 @@ class _Tally:
             self.skipped[str(event.get("reason", ""))] += 1
         elif kind == "unchanged":
             self.unchanged_urls.append(str(event["url"]))
+        elif kind in {"lookup", "lookup_stale", "lookup_missing"}:
+            self._lookup(event)
         elif kind == "done":
             self.requests = int(event.get("requests", 0))
             self.not_modified = int(event.get("not_modified", 0))
@@ -109,6 +117,22 @@ class _Tally:
                 (self.fatal if kind == "fatal" else self.list_errors).append(error)
             if len(self.errors) < MAX_ERRORS:
                 self.errors.append(error)
+
+    def _lookup(self, event: dict[str, Any]) -> None:
+        """Keep a table read whole, or word what the run must tell about a table."""
+        kind, name = event["type"], event["name"]
+        if kind == "lookup":
+            self.lookups[name] = {"digest": event["digest"], "entries": event["entries"]}
+            return
+        if kind == "lookup_stale":
+            day = str(event.get("fetched_at", ""))[:10]
+            reason = f"lookup {name} : {event['reason']} — table en cache du {day} employée"
+        else:
+            codes = [str(code) for code in event.get("codes", [])]
+            shown = ", ".join(codes[:20]) + (", …" if len(codes) > 20 else "")
+            plural = "s" if len(codes) > 1 else ""
+            reason = f"lookup {name} : {len(codes)} code{plural} absent{plural} de la table ({shown})"
+        self.warnings.append({"url": str(event.get("url", "")), "reason": reason})
 
     def spooled(self) -> Iterator[dict[str, Any]]:
         """The spooled records, in crawl order."""
@@ -155,7 +179,8 @@ def _health(run: HarvestRun, tally: _Tally, counts: StoreCounts) -> tuple[str, s
 def _finish(run: HarvestRun, status: str, message: str, tally: _Tally) -> HarvestRun:
     """Record the end of a run."""
     run.status, run.message = status, message
-    run.pages_fetched, run.records_rejected, run.errors = tally.pages, tally.rejected, tally.errors
+    run.pages_fetched, run.records_rejected = tally.pages, tally.rejected
+    run.errors = tally.warnings + tally.errors
     run.requests_made, run.not_modified = tally.requests, tally.not_modified
     run.records_skipped = [[reason, count] for reason, count in tally.skipped.most_common()]
     run.field_fill = tally.fill.rates(list(run.source.definition.get("fields", {})))
@@ -174,6 +199,8 @@ class HarvestJob:
     definition: dict[str, Any] = field(default_factory=dict)
     allowed_hosts: list[str] = field(default_factory=list)
     known: dict[str, list[Any]] = field(default_factory=dict)
+    # Lookup tables cached by the last stored run, for the crawl to fall back on.
+    lookups: dict[str, dict[str, Any]] = field(default_factory=dict)
     cache_dir: str = ""
     error: str = ""
     interrupted: bool = False
@@ -195,6 +222,7 @@ def harvest_prepare(source: Source, *, base_url: str | None = None) -> HarvestJo
     if (job.definition.get("incremental") or {}).get("http_cache", True):
         job.cache_dir = str(Path(settings.DATA_DIR) / "httpcache" / source.slug)
     job.known = raw_records_known(source)
+    job.lookups = lookup_tables_cached(source)
     return job
 
 
@@ -210,6 +238,7 @@ def harvest_crawl(job: HarvestJob, progress: ProgressCallback | None = None) -> 
         allowed_hosts=job.allowed_hosts,
         known=job.known,
         cache_dir=job.cache_dir,
+        lookups=job.lookups,
     )
     try:
         for event in events:
@@ -284,6 +313,10 @@ def _judge_and_store(job: HarvestJob, progress: ProgressCallback | None) -> Harv
         run.records_updated, run.records_unchanged = counts.updated, counts.unchanged
         return _finish(run, HarvestRun.Status.INTERRUPTED, INTERRUPTED_STORE, tally)
     raw_records_touch_listed(run, tally.unchanged_urls, now=run.started_at, counts=counts)
+    if not (tally.fatal or tally.list_errors or tally.finish_reason in CAPPED):
+        # Cached once every listed record got the new labels: a run that did not reach them all must
+        # not hide a change from the next one (which would skip their detail pages as unchanged).
+        lookup_tables_store(source, tally.lookups, now=run.started_at)
     run.records_seen, run.records_created = counts.seen, counts.created
     run.records_updated, run.records_unchanged = counts.updated, counts.unchanged
     status, message = _health(run, tally, counts)

@@ -29,6 +29,7 @@ from carrefour.harvest.forms import (
     form_submission,
 )
 from carrefour.harvest.kinds import KINDS_BY_NAME, GarbageError
+from carrefour.harvest.lookups import LookupFetcher
 from carrefour.harvest.paging import body_total, is_past_end, pages_next
 
 Emit = Callable[[dict[str, Any]], None]
@@ -58,13 +59,20 @@ class DefinitionSpider(scrapy.Spider):
     name = "carrefour"
 
     def __init__(
-        self, definition: dict[str, Any], emit: Emit, known: Known | None = None, **kwargs: Any
+        self,
+        definition: dict[str, Any],
+        emit: Emit,
+        known: Known | None = None,
+        lookups: dict[str, dict[str, Any]] | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.definition = definition
         self.emit = emit
         self.kind = KINDS_BY_NAME[definition["kind"]]
-        self.builder = RecordBuilder(definition)
+        # `lookups`: the tables cached by the last stored run, used when an endpoint cannot be read.
+        self.lookups = LookupFetcher(definition, emit, lookups, self._entry_requests, failure_reason)
+        self.builder = RecordBuilder(definition, self.lookups.tables)
         self.filters = filters_compile(definition)
         self.pagination: dict[str, Any] = definition.get("pagination") or {"type": "none"}
         self.form: dict[str, Any] | None = definition.get("form")
@@ -78,7 +86,15 @@ class DefinitionSpider(scrapy.Spider):
         self.list_found: set[str] = set()
 
     async def start(self) -> AsyncIterator[Request]:
+        """The lookup tables first (they then yield the entry requests), else the entry requests."""
+        for request in self.lookups.requests() or self._entry_requests():
+            yield request
+
+    def _entry_requests(self) -> Iterator[Request]:
         """Entry requests: a failure there means the whole source is down."""
+        if self.lookups.changed:
+            # New labels: no detail page is skipped as unchanged, every record gets them.
+            self.known = {}
         for url in self.definition["start_urls"]:
             if self.form is not None:
                 # The start URL is the page holding the search form: a token that must not be cached.
@@ -86,6 +102,10 @@ class DefinitionSpider(scrapy.Spider):
                 yield Request(url, callback=self.parse_form, errback=self.on_error, meta=meta)
             else:
                 yield self._request(url, "entry")
+
+    def closed(self, reason: str) -> None:
+        """Codes the lookup tables did not know, reported once the records are all built."""
+        self.lookups.report_missing()
 
     def _request(self, url: str, role: str, meta: dict[str, Any] | None = None) -> Request:
         """Request of a list (entry/list role) or detail page."""

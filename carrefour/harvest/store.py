@@ -13,7 +13,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.dateparse import parse_datetime
 
-from carrefour.harvest.models import HarvestRun, RawRecord
+from carrefour.harvest.models import HarvestRun, LookupTable, RawRecord
 from carrefour.sources.models import Source
 from carrefour.stop import stop_requested
 
@@ -179,3 +179,25 @@ def raw_records_mark_missing(run: HarvestRun, *, after: int = GONE_AFTER_MISSED_
     active = RawRecord.objects.filter(source=run.source, state=RawRecord.State.ACTIVE)
     active.exclude(last_run=run).update(missed_runs=F("missed_runs") + 1)
     return active.filter(missed_runs__gte=after).update(state=RawRecord.State.GONE, changed_run=run)
+
+
+def lookup_tables_cached(source: Source) -> dict[str, dict[str, Any]]:
+    """The source's cached lookup tables for the crawl: name -> {digest, entries, fetched_at (ISO)}."""
+    return {
+        table.name: {
+            "digest": table.digest,
+            "entries": table.entries,
+            "fetched_at": table.fetched_at.isoformat(),
+        }
+        for table in LookupTable.objects.filter(source=source)
+    }
+
+
+def lookup_tables_store(source: Source, tables: dict[str, dict[str, Any]], *, now: datetime) -> None:
+    """Cache the lookup tables a run read whole (name -> {digest, entries}), replacing the older copies."""
+    for name, table in tables.items():
+        LookupTable.objects.update_or_create(
+            source=source,
+            name=name,
+            defaults={"digest": table["digest"], "entries": table["entries"], "fetched_at": now},
+        )

@@ -40,7 +40,11 @@ STARTER_KINDS = {
 # Sections of the schema documented beside the editor, in the order a definition is written.
 DOC_SECTIONS = ("politeness", "pagination", "list", "csv", "incremental")
 # Shared blocks of the schema ($defs) shown with their own title.
-DOC_DEFINITIONS = (("Extracteurs", "extractor"), ("Filtres (filters)", "filter"))
+DOC_DEFINITIONS = (
+    ("Extracteurs", "extractor"),
+    ("Filtres (filters)", "filter"),
+    ("Tables de correspondance (lookups)", "lookup"),
+)
 
 
 @transaction.atomic

@@ -78,16 +78,30 @@ def source_definition_bounded(
     return bounded, list(settings.PARTNER_ALLOWED_HOSTS)
 
 
+def _lookup_urls(definition: dict[str, Any]) -> list[tuple[str, str]]:
+    """(key path, URL) of a definition's lookup tables: fetched like its start URLs."""
+    lookups = definition.get("lookups")
+    if not isinstance(lookups, dict):
+        return []
+    return [
+        (f"lookups.{name}.url", str(spec.get("url") or ""))
+        for name, spec in lookups.items()
+        if isinstance(spec, dict)
+    ]
+
+
 def _hostnames(definition: dict[str, Any]) -> set[str]:
-    """Host names of a resolved definition's start URLs and base URL."""
+    """Host names of a resolved definition's start URLs, lookup tables and base URL."""
     urls = [*(definition.get("start_urls") or []), definition.get("base_url") or ""]
+    urls += [url for _path, url in _lookup_urls(definition)]
     return {host for host in (urlsplit(str(url)).hostname for url in urls) if host}
 
 
 def source_hosts(definition: dict[str, Any]) -> set[str]:
     """Where a definition fetches from: scheme://host:port of its URLs, the whole of a hostless one."""
     base = str(definition.get("base_url") or "").rstrip("/")
-    urls = [str(url).replace("{base_url}", base) for url in definition.get("start_urls") or []]
+    written = [*(definition.get("start_urls") or []), *(url for _path, url in _lookup_urls(definition))]
+    urls = [str(url).replace("{base_url}", base) for url in written]
     hosts = set()
     for url in [*urls, base] if base else urls:
         parts = urlsplit(url)
@@ -102,6 +116,7 @@ def definition_partner_problems(definition: dict[str, Any]) -> list[tuple[str, s
     base = str(definition.get("base_url") or "").rstrip("/")
     urls = [("base_url", base)] if base else []
     urls += [(f"start_urls[{i}]", str(url)) for i, url in enumerate(definition.get("start_urls") or [])]
+    urls += _lookup_urls(definition)
     problems = []
     if definition_frequency_hours(definition) < PARTNER_MIN_FREQUENCY_HOURS:
         problems.append(

@@ -219,6 +219,66 @@ def _check_forms(definition: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _check_pagination(where: str, pagination: dict[str, Any]) -> list[str]:
+    """Options of a pagination block (the listing's or a lookup's) that its type needs or ignores."""
+    problems = []
+    kind_of_paging = pagination.get("type")
+    if kind_of_paging in {"next_link", "json_next"} and "next" not in pagination:
+        problems.append(f"{where}.next: obligatoire quand {where}.type vaut {kind_of_paging!r}")
+    if kind_of_paging in {"link_header", "page_number", "offset"} and "next" in pagination:
+        problems.append(f"{where}.next: inutile avec {where}.type {kind_of_paging!r} : retirez-le")
+    for key in dict.fromkeys(PAGE_NUMBER_KEYS + OFFSET_KEYS):
+        types = [name for name, keys in PAGING_KEYS.items() if key in keys]
+        if key in pagination and kind_of_paging not in types:
+            problems.append(
+                f"{where}.{key}: ne s'emploie qu'avec {where}.type {' ou '.join(map(repr, types))}"
+            )
+    if kind_of_paging == "offset" and "page_size" not in pagination:
+        problems.append(f"{where}.page_size: obligatoire avec {where}.type 'offset' (pas du décalage)")
+    if "total_count" in pagination and "page_size" not in pagination:
+        problems.append(f"{where}.page_size: obligatoire avec {where}.total_count (pages = total / taille)")
+    return problems
+
+
+def _check_lookups(definition: dict[str, Any]) -> list[str]:
+    """Lookup tables read JSON paths; a `lookup` option names a declared table, in a field or a filter."""
+    lookups = definition.get("lookups") or {}
+    problems = []
+    for name, spec in lookups.items():
+        if not isinstance(spec, dict):
+            continue
+        where = f"lookups.{name}"
+        pagination: dict[str, Any] = spec["pagination"] if isinstance(spec.get("pagination"), dict) else {}
+        nexts = pagination.get("next") or []
+        extractors = [(f"{where}.{key}", spec[key]) for key in ("entries", "key", "value") if key in spec]
+        extractors += [
+            (f"{where}.pagination.next", e) for e in (nexts if isinstance(nexts, list) else [nexts])
+        ]
+        for path, extractor in extractors:
+            if isinstance(extractor, dict) and [k for k in SOURCE_KEYS if k in extractor] != ["json"]:
+                problems.append(
+                    f"{path}: un chemin `json` est attendu (une table de correspondance est du JSON)"
+                )
+            elif isinstance(extractor, dict):
+                problems += _check_selectors(path, extractor)
+        if "key" in spec and "value" not in spec:
+            problems.append(f"{where}.value: obligatoire avec key (le libellé de chaque entrée)")
+        problems += _check_pagination(f"{where}.pagination", pagination)
+    for path, spec in _extractors(definition):
+        name = spec.get("lookup")
+        if name is None:
+            continue
+        if not path.startswith(("fields.", "filters[")):
+            problems.append(f"{path}.lookup: ne s'emploie que dans fields et filters")
+        elif name not in lookups:
+            declared = ", ".join(sorted(lookups)) or "aucune"
+            problems.append(
+                f"{path}.lookup: table de correspondance inconnue {name!r} "
+                f"(déclarées dans lookups : {declared})"
+            )
+    return problems
+
+
 def _check_structure(definition: dict[str, Any]) -> list[str]:
     """Kind-specific requirements (list block, pagination selector)."""
     problems = []
@@ -228,28 +288,11 @@ def _check_structure(definition: dict[str, Any]) -> list[str]:
         problems.append(
             "list: obligatoire pour kind html ou json_api (`links` vers les pages des fiches et/ou `records`)"
         )
-    pagination = definition.get("pagination") or {}
-    if pagination.get("type") in {"next_link", "json_next"} and "next" not in pagination:
-        problems.append(f"pagination.next: obligatoire quand pagination.type vaut {pagination['type']!r}")
     if kind in {"csv", "geojson"} and lst:
         problems.append(
             f"list: inutile pour kind {kind} (chaque ligne ou objet est une fiche) : retirez ce bloc"
         )
-    kind_of_paging = pagination.get("type")
-    if kind_of_paging in {"link_header", "page_number", "offset"} and "next" in pagination:
-        problems.append(f"pagination.next: inutile avec pagination.type {kind_of_paging!r} : retirez-le")
-    for key in dict.fromkeys(PAGE_NUMBER_KEYS + OFFSET_KEYS):
-        types = [name for name, keys in PAGING_KEYS.items() if key in keys]
-        if key in pagination and kind_of_paging not in types:
-            problems.append(
-                f"pagination.{key}: ne s'emploie qu'avec pagination.type {' ou '.join(map(repr, types))}"
-            )
-    if kind_of_paging == "offset" and "page_size" not in pagination:
-        problems.append("pagination.page_size: obligatoire avec pagination.type 'offset' (pas du décalage)")
-    if "total_count" in pagination and "page_size" not in pagination:
-        problems.append(
-            "pagination.page_size: obligatoire avec pagination.total_count (pages = total / taille)"
-        )
+    problems += _check_pagination("pagination", definition.get("pagination") or {})
     if ("link" in lst or "version" in lst) and "entries" not in lst:
         problems.append("list.entries: obligatoire avec list.link ou list.version (ils lisent chaque entrée)")
     if "entries" in lst and "link" not in lst:
@@ -296,6 +339,7 @@ def definition_check(definition: Any, *, vocabularies_path: Path | None = None) 
     problems += _check_structure(definition)
     problems += _check_forms(definition)
     problems += _check_filters(definition)
+    problems += _check_lookups(definition)
     problems += _check_vocabularies(definition, vocabularies_path)
     return problems
 
@@ -355,13 +399,19 @@ def definition_resolve(definition: dict[str, Any], *, base_url: str | None = Non
     """A copy ready to crawl: `{base_url}`/`{shared_dir}` filled, relative paths turned into file:// URLs."""
     resolved = copy.deepcopy(definition)
     base = base_url or definition.get("base_url") or ""
-    if any("{base_url}" in url for url in definition["start_urls"]) and not base:
+    lookups = resolved.get("lookups") or {}
+    urls = [("start_urls", url) for url in definition["start_urls"]]
+    urls += [(f"lookups.{name}.url", lookup["url"]) for name, lookup in lookups.items()]
+    unresolved = [where for where, url in urls if "{base_url}" in url]
+    if unresolved and not base:
         raise SourceDefinitionError(
             definition.get("slug", "?"),
-            ["start_urls: {base_url} est employé sans base_url défini ni donné (--base-url SLUG=URL)"],
+            [f"{unresolved[0]}: {{base_url}} employé sans base_url défini ni donné (--base-url SLUG=URL)"],
         )
     base_dir = shared_dir()
     resolved["start_urls"] = [_resolve_url(url, base, base_dir) for url in definition["start_urls"]]
+    for lookup in lookups.values():
+        lookup["url"] = _resolve_url(lookup["url"], base, base_dir)
     if "website" in resolved:
         resolved["website"] = resolved["website"].replace("{base_url}", base.rstrip("/"))
     resolved["base_url"] = base

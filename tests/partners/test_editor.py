@@ -41,6 +41,7 @@ def test_every_starter_is_a_valid_definition_offered_in_the_editor(
     assert "Secondes entre deux requêtes vers un même hôte" in page
     # The row filters, a shared block of the schema, are documented beside the extractors.
     assert "Filtres (filters)" in page and "Vrai si une valeur est l&#x27;une de celles-ci" in page
+    assert "Tables de correspondance (lookups)" in page and "Chemin json du code dans chaque entrée" in page
 
 
 def test_the_new_source_page_offers_a_starter_per_kind_geojson_included(

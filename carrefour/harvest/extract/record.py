@@ -9,6 +9,7 @@ from urllib.parse import urljoin
 
 from carrefour.harvest.extract import value_raw
 from carrefour.harvest.extract.document import Document
+from carrefour.harvest.extract.lookup import LookupTables
 
 MAX_ID_LENGTH = 500
 
@@ -35,7 +36,7 @@ def _dedupe(values: list[Any]) -> list[Any]:
 class RecordBuilder:
     """Applies a definition's `fields` and `record_id` to documents of one crawl."""
 
-    def __init__(self, definition: dict[str, Any]) -> None:
+    def __init__(self, definition: dict[str, Any], lookups: LookupTables | None = None) -> None:
         self.fields: dict[str, dict[str, Any]] = definition["fields"]
         self.record_id_spec: dict[str, Any] = definition["record_id"]
         self.record_url_spec: dict[str, Any] | None = definition.get("record_url")
@@ -46,6 +47,8 @@ class RecordBuilder:
         # All labels of `label` extractors: on a free-text line, the next label ends the current value.
         specs = [*self.fields.values(), self.record_id_spec]
         self.labels: list[str] = [label for spec in specs for label in spec.get("label", [])]
+        # Filled by the crawl once the definition's lookup tables are read, before any record is built.
+        self.lookups = lookups or LookupTables()
 
     def _spec(self, spec: dict[str, Any]) -> dict[str, Any]:
         """Spec with the source-wide null markers added."""
@@ -56,6 +59,8 @@ class RecordBuilder:
     def value(self, spec: dict[str, Any], doc: Document) -> Any:
         """Final value of one field: a list if `multiple`, else one value (joined if `join`) or default."""
         values = value_raw(self._spec(spec), doc)
+        if "lookup" in spec:
+            values = self.lookups.translate(spec["lookup"], values)
         if spec.get("absolute"):
             values = [urljoin(doc.url, v) if isinstance(v, str) else v for v in values]
         if spec.get("multiple"):
