@@ -70,7 +70,7 @@ def source_status_rows(sources: QuerySet[Source], *, trend_runs: int = 5) -> lis
     return rows
 
 
-def skipped_text(skipped: Sequence[Sequence[Any]]) -> str:
+def harvest_skipped_text(skipped: Sequence[Sequence[Any]]) -> str:
     """Records skipped by the row filters, per reason, in French ("" when none was)."""
     total = sum(int(count) for _, count in skipped)
     if not total:

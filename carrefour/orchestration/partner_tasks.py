@@ -17,7 +17,7 @@ from django_tasks import task
 from django_tasks.base import Task
 
 from carrefour.harvest.models import RawRecord
-from carrefour.harvest.selectors import skipped_text
+from carrefour.harvest.selectors import harvest_skipped_text
 from carrefour.harvest.services import HarvestProgress, harvest_run
 from carrefour.normalize.selectors import source_raw_ids_remapped
 from carrefour.orchestration.commands import STAGES
@@ -122,7 +122,7 @@ def source_harvest_now(job_id: int, source_id: int, *, waits: int = 0) -> str:
             summary = pipeline_process(raw_records_pending(), progress=report.progress, stage=report.stage)
     except RunBusyError:
         return _wait_turn(job_id, source_harvest_now, source_id, waits=waits)
-    skipped = skipped_text(run.records_skipped)
+    skipped = harvest_skipped_text(run.records_skipped)
     text = (
         f"Moisson ({run.get_status_display().lower()}) : {run.records_seen} fiches vues, "
         f"{run.records_created} nouvelles, {run.records_updated} modifiées, {run.records_rejected} "

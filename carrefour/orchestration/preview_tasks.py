@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django_tasks import task
 
-from carrefour.harvest.selectors import skipped_text
+from carrefour.harvest.selectors import harvest_skipped_text
 from carrefour.orchestration.jobs import job_finish, job_progress
 from carrefour.orchestration.models import Job
 from carrefour.orchestration.preview import source_preview
@@ -31,7 +31,7 @@ def source_preview_run(job_id: int, source_id: int | None, text: str) -> str:
             f"{counts['changed']} modifiée(s), {counts['unchanged']} inchangée(s), "
             f"{counts['rejected']} rejet(s), {counts['would_merge']} rejoindrai(en)t un projet existant"
         )
-        skipped = skipped_text(report["crawl"]["skipped"])
+        skipped = harvest_skipped_text(report["crawl"]["skipped"])
         summary += f" ; {skipped}" if skipped else ""
     job_finish(job_id, summary)
     return summary

@@ -395,11 +395,20 @@ def _resolve_url(url: str, base_url: str, base_dir: Path) -> str:
     return (path if path.is_absolute() else base_dir / path).resolve().as_uri()
 
 
+def definition_lookups_used(definition: dict[str, Any]) -> set[str]:
+    """Names of the lookup tables some extractor of the definition reads (`lookup: name`)."""
+    return {spec["lookup"] for _, spec in _extractors(definition) if isinstance(spec.get("lookup"), str)}
+
+
 def definition_resolve(definition: dict[str, Any], *, base_url: str | None = None) -> dict[str, Any]:
     """A copy ready to crawl: `{base_url}`/`{shared_dir}` filled, relative paths turned into file:// URLs."""
     resolved = copy.deepcopy(definition)
     base = base_url or definition.get("base_url") or ""
-    lookups = resolved.get("lookups") or {}
+    # A table no extractor reads (a preset declares the platform's taxonomies) costs no request.
+    used = definition_lookups_used(definition)
+    lookups = {name: spec for name, spec in (resolved.get("lookups") or {}).items() if name in used}
+    if "lookups" in resolved:
+        resolved["lookups"] = lookups
     urls = [("start_urls", url) for url in definition["start_urls"]]
     urls += [(f"lookups.{name}.url", lookup["url"]) for name, lookup in lookups.items()]
     unresolved = [where for where, url in urls if "{base_url}" in url]

@@ -222,6 +222,27 @@ def test_wordpress_posts_are_read_page_by_page_as_text(
     assert run.status == HarvestRun.Status.SUCCESS and run.errors == []
 
 
+def test_wordpress_preset_reads_categories_by_name_and_leaves_unused_tags_unrequested(
+    mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    paths = serve_wordpress(mini_site, total_pages=3)
+    categories = [{"id": 3, "name": "Alimentation"}, {"id": 7, "name": "Culture &amp; loisirs"}]
+    taxonomy = "/wp-json/wp/v2/categories?per_page=100"
+    mini_site.route(taxonomy, json.dumps(categories), ctype=JSON, headers={"X-WP-TotalPages": "1"})
+    # The partner writes only the site's root and the field reading the categories.
+    definition = {
+        "slug": "blog",
+        "preset": "wordpress",
+        "fields": {"themes": {"json": "categories", "multiple": True, "lookup": "categories"}},
+    }
+    run, _ = harvest_definition(definition, mini_site.url, tmp_path / "s", settings, capsys)
+    records = payloads("blog")
+    assert len(records) == 250 and records["1"]["themes"] == ["Alimentation", "Culture & loisirs"]
+    assert records["1"]["title"] == "L’atelier n°1"
+    assert [p for p in mini_site.log if p != "/robots.txt"] == [taxonomy, *paths[:3]]
+    assert run.status == HarvestRun.Status.SUCCESS and run.errors == []
+
+
 def test_wordpress_total_announcing_too_many_pages_ends_at_its_past_the_end_answer(
     mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
