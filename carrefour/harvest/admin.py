@@ -1,11 +1,11 @@
-"""Admin of sources (health of their harvests, versions of their definitions) and of every harvest run."""
+"""Admin of sources (harvest health, definition versions), harvest runs and lookup tables."""
 
 from __future__ import annotations
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from carrefour.harvest.models import HarvestRun
+from carrefour.harvest.models import HarvestRun, LookupTable
 from carrefour.harvest.selectors import source_status_rows
 from carrefour.sources.models import Source, SourceVersion
 
@@ -113,3 +113,22 @@ class HarvestRunAdmin(admin.ModelAdmin):
     list_filter = ("status", "source")
     date_hierarchy = "started_at"
     readonly_fields = [f.name for f in HarvestRun._meta.fields]
+
+
+@admin.register(LookupTable)
+class LookupTableAdmin(admin.ModelAdmin):
+    """The lookup tables cached by each source's last complete read (code -> label), read-only."""
+
+    list_display = ("source", "name", "entry_count", "fetched_at", "digest")
+    list_filter = ("source",)
+    search_fields = ("source__slug", "name")
+    readonly_fields = [f.name for f in LookupTable._meta.fields]
+
+    @admin.display(description="Entrées")
+    def entry_count(self, obj: LookupTable) -> int:
+        """Number of codes in the table."""
+        return len(obj.entries)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        """A table is a copy of what a harvest read, never typed by hand."""
+        return False

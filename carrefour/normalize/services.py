@@ -37,6 +37,8 @@ class NormalizedRecord:
     errors: list[dict[str, str]] = field(default_factory=list)
     unmapped: dict[str, list[str]] = field(default_factory=dict)
     inferred: list[str] = field(default_factory=list)
+    # Problems that do not block publication [{field, message}] (a vocabulary regex too slow…).
+    warnings: list[dict[str, str]] = field(default_factory=list)
 
     @property
     def is_valid(self) -> bool:
@@ -86,9 +88,10 @@ def record_normalize(payload: Mapping[str, Any], definition: Mapping[str, Any]) 
 
     for name in VOCABULARY_FIELDS:
         mapping = mappings[name]
-        codes, unmapped = vocabulary_map(name, vocabulary_terms(payload, name), mapping)
+        codes, unmapped, problems = vocabulary_map(name, vocabulary_terms(payload, name), mapping)
         if unmapped:
             result.unmapped[name] = unmapped
+        result.warnings += [{"field": name, "message": problem} for problem in problems]
         if name in ("themes", "publics"):
             data[name] = codes
         else:

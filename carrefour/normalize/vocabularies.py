@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from typing import NamedTuple
 
+import regex
 from django.conf import settings
 
+from carrefour.harvest.extract.patterns import PatternTimeout, pattern_compile, pattern_search
 from carrefour.normalize.text import text_key
 from carrefour.normalize.values import value_list
 
@@ -61,7 +63,19 @@ class VocabularyMapping:
     """A source's mapping for one field: exact terms (folded) and regex rules, to one or more codes."""
 
     exact: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    patterns: tuple[tuple[re.Pattern[str], tuple[str, ...]], ...] = ()
+    patterns: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+
+class VocabularyMatch(NamedTuple):
+    """Source terms mapped to common codes: codes in first-seen order, terms left unmapped, and why."""
+
+    codes: list[str]
+    unmapped: list[str]
+    problems: list[str]
+
+
+# `/regex/` keys match the folded term whatever its case, like exact keys.
+PATTERN_KEY_FLAGS = regex.IGNORECASE
 
 
 def _codes(value: object) -> tuple[str, ...]:
@@ -80,11 +94,12 @@ def vocabulary_mapping_build(spec: Mapping[str, object] | None) -> VocabularyMap
     (the term is known and deliberately ignored).
     """
     exact: dict[str, tuple[str, ...]] = {}
-    patterns: list[tuple[re.Pattern[str], tuple[str, ...]]] = []
+    patterns: list[tuple[str, tuple[str, ...]]] = []
     for term, target in (spec or {}).items():
         term = str(term)
         if len(term) > 2 and term.startswith("/") and term.endswith("/"):
-            patterns.append((re.compile(term[1:-1], re.I), _codes(target)))
+            pattern_compile(term[1:-1], PATTERN_KEY_FLAGS)
+            patterns.append((term[1:-1], _codes(target)))
         else:
             exact[text_key(term)] = _codes(target)
     return VocabularyMapping(exact=exact, patterns=tuple(patterns))
@@ -114,14 +129,21 @@ def vocabulary_mappings(specs: Mapping[str, object] | None) -> dict[str, Vocabul
     return mappings
 
 
-def vocabulary_map(
-    field_name: str, values: Iterable[str], mapping: VocabularyMapping
-) -> tuple[list[str], list[str]]:
-    """Map source terms to common codes; returns (codes in first-seen order, unmapped terms)."""
+def _pattern_target(key: str, mapping: VocabularyMapping) -> tuple[str, ...] | None:
+    """Codes of the first `/regex/` key matching a folded term; PatternTimeout on a pathological one."""
+    return next(
+        (target for pattern, target in mapping.patterns if pattern_search(pattern, key, PATTERN_KEY_FLAGS)),
+        None,
+    )
+
+
+def vocabulary_map(field_name: str, values: Iterable[str], mapping: VocabularyMapping) -> VocabularyMatch:
+    """Map source terms to common codes; a `/regex/` key too slow on a term leaves it unmapped."""
     valid = vocabularies()[field_name]
     common = _common_keys(field_name)
     codes: list[str] = []
     unmapped: list[str] = []
+    problems: list[str] = []
     for value in values:
         key = text_key(value)
         if not key:
@@ -131,9 +153,13 @@ def vocabulary_map(
         elif key in common:
             found = (common[key],)
         else:
-            found = next((target for rx, target in mapping.patterns if rx.search(key)), None)
+            try:
+                found = _pattern_target(key, mapping)
+            except PatternTimeout as exc:
+                problems.append(f"vocabulaire {field_name}, terme {str(value).strip()[:60]!r} : {exc}")
+                found = None
         if found is None:
             unmapped.append(str(value).strip())
             continue
         codes.extend(code for code in found if code in valid and code not in codes)
-    return codes, unmapped
+    return VocabularyMatch(codes, unmapped, problems)

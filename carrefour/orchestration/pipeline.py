@@ -95,7 +95,9 @@ def record_values(
     result = record_normalize(payload, definition)
     location = location_resolve(**result.location_input)
     result.data["location"] = location.to_dict()
-    warnings = [{"field": "location", "message": location.error}] if location.error else []
+    warnings = result.warnings + (
+        [{"field": "location", "message": location.error}] if location.error else []
+    )
     return {
         "data": result.data,
         "errors": result.errors,
@@ -191,7 +193,7 @@ def _batch_write(done: list[Done], records: dict[int, Record], state: _State) ->
     creates: dict[int, tuple[dict[str, Any], dict[str, Any] | None]] = {}  # by raw id
     updates: list[tuple[Record, dict[str, Any] | None]] = []
     for raw_id, values, signature in done:
-        summary.unlocated += bool(values["warnings"])
+        summary.unlocated += any(warning["field"] == "location" for warning in values["warnings"])
         if not values["is_valid"]:
             summary.invalid += 1
             summary.errors.update(error["message"] for error in values["errors"])

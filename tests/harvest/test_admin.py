@@ -1,4 +1,4 @@
-"""Admin of sources and harvest runs (registered by the harvest app): staff see the health, others nothing."""
+"""Admin of sources, runs and lookup tables (harvest app): staff see the health, others nothing."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
-from carrefour.harvest.models import HarvestRun
+from carrefour.harvest.models import HarvestRun, LookupTable
 from carrefour.sources.models import Source, SourceVersion
 
 pytestmark = pytest.mark.django_db
@@ -61,3 +61,20 @@ def test_staff_read_the_versions_of_a_source_but_cannot_edit_them(runs: Source) 
     # Read-only: no field to edit a version, no empty form to add one, no box to delete one.
     assert 'name="versions-0-comment"' not in page and 'name="versions-0-DELETE"' not in page
     assert 'name="versions-__prefix__-' not in page
+
+
+def test_staff_read_the_cached_lookup_tables_of_each_source(runs: Source) -> None:
+    LookupTable.objects.create(
+        source=runs,
+        name="categories",
+        digest="d1",
+        entries={"3": "Alimentation", "4": "Santé"},
+        fetched_at=timezone.now(),
+    )
+    client = Client()
+    client.force_login(User.objects.create_superuser("admin", "a@example.org", "pw"))
+    response = client.get("/admin/harvest/lookuptable/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "categories" in page and "ancienne" in page
+    assert "/admin/harvest/lookuptable/add/" not in page

@@ -104,3 +104,16 @@ def test_nationwide_project_without_place_is_located_national_but_a_given_place_
     assert nationwide.location_input == {"text": "National"}
     placed = record_normalize({"title": "Réseau", "scale": "National", "commune": "Lyon"}, definition)
     assert placed.location_input == {"commune": "Lyon"}
+
+
+def test_a_pathological_vocabulary_regex_leaves_the_term_unmapped_and_says_why() -> None:
+    # Nested quantifiers: on "aaaa…b" the engine would try every way of splitting the a's.
+    hostile = "a" * 5000 + "b"
+    definition = {"vocabularies": {"themes": {"/(a+)+$/": "emploi", "/jardin/": "alimentation"}}}
+    result = record_normalize({"title": "Jardin", "themes": [hostile, "Jardins partagés"]}, definition)
+    assert result.data["themes"] == ["alimentation"]
+    assert result.unmapped["themes"] == [hostile]
+    assert result.is_valid
+    [warning] = result.warnings
+    assert warning["field"] == "themes" and "expression régulière trop lente" in warning["message"]
+    assert "(a+)+$" in warning["message"]

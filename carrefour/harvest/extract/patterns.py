@@ -1,4 +1,4 @@
-"""Partners' regular expressions (`regex`, `replace`, filter `matches`), bounded in time on hostile pages."""
+"""Partners' regular expressions (`regex`, `replace`, `matches`, vocabulary `/…/` keys), bounded in time."""
 
 from __future__ import annotations
 
@@ -33,10 +33,10 @@ def pattern_compile(pattern: str, flags: int = PATTERN_FLAGS) -> regex.Pattern[s
     return regex.compile(pattern, flags)
 
 
-def pattern_search(pattern: str, text: str) -> regex.Match[str] | None:
+def pattern_search(pattern: str, text: str, flags: int = PATTERN_FLAGS) -> regex.Match[str] | None:
     """First match of a pattern anywhere in a text; PatternTimeout when it takes too long."""
     try:
-        return pattern_compile(pattern).search(text, timeout=PATTERN_TIMEOUT_SECONDS)
+        return pattern_compile(pattern, flags).search(text, timeout=PATTERN_TIMEOUT_SECONDS)
     except TimeoutError as exc:
         raise PatternTimeout(pattern) from exc
 
