@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 
 from carrefour.harvest.health import FieldFill
+from carrefour.harvest.lookups import LOOKUP_NOTES, lookup_note
 from carrefour.harvest.runner import crawl_events
 from carrefour.sources.definitions import definition_resolve
 from carrefour.sources.services import source_definition_validate
@@ -28,6 +29,8 @@ class CheckReport:
     skipped: Counter[str] = field(default_factory=Counter)
     fill: FieldFill = field(default_factory=FieldFill)
     fields: list[str] = field(default_factory=list)
+    # What the lookup tables say: codes a table did not know (labels missing from the records).
+    lookup_notes: list[str] = field(default_factory=list)
 
     def empty_fields(self) -> dict[str, int]:
         """Fields of the definition left empty, with the number of records where they were."""
@@ -64,6 +67,8 @@ def source_check(
             report.fill.add(event.get("payload") or {})
         elif kind == "skip":
             report.skipped[str(event.get("reason"))] += 1
+        elif kind in LOOKUP_NOTES:
+            report.lookup_notes.append(lookup_note(event))
         elif kind in {"reject", "fatal", "list_error"}:
             report.errors.append(
                 {"type": kind, "url": str(event.get("url")), "reason": str(event.get("reason"))}

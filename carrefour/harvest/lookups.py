@@ -23,6 +23,20 @@ Emit = Callable[[dict[str, Any]], None]
 LOOKUP_ROLE = "lookup"
 # A table without a single code is no table: an error page or a changed endpoint.
 EMPTY_REASON = "garbage: no entry found"
+# Events telling what a run must say about a table it used: a cached copy, codes it did not know.
+LOOKUP_NOTES = frozenset({"lookup_stale", "lookup_missing"})
+
+
+def lookup_note(event: dict[str, Any]) -> str:
+    """The partner's wording of a `lookup_stale` or `lookup_missing` event."""
+    name = event["name"]
+    if event["type"] == "lookup_stale":
+        day = str(event.get("fetched_at", ""))[:10]
+        return f"lookup {name} : {event['reason']} — table en cache du {day} employée"
+    codes = [str(code) for code in event.get("codes", [])]
+    shown = ", ".join(codes[:20]) + (", …" if len(codes) > 20 else "")
+    plural = "s" if len(codes) > 1 else ""
+    return f"lookup {name} : {len(codes)} code{plural} absent{plural} de la table ({shown})"
 
 
 def _next_specs(pagination: dict[str, Any]) -> list[dict[str, Any]]:

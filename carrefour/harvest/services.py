@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from carrefour.harvest.health import FieldFill, fill_collapse, sharp_drop
+from carrefour.harvest.lookups import LOOKUP_NOTES, lookup_note
 from carrefour.harvest.models import HarvestRun, RawRecord
 from carrefour.harvest.runner import CrawlError, crawl_events
 from carrefour.harvest.store import (
@@ -103,7 +104,7 @@ class _Tally:
             self.skipped[str(event.get("reason", ""))] += 1
         elif kind == "unchanged":
             self.unchanged_urls.append(str(event["url"]))
-        elif kind in {"lookup", "lookup_stale", "lookup_missing"}:
+        elif kind == "lookup" or kind in LOOKUP_NOTES:
             self._lookup(event)
         elif kind == "done":
             self.requests = int(event.get("requests", 0))
@@ -120,19 +121,10 @@ class _Tally:
 
     def _lookup(self, event: dict[str, Any]) -> None:
         """Keep a table read whole, or word what the run must tell about a table."""
-        kind, name = event["type"], event["name"]
-        if kind == "lookup":
-            self.lookups[name] = {"digest": event["digest"], "entries": event["entries"]}
+        if event["type"] == "lookup":
+            self.lookups[event["name"]] = {"digest": event["digest"], "entries": event["entries"]}
             return
-        if kind == "lookup_stale":
-            day = str(event.get("fetched_at", ""))[:10]
-            reason = f"lookup {name} : {event['reason']} — table en cache du {day} employée"
-        else:
-            codes = [str(code) for code in event.get("codes", [])]
-            shown = ", ".join(codes[:20]) + (", …" if len(codes) > 20 else "")
-            plural = "s" if len(codes) > 1 else ""
-            reason = f"lookup {name} : {len(codes)} code{plural} absent{plural} de la table ({shown})"
-        self.warnings.append({"url": str(event.get("url", "")), "reason": reason})
+        self.warnings.append({"url": str(event.get("url", "")), "reason": lookup_note(event)})
 
     def spooled(self) -> Iterator[dict[str, Any]]:
         """The spooled records, in crawl order."""

@@ -15,8 +15,9 @@ from typing import Any
 from django.conf import settings
 
 from carrefour.harvest.health import FieldFill
+from carrefour.harvest.lookups import LOOKUP_NOTES, lookup_note
 from carrefour.harvest.runner import CrawlError, crawl_events
-from carrefour.harvest.store import payload_hash
+from carrefour.harvest.store import lookup_tables_cached, payload_hash
 from carrefour.orchestration.pipeline import record_values
 from carrefour.orchestration.preview_compare import (
     Previewed,
@@ -77,17 +78,27 @@ def preview_bounds(definition: dict[str, Any], origin: str) -> tuple[dict[str, A
 
 
 def _crawl(
-    resolved: dict[str, Any], allowed_hosts: list[str], max_records: int, progress: Progress | None
+    resolved: dict[str, Any],
+    allowed_hosts: list[str],
+    max_records: int,
+    progress: Progress | None,
+    source: Source | None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], dict[str, Any]]:
-    """Records and rejections of a bounded crawl, and how it went (pages, end, completeness)."""
+    """Records and rejections of a bounded crawl, and how it went (pages, end, completeness, lookups)."""
     records: list[dict[str, Any]] = []
     rejected: list[dict[str, Any]] = []
     crawl: dict[str, Any] = {"pages": 0, "requests": 0, "end": "", "complete": False, "error": ""}
+    # What the lookup tables say (a cached copy used, codes unknown), as the harvest would tell it.
+    crawl["lookup_notes"] = []
     # Records the definition's filters skip: neither errors nor records, counted per reason.
     skipped: Counter[str] = Counter()
     listing_broken = False
     started = time.monotonic()
-    events = crawl_events(resolved, user_agent=settings.HARVEST_USER_AGENT, allowed_hosts=allowed_hosts)
+    # A source's cached tables stand in for an endpoint down, as in its harvest.
+    cached = lookup_tables_cached(source) if source and source.pk else None
+    events = crawl_events(
+        resolved, user_agent=settings.HARVEST_USER_AGENT, allowed_hosts=allowed_hosts, lookups=cached
+    )
     try:
         for event in events:
             kind = event.get("type")
@@ -103,6 +114,8 @@ def _crawl(
                     break
             elif kind == "skip":
                 skipped[str(event.get("reason", ""))] += 1
+            elif kind in LOOKUP_NOTES:
+                crawl["lookup_notes"].append(lookup_note(event))
             elif kind in {"reject", "fatal", "list_error"}:
                 listing_broken = listing_broken or kind != "reject"
                 url, reason = str(event.get("url", "")), str(event.get("reason", ""))
@@ -170,6 +183,7 @@ def _empty_report(max_records: int) -> dict[str, Any]:
             "error": "",
             "seconds": 0.0,
             "skipped": [],
+            "lookup_notes": [],
         },
         "counts": dict.fromkeys(
             ("records", "new", "changed", "unchanged", "rejected", "skipped", "not_seen", "would_merge"), 0
@@ -211,7 +225,7 @@ def source_preview(
     except SourceDefinitionError as exc:
         report["problems"] = exc.problems
         return report
-    events, rejected, report["crawl"] = _crawl(resolved, allowed_hosts, max_records, progress)
+    events, rejected, report["crawl"] = _crawl(resolved, allowed_hosts, max_records, progress, source)
     previewed = _normalized(events, definition)
     live = preview_versus_live(previewed, source, listed=MAX_LISTED)
     matches = preview_matches(previewed, source)

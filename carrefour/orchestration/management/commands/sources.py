@@ -77,6 +77,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {error['type']}: {error['url']}: {error['reason']}")
         for reason, count in report.skipped.most_common():
             self.stdout.write(f"  {count} skipped × {reason}")
+        for note in report.lookup_notes:
+            self.stdout.write(f"  {note}")
         if not report.records:
             raise CommandError("no record extracted: check start_urls, list and record_id")
 
