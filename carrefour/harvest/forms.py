@@ -36,7 +36,9 @@ def form_submission(
     """The form filled as a browser would (hidden fields, selections, checked boxes), then spec's fields."""
     if not isinstance(response, TextResponse):
         # A page served as binary (application/octet-stream…) has no form to read.
-        raise FormMissing(f"form not found: not a text page ({response.headers.get('Content-Type')!r})")
+        raise FormMissing(
+            f"formulaire introuvable : pas une page de texte ({response.headers.get('Content-Type')!r})"
+        )
     try:
         request = FormRequest.from_response(
             response,
@@ -48,7 +50,7 @@ def form_submission(
             **kwargs,
         )
     except ValueError as exc:
-        raise FormMissing(f"form not found: {exc}") from exc
+        raise FormMissing(f"formulaire introuvable : {exc}") from exc
     if "form_entry" not in meta:
         # The first submission: what it sent tells later which fields are tokens (see form_resubmission).
         request.meta["form_entry"] = {"url": response.url, "sent": form_fields(request)}
@@ -75,7 +77,7 @@ def form_refusal(failure: Failure) -> str | None:
     if request is None or "form_entry" not in request.meta or not isinstance(value, HttpError):
         return None
     status = value.response.status
-    return f"form refused (HTTP {status}): token expired or missing" if status in FORM_REFUSED else None
+    return f"formulaire refusé (HTTP {status}) : jeton expiré ou absent" if status in FORM_REFUSED else None
 
 
 def form_reload(

@@ -14,7 +14,7 @@ from twisted.python.failure import Failure
 from carrefour.harvest.extract import value_raw
 from carrefour.harvest.extract.document import Document, ExtractionError
 from carrefour.harvest.extract.lookup import LookupTables, lookup_digest, lookup_entries
-from carrefour.harvest.kinds.base import GarbageError, response_json
+from carrefour.harvest.kinds.base import GarbageError, garbage_reason, response_json
 from carrefour.harvest.paging import body_total, is_past_end, pages_next
 
 Emit = Callable[[dict[str, Any]], None]
@@ -22,7 +22,7 @@ Emit = Callable[[dict[str, Any]], None]
 # be one, see HostGuardMiddleware), and their failure is the lookup's, not the listing's.
 LOOKUP_ROLE = "lookup"
 # A table without a single code is no table: an error page or a changed endpoint.
-EMPTY_REASON = "garbage: no entry found"
+EMPTY_REASON = garbage_reason("aucune entrée trouvée")
 # Events telling what a run must say about a table it used: a cached copy, codes it did not know.
 LOOKUP_NOTES = frozenset({"lookup_stale", "lookup_missing"})
 
@@ -107,7 +107,7 @@ class LookupFetcher:
             page = Document(url=response.url, data=data)
             extracted = [v for s in _next_specs(pagination) for v in value_raw(s, page) if isinstance(v, str)]
         except (GarbageError, ExtractionError, RecursionError) as exc:
-            self.failed[name] = f"garbage: {exc}"
+            self.failed[name] = garbage_reason(exc)
             return
         for code, label in found.items():
             self.read[name].setdefault(code, label)
@@ -149,7 +149,7 @@ class LookupFetcher:
                 )
             else:
                 usable = False
-                self.emit({"type": "fatal", "url": spec["url"], "reason": f"lookup {name}: {reason}"})
+                self.emit({"type": "fatal", "url": spec["url"], "reason": f"lookup {name} : {reason}"})
         if usable:
             yield from self.then()
 

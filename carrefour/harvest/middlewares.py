@@ -51,14 +51,14 @@ class HostGuardMiddleware:
         parts = urlsplit(request.url)
         if parts.scheme == "file" and not self.local_files:
             # Partner-declared sources never read the server's files, not even as a start URL.
-            raise IgnoreRequest("refused: file:// URL in a partner-declared source")
+            raise IgnoreRequest("refusé : adresse file:// dans une source déclarée par un partenaire")
         written = request.meta.get("role") == "entry" or request.meta.get("lookup_first")
         if parts.scheme == "file" and not written:
             # Only a start or lookup URL written in the definition may be a local file, never a link
             # from a page.
-            raise IgnoreRequest("refused: file:// URL found in a fetched document")
+            raise IgnoreRequest("refusé : adresse file:// trouvée dans un document téléchargé")
         if self.only_hosts and parts.scheme != "file" and (parts.hostname or "") not in self.only_hosts:
-            raise IgnoreRequest(f"refused: {parts.hostname} is not a host of this partner's source")
+            raise IgnoreRequest(f"refusé : {parts.hostname} n'est pas un hôte de la source de ce partenaire")
         key = f"{parts.scheme}://{parts.hostname}"
         if key not in self.cache:
             self.cache[key] = host_refusal(request.url, self.allowed_hosts)

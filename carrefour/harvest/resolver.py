@@ -47,4 +47,4 @@ class GuardedResolver(CachingThreadedResolver):
         """The address when the crawl may connect to it."""
         if name.lower() in self.allowed_hosts or address_public(ipaddress.ip_address(address)):
             return address
-        raise DNSLookupError(f"refused: {name} resolves to non-public address {address}")
+        raise DNSLookupError(f"refusé : {name} mène à l'adresse non publique {address}")

@@ -16,7 +16,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from carrefour.harvest.extract import value_raw
-from carrefour.harvest.extract.document import Document, ExtractionError
+from carrefour.harvest.extract.document import Document, ExtractionError, extraction_reason
 from carrefour.harvest.extract.patterns import PatternTimeout
 from carrefour.harvest.extract.record import RecordBuilder, RecordResult
 from carrefour.harvest.filters import filters_compile, filters_skip_reason
@@ -29,6 +29,7 @@ from carrefour.harvest.forms import (
     form_submission,
 )
 from carrefour.harvest.kinds import KINDS_BY_NAME, GarbageError
+from carrefour.harvest.kinds.base import garbage_reason
 from carrefour.harvest.lookups import LookupFetcher
 from carrefour.harvest.paging import body_total, is_past_end, pages_next
 
@@ -36,16 +37,23 @@ Emit = Callable[[dict[str, Any]], None]
 # Detail pages known from earlier runs: listed URL -> [list version, fetch time (epoch seconds)].
 Known = dict[str, list[Any]]
 DEFAULT_REVISIT_HOURS = 168.0
+# Scrapy's fixed wordings of a request it drops, as partners read them (others pass as they are).
+IGNORED_REASONS = {
+    "Forbidden by robots.txt": "interdit par le robots.txt du site",
+    "max redirections reached": "trop de redirections",
+}
 
 
 def failure_reason(failure: Failure) -> str:
-    """Short human reason of a failed request."""
+    """Short reason of a failed request, in French as partners read it."""
     value = failure.value
     if isinstance(value, HttpError):
         return f"HTTP {value.response.status}"
     if isinstance(value, IgnoreRequest):
-        return str(value) or "request ignored"
-    return f"{type(value).__name__}: {value}"[:300]
+        text = str(value)
+        return IGNORED_REASONS.get(text, text) or "requête ignorée"
+    # Network failures (DNS, timeout, connection refused…): Twisted's class names the cause.
+    return f"échec de la connexion ({type(value).__name__} : {value})"[:300]
 
 
 def _specs(spec: dict[str, Any] | list[dict[str, Any]] | None) -> list[dict[str, Any]]:
@@ -149,7 +157,7 @@ class DefinitionSpider(scrapy.Spider):
                 filters_skip_reason(self.filters, self.builder, item) if isinstance(item, Document) else None
             )
         except PatternTimeout as exc:
-            skipped, result = None, RecordResult(url=result.url, reason=f"extraction error: {exc}")
+            skipped, result = None, RecordResult(url=result.url, reason=extraction_reason(exc))
         if skipped:
             self.emit({"type": "skip", "url": result.url, "reason": skipped})
             return
@@ -193,7 +201,7 @@ class DefinitionSpider(scrapy.Spider):
         except (GarbageError, ExtractionError, ValueError, RecursionError) as exc:
             # RecursionError: absurdly nested data in any kind; reported, not a silently dead callback.
             event = "fatal" if role == "entry" else "list_error"
-            self.emit({"type": event, "url": response.url, "reason": f"garbage: {exc}"})
+            self.emit({"type": event, "url": response.url, "reason": garbage_reason(exc)})
             return
         found = {r.record_id for r in results if r.record_id} | {url for url, _ in entries}
         if found and found <= self.list_found:
@@ -202,7 +210,7 @@ class DefinitionSpider(scrapy.Spider):
             return
         self.list_found |= found
         if role == "entry" and not items and not entries and not next_urls and not next_forms:
-            reason = "garbage: no record, no detail link and no next page found on the entry page"
+            reason = garbage_reason("ni fiche, ni lien vers une fiche, ni page suivante sur la page d'entrée")
             self.emit({"type": "fatal", "url": response.url, "reason": reason})
             return
         for item, result in zip(items, results, strict=True):
@@ -241,7 +249,7 @@ class DefinitionSpider(scrapy.Spider):
         try:
             page = self.kind.page(response, self.definition)
         except GarbageError as exc:
-            self.emit({"type": "reject", "url": response.url, "reason": f"garbage: {exc}"})
+            self.emit({"type": "reject", "url": response.url, "reason": garbage_reason(exc)})
             return
         self._emit_record(page, self._built(page), response.meta)
 

@@ -50,16 +50,16 @@ def host_refusal(url: str, allowed_hosts: list[str], *, unresolved_ok: bool = Fa
     if parts.scheme == "file":
         return None  # start URLs only (HostGuardMiddleware): named by the definition's author
     if parts.scheme not in {"http", "https"}:
-        return f"scheme {parts.scheme!r} not allowed"
+        return f"schéma {parts.scheme!r} non permis"
     host = (parts.hostname or "").lower()
     if not host:
-        return "no host in URL"
+        return "aucun hôte dans l'adresse"
     if host in allowed_hosts:
         return None
     addresses = host_addresses(host)
     if not addresses and not unresolved_ok:
-        return f"refused: {host} does not resolve"
+        return f"refusé : {host} ne mène à aucune adresse"
     for address in addresses:
         if not address_public(address):
-            return f"refused: {host} resolves to non-public address {address} (not in the allowed hosts)"
+            return f"refusé : {host} mène à l'adresse non publique {address} (hôte non autorisé)"
     return None

@@ -154,7 +154,7 @@ def definition_partner_problems(definition: dict[str, Any]) -> list[tuple[str, s
     refusals = _refusals([full for _path, _url, full in checked])
     for path, url, full in checked:
         if refusals.get(full):
-            # host_refusal words it for the harvest logs; a partner reads why in French.
+            # A partner editing a definition is told why without the address the host resolves to.
             problems.append((path, f"{url!r} : hôte refusé, il mène à une adresse privée ou locale"))
     return problems
 

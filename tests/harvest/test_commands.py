@@ -69,7 +69,7 @@ def test_check_of_a_definition_matching_nothing_fails_clearly(
     path = write_definition(tmp_path, "vide", list={"links": {"css": "ul.autre a::attr(href)"}})
     with pytest.raises(CommandError, match="no record extracted"):
         call_command("sources", "check", str(path), "--base-url", mini_site.url)
-    assert "garbage: no record, no detail link" in capsys.readouterr().out
+    assert "illisible : ni fiche, ni lien vers une fiche" in capsys.readouterr().out
     assert row_counts() == (0, 0, 0)
 
 
@@ -98,7 +98,7 @@ def test_status_shows_last_success_trend_and_latest_errors(
     assert "failed" in line and f"{first.started_at:%Y-%m-%d %H:%M}" in line
     assert line.split()[-3:] == ["12", "→", "0!"]  # records of the last success, then the trend
     assert "mini-html: source injoignable ou inutilisable" in out
-    assert f"mini-html: {mini_site.url}/list: garbage: no record" in out
+    assert f"mini-html: {mini_site.url}/list: illisible : ni fiche" in out
     assert next(row for row in out.splitlines() if row.startswith("jamais ")).split()[1] == "never"
 
 

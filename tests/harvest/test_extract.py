@@ -69,13 +69,13 @@ def test_unknown_xpath_function_rejects_the_record_instead_of_crashing() -> None
     builder = RecordBuilder(
         {"kind": "html", "record_id": {"url": "last_segment"}, "fields": {"title": {"xpath": "foo(//h1)"}}}
     )
-    assert "extraction error" in str(builder.build(html(FICHE)).reason)
+    assert "erreur d'extraction" in str(builder.build(html(FICHE)).reason)
 
 
 def test_html_extractor_on_json_document_is_a_clear_error() -> None:
-    with pytest.raises(ExtractionError, match="`css` needs an HTML/XML document"):
+    with pytest.raises(ExtractionError, match="`css` demande un document HTML ou XML"):
         value_raw({"css": "h1"}, data({"titre": "x"}))
-    with pytest.raises(ExtractionError, match="`json` needs a JSON document"):
+    with pytest.raises(ExtractionError, match="`json` demande un document JSON"):
         value_raw({"json": "titre"}, html(FICHE))
 
 
@@ -233,7 +233,7 @@ def test_label_on_empty_or_garbage_markup() -> None:
     assert value_raw({"label": ["Porteur"]}, html("<<<>>> Porteur :")) == []
     assert value_raw({"label": ["Porteur"]}, html("<p>\x00Porteur\x01 : X\x7f</p>")) == ["X"]
     assert value_raw({"const": ["<html></html>", "\x00"], "html_text": True}, data({})) == []
-    with pytest.raises(ExtractionError, match="`label` needs an HTML document"):
+    with pytest.raises(ExtractionError, match="`label` demande un document HTML"):
         value_raw({"label": ["Porteur"]}, data({"Porteur": "x"}))
 
 
@@ -299,8 +299,8 @@ def test_record_builder_cardinality_defaults_and_rejections() -> None:
         "scale": "locale",
         "status": "locale",
     }
-    assert builder.build(html("<h1>sans id</h1>")).reason == "no source record id"
+    assert builder.build(html("<h1>sans id</h1>")).reason == "identifiant de fiche absent"
     long_id = "x" * 600
-    assert "longer than 500" in str(builder.build(html(f'<h1 data-id="{long_id}">T</h1>')).reason)
+    assert "de plus de 500 caractères" in str(builder.build(html(f'<h1 data-id="{long_id}">T</h1>')).reason)
     json_builder = RecordBuilder({**definition, "fields": {"title": {"css": "h1"}}})
-    assert "extraction error" in str(json_builder.build(data({"h1": "x"})).reason)
+    assert "erreur d'extraction" in str(json_builder.build(data({"h1": "x"})).reason)

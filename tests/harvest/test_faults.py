@@ -70,7 +70,7 @@ def test_robots_txt_obeyed(mini_site: MiniSite) -> None:
     mini_site.route("/private/b", detail("Private"))
     run = harvest_run(make_source(HTML_SOURCE), base_url=mini_site.url)
     assert run.records_seen == 1 and run.records_rejected == 1
-    assert "robots.txt" in run.errors[0]["reason"]
+    assert run.errors[0]["reason"] == "interdit par le robots.txt du site"
     assert "/private/b" not in mini_site.log and "/robots.txt" in mini_site.log
 
 
@@ -80,7 +80,7 @@ def test_redirect_to_private_address_refused(mini_site: MiniSite) -> None:
     mini_site.route("/go", "", status=302, headers={"Location": "http://10.255.255.1/secret"})
     run = harvest_run(make_source(HTML_SOURCE), base_url=mini_site.url)
     assert run.records_seen == 1
-    assert any("non-public address 10.255.255.1" in e["reason"] for e in run.errors)
+    assert any("l'adresse non publique 10.255.255.1" in e["reason"] for e in run.errors)
 
 
 def test_local_file_linked_from_a_page_is_never_read(mini_site: MiniSite, tmp_path: Path) -> None:
@@ -97,7 +97,7 @@ def test_local_file_linked_from_a_page_is_never_read(mini_site: MiniSite, tmp_pa
 def test_private_host_refused_without_connecting() -> None:
     run = harvest_run(make_source(HTML_SOURCE), base_url="http://169.254.169.254")
     assert run.status == HarvestRun.Status.FAILED
-    assert "non-public address 169.254.169.254" in run.message
+    assert "l'adresse non publique 169.254.169.254" in run.message
 
 
 def test_garbage_after_success_fails_and_keeps_records(mini_site: MiniSite) -> None:
@@ -110,7 +110,7 @@ def test_garbage_after_success_fails_and_keeps_records(mini_site: MiniSite) -> N
     mini_site.route("/list", "<html><body><p>Maintenance en cours</p></body></html>")
     run = harvest_run(src, base_url=mini_site.url)
     assert run.status == HarvestRun.Status.FAILED
-    assert "garbage" in run.message
+    assert "illisible : " in run.message
     assert list(RawRecord.objects.order_by("pk").values()) == before
     mini_site.route("/list", b"\x00\x01binary", ctype="application/octet-stream")
     assert harvest_run(src, base_url=mini_site.url).status == HarvestRun.Status.FAILED
@@ -159,8 +159,8 @@ def test_csv_broken_row_rejected_rest_kept(mini_site: MiniSite) -> None:
     assert run.status == HarvestRun.Status.SUCCESS, run.message
     assert (run.records_seen, run.records_rejected) == (2, 2)
     reasons = [e["reason"] for e in run.errors]
-    assert any("row 2: 3 cells, 5 expected" in r for r in reasons)
-    assert any("no source record id (row 4)" in r for r in reasons)
+    assert any("ligne 2 : 3 cellules, 5 attendues" in r for r in reasons)
+    assert any("identifiant de fiche absent (ligne 4)" in r for r in reasons)
     first = RawRecord.objects.get(source_record_id="A1")
     assert first.payload == {
         "title": "Premier",
@@ -178,4 +178,4 @@ def test_csv_missing_columns_is_garbage(mini_site: MiniSite) -> None:
     mini_site.route("/data.csv", "<html><body>Erreur 500</body></html>")
     run = harvest_run(make_source(CSV_SOURCE), base_url=mini_site.url)
     assert run.status == HarvestRun.Status.FAILED
-    assert "lacks columns" in run.message
+    assert "colonnes absentes de l'en-tête CSV" in run.message

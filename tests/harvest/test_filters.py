@@ -53,7 +53,7 @@ def test_rows_flagged_not_to_publish_are_skipped_and_counted_apart_from_rejectio
     assert run.records_skipped == [[NOT_PUBLISHED, 2], ["sans nom", 1]]
     # Skipped rows are neither errors nor rejections: the row without an id still is one.
     assert run.status == HarvestRun.Status.SUCCESS and run.records_rejected == 1
-    assert [e["reason"] for e in run.errors] == ["no source record id (row 7)"]
+    assert [e["reason"] for e in run.errors] == ["identifiant de fiche absent (ligne 7)"]
     assert f"initiatives: 2 skipped × {NOT_PUBLISHED}" in out and "initiatives: 1 skipped × sans nom" in out
 
 
@@ -64,7 +64,10 @@ def test_a_filter_on_a_column_missing_from_the_file_publishes_nothing(
     run, _ = harvest_definition(
         CSV_FLAGGED, mini_site.url, tmp_path / "sources", settings, capsys, fails=True
     )
-    assert run.status == HarvestRun.Status.FAILED and "CSV header lacks columns publier" in run.message
+    assert (
+        run.status == HarvestRun.Status.FAILED
+        and "colonnes absentes de l'en-tête CSV : publier" in run.message
+    )
     assert payloads("initiatives") == {}
 
 

@@ -95,7 +95,7 @@ def test_a_search_form_refused_for_good_fails_the_harvest_with_its_reason(
     run = harvest(site, tmp_path, settings, capsys, fails=True)
     assert requests(site) == [SEARCH, SUBMIT, SEARCH, SUBMIT]
     assert run.status == HarvestRun.Status.FAILED
-    assert "form refused (HTTP 403): token expired or missing" in run.message
+    assert "formulaire refusé (HTTP 403) : jeton expiré ou absent" in run.message
 
 
 def test_a_next_page_refused_for_good_keeps_the_records_already_stored(
@@ -108,7 +108,7 @@ def test_a_next_page_refused_for_good_keeps_the_records_already_stored(
     run = harvest(site, tmp_path, settings, capsys, changes=changes)
     assert requests(site) == [SEARCH, SUBMIT, SUBMIT, SUBMIT, SEARCH, SUBMIT]
     assert run.status == HarvestRun.Status.SUSPICIOUS
-    assert "form refused (HTTP 419): token expired or missing" in run.message
+    assert "formulaire refusé (HTTP 419) : jeton expiré ou absent" in run.message
     states = dict(RawRecord.objects.filter(source__slug="annuaire").values_list("source_record_id", "state"))
     assert states == dict.fromkeys(EVERY_ID, RawRecord.State.ACTIVE)
 
@@ -120,7 +120,7 @@ def test_a_search_page_without_the_named_form_fails_without_submitting_another_f
     run = harvest(site, tmp_path, settings, capsys, fails=True)
     # The page still has a newsletter form: it is not submitted in place of the search form.
     assert requests(site) == [SEARCH]
-    assert run.status == HarvestRun.Status.FAILED and "form not found" in run.message
+    assert run.status == HarvestRun.Status.FAILED and "formulaire introuvable" in run.message
 
 
 def test_form_options_are_checked_against_the_kind_and_the_pagination() -> None:
@@ -144,4 +144,4 @@ def test_a_binary_answer_instead_of_the_search_page_fails_with_a_clear_reason(
     mini_site.route("/recherche", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ctype="image/png")
     run, _ = harvest_definition(DIRECTORY, mini_site.url, tmp_path / "s", settings, capsys, fails=True)
     assert run.status == HarvestRun.Status.FAILED
-    assert "form not found: not a text page" in run.message
+    assert "formulaire introuvable : pas une page de texte" in run.message

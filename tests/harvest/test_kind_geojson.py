@@ -99,7 +99,7 @@ def test_a_geojson_layer_is_harvested_with_positions_from_its_geometries(
         assert records[without]["latitude"] is None and records[without]["longitude"] is None
     assert records["42"]["title"] is None and records["42"]["latitude"] == 47.22
     assert run.status == HarvestRun.Status.SUCCESS and run.records_rejected == 2
-    assert "no source record id" in out and "feature 11: not a GeoJSON Feature" in out
+    assert "identifiant de fiche absent" in out and "objet 11 : pas une Feature GeoJSON" in out
     assert mini_site.log == ["/robots.txt", "/couche.geojson"]
 
 
@@ -109,7 +109,7 @@ def test_a_layer_that_is_not_geojson_fails_the_run_with_its_reason(
     mini_site.route("/couche.geojson", json.dumps([{"nom": "liste"}]), ctype="application/json")
     run, _ = harvest_definition(LAYER, mini_site.url, tmp_path / "sources", settings, capsys, fails=True)
     assert run.status == HarvestRun.Status.FAILED
-    assert "not a GeoJSON FeatureCollection" in run.message and payloads("carte") == {}
+    assert "pas une FeatureCollection GeoJSON" in run.message and payloads("carte") == {}
 
 
 def nested(depth: int) -> str:
@@ -139,7 +139,7 @@ def test_a_hostile_feature_is_rejected_alone_and_the_valid_ones_are_kept(
     assert {"a", "b"} <= set(records) and records["b"]["latitude"] == 45.75
     # Odd geometry types leave the feature without a position; the absurd nesting rejects it alone.
     assert records["x1"]["latitude"] is None and records["x2"]["latitude"] is None
-    assert "x4" not in records and "feature 5: unreadable geometry (RecursionError)" in out
+    assert "x4" not in records and "objet 5 : géométrie illisible (RecursionError)" in out
     assert run.status == HarvestRun.Status.SUCCESS and run.records_rejected == 1
 
 
@@ -149,4 +149,4 @@ def test_a_layer_nested_too_deep_to_parse_fails_the_run_with_its_reason(
     mini_site.route("/couche.geojson", nested(200_000), ctype="application/geo+json")
     run, _ = harvest_definition(LAYER, mini_site.url, tmp_path / "sources", settings, capsys, fails=True)
     assert run.status == HarvestRun.Status.FAILED
-    assert "nested too deep" in run.message and payloads("carte") == {}
+    assert "imbriqués trop profondément" in run.message and payloads("carte") == {}

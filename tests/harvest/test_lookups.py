@@ -129,7 +129,7 @@ def test_a_taxonomy_down_without_a_cached_copy_fails_the_run_rather_than_publish
     mini_site.route(CATEGORIES_PATH, "erreur", status=500, ctype="text/plain")
     definition = {**WORDPRESS, "politeness": {"delay": 0, "concurrency": 1, "retries": 0}}
     run, _ = harvest_definition(definition, mini_site.url, tmp_path / "s", settings, capsys, fails=True)
-    assert run.status == HarvestRun.Status.FAILED and "lookup categories: HTTP 500" in run.message
+    assert run.status == HarvestRun.Status.FAILED and "lookup categories : HTTP 500" in run.message
     assert payloads("blog") == {} and "/wp-json/wp/v2/posts" not in mini_site.log
     assert not LookupTable.objects.exists()
 
@@ -142,7 +142,7 @@ def test_a_taxonomy_read_only_in_part_is_not_used(
     definition = {**WORDPRESS, "politeness": {"delay": 0, "concurrency": 1, "retries": 0}}
     run, _ = harvest_definition(definition, mini_site.url, tmp_path / "s", settings, capsys, fails=True)
     # Half a table would publish post 3's category id as if it were a label: the run stops instead.
-    assert run.status == HarvestRun.Status.FAILED and "lookup categories: HTTP 503" in run.message
+    assert run.status == HarvestRun.Status.FAILED and "lookup categories : HTTP 503" in run.message
     assert payloads("blog") == {}
 
 
@@ -164,8 +164,8 @@ def test_a_filter_reads_the_labels_of_a_lookup(
     ("status", "body", "reason"),
     [
         (500, "erreur", "HTTP 500"),
-        (200, "<html><body>Maintenance</body></html>", "garbage: invalid JSON"),
-        (200, "[]", "garbage: no entry found"),
+        (200, "<html><body>Maintenance</body></html>", "illisible : JSON invalide"),
+        (200, "[]", "illisible : aucune entrée trouvée"),
     ],
 )
 def test_a_taxonomy_down_or_broken_falls_back_on_the_cached_copy_with_a_warning(

@@ -34,7 +34,7 @@ def test_a_partner_source_never_reaches_loopback_unless_allowed_for_partners(
     source = partner(make_source(HTML_SOURCE))
     refused = harvest_run(source, base_url=mini_site.url)
     assert refused.status == HarvestRun.Status.FAILED
-    assert "non-public address 127.0.0.1" in refused.message and mini_site.log == []
+    assert "l'adresse non publique 127.0.0.1" in refused.message and mini_site.log == []
     settings.PARTNER_ALLOWED_HOSTS = ["127.0.0.1"]
     allowed = harvest_run(source, base_url=mini_site.url)
     assert allowed.status == HarvestRun.Status.SUCCESS and allowed.records_seen == 3
@@ -63,7 +63,7 @@ def test_a_partner_source_never_reads_a_local_file_even_as_start_url(tmp_path: P
     # Written straight into the table (as an old row could be): the crawl itself refuses the file.
     run = harvest_run(partner(make_source(definition)))
     assert run.status == HarvestRun.Status.FAILED
-    assert "file:// URL in a partner-declared source" in run.message
+    assert "adresse file:// dans une source déclarée par un partenaire" in run.message
     assert harvest_run(make_source({**definition, "slug": "fichier"})).records_seen == 1
 
 
@@ -79,7 +79,7 @@ def test_a_partner_crawl_stays_on_its_own_hosts_and_reads_robots_txt(
     definition = {**HTML_SOURCE, "politeness": {"delay": 0, "concurrency": 8, "obey_robots": False}}
     run = harvest_run(partner(make_source(definition)), base_url=mini_site.url)
     assert run.records_seen == 2
-    assert any("localhost is not a host of this partner's source" in e["reason"] for e in run.errors)
+    assert any("localhost n'est pas un hôte de la source de ce partenaire" in e["reason"] for e in run.errors)
     assert "/robots.txt" in mini_site.log
     # The same definition from a repository file follows the link and skips robots.txt as it says.
     mini_site.log.clear()

@@ -36,7 +36,10 @@ def test_ipv6_addresses_embedding_a_private_ipv4_are_not_public(address: str, pu
 
 
 def test_a_host_that_does_not_resolve_is_refused_when_fetched() -> None:
-    assert host_refusal("http://nulle-part.invalid/", []) == "refused: nulle-part.invalid does not resolve"
+    assert (
+        host_refusal("http://nulle-part.invalid/", [])
+        == "refusé : nulle-part.invalid ne mène à aucune adresse"
+    )
     # A definition being saved may name a host not live yet: every fetch is checked again.
     assert host_refusal("http://nulle-part.invalid/", [], unresolved_ok=True) is None
 
@@ -56,7 +59,7 @@ def test_the_resolver_refuses_a_name_rebound_to_loopback_after_the_url_check() -
         guarded = GuardedResolver(None, 100, 5.0, [])
         refused = _resolved(guarded, "rebound.example")
         assert isinstance(refused, Failure) and refused.check(DNSLookupError)
-        assert "rebound.example resolves to non-public address 127.0.0.1" in str(refused.value)
+        assert "rebound.example mène à l'adresse non publique 127.0.0.1" in str(refused.value)
         assert _resolved(guarded, "public.example") == "93.184.216.34"
         allowed = GuardedResolver(None, 100, 5.0, ["Rebound.example"])
         assert _resolved(allowed, "rebound.example") == "127.0.0.1"
@@ -80,4 +83,4 @@ reactor.run()
     out = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
     )
-    assert "refused: localhost resolves to non-public address 127.0.0.1" in out.stdout
+    assert "refusé : localhost mène à l'adresse non publique 127.0.0.1" in out.stdout

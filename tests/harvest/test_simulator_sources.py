@@ -132,7 +132,7 @@ def test_down_source_fails_and_keeps_records(small_world: World, where: str) -> 
     url = closed_port_url() if where == "closed-port" else small_world.urls["opendata"] + "/gone"
     run = harvest_run(src, base_url=url)
     assert run.status == HarvestRun.Status.FAILED
-    assert "down" in run.message and run.errors
+    assert "source injoignable" in run.message and run.errors
     assert list(RawRecord.objects.filter(source=src).order_by("pk").values()) == before
     assert harvest_changed_raw_ids(run) == []
 
@@ -142,7 +142,7 @@ def test_private_address_refused_unless_allow_listed(small_world: World, setting
     hits_before = len([r for r in small_world.requests_log() if r[1] == "portraits"])
     run = harvest_run(source("regards-solidaires"), base_url=small_world.urls["portraits"])
     assert run.status == HarvestRun.Status.FAILED
-    assert "non-public address 127.0.0.1" in run.message
+    assert "l'adresse non publique 127.0.0.1" in run.message
     hits_after = len([r for r in small_world.requests_log() if r[1] == "portraits"])
     assert hits_after == hits_before
 

@@ -45,7 +45,7 @@ def extractor_for(spec: dict[str, Any]) -> Extractor:
     for key, extractor in EXTRACTORS_BY_KEY.items():
         if key in spec:
             return extractor
-    raise ExtractionError(f"no extractor key in {sorted(spec)}")
+    raise ExtractionError(f"aucune clé d'extraction dans {sorted(spec)}")
 
 
 def value_raw(spec: dict[str, Any], doc: Document) -> list[Any]:

@@ -27,3 +27,12 @@ class Document:
 
 class ExtractionError(ValueError):
     """An extractor that cannot be applied to a document (wrong kind, bad path)."""
+
+
+# Partners read rejection reasons in French: one prefix for a record whose fields could not be read.
+EXTRACTION_PREFIX = "erreur d'extraction : "
+
+
+def extraction_reason(problem: object) -> str:
+    """The reason shown for a record an extractor failed on."""
+    return f"{EXTRACTION_PREFIX}{problem}"

@@ -55,7 +55,7 @@ class JsonExtractor:
     def values(self, spec: dict[str, Any], doc: Document) -> list[Any]:
         """Values found at the path."""
         if doc.data is None and doc.selector is not None:
-            raise ExtractionError(f"`json` needs a JSON document, {doc.url} is not one")
+            raise ExtractionError(f"`json` demande un document JSON, {doc.url} n'en est pas un")
         return json_path_find(doc.data, spec["json"])
 
     def nodes(self, spec: dict[str, Any], doc: Document) -> list[Any]:

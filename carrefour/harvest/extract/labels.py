@@ -33,7 +33,7 @@ def markup_lines(markup: str) -> list[str]:
 def _scope_markup(spec: dict[str, Any], doc: Document) -> list[str]:
     """Markup searched: the `within` nodes (CSS, or XPath when it starts with / or ( ), else the page."""
     if doc.selector is None:
-        raise ExtractionError(f"`label` needs an HTML document, {doc.url} is not one")
+        raise ExtractionError(f"`label` demande un document HTML, {doc.url} n'en est pas un")
     within = spec.get("within")
     if not within:
         return [doc.selector.get()]

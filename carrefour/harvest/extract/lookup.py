@@ -42,7 +42,7 @@ def lookup_entries(spec: dict[str, Any], data: Any, url: str) -> dict[str, str]:
     found: dict[str, str] = {}
     for entry in entries:
         if not isinstance(entry, dict):
-            raise ExtractionError(f"lookup entry is not an object: {str(entry)[:80]!r}")
+            raise ExtractionError(f"entrée de table qui n'est pas un objet : {str(entry)[:80]!r}")
         if "key" in spec:
             pairs = [(_first(spec["key"], entry, url), _first(spec["value"], entry, url))]
         elif "value" in spec:

@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import urljoin
 
 from carrefour.harvest.extract import value_raw
-from carrefour.harvest.extract.document import Document
+from carrefour.harvest.extract.document import Document, extraction_reason
 from carrefour.harvest.extract.lookup import LookupTables
 
 MAX_ID_LENGTH = 500
@@ -82,18 +82,18 @@ class RecordBuilder:
                 own_url = self.value({**self.record_url_spec, "multiple": False}, doc)
                 result.url = urljoin(doc.url, str(own_url)) if own_url else doc.url
         except ValueError as exc:  # ExtractionError, or e.g. an XPath function unknown at evaluation
-            result.reason = f"extraction error: {exc}"
+            result.reason = extraction_reason(exc)
             return result
         if raw_id is None or str(raw_id).strip() == "":
-            where = f" (row {doc.row_number})" if doc.row_number else ""
-            result.reason = f"no source record id{where}"
+            where = f" (ligne {doc.row_number})" if doc.row_number else ""
+            result.reason = f"identifiant de fiche absent{where}"
             return result
         record_id = str(raw_id).strip()
         if self.record_id_spec.get("number_repeats"):
             self.seen_ids[record_id] += 1
             record_id = f"{record_id}-{self.seen_ids[record_id]}"
         if len(record_id) > MAX_ID_LENGTH:
-            result.reason = f"source record id longer than {MAX_ID_LENGTH} characters"
+            result.reason = f"identifiant de fiche de plus de {MAX_ID_LENGTH} caractères"
             return result
         result.record_id = record_id
         if self.kind == "csv" or (self.kind == "geojson" and not self.record_url_spec):

@@ -15,7 +15,7 @@ _SPACES = re.compile(r"[ \t\r\n]+")
 def _selector(doc: Document, key: str) -> Selector:
     """The parsed page of a document, or a clear error for non-HTML documents."""
     if doc.selector is None:
-        raise ExtractionError(f"`{key}` needs an HTML/XML document, {doc.url} is not one")
+        raise ExtractionError(f"`{key}` demande un document HTML ou XML, {doc.url} n'en est pas un")
     return doc.selector
 
 

@@ -46,7 +46,7 @@ def _of_types(nodes: list[dict[str, Any]], types: list[str] | None) -> list[dict
 def _selector_root(doc: Document, key: str) -> Any:
     """The lxml root of an HTML document, or a clear error."""
     if doc.selector is None:
-        raise ExtractionError(f"`{key}` needs an HTML document, {doc.url} is not one")
+        raise ExtractionError(f"`{key}` demande un document HTML, {doc.url} n'en est pas un")
     return doc.selector
 
 

@@ -15,6 +15,6 @@ class ColumnExtractor:
     def values(self, spec: dict[str, Any], doc: Document) -> list[Any]:
         """The cell as a one-item list (empty if blank)."""
         if doc.row is None:
-            raise ExtractionError(f"`column` needs a CSV row, {doc.url} is not one")
+            raise ExtractionError(f"`column` demande une ligne CSV, {doc.url} n'en est pas une")
         value = doc.row.get(spec["column"])
         return [] if value is None else [value]

@@ -16,6 +16,15 @@ class GarbageError(ValueError):
     """A response that is not what the source kind promises (HTML instead of JSON, no CSV header…)."""
 
 
+# Partners read rejection reasons in French: one prefix for a response that cannot be read.
+GARBAGE_PREFIX = "illisible : "
+
+
+def garbage_reason(problem: object) -> str:
+    """The reason shown for an unreadable response (a GarbageError or what else made it so)."""
+    return f"{GARBAGE_PREFIX}{problem}"
+
+
 class Kind(Protocol):
     """One kind of source (html, json_api, csv)."""
 
@@ -44,7 +53,7 @@ def response_text(response: Response, definition: dict[str, Any], default: str =
     try:
         return response.body.decode(encoding, errors="replace")
     except LookupError as exc:
-        raise GarbageError(f"unknown encoding {encoding!r}") from exc
+        raise GarbageError(f"encodage inconnu {encoding!r}") from exc
 
 
 def response_json(response: Response, definition: dict[str, Any]) -> Any:
@@ -52,6 +61,6 @@ def response_json(response: Response, definition: dict[str, Any]) -> Any:
     try:
         return json.loads(response_text(response, definition))
     except json.JSONDecodeError as exc:
-        raise GarbageError(f"invalid JSON: {exc}") from exc
+        raise GarbageError(f"JSON invalide : {exc}") from exc
     except RecursionError as exc:
-        raise GarbageError("invalid JSON: arrays or objects nested too deep") from exc
+        raise GarbageError("JSON invalide : tableaux ou objets imbriqués trop profondément") from exc

@@ -48,11 +48,11 @@ class CsvKind:
         try:
             header = [h.strip() for h in next(reader)]
         except (StopIteration, csv.Error) as exc:
-            raise GarbageError(f"no CSV header: {exc}") from exc
+            raise GarbageError(f"pas de ligne d'en-tête CSV : {exc}") from exc
         missing = sorted(_columns_used(definition) - set(header))
         if missing:
             raise GarbageError(
-                f"CSV header lacks columns {', '.join(missing)} (got {', '.join(header[:8])}…)"
+                f"colonnes absentes de l'en-tête CSV : {', '.join(missing)} (lues : {', '.join(header[:8])}…)"
             )
         number = 0
         while True:
@@ -62,14 +62,16 @@ class CsvKind:
             except StopIteration:
                 return
             except csv.Error as exc:
-                yield RecordResult(url=f"{page.url}#row={number}", reason=f"row {number}: unparsable ({exc})")
+                yield RecordResult(
+                    url=f"{page.url}#row={number}", reason=f"ligne {number} : illisible ({exc})"
+                )
                 continue
             if not any(c.strip() for c in cells):
                 continue
             if len(cells) != len(header):
                 yield RecordResult(
                     url=f"{page.url}#row={number}",
-                    reason=f"row {number}: {len(cells)} cells, {len(header)} expected",
+                    reason=f"ligne {number} : {len(cells)} cellules, {len(header)} attendues",
                 )
                 continue
             yield Document(url=page.url, row=dict(zip(header, cells, strict=True)), row_number=number)

@@ -118,7 +118,7 @@ class GeoJsonKind:
         data = response_json(response, definition)
         kind = data.get("type") if isinstance(data, dict) else None
         if kind not in {"FeatureCollection", "Feature"}:
-            raise GarbageError(f"not a GeoJSON FeatureCollection (type {kind!r})")
+            raise GarbageError(f"pas une FeatureCollection GeoJSON (type {kind!r})")
         return Document(url=response.url, data=data)
 
     def nodes(self, spec: dict[str, Any], page: Document) -> list[Document]:
@@ -129,12 +129,12 @@ class GeoJsonKind:
         """One document per feature; a non-feature or unreadable item rejected with a reason."""
         features = [page.data] if page.data.get("type") == "Feature" else page.data.get("features")
         if not isinstance(features, list):
-            raise GarbageError("FeatureCollection without a `features` list")
+            raise GarbageError("FeatureCollection sans liste `features`")
         for number, feature in enumerate(features, start=1):
             if not isinstance(feature, dict) or feature.get("type") != "Feature":
                 yield RecordResult(
                     url=f"{page.url}#feature={number}",
-                    reason=f"feature {number}: not a GeoJSON Feature ({str(feature)[:60]!r})",
+                    reason=f"objet {number} : pas une Feature GeoJSON ({str(feature)[:60]!r})",
                 )
                 continue
             try:
@@ -143,7 +143,7 @@ class GeoJsonKind:
                 # One hostile feature (absurd nesting, odd types) must not lose the rest of the layer.
                 yield RecordResult(
                     url=f"{page.url}#feature={number}",
-                    reason=f"feature {number}: unreadable geometry ({type(exc).__name__})",
+                    reason=f"objet {number} : géométrie illisible ({type(exc).__name__})",
                 )
                 continue
             yield document

@@ -31,9 +31,9 @@ def xml_selector(body: bytes) -> Selector:
         # defusedxml refuses entity declarations (billion laughs, external entities) before lxml parses.
         defused_fromstring(body, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise GarbageError(f"unsafe XML refused: {exc!r}") from exc
+        raise GarbageError(f"XML dangereux refusé : {exc!r}") from exc
     except ParseError as exc:
-        raise GarbageError(f"invalid XML: {exc}") from exc
+        raise GarbageError(f"XML invalide : {exc}") from exc
     selector = Selector(body=body, type="xml")
     # Prefix-free XPath for partners: //entry, //url/loc, //point instead of namespace bindings.
     selector.remove_namespaces()
@@ -49,12 +49,14 @@ class HtmlKind:
     def page(self, response: Response, definition: dict[str, Any]) -> Document:
         """The page parsed as HTML, or as XML when it is an XML document."""
         if not isinstance(response, TextResponse):
-            raise GarbageError(f"not a text page (Content-Type {response.headers.get('Content-Type')!r})")
+            raise GarbageError(
+                f"pas une page de texte (Content-Type {response.headers.get('Content-Type')!r})"
+            )
         if _is_xml(response):
             return Document(url=response.url, selector=xml_selector(response.body))
         text = response_text(response, definition) if definition.get("encoding") else response.text
         if text.strip() and "<" not in text:
-            raise GarbageError("no markup in the page")
+            raise GarbageError("aucune balise dans la page")
         return Document(url=response.url, selector=Selector(text=text or "<html></html>", type="html"))
 
     def nodes(self, spec: dict[str, Any], page: Document) -> list[Document]:

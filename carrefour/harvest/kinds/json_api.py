@@ -36,4 +36,6 @@ class JsonApiKind:
             if isinstance(node, dict):
                 yield Document(url=page.url, data=node)
             else:
-                yield RecordResult(url=page.url, reason=f"list item is not an object: {str(node)[:80]!r}")
+                yield RecordResult(
+                    url=page.url, reason=f"élément de liste qui n'est pas un objet : {str(node)[:80]!r}"
+                )
