@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
 from carrefour.normalize.actors import actor_type_guess
 from carrefour.normalize.services import record_normalize
 from carrefour.normalize.values import value_list, website_clean, year_parse
+from carrefour.orchestration.pipeline import record_values
 
 DEFINITION = {
     "vocabularies": {
@@ -117,3 +120,15 @@ def test_a_pathological_vocabulary_regex_leaves_the_term_unmapped_and_says_why()
     [warning] = result.warnings
     assert warning["field"] == "themes" and "expression régulière trop lente" in warning["message"]
     assert "(a+)+$" in warning["message"]
+
+
+@pytest.mark.django_db
+def test_the_pipeline_stores_a_slow_vocabulary_regex_among_the_record_warnings() -> None:
+    definition = {"vocabularies": {"themes": {"/(a+)+$/": "emploi"}}}
+    payload = {"title": "Atelier", "themes": ["a" * 5000 + "b"], "commune": "Lyon"}
+    values = record_values(payload, definition, "hash", "active")
+    assert values["is_valid"] and values["unmapped"] == {"themes": ["a" * 5000 + "b"]}
+    assert any(
+        w["field"] == "themes" and "expression régulière trop lente" in w["message"]
+        for w in values["warnings"]
+    )
