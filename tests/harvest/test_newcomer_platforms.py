@@ -136,7 +136,7 @@ def test_opendatasoft_full_export_is_one_plain_array(
 ) -> None:
     export = f"{ODS_DATASET}/exports/json"
     platform_site.route(export, ods_rows(30))
-    # Without the preset: its offset options would survive `type: none` and be refused (see the notes).
+    # Without the preset, as documented: its offset options would survive `type: none` and be refused.
     definition = ods_definition(
         export, kind="json_api", pagination={"type": "none"}, list={"records": {"json": "[*]"}}
     )
