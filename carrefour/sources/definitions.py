@@ -47,7 +47,7 @@ KIND_KEYS = {
 
 # Pagination options read only by `type: page_number`, by `type: offset`.
 PAGE_NUMBER_KEYS = ("page_param", "first_page", "total_pages", "total_count", "page_size")
-OFFSET_KEYS = ("offset_param", "page_size", "total", "total_count")
+OFFSET_KEYS = ("offset_param", "page_size_param", "page_size", "total", "total_count")
 PAGING_KEYS = {"page_number": PAGE_NUMBER_KEYS, "offset": OFFSET_KEYS}
 
 # A `filters` item: one action naming the extractor, one test on its values.
