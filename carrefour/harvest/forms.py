@@ -27,7 +27,8 @@ def form_needs_cookies(definition: dict[str, Any]) -> bool:
 def form_fields(request: Request) -> list[tuple[str, str]]:
     """The fields a form request sends (its body for POST, its query for GET)."""
     raw = request.body.decode(request.encoding) if request.method == "POST" else urlsplit(request.url).query
-    return parse_qsl(raw, keep_blank_values=True)
+    # Percent-escapes are bytes in the page's encoding (latin-1 sites): decoded as UTF-8 they would be lost.
+    return parse_qsl(raw, keep_blank_values=True, encoding=request.encoding)
 
 
 def form_submission(
@@ -61,12 +62,26 @@ def form_next(
     """The submission of the results page's "next page" form, or none when the page has no such form."""
     if pagination.get("type") != "next_form":
         return []
-    meta = {"role": "list", "form_entry": response.meta.get("form_entry")}
+    # Without a search form, the first "next" submission records its page as the one to reload.
+    entry = response.meta.get("form_entry")
+    meta = {"role": "list", **({"form_entry": entry} if entry else {})}
     try:
         return [form_submission(response, pagination["form"], meta, callback=callback, errback=errback)]
     except FormMissing:
         # The last page has no "next" form: the end of the list.
         return []
+
+
+def form_page_lost(pagination: dict[str, Any], role: str, listed: int) -> str | None:
+    """Why a results page reached by a "next" form cannot be the list's end, or None when it can.
+
+    The last page of a directory still shows its last results: a page reached by a "next" form that
+    lists nothing is the server having lost the search (many sites answer an expired session with
+    200 and the search page), so the list is incomplete, not finished.
+    """
+    if pagination.get("type") != "next_form" or role != "list" or listed:
+        return None
+    return "page de résultats sans aucune fiche après la page 1 : session expirée ou recherche perdue"
 
 
 def form_refusal(failure: Failure) -> str | None:
@@ -117,6 +132,7 @@ def form_resubmission(refused: Request, fresh: FormRequest) -> FormRequest:
         refused.url,
         method=refused.method,
         formdata=fields,
+        encoding=refused.encoding,
         callback=refused.callback,
         errback=refused.errback,
         meta=meta,
