@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+from lxml.html import FormElement, HtmlElement
 from scrapy.http import FormRequest, Request, Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
@@ -39,21 +40,60 @@ def form_submission(
         # A page served as binary (application/octet-stream…) has no form to read.
         raise FormMissing(f"form not found: not a text page ({response.headers.get('Content-Type')!r})")
     try:
-        request = FormRequest.from_response(
-            response,
-            formcss=spec.get("css"),
-            formdata=spec.get("fields"),
-            clickdata=spec.get("submit"),
-            # Each submission carries a one-time token: a cached answer would replay an expired one.
-            meta={**meta, "dont_cache": True},
-            **kwargs,
-        )
+        form = _form(response, spec.get("css"))
+        fields = form_values(form, spec.get("fields") or {}, spec.get("submit"))
     except ValueError as exc:
         raise FormMissing(f"form not found: {exc}") from exc
+    method = (form.get("method") or "GET").upper()
+    request = FormRequest(
+        # Resolved against the page's URL or its <base href>; a missing or empty action is the page.
+        response.urljoin((form.get("action") or "").strip()),
+        method=method if method in {"GET", "POST"} else "GET",
+        formdata=fields,
+        encoding=response.encoding,
+        # Each submission carries a one-time token: a cached answer would replay an expired one.
+        meta={**meta, "dont_cache": True},
+        **kwargs,
+    )
     if "form_entry" not in meta:
         # The first submission: what it sent tells later which fields are tokens (see form_resubmission).
         request.meta["form_entry"] = {"url": response.url, "sent": form_fields(request)}
     return request
+
+
+def _form(response: TextResponse, css: str | None) -> FormElement:
+    """The form a CSS selector names (the form holding the first node it selects), else the first form."""
+    nodes = response.css(css or "form")
+    if not nodes:
+        raise ValueError(
+            f"no <form> element matches {css!r}" if css else f"no <form> element in {response.url}"
+        )
+    node = nodes[0].root
+    # The selector may name a node inside the form (its button, a field): the form is its ancestor.
+    while isinstance(node, HtmlElement) and not isinstance(node, FormElement):
+        node = node.getparent()
+    if not isinstance(node, FormElement):
+        raise ValueError(f"no <form> element holds what {css!r} selects")
+    return node
+
+
+def form_values(
+    form: FormElement, fields: dict[str, str | None], submit: dict[str, str] | None
+) -> list[tuple[str, str]]:
+    """What a browser sends: the page's values, the clicked button, then the definition's fields."""
+    buttons = form.xpath(
+        'descendant::input[re:test(@type, "^(submit|image)$", "i")]'
+        '|descendant::button[not(@type) or re:test(@type, "^submit$", "i")]',
+        namespaces={"re": "http://exslt.org/regular-expressions"},
+    )
+    if submit:
+        buttons = [b for b in buttons if all(b.get(key) == value for key, value in submit.items())]
+        if len(buttons) != 1:
+            raise ValueError(f"{len(buttons)} submit buttons match {submit!r}")
+    clicked = [(b.get("name"), b.get("value") or "") for b in buttons[:1] if b.get("name")]
+    # lxml's form_values leaves out unchecked boxes, disabled fields and buttons, as a browser does.
+    values = [(name, value) for name, value in form.form_values() + clicked if name not in fields]
+    return values + [(name, value) for name, value in fields.items() if value is not None]
 
 
 def form_next(

@@ -65,6 +65,7 @@ def search_page(site: Directory, token: str) -> str:
         f'<form id="recherche" action="{site.action}" method="{site.method.lower()}">'
         f"{_hidden({'_token': token, 'lang': 'fr'})}"
         '<input type="text" name="q" value="">'
+        '<input type="text" name="ancien" value="1" disabled>'
         '<select name="theme"><option value="">Tous</option>'
         '<option value="emploi" selected>Emploi</option><option value="réemploi">Réemploi</option></select>'
         '<input type="checkbox" name="archives" value="1" checked>'

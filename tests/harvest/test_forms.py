@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy.http import HtmlResponse
 
+from carrefour.harvest.forms import form_fields, form_submission
 from carrefour.harvest.models import HarvestRun, RawRecord
 from carrefour.sources.definitions import definition_check
 from tests.harvest.conftest import MiniSite
-from tests.harvest.form_site import ORGANISATIONS, Directory, directory_serve
+from tests.harvest.form_site import ORGANISATIONS, Directory, directory_serve, search_page
 from tests.harvest.sites import harvest_definition, payloads
 
 pytestmark = pytest.mark.django_db
@@ -200,3 +203,17 @@ def test_a_next_form_source_without_search_form_reloads_its_first_page_on_refusa
     assert sorted(payloads("annuaire")) == EVERY_ID
     assert requests(site) == [("GET", "/liste"), SUBMIT, SUBMIT, ("GET", "/liste"), SUBMIT]
     assert run.status == HarvestRun.Status.SUCCESS and run.errors == []
+
+
+def test_a_form_is_read_as_a_browser_sends_it_without_deprecated_scrapy_api() -> None:
+    page = search_page(Directory(), "jeton").encode()
+    response = HtmlResponse("http://annuaire.test/recherche", body=page, encoding="utf-8")
+    with warnings.catch_warnings():
+        # FormRequest.from_response is deprecated in Scrapy 2.19 (ScrapyDeprecationWarning).
+        warnings.simplefilter("error")
+        request = form_submission(response, DIRECTORY["form"], {"role": "entry"})
+    assert (request.method, request.url) == ("POST", "http://annuaire.test/resultats")
+    # Hidden fields and the checked box as on the page, the disabled field and unchecked box left out,
+    # the clicked button, then the definition's value in place of the preselected theme.
+    sent = [("_token", "jeton"), ("lang", "fr"), ("q", ""), ("archives", "1"), ("action", "chercher")]
+    assert form_fields(request) == [*sent, ("theme", "")]
