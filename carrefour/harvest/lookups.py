@@ -69,7 +69,7 @@ class LookupFetcher:
     def _request(self, name: str, url: str, *, first: bool = False) -> Request:
         """Request of one page of a lookup; not filtered as a duplicate, so a start URL never is either."""
         self.pending += 1
-        meta = {"role": LOOKUP_ROLE, "lookup": name, "lookup_first": first}
+        meta = {"role": LOOKUP_ROLE, "lookup": name, "lookup_first": first, "written": first}
         return Request(url, callback=self.parse, errback=self.on_error, meta=meta, dont_filter=True)
 
     def parse(self, response: Response) -> Iterator[Request]:
