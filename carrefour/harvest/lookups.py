@@ -81,17 +81,18 @@ class LookupFetcher:
         name = response.meta["lookup"]
         self.emit({"type": "page", "url": response.url, "status": response.status})
         digest = hashlib.sha256(response.body).hexdigest()
-        urls: list[str] = []
+        requests: list[Request] = []
         if name not in self.failed and digest not in self.page_digests[name]:
             self.page_digests[name].add(digest)
+            pending = self.pending
             try:
-                urls = self._page(name, response)
+                requests = [self._request(name, url) for url in self._page(name, response)]
             except Exception as exc:
-                # Whatever breaks on a hostile page (bad JSON, a slow pattern, a bug), the lookup fails
-                # with its reason: an error escaping here would leave the crawl waiting for ever.
+                # Whatever breaks on a hostile page (bad JSON, a slow pattern, a next URL Scrapy refuses),
+                # the lookup fails with its reason: an error escaping here would stall the crawl for ever.
                 self.failed[name] = f"garbage: {exc}"
-        for url in urls:
-            yield self._request(name, url)
+                self.pending, requests = pending, []  # those built before the error are not sent
+        yield from requests
         yield from self._finish()
 
     def _page(self, name: str, response: Response) -> list[str]:

@@ -61,6 +61,17 @@ def test_a_lookup_whose_total_pattern_stalls_fails_the_run_with_its_reason(
     assert "/wp-json/wp/v2/posts" not in mini_site.log
 
 
+def test_a_lookup_next_link_scrapy_refuses_fails_the_run_with_its_reason(
+    mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    serve_wordpress(mini_site)
+    mini_site.route(TERMS, json.dumps({"next": "javascript:void(0)", "items": CATEGORIES[:2]}), ctype=JSON)
+    lookup = {**terms_lookup(), "pagination": {"type": "json_next", "next": {"json": "next"}}}
+    definition = {**WORDPRESS, "lookups": {"categories": lookup}}
+    run, _ = harvest_definition(definition, mini_site.url, tmp_path / "s", settings, capsys, fails=True)
+    assert "lookup categories: garbage: Missing scheme in request url: javascript:void(0)" in run.message
+
+
 def test_lookup_extractors_are_checked_like_the_others_when_the_definition_is_read() -> None:
     def problems(**lookup: Any) -> list[str]:
         return definition_check({**WORDPRESS, "name": "Blog", "lookups": {"categories": lookup}})
