@@ -14,6 +14,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.utils import timezone
 
+from carrefour.harvest.extract.lookup import MISSING_SHOWN
 from carrefour.harvest.health import FieldFill, fill_collapse, sharp_drop
 from carrefour.harvest.models import HarvestRun, RawRecord
 from carrefour.harvest.runner import CrawlError, crawl_events
@@ -129,9 +130,12 @@ class _Tally:
             reason = f"lookup {name} : {event['reason']} — table en cache du {day} employée"
         else:
             codes = [str(code) for code in event.get("codes", [])]
-            shown = ", ".join(codes[:20]) + (", …" if len(codes) > 20 else "")
-            plural = "s" if len(codes) > 1 else ""
-            reason = f"lookup {name} : {len(codes)} code{plural} absent{plural} de la table ({shown})"
+            # The crawl names the first MISSING_SHOWN codes only, and counts them all.
+            count = int(event.get("count", len(codes)))
+            named = codes[:MISSING_SHOWN]
+            shown = ", ".join(named) + (", …" if count > len(named) else "")
+            plural = "s" if count > 1 else ""
+            reason = f"lookup {name} : {count} code{plural} absent{plural} de la table ({shown})"
         self.warnings.append({"url": str(event.get("url", "")), "reason": reason})
 
     def spooled(self) -> Iterator[dict[str, Any]]:
@@ -155,6 +159,21 @@ def _failure_reason(run: HarvestRun, tally: _Tally) -> str | None:
     if before:
         return f"0 fiche extraite{skipped} alors que {before} étaient enregistrées avant"
     return f"0 fiche extraite{skipped}"
+
+
+def _tables_rebuilt(job: HarvestJob, tally: _Tally) -> dict[str, dict[str, Any]]:
+    """The tables read whole to cache; a changed one without its digest when some record was rejected."""
+    # A rejected record (detail page down, field missing) kept its old labels; with the new digest cached,
+    # the next run would skip its page as unchanged. Without it, that run sees the table as changed again
+    # and rebuilds every record, while the new entries are still there to fall back on.
+    if not tally.rejected:
+        return tally.lookups
+    return {
+        name: table
+        if (job.lookups.get(name) or {}).get("digest") == table["digest"]
+        else {**table, "digest": ""}
+        for name, table in tally.lookups.items()
+    }
 
 
 def _health(run: HarvestRun, tally: _Tally, counts: StoreCounts) -> tuple[str, str]:
@@ -316,7 +335,7 @@ def _judge_and_store(job: HarvestJob, progress: ProgressCallback | None) -> Harv
     if not (tally.fatal or tally.list_errors or tally.finish_reason in CAPPED):
         # Cached once every listed record got the new labels: a run that did not reach them all must
         # not hide a change from the next one (which would skip their detail pages as unchanged).
-        lookup_tables_store(source, tally.lookups, now=run.started_at)
+        lookup_tables_store(source, _tables_rebuilt(job, tally), now=run.started_at)
     run.records_seen, run.records_created = counts.seen, counts.created
     run.records_updated, run.records_unchanged = counts.updated, counts.unchanged
     status, message = _health(run, tally, counts)
