@@ -12,10 +12,11 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.python.failure import Failure
 
 from carrefour.harvest.extract import value_raw
-from carrefour.harvest.extract.document import Document, ExtractionError
-from carrefour.harvest.extract.lookup import LookupTables, lookup_digest, lookup_entries
-from carrefour.harvest.kinds.base import GarbageError, garbage_reason, response_json
+from carrefour.harvest.extract.document import Document
+from carrefour.harvest.extract.lookup import MISSING_SHOWN, LookupTables, lookup_digest, lookup_entries
+from carrefour.harvest.kinds.base import garbage_reason, response_json
 from carrefour.harvest.paging import body_total, is_past_end, pages_next
+from carrefour.sources.bounds import MAX_LOOKUP_ENTRIES
 
 Emit = Callable[[dict[str, Any]], None]
 # Role of lookup requests: like entry requests, their URL is written in the definition (a local file may
@@ -34,9 +35,12 @@ def lookup_note(event: dict[str, Any]) -> str:
         day = str(event.get("fetched_at", ""))[:10]
         return f"lookup {name} : {event['reason']} — table en cache du {day} employée"
     codes = [str(code) for code in event.get("codes", [])]
-    shown = ", ".join(codes[:20]) + (", …" if len(codes) > 20 else "")
-    plural = "s" if len(codes) > 1 else ""
-    return f"lookup {name} : {len(codes)} code{plural} absent{plural} de la table ({shown})"
+    # The crawl names the first MISSING_SHOWN codes only, and counts them all.
+    count = int(event.get("count", len(codes)))
+    named = codes[:MISSING_SHOWN]
+    shown = ", ".join(named) + (", …" if count > len(named) else "")
+    plural = "s" if count > 1 else ""
+    return f"lookup {name} : {count} code{plural} absent{plural} de la table ({shown})"
 
 
 def _next_specs(pagination: dict[str, Any]) -> list[dict[str, Any]]:
@@ -68,6 +72,8 @@ class LookupFetcher:
         # The spider's wording of a failed request (HTTP 500, refused host…).
         self.describe = describe
         self.tables = LookupTables()
+        # Partner sources: a table past this many codes is refused (source_definition_bounded sets it).
+        self.max_entries: int | None = (definition.get("politeness") or {}).get(MAX_LOOKUP_ENTRIES)
         self.read: dict[str, dict[str, str]] = {name: {} for name in self.specs}
         self.failed: dict[str, str] = {}
         # Digests of the pages read per lookup: a server ignoring the page parameter ends the table.
@@ -83,37 +89,50 @@ class LookupFetcher:
     def _request(self, name: str, url: str, *, first: bool = False) -> Request:
         """Request of one page of a lookup; not filtered as a duplicate, so a start URL never is either."""
         self.pending += 1
-        meta = {"role": LOOKUP_ROLE, "lookup": name, "lookup_first": first}
+        meta = {"role": LOOKUP_ROLE, "lookup": name, "lookup_first": first, "written": first}
         return Request(url, callback=self.parse, errback=self.on_error, meta=meta, dont_filter=True)
 
     def parse(self, response: Response) -> Iterator[Request]:
-        """One page of a lookup: its entries kept, its next page asked."""
+        """One page of a lookup: its entries kept, its next page asked; the lookup ends whatever happens."""
         self.pending -= 1
         name = response.meta["lookup"]
         self.emit({"type": "page", "url": response.url, "status": response.status})
         digest = hashlib.sha256(response.body).hexdigest()
+        requests: list[Request] = []
         if name not in self.failed and digest not in self.page_digests[name]:
             self.page_digests[name].add(digest)
-            yield from self._page(name, response)
+            pending = self.pending
+            try:
+                requests = [self._request(name, url) for url in self._page(name, response)]
+            except Exception as exc:
+                # Whatever breaks on a hostile page (bad JSON, a slow pattern, a next URL Scrapy refuses),
+                # the lookup fails with its reason: an error escaping here would stall the crawl for ever.
+                self.failed[name] = garbage_reason(exc)
+                self.pending, requests = pending, []  # those built before the error are not sent
+        yield from requests
         yield from self._finish()
 
-    def _page(self, name: str, response: Response) -> Iterator[Request]:
-        """Entries of a lookup page and the request of the next one."""
+    def _page(self, name: str, response: Response) -> list[str]:
+        """Entries of a lookup page kept, and the URLs of its next pages (none once a page adds no code)."""
         spec = self.specs[name]
         pagination = spec.get("pagination") or {"type": "none"}
-        try:
-            data = response_json(response, self.definition)
-            found = lookup_entries(spec, data, response.url)
-            page = Document(url=response.url, data=data)
-            extracted = [v for s in _next_specs(pagination) for v in value_raw(s, page) if isinstance(v, str)]
-        except (GarbageError, ExtractionError, RecursionError) as exc:
-            self.failed[name] = garbage_reason(exc)
-            return
+        data = response_json(response, self.definition)
+        found, listed = lookup_entries(spec, data, response.url)
+        page = Document(url=response.url, data=data)
+        extracted = [v for s in _next_specs(pagination) for v in value_raw(s, page) if isinstance(v, str)]
+        total = body_total(pagination, page)
+        table = self.read[name]
+        if found.keys() <= table.keys():
+            # A server ignoring the page parameter, with a body that differs each time (the URL echoed):
+            # the digest guard misses it, the codes do not.
+            return []
         for code, label in found.items():
-            self.read[name].setdefault(code, label)
+            table.setdefault(code, label)
+        if self.max_entries is not None and len(table) > self.max_entries:
+            self.failed[name] = f"table trop grande : plus de {self.max_entries} codes"
+            return []
         urls = [urljoin(response.url, url) for url in extracted]
-        for url in pages_next(pagination, response, len(found), urls, body_total(pagination, page)):
-            yield self._request(name, url)
+        return pages_next(pagination, response, listed, urls, total)
 
     def on_error(self, failure: Failure) -> Iterator[Request]:
         """A lookup page that failed for good: the lookup failed, unless the source says "past the end"."""
@@ -157,4 +176,8 @@ class LookupFetcher:
         """Codes the records held that a table did not know, one event per lookup."""
         for name, codes in self.tables.missing.items():
             url = self.specs.get(name, {}).get("url", "")
-            self.emit({"type": "lookup_missing", "name": name, "url": url, "codes": sorted(codes)})
+            # A hostile page may hold a million distinct ids: the event names a few, and counts them all.
+            shown = sorted(codes)[:MISSING_SHOWN]
+            self.emit(
+                {"type": "lookup_missing", "name": name, "url": url, "codes": shown, "count": len(codes)}
+            )

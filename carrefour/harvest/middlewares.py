@@ -52,10 +52,9 @@ class HostGuardMiddleware:
         if parts.scheme == "file" and not self.local_files:
             # Partner-declared sources never read the server's files, not even as a start URL.
             raise IgnoreRequest("refusé : adresse file:// dans une source déclarée par un partenaire")
-        written = request.meta.get("role") == "entry" or request.meta.get("lookup_first")
-        if parts.scheme == "file" and not written:
-            # Only a start or lookup URL written in the definition may be a local file, never a link
-            # from a page.
+        if parts.scheme == "file" and not request.meta.get("written"):
+            # Only a start or lookup URL written in the definition may be a local file, never a URL
+            # taken from a page (a link, a form's action), whatever role its request plays.
             raise IgnoreRequest("refusé : adresse file:// trouvée dans un document téléchargé")
         if self.only_hosts and parts.scheme != "file" and (parts.hostname or "") not in self.only_hosts:
             raise IgnoreRequest(f"refusé : {parts.hostname} n'est pas un hôte de la source de ce partenaire")

@@ -41,11 +41,16 @@ def _header_int(response: Response, name: str | None) -> int | None:
     return int(text) if NUMBER.fullmatch(text) else None
 
 
-def _with_page(url: str, param: str, number: int) -> str:
-    """The URL with its page parameter set to number (other parameters kept in order)."""
+def _with_params(url: str, values: dict[str, int]) -> str:
+    """The URL with these parameters set, in place when present (other parameters kept in order)."""
     parts = urlsplit(url)
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != param]
-    return urlunsplit(parts._replace(query=urlencode([*query, (param, str(number))])))
+    query, pending = [], {name: str(value) for name, value in values.items()}
+    for name, value in parse_qsl(parts.query, keep_blank_values=True):
+        if name not in values:
+            query.append((name, value))
+        elif name in pending:
+            query.append((name, pending.pop(name)))
+    return urlunsplit(parts._replace(query=urlencode([*query, *pending.items()])))
 
 
 def last_page(pagination: dict[str, Any], response: Response) -> int | None:
@@ -70,7 +75,7 @@ def page_number_next(pagination: dict[str, Any], response: Response, listed: int
     size = pagination.get("page_size")
     if listed == 0 or (last is not None and number >= last and (not size or listed < size)):
         return []
-    return [_with_page(response.url, param, number + 1)]
+    return [_with_params(response.url, {param: number + 1})]
 
 
 def body_total(pagination: dict[str, Any], page: Document) -> int | None:
@@ -83,20 +88,29 @@ def body_total(pagination: dict[str, Any], page: Document) -> int | None:
 
 
 def offset_next(pagination: dict[str, Any], response: Response, listed: int, total: int | None) -> list[str]:
-    """The next offset's URL, unless this page was short or ended exactly at the announced total.
+    """The next offset's URL, advanced by the records this page listed, until the end of the list.
 
-    A full page going past the total shows the total wrong (records added since it was counted): the
-    next offset is still asked, so that nothing is lost to a lagging count.
+    The step is what the page listed, not `page_size`: a server serving fewer (`limit` missing from
+    the entry URL, or smaller there) loses nothing, and the offset always grows. A short page ends the
+    list unless the announced total says more remain. A full page going past the total shows the total
+    wrong (records added since it was counted): the next offset is still asked, so that nothing is lost
+    to a lagging count.
     """
     param = pagination.get("offset_param", "offset")
     size = int(pagination["page_size"])
     current = dict(parse_qsl(urlsplit(response.url).query)).get(param, "")
-    following = (int(current) if NUMBER.fullmatch(current) else 0) + size
+    following = (int(current) if NUMBER.fullmatch(current) else 0) + listed
     if total is None:
         total = _header_int(response, pagination.get("total_count"))
-    if listed < size or following == total:
+    short = listed < size
+    if listed == 0 or following == total or (short and (total is None or following > total)):
         return []
-    return [_with_page(response.url, param, following)]
+    values = {param: following}
+    if "page_size_param" in pagination:
+        # Pages after the entry ask `page_size` records themselves: a partner forgetting `limit=100`
+        # costs one short first page, not a crawl of the server's default 10 records a page.
+        values[pagination["page_size_param"]] = size
+    return [_with_params(response.url, values)]
 
 
 def pages_next(

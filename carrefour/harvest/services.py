@@ -149,6 +149,21 @@ def _failure_reason(run: HarvestRun, tally: _Tally) -> str | None:
     return f"0 fiche extraite{skipped}"
 
 
+def _tables_rebuilt(job: HarvestJob, tally: _Tally) -> dict[str, dict[str, Any]]:
+    """The tables read whole to cache; a changed one without its digest when some record was rejected."""
+    # A rejected record (detail page down, field missing) kept its old labels; with the new digest cached,
+    # the next run would skip its page as unchanged. Without it, that run sees the table as changed again
+    # and rebuilds every record, while the new entries are still there to fall back on.
+    if not tally.rejected:
+        return tally.lookups
+    return {
+        name: table
+        if (job.lookups.get(name) or {}).get("digest") == table["digest"]
+        else {**table, "digest": ""}
+        for name, table in tally.lookups.items()
+    }
+
+
 def _health(run: HarvestRun, tally: _Tally, counts: StoreCounts) -> tuple[str, str]:
     """Status and message of a run whose records were stored."""
     if tally.fatal or tally.list_errors:
@@ -308,7 +323,7 @@ def _judge_and_store(job: HarvestJob, progress: ProgressCallback | None) -> Harv
     if not (tally.fatal or tally.list_errors or tally.finish_reason in CAPPED):
         # Cached once every listed record got the new labels: a run that did not reach them all must
         # not hide a change from the next one (which would skip their detail pages as unchanged).
-        lookup_tables_store(source, tally.lookups, now=run.started_at)
+        lookup_tables_store(source, _tables_rebuilt(job, tally), now=run.started_at)
     run.records_seen, run.records_created = counts.seen, counts.created
     run.records_updated, run.records_unchanged = counts.updated, counts.unchanged
     status, message = _health(run, tally, counts)

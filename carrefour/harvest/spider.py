@@ -23,6 +23,7 @@ from carrefour.harvest.filters import filters_compile, filters_skip_reason
 from carrefour.harvest.forms import (
     FormMissing,
     form_next,
+    form_page_lost,
     form_refusal,
     form_reload,
     form_resubmission,
@@ -104,12 +105,13 @@ class DefinitionSpider(scrapy.Spider):
             # New labels: no detail page is skipped as unchanged, every record gets them.
             self.known = {}
         for url in self.definition["start_urls"]:
+            # "written": the URL comes from the definition, not from a page (HostGuardMiddleware).
             if self.form is not None:
                 # The start URL is the page holding the search form: a token that must not be cached.
-                meta = {"role": "entry", "dont_cache": True}
+                meta = {"role": "entry", "written": True, "dont_cache": True}
                 yield Request(url, callback=self.parse_form, errback=self.on_error, meta=meta)
             else:
-                yield self._request(url, "entry")
+                yield self._request(url, "entry", {"written": True})
 
     def closed(self, reason: str) -> None:
         """Codes the lookup tables did not know, reported once the records are all built."""
@@ -209,6 +211,10 @@ class DefinitionSpider(scrapy.Spider):
             self.emit({"type": "list_end", "url": response.url, "status": response.status})
             return
         self.list_found |= found
+        lost = form_page_lost(self.pagination, role, len(items) + len(entries))
+        if lost:
+            self.emit({"type": "list_error", "url": response.url, "reason": lost})
+            return
         if role == "entry" and not items and not entries and not next_urls and not next_forms:
             reason = garbage_reason("ni fiche, ni lien vers une fiche, ni page suivante sur la page d'entrée")
             self.emit({"type": "fatal", "url": response.url, "reason": reason})
@@ -232,9 +238,11 @@ class DefinitionSpider(scrapy.Spider):
         self.emit({"type": "page", "url": response.url, "status": response.status})
         role = response.meta["role"]
         refused = response.meta.get("form_refused")
+        # Without a search form, a reload (refused "next" submission) is of the first results page.
+        spec = self.form if self.form is not None else self.pagination.get("form") or {}
         try:
             fresh = form_submission(
-                response, self.form or {}, {"role": role}, callback=self.parse_list, errback=self.on_error
+                response, spec, {"role": role}, callback=self.parse_list, errback=self.on_error
             )
         except FormMissing as exc:
             event = "fatal" if role == "entry" else "list_error"

@@ -23,6 +23,9 @@ ONLY_HOSTS = "only_hosts"
 # Key of the bounded `politeness` block capping the bytes of all a partner's crawl downloads in one run
 # (max_size_mb caps each response only); same status as LOCAL_FILES.
 MAX_TOTAL_MB = "max_total_mb"
+# Key of the bounded `politeness` block capping the codes of each lookup table of a partner's crawl (a
+# table past it fails like an unreadable one); same status as LOCAL_FILES.
+MAX_LOOKUP_ENTRIES = "max_lookup_entries"
 # Finish reason of a crawl stopped by that cap (harvest.middlewares.TotalSizeCap; harvest.services words it).
 TOTAL_SIZE_REASON = "carrefour_max_total_size"
 
@@ -35,6 +38,10 @@ PARTNER_MIN_FREQUENCY_HOURS = 24
 
 # At most this many start URLs in a partner's definition: each is a host to check on every save.
 PARTNER_MAX_START_URLS = 20
+# At most this many lookup tables in a partner's definition (each URL is a host checked on every save),
+# of at most this many codes each (a real taxonomy or legend holds a few hundred).
+PARTNER_MAX_LOOKUPS = 10
+PARTNER_MAX_LOOKUP_ENTRIES = 5000
 # The DNS checks of a definition being saved or previewed, all hosts together, end after this many
 # seconds: a host still resolving is let through as an unresolved one is, since every fetch checks its
 # address again (HostGuardMiddleware, GuardedResolver); a slow DNS zone cannot hold a web thread.
@@ -73,6 +80,7 @@ def source_definition_bounded(
     )
     politeness[LOCAL_FILES] = False
     politeness[MAX_TOTAL_MB] = settings.PARTNER_MAX_MB
+    politeness[MAX_LOOKUP_ENTRIES] = PARTNER_MAX_LOOKUP_ENTRIES
     politeness[ONLY_HOSTS] = sorted(_hostnames(bounded))
     bounded["politeness"] = politeness
     return bounded, list(settings.PARTNER_ALLOWED_HOSTS)
@@ -131,6 +139,13 @@ def definition_partner_problems(definition: dict[str, Any]) -> list[tuple[str, s
             f"au plus {PARTNER_MAX_START_URLS} adresses de départ pour une source partenaire ({count} ici)"
         )
         return [*problems, ("start_urls", message)]  # no DNS check of so many hosts
+    lookups = definition.get("lookups")
+    if isinstance(lookups, dict) and len(lookups) > PARTNER_MAX_LOOKUPS:
+        message = (
+            f"au plus {PARTNER_MAX_LOOKUPS} tables de correspondance pour une source partenaire "
+            f"({len(lookups)} ici)"
+        )
+        return [*problems, ("lookups", message)]  # no DNS check of so many hosts
     checked: list[tuple[str, str, str]] = []
     for path, url in urls:
         if "{shared_dir}" in url:

@@ -19,6 +19,7 @@ from parsel.csstranslator import HTMLTranslator
 from carrefour.env import BASE_DIR
 from carrefour.sources.jsonpath import JsonPathError, json_path_tokens
 from carrefour.sources.lines import ROOT_PATH, definition_line, problem_split, problem_text, syntax_error_at
+from carrefour.sources.lookup_checks import lookup_extractors, lookup_paginations, lookup_problems
 from carrefour.sources.messages import schema_error_message
 from carrefour.sources.presets import definition_preset_merged
 
@@ -47,7 +48,7 @@ KIND_KEYS = {
 
 # Pagination options read only by `type: page_number`, by `type: offset`.
 PAGE_NUMBER_KEYS = ("page_param", "first_page", "total_pages", "total_count", "page_size")
-OFFSET_KEYS = ("offset_param", "page_size", "total", "total_count")
+OFFSET_KEYS = ("offset_param", "page_size_param", "page_size", "total", "total_count")
 PAGING_KEYS = {"page_number": PAGE_NUMBER_KEYS, "offset": OFFSET_KEYS}
 
 # A `filters` item: one action naming the extractor, one test on its values.
@@ -165,14 +166,27 @@ def _check_extractors(definition: dict[str, Any]) -> list[str]:
                 f"{where}: `{keys[0]}` ne s'emploie pas avec kind {definition.get('kind')!r} "
                 f"(possibles : {', '.join(k for k in SOURCE_KEYS if k in allowed)})"
             )
-        problems += _check_selectors(where, spec)
-        patterns = [spec["regex"]] if "regex" in spec else []
-        patterns += [pair[0] for pair in spec.get("replace", [])]
-        for pattern in patterns:
-            try:
-                regex.compile(pattern)
-            except regex.error as exc:
-                problems.append(f"{where}: expression régulière invalide {pattern!r} : {exc}")
+        problems += _check_selectors(where, spec) + _check_patterns(where, spec)
+    for where, spec in lookup_extractors(definition):
+        # A lookup table is a JSON document, whatever the kind of the source's pages.
+        if [k for k in SOURCE_KEYS if k in spec] != ["json"]:
+            problems.append(
+                f"{where}: un chemin `json` est attendu (une table de correspondance est du JSON)"
+            )
+        problems += _check_selectors(where, spec) + _check_patterns(where, spec)
+    return problems
+
+
+def _check_patterns(where: str, spec: dict[str, Any]) -> list[str]:
+    """Regular expressions of an extractor (`regex`, `replace`) that do not compile."""
+    patterns = [spec["regex"]] if "regex" in spec else []
+    patterns += [pair[0] for pair in spec.get("replace", [])]
+    problems = []
+    for pattern in patterns:
+        try:
+            regex.compile(pattern)
+        except regex.error as exc:
+            problems.append(f"{where}: expression régulière invalide {pattern!r} : {exc}")
     return problems
 
 
@@ -240,45 +254,6 @@ def _check_pagination(where: str, pagination: dict[str, Any]) -> list[str]:
     return problems
 
 
-def _check_lookups(definition: dict[str, Any]) -> list[str]:
-    """Lookup tables read JSON paths; a `lookup` option names a declared table, in a field or a filter."""
-    lookups = definition.get("lookups") or {}
-    problems = []
-    for name, spec in lookups.items():
-        if not isinstance(spec, dict):
-            continue
-        where = f"lookups.{name}"
-        pagination: dict[str, Any] = spec["pagination"] if isinstance(spec.get("pagination"), dict) else {}
-        nexts = pagination.get("next") or []
-        extractors = [(f"{where}.{key}", spec[key]) for key in ("entries", "key", "value") if key in spec]
-        extractors += [
-            (f"{where}.pagination.next", e) for e in (nexts if isinstance(nexts, list) else [nexts])
-        ]
-        for path, extractor in extractors:
-            if isinstance(extractor, dict) and [k for k in SOURCE_KEYS if k in extractor] != ["json"]:
-                problems.append(
-                    f"{path}: un chemin `json` est attendu (une table de correspondance est du JSON)"
-                )
-            elif isinstance(extractor, dict):
-                problems += _check_selectors(path, extractor)
-        if "key" in spec and "value" not in spec:
-            problems.append(f"{where}.value: obligatoire avec key (le libellé de chaque entrée)")
-        problems += _check_pagination(f"{where}.pagination", pagination)
-    for path, spec in _extractors(definition):
-        name = spec.get("lookup")
-        if name is None:
-            continue
-        if not path.startswith(("fields.", "filters[")):
-            problems.append(f"{path}.lookup: ne s'emploie que dans fields et filters")
-        elif name not in lookups:
-            declared = ", ".join(sorted(lookups)) or "aucune"
-            problems.append(
-                f"{path}.lookup: table de correspondance inconnue {name!r} "
-                f"(déclarées dans lookups : {declared})"
-            )
-    return problems
-
-
 def _check_structure(definition: dict[str, Any]) -> list[str]:
     """Kind-specific requirements (list block, pagination selector)."""
     problems = []
@@ -293,6 +268,8 @@ def _check_structure(definition: dict[str, Any]) -> list[str]:
             f"list: inutile pour kind {kind} (chaque ligne ou objet est une fiche) : retirez ce bloc"
         )
     problems += _check_pagination("pagination", definition.get("pagination") or {})
+    for where, pagination in lookup_paginations(definition):
+        problems += _check_pagination(where, pagination)
     if ("link" in lst or "version" in lst) and "entries" not in lst:
         problems.append("list.entries: obligatoire avec list.link ou list.version (ils lisent chaque entrée)")
     if "entries" in lst and "link" not in lst:
@@ -339,7 +316,7 @@ def definition_check(definition: Any, *, vocabularies_path: Path | None = None) 
     problems += _check_structure(definition)
     problems += _check_forms(definition)
     problems += _check_filters(definition)
-    problems += _check_lookups(definition)
+    problems += lookup_problems(definition, _extractors(definition))
     problems += _check_vocabularies(definition, vocabularies_path)
     return problems
 

@@ -65,7 +65,8 @@ def problem_split(problem: str) -> tuple[str, str]:
 def _child(node: yaml.Node, part: str | int) -> tuple[yaml.Node, yaml.Node] | None:
     """(node marking the line, value node) of a key or index under a node, or None when absent."""
     if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
+        # The last of duplicate keys: the one the loader keeps, hence the one a problem is about.
+        for key, value in reversed(node.value):
             if isinstance(key, yaml.ScalarNode) and key.value == str(part):
                 return key, value
     elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):

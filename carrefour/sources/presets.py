@@ -13,6 +13,8 @@ PRESETS_DIR = Path(__file__).with_name("presets")
 # Keys whose value is one extractor: replaced whole, never merged key by key (a partner's `const` beside
 # the preset's `json` would make an extractor with two value sources).
 EXTRACTOR_KEYS = frozenset({"record_id", "record_url"})
+# Keys of `list` that say where records come from: inline records, detail links, or entries.
+LIST_MODES = frozenset({"records", "links", "entries"})
 
 
 @cache
@@ -28,12 +30,31 @@ def _preset(name: str) -> dict[str, Any]:
     return fragment
 
 
+def _mode(key: str, block: dict[str, Any]) -> Any:
+    """What a block works by: the pagination's `type`, the keys where a list finds its records."""
+    if key == "pagination":
+        return block.get("type")
+    if key == "list":
+        return frozenset(block) & LIST_MODES or None
+    return None
+
+
 def _merged(preset: dict[str, Any], own: dict[str, Any]) -> dict[str, Any]:
-    """The preset under the definition: blocks merged key by key, extractors and lists replaced whole."""
+    """The preset under the definition: blocks merged key by key, extractors and lists replaced whole.
+
+    A block working another way than the preset's (another pagination `type`, a list of `links` rather
+    than `records`) replaces it whole: the preset's options of the other way would only be refused.
+    """
     merged = copy.deepcopy(preset)
     for key, value in own.items():
         below = merged.get(key)
-        if key not in EXTRACTOR_KEYS and isinstance(value, dict) and isinstance(below, dict):
+        mode = _mode(key, value) if isinstance(value, dict) else None
+        if (
+            key not in EXTRACTOR_KEYS
+            and isinstance(value, dict)
+            and isinstance(below, dict)
+            and mode in (None, _mode(key, below))
+        ):
             # One level: `fields` per field, `pagination` per option; each field's extractor is the
             # definition's own, whole.
             merged[key] = {**below, **value}

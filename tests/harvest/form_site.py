@@ -36,6 +36,12 @@ class Directory:
     session_uses: int = 0
     # No submission accepted after this many in the whole run, even with a new session (0: no limit).
     accept_at_most: int = 0
+    # The status of an expired session: many PHP sites answer 200 with the search page instead of 419.
+    expired_status: int = 419
+    # The search form's action (a hostile page may point it anywhere, file:// included).
+    action: str = "/resultats"
+    # The encoding of every page and of the submissions the site reads.
+    charset: str = "utf-8"
     has_form: bool = True
     url: str = ""
     log: list[tuple[str, str]] = field(default_factory=list)
@@ -56,9 +62,10 @@ def _hidden(fields: dict[str, str]) -> str:
 def search_page(site: Directory, token: str) -> str:
     """The search page: a newsletter form first, then the search form (hidden token, select, checkbox)."""
     form = (
-        f'<form id="recherche" action="/resultats" method="{site.method.lower()}">'
+        f'<form id="recherche" action="{site.action}" method="{site.method.lower()}">'
         f"{_hidden({'_token': token, 'lang': 'fr'})}"
         '<input type="text" name="q" value="">'
+        '<input type="text" name="ancien" value="1" disabled>'
         '<select name="theme"><option value="">Tous</option>'
         '<option value="emploi" selected>Emploi</option><option value="réemploi">Réemploi</option></select>'
         '<input type="checkbox" name="archives" value="1" checked>'
@@ -103,7 +110,7 @@ def _refusal(site: Directory, session: dict[str, Any] | None, fields: dict[str, 
     if (site.session_uses and session["uses"] >= site.session_uses) or (
         site.accept_at_most and site.accepted >= site.accept_at_most
     ):
-        return 419
+        return site.expired_status
     if fields.get("action", "chercher") != "chercher" or "lettre" in fields:
         # The wrong button clicked, or an unchecked box sent: no browser would submit that.
         return 400
@@ -117,9 +124,9 @@ def directory_serve(site: Directory) -> Iterator[Directory]:
 
     class Handler(BaseHTTPRequestHandler):
         def _answer(self, status: int, body: str, headers: dict[str, str] | None = None) -> None:
-            data = body.encode("utf-8")
+            data = body.encode(site.charset)
             self.send_response(status)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Type", f"text/html; charset={site.charset}")
             for key, value in (headers or {}).items():
                 self.send_header(key, value)
             self.send_header("Content-Length", str(len(data)))
@@ -139,9 +146,12 @@ def directory_serve(site: Directory) -> Iterator[Directory]:
             if method != site.method:
                 self._answer(405, "méthode refusée")
                 return
-            fields = dict(parse_qsl(query, keep_blank_values=True))
+            fields = dict(parse_qsl(query, keep_blank_values=True, encoding=site.charset))
             session = self._session()
             status = _refusal(site, session, fields)
+            if status == 200:
+                self._answer(200, search_page(site, "expiré"))
+                return
             if status:
                 self._answer(status, "jeton expiré ou absent")
                 return
@@ -156,17 +166,22 @@ def directory_serve(site: Directory) -> Iterator[Directory]:
                 self._submit("GET", parts.query)
                 return
             site.log.append(("GET", parts.path))
-            if parts.path != "/recherche":
+            if parts.path not in {"/recherche", "/liste"}:
                 self._answer(404, "introuvable")
                 return
             number = next(numbers)
             sid, token = f"s{number}", f"jeton-{number}"
             site.sessions[sid] = {"token": token, "uses": 0}
-            self._answer(200, search_page(site, token), {"Set-Cookie": f"sid={sid}; Path=/; HttpOnly"})
+            # /liste: the first results page of every organisation, no search form before it.
+            every = {"lang": "fr", "archives": "1"}
+            body = (
+                search_page(site, token) if parts.path == "/recherche" else results_page(site, token, every)
+            )
+            self._answer(200, body, {"Set-Cookie": f"sid={sid}; Path=/; HttpOnly"})
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            body = self.rfile.read(length).decode("utf-8")
+            body = self.rfile.read(length).decode("ascii")
             if urlsplit(self.path).path != "/resultats":
                 site.log.append(("POST", urlsplit(self.path).path))
                 self._answer(404, "introuvable")

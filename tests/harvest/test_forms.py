@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 from typing import Any
 
 import pytest
+from scrapy.http import HtmlResponse
 
+from carrefour.harvest.forms import form_fields, form_submission
 from carrefour.harvest.models import HarvestRun, RawRecord
 from carrefour.sources.definitions import definition_check
 from tests.harvest.conftest import MiniSite
-from tests.harvest.form_site import ORGANISATIONS, Directory, directory_serve
+from tests.harvest.form_site import ORGANISATIONS, Directory, directory_serve, search_page
 from tests.harvest.sites import harvest_definition, payloads
 
 pytestmark = pytest.mark.django_db
@@ -145,3 +148,72 @@ def test_a_binary_answer_instead_of_the_search_page_fails_with_a_clear_reason(
     run, _ = harvest_definition(DIRECTORY, mini_site.url, tmp_path / "s", settings, capsys, fails=True)
     assert run.status == HarvestRun.Status.FAILED
     assert "formulaire introuvable : pas une page de texte" in run.message
+
+
+def test_a_search_form_whose_action_is_a_server_file_is_not_read(
+    tmp_path: Path, settings: Any, capsys: Any
+) -> None:
+    # A source written by an admin may start from a local file; a form's action comes from the page.
+    secret = tmp_path / "secret.html"
+    secret.write_text(
+        '<ul class="resultats"><li data-id="999" data-nom="secret"></li></ul>', encoding="utf-8"
+    )
+    site = Directory(action=secret.as_uri())
+    run = harvest(site, tmp_path, settings, capsys, fails=True)
+    assert payloads("annuaire") == {}
+    assert run.status == HarvestRun.Status.FAILED
+    assert "adresse file:// trouvée dans un document téléchargé" in run.message
+
+
+def test_a_session_expiring_into_a_200_search_page_leaves_the_list_incomplete(
+    tmp_path: Path, settings: Any, capsys: Any
+) -> None:
+    changes = {"incremental": {"gone_after": 1}}
+    harvest(Directory(), tmp_path, settings, capsys, changes=changes)
+    # Page 3 is answered 200 with the search page (no result, no "next" form): not the list's end.
+    site = Directory(session_uses=2, expired_status=200)
+    run = harvest(site, tmp_path, settings, capsys, changes=changes)
+    assert requests(site) == [SEARCH, SUBMIT, SUBMIT, SUBMIT]
+    assert run.status == HarvestRun.Status.SUSPICIOUS
+    assert "session expirée" in run.message
+    states = dict(RawRecord.objects.filter(source__slug="annuaire").values_list("source_record_id", "state"))
+    assert states == dict.fromkeys(EVERY_ID, RawRecord.State.ACTIVE)
+
+
+def test_a_token_reload_keeps_the_accents_of_a_latin1_search(
+    tmp_path: Path, settings: Any, capsys: Any
+) -> None:
+    site = Directory(charset="latin-1", refuse_first=1)
+    changes = {"form": {**DIRECTORY["form"], "fields": {"theme": "réemploi"}}}
+    run = harvest(site, tmp_path, settings, capsys, changes=changes)
+    # The criterion sent again after the reload is still "réemploi" in the site's encoding.
+    assert sorted(payloads("annuaire")) == ["102", "105"]
+    assert requests(site) == [SEARCH, SUBMIT, SEARCH, SUBMIT]
+    assert run.status == HarvestRun.Status.SUCCESS and run.errors == []
+
+
+def test_a_next_form_source_without_search_form_reloads_its_first_page_on_refusal(
+    tmp_path: Path, settings: Any, capsys: Any
+) -> None:
+    definition = {k: v for k, v in DIRECTORY.items() if k != "form"} | {"start_urls": ["{base_url}/liste"]}
+    site = Directory(session_uses=1)
+    with directory_serve(site):
+        run, _ = harvest_definition(definition, site.url, tmp_path / "sources", settings, capsys)
+    # Page 3 is refused (419): the first results page is reloaded, page 3 sent again with its new token.
+    assert sorted(payloads("annuaire")) == EVERY_ID
+    assert requests(site) == [("GET", "/liste"), SUBMIT, SUBMIT, ("GET", "/liste"), SUBMIT]
+    assert run.status == HarvestRun.Status.SUCCESS and run.errors == []
+
+
+def test_a_form_is_read_as_a_browser_sends_it_without_deprecated_scrapy_api() -> None:
+    page = search_page(Directory(), "jeton").encode()
+    response = HtmlResponse("http://annuaire.test/recherche", body=page, encoding="utf-8")
+    with warnings.catch_warnings():
+        # FormRequest.from_response is deprecated in Scrapy 2.19 (ScrapyDeprecationWarning).
+        warnings.simplefilter("error")
+        request = form_submission(response, DIRECTORY["form"], {"role": "entry"})
+    assert (request.method, request.url) == ("POST", "http://annuaire.test/resultats")
+    # Hidden fields and the checked box as on the page, the disabled field and unchecked box left out,
+    # the clicked button, then the definition's value in place of the preselected theme.
+    sent = [("_token", "jeton"), ("lang", "fr"), ("q", ""), ("archives", "1"), ("action", "chercher")]
+    assert form_fields(request) == [*sent, ("theme", "")]

@@ -77,12 +77,16 @@ def test_opendatasoft_stops_at_the_announced_total_without_asking_past_it(
     assert run.status == HarvestRun.Status.SUCCESS and run.errors == []
 
 
-def test_opendatasoft_total_announcing_more_than_held_ends_at_the_short_page(
+def test_opendatasoft_total_announcing_more_than_held_ends_at_the_empty_page_after_the_short_one(
     mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     paths = serve_ods(mini_site, held=250, announced=900)
+    # The short third page (50 records) may be a server serving fewer than asked: the total says
+    # more remain, so the offset after those 50 is asked once; it is empty, the list ends there.
+    empty = with_offset(ODS, 250)
+    mini_site.route(empty, json.dumps({"total_count": 900, "results": []}), ctype=JSON)
     run, _ = harvest_definition(ods_definition(), mini_site.url, tmp_path / "s", settings, capsys)
-    assert len(payloads("lieux")) == 250 and listed(mini_site) == paths[:3]
+    assert len(payloads("lieux")) == 250 and listed(mini_site) == [*paths[:3], empty]
     assert run.status == HarvestRun.Status.SUCCESS and run.errors == []
 
 
@@ -94,6 +98,23 @@ def test_opendatasoft_total_announcing_fewer_than_held_loses_nothing(
     # The second page, full, goes past "150": the count is wrong, the next offset is still asked.
     assert len(payloads("lieux")) == 250 and listed(mini_site) == paths[:3]
     assert run.status == HarvestRun.Status.SUCCESS
+
+
+def test_opendatasoft_address_without_limit_keeps_every_record_and_asks_100_after_the_first_page(
+    mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bare = ODS.split("?")[0]
+    # Without `limit`, Explore v2.1 serves its default of 10 records: the preset expects 100.
+    pages = [(bare, 0, 10), *((f"{bare}?offset={first}&limit=100", first, 100) for first in (10, 110, 210))]
+    for path, first, count in pages:
+        page = rows(min(count, 250 - first), first)
+        mini_site.route(path, json.dumps({"total_count": 250, "results": page}), ctype=JSON)
+    run, _ = harvest_definition(
+        ods_definition(start_urls=["{base_url}" + bare]), mini_site.url, tmp_path / "s", settings, capsys
+    )
+    # The short first page is not the end: 240 records remain by the total, read 100 at a time.
+    assert len(payloads("lieux")) == 250 and listed(mini_site) == [path for path, _, _ in pages]
+    assert run.status == HarvestRun.Status.SUCCESS and run.errors == []
 
 
 def test_opendatasoft_refusal_past_10000_records_is_reported_not_taken_for_the_end(
@@ -261,3 +282,15 @@ def test_offset_reads_the_total_from_a_header_when_the_body_has_none() -> None:
     assert offset_next(pagination, lagging, 100, None) == ["https://example.org/api?limit=100&offset=200"]
     # A total read in the body comes first.
     assert offset_next(pagination, last, 100, 900) == ["https://example.org/api?limit=100&offset=200"]
+
+
+def test_offset_advances_by_the_records_served_while_the_total_says_more_remain() -> None:
+    pagination = {"type": "offset", "page_size": 100}
+    # A server capping pages at 50 whatever `limit` says: the next offset is 50, not 100.
+    capped = Response("https://example.org/api?limit=100")
+    assert offset_next(pagination, capped, 50, 120) == ["https://example.org/api?limit=100&offset=50"]
+    tail = Response("https://example.org/api?limit=100&offset=100")
+    assert offset_next(pagination, tail, 20, 120) == []
+    # Without a total, a short page is the last; an empty page always is, whatever the total says.
+    assert offset_next(pagination, capped, 50, None) == []
+    assert offset_next(pagination, tail, 0, 900) == []

@@ -91,3 +91,13 @@ def test_a_key_path_maps_to_its_line_and_a_missing_key_to_its_parent() -> None:
     assert definition_line(MISTAKES, "list.links.css") == 5
     assert definition_line(MISTAKES, "fields.title.xpath") == 10
     assert definition_line(MISTAKES, "vocabularies.themes") == 1
+
+
+def test_a_key_written_twice_points_at_the_last_one_the_one_kept(tmp_path: Path) -> None:
+    # YAML keeps the last of duplicate keys: the problem is in the second `fields`, not the first.
+    text = (
+        MISTAKES.split("politeness:")[0] + 'fields:\n  title: {css: "h1"}\nfields:\n  title: {css: "h2[["}\n'
+    )
+    with pytest.raises(CommandError) as info:
+        call_command("sources", "check", str(_write(tmp_path, text)))
+    assert "ligne 10 (fields.title.css) : sélecteur CSS invalide 'h2[['" in str(info.value)

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
 from carrefour.harvest.selectors import source_list_due
-from carrefour.sources.bounds import LOCAL_FILES, MAX_TOTAL_MB, ONLY_HOSTS
+from carrefour.sources.bounds import LOCAL_FILES, MAX_LOOKUP_ENTRIES, MAX_TOTAL_MB, ONLY_HOSTS
 from carrefour.sources.models import Source, SourceVersion
 from carrefour.sources.versions import DefinitionTextError, source_definition_bounded, source_version_save
 
@@ -98,6 +98,7 @@ def test_partner_runs_are_capped_and_use_the_partner_allowed_hosts(settings: Any
         LOCAL_FILES: False,
         ONLY_HOSTS: ["cdn.partenaire.test", "partenaire.test"],
         MAX_TOTAL_MB: 100,  # the whole run, beside max_size_mb for each response
+        MAX_LOOKUP_ENTRIES: 5000,  # codes of each lookup table
     }
     assert declared["politeness"]["max_pages"] == 5000  # the stored definition is left as written
     # Silent definitions get the caps too; repository sources are left alone.

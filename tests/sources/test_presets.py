@@ -89,12 +89,62 @@ def test_an_unknown_preset_is_named_with_the_known_ones_at_its_line() -> None:
 
 
 def test_problems_of_the_merged_definition_point_at_the_partner_lines() -> None:
-    # `offset_param` only goes with the preset's `type: offset`: overriding the type makes it stray.
-    text = ODS_TEXT.replace("{page_size: 50}", "{type: page_number}")
+    # `total_pages` is the partner's, merged into the preset's `type: offset`, which it does not go with.
+    text = ODS_TEXT.replace("{page_size: 50}", "{page_size: 50, total_pages: X-Total-Pages}")
     _, problems = definition_text_check(text)
-    messages = {(p.line, p.path, p.message) for p in problems}
-    assert (6, "pagination.offset_param", "ne s'emploie qu'avec pagination.type 'offset'") in messages
-    assert (6, "pagination.total", "ne s'emploie qu'avec pagination.type 'offset'") in messages
+    assert [(p.line, p.path, p.message) for p in problems] == [
+        (6, "pagination.total_pages", "ne s'emploie qu'avec pagination.type 'page_number'")
+    ]
+
+
+def test_a_pagination_or_list_working_another_way_replaces_the_preset_block_whole() -> None:
+    definition, problems = definition_text_check(ODS_TEXT.replace("{page_size: 50}", "{type: page_number}"))
+    # The preset's offset options (offset_param, total…) are not left beside `page_number`.
+    assert problems == [] and definition is not None
+    assert definition["pagination"] == {"type": "page_number"}
+    links = "list: {entries: {json: 'items[*]'}, link: {json: url}}\nrecord_id:"
+    definition, problems = definition_text_check(ODS_TEXT.replace("record_id:", links))
+    assert problems == [] and definition is not None
+    assert definition["list"] == {"entries": {"json": "items[*]"}, "link": {"json": "url"}}
+
+
+def _section(title: str) -> str:
+    """A `###` section of docs/sources.md."""
+    doc = (Path(settings.BASE_DIR) / "docs" / "sources.md").read_text(encoding="utf-8")
+    return doc.split(f"\n### {title}")[1].split("\n## ")[0].split("\n### ")[0]
+
+
+def _inline_keys(section: str) -> list[dict[str, object]]:
+    """The definition keys a section gives inline (`pagination: {type: none}`), in order."""
+    spans = re.findall(r"`((?:start_urls|pagination|list): [^`]+)`", section)
+    return [yaml.safe_load(span) for span in spans]
+
+
+def _example(section: str) -> dict[str, object]:
+    """The YAML example of a section."""
+    example: dict[str, object] = yaml.safe_load(re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)[0])
+    return example
+
+
+def test_the_documented_opendatasoft_export_recipe_is_a_valid_definition() -> None:
+    section = _section("`opendatasoft`")
+    recipe = {key: value for keys in _inline_keys(section) for key, value in keys.items()}
+    assert sorted(recipe) == ["list", "pagination", "start_urls"]
+    definition, problems = definition_checked({**_example(section), **recipe})
+    assert problems == []
+    assert definition["pagination"] == {"type": "none"} and definition["list"] == recipe["list"]
+
+
+def test_the_documented_wordpress_pagination_variants_are_valid_with_and_without_the_preset() -> None:
+    variants = _inline_keys(_section("API WordPress (REST)"))
+    assert [variant["pagination"]["type"] for variant in variants] == ["link_header", "page_number"]  # type: ignore[index]
+    for example in (_example(_section("API WordPress (REST)")), _example(_section("`wordpress`"))):
+        for variant in variants:
+            definition, problems = definition_checked({**example, **variant})
+            assert problems == [], (example["slug"], variant)
+            # The partner's options all hold; another type leaves none of the preset's beside them.
+            assert definition["pagination"].items() >= variant["pagination"].items()
+        assert definition_checked({**example, **variants[0]})[0]["pagination"] == variants[0]["pagination"]
 
 
 def test_the_editor_the_preview_and_the_files_all_read_the_merged_definition(
@@ -141,9 +191,10 @@ def test_offset_pagination_needs_its_page_size_and_keeps_its_options_to_itself()
     assert definition_checked({**own, "pagination": offset})[1] == [
         "pagination.page_size: obligatoire avec pagination.type 'offset' (pas du décalage)"
     ]
-    stray = {"type": "page_number", "offset_param": "start", "page_size": 100}
+    stray = {"type": "page_number", "offset_param": "start", "page_size_param": "limit", "page_size": 100}
     assert definition_checked({**own, "pagination": stray})[1] == [
-        "pagination.offset_param: ne s'emploie qu'avec pagination.type 'offset'"
+        "pagination.offset_param: ne s'emploie qu'avec pagination.type 'offset'",
+        "pagination.page_size_param: ne s'emploie qu'avec pagination.type 'offset'",
     ]
     both = {"type": "offset", "page_size": 100, "total_count": "X-Total-Count", "next": {"json": "next"}}
     assert definition_checked({**own, "pagination": both})[1] == [

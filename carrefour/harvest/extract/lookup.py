@@ -12,6 +12,9 @@ from carrefour.harvest.extract import value_raw
 from carrefour.harvest.extract.document import Document, ExtractionError
 from carrefour.harvest.extract.jsonpath import json_path_find
 
+# Unknown codes a crawl names per table (the run shows them among its errors); all are counted.
+MISSING_SHOWN = 20
+
 
 def lookup_code(value: Any) -> str:
     """A code as the tables compare it: text, trimmed; a whole float as an integer (3, "3" and 3.0 match)."""
@@ -32,14 +35,17 @@ def _first(spec: dict[str, Any], node: Any, url: str) -> str:
     return lookup_code(values[0]) if values else ""
 
 
-def lookup_entries(spec: dict[str, Any], data: Any, url: str) -> dict[str, str]:
-    """Code -> label pairs of one lookup document (one page of it); ExtractionError when not a table.
+def lookup_entries(spec: dict[str, Any], data: Any, url: str) -> tuple[dict[str, str], int]:
+    """Code -> label pairs of one lookup document (one page of it) and the number of entries it held.
 
     With `key`, the entries are objects holding their code and label (WordPress terms); without it,
     each entry is an object {code: label} (a legend file), `value` reading a label held in an object.
+    The count includes the entries dropped (no code or label) and repeated: pagination compares it
+    with the page size. ExtractionError when the document is not a table.
     """
     entries = json_path_find(data, spec["entries"]["json"]) if "entries" in spec else [data]
     found: dict[str, str] = {}
+    count = 0
     for entry in entries:
         if not isinstance(entry, dict):
             raise ExtractionError(f"entrée de table qui n'est pas un objet : {str(entry)[:80]!r}")
@@ -53,10 +59,11 @@ def lookup_entries(spec: dict[str, Any], data: Any, url: str) -> dict[str, str]:
                 for code, label in entry.items()
                 if isinstance(label, str | int | float)
             ]
+        count += 1 if "key" in spec else len(entry)
         for code, label in pairs:
             if code and label:
                 found.setdefault(code, label)
-    return found
+    return found, count
 
 
 @dataclass
