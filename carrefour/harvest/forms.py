@@ -68,7 +68,9 @@ def _form(response: TextResponse, css: str | None) -> FormElement:
     nodes = response.css(css or "form")
     if not nodes:
         raise ValueError(
-            f"aucun élément <form> ne correspond à {css!r}" if css else f"aucun élément <form> dans {response.url}"
+            f"aucun élément <form> ne correspond à {css!r}"
+            if css
+            else f"aucun élément <form> dans {response.url}"
         )
     node = nodes[0].root
     # The selector may name a node inside the form (its button, a field): the form is its ancestor.
