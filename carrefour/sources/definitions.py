@@ -293,6 +293,9 @@ def _check_vocabularies(definition: dict[str, Any], vocabularies_path: Path | No
     for block, mapping in (definition.get("vocabularies") or {}).items():
         allowed = codes[VOCABULARY_KEYS[block]]
         for term, value in (mapping or {}).items():
+            if len(term) > 2 and term.startswith("/") and term.endswith("/"):
+                # A `/regex/` key that does not compile would stop the normalization of every record.
+                problems += _check_patterns(f"vocabularies.{block}.{term!r}", {"regex": term[1:-1]})
             values = value if isinstance(value, list) else [value] if value is not None else []
             for code in values:
                 if code not in allowed:

@@ -65,6 +65,12 @@ def test_a_valid_text_has_no_problem() -> None:
             "(fields.title.css) : sélecteur CSS invalide",
         ),
         (lambda t: t.replace("environnement", "jardinage"), 13, "code inconnu 'jardinage'"),
+        # A `/regex/` key that does not compile is refused before it can stop the normalization.
+        (
+            lambda t: t.replace('"Jardins: partagés"', '"/jardins? (partag/"'),
+            13,
+            "expression régulière invalide 'jardins? (partag'",
+        ),
         (lambda t: t.replace("kind: html", "kind: ftp"), 3, "(kind) : valeur 'ftp' non prévue"),
         # A missing key is reported at its parent: here pagination, on line 5.
         (
