@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ import pytest
 from carrefour.sources.definitions import definition_check
 from carrefour.sources.models import Source
 from carrefour.sources.services import source_upsert_from_definition
-from tests.net import free_port
+from tests.net import free_port, loopback_serve
 from tests.simulator import World, world_generate, world_serve
 
 
@@ -23,8 +23,12 @@ class MiniSite:
     """Routes path -> (status, headers, body) served on loopback; every requested path is logged."""
 
     url: str = ""
-    routes: dict[str, tuple[int, dict[str, str], bytes]] = field(default_factory=dict)
+    routes: dict[Any, tuple[int, dict[str, str], bytes]] = field(default_factory=dict)
     log: list[str] = field(default_factory=list)
+
+    def key(self, target: str) -> Any:
+        """Key of the route answering a requested path (the path itself)."""
+        return target
 
     def route(
         self,
@@ -40,16 +44,15 @@ class MiniSite:
         self.routes[path] = (status, {"Content-Type": ctype, **(headers or {})}, data)
 
 
-@pytest.fixture
-def mini_site() -> Iterator[MiniSite]:
-    """A programmable site on a free loopback port (404 for unknown paths)."""
-    site = MiniSite()
+@contextmanager
+def minisite_serve(site: MiniSite) -> Iterator[MiniSite]:
+    """Serve a MiniSite (or a subclass keying its routes otherwise) on a free loopback port."""
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:
             site.log.append(self.path)
             status, headers, body = site.routes.get(
-                self.path, (404, {"Content-Type": "text/plain"}, b"not found")
+                site.key(self.path), (404, {"Content-Type": "text/plain"}, b"not found")
             )
             self.send_response(status)
             for key, value in headers.items():
@@ -61,13 +64,16 @@ def mini_site() -> Iterator[MiniSite]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    site.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield site
-    server.shutdown()
-    server.server_close()
+    with loopback_serve(Handler) as url:
+        site.url = url
+        yield site
+
+
+@pytest.fixture
+def mini_site() -> Iterator[MiniSite]:
+    """A programmable site on a free loopback port (404 for unknown paths)."""
+    with minisite_serve(MiniSite()) as site:
+        yield site
 
 
 @pytest.fixture(autouse=True)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from itertools import count
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.net import loopback_serve
 
 # id, name, town, theme, archived (listed only when the "archives" box is sent checked).
 ORGANISATIONS = [
@@ -191,12 +192,6 @@ def directory_serve(site: Directory) -> Iterator[Directory]:
         def log_message(self, *args: Any) -> None:
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    site.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    with loopback_serve(Handler) as url:
+        site.url = url
         yield site
-    finally:
-        server.shutdown()
-        server.server_close()

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.harvest.conftest import MiniSite, minisite_serve
 
 JSON = "application/json"
 
@@ -21,27 +21,26 @@ def route_key(target: str) -> tuple[str, tuple[tuple[str, str], ...]]:
 
 
 @dataclass
-class PlatformSite:
+class PlatformSite(MiniSite):
     """Routes (path, query in any order) -> (status, headers, body) on loopback; requests are logged."""
 
-    url: str = ""
-    routes: dict[tuple[str, tuple[tuple[str, str], ...]], tuple[int, dict[str, str], bytes]] = field(
-        default_factory=dict
-    )
-    log: list[str] = field(default_factory=list)
+    def key(self, target: str) -> Any:
+        """Key of the route answering a requested address: its path and sorted parameters."""
+        return route_key(target)
 
     def route(
         self,
-        target: str,
+        path: str,
         body: Any,
         *,
-        ctype: str = JSON,
         status: int = 200,
+        ctype: str = JSON,
         headers: dict[str, str] | None = None,
     ) -> None:
-        """Serve body (JSON-encoded unless text) at target."""
-        text = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
-        self.routes[route_key(target)] = (status, {"Content-Type": ctype, **(headers or {})}, text.encode())
+        """Serve body (JSON-encoded unless text or bytes) at an address."""
+        text = body if isinstance(body, str | bytes) else json.dumps(body, ensure_ascii=False)
+        super().route(path, text, status=status, ctype=ctype, headers=headers)
+        self.routes[route_key(path)] = self.routes.pop(path)
 
     def requested(self) -> list[tuple[str, tuple[tuple[str, str], ...]]]:
         """The requests made, robots.txt aside, as route keys."""
@@ -51,28 +50,5 @@ class PlatformSite:
 @contextmanager
 def platform_serve() -> Iterator[PlatformSite]:
     """A programmable platform look-alike on a free loopback port (404 for unknown addresses)."""
-    site = PlatformSite()
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            site.log.append(self.path)
-            status, headers, body = site.routes.get(
-                route_key(self.path), (404, {"Content-Type": "text/plain"}, b"not found")
-            )
-            self.send_response(status)
-            for key, value in headers.items():
-                self.send_header(key, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    site.url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield site
-    server.shutdown()
-    server.server_close()
+    with minisite_serve(PlatformSite()) as site:
+        yield site

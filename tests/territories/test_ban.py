@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 from collections.abc import Iterator
 from email.parser import BytesParser
 from email.policy import HTTP
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 
 from carrefour.territories.ban import locations_refine_online
 from carrefour.territories.models import GeocodeCache
+from tests.net import loopback_serve
 
 pytestmark = pytest.mark.django_db
 
@@ -62,13 +62,10 @@ class _BanStandIn(BaseHTTPRequestHandler):
 
 @pytest.fixture
 def ban(settings: Any) -> Iterator[type[_BanStandIn]]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _BanStandIn)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    settings.GEOCODER_BAN_URL = f"http://127.0.0.1:{server.server_address[1]}"
     _BanStandIn.requests = []
-    yield _BanStandIn
-    server.shutdown()
+    with loopback_serve(_BanStandIn) as url:
+        settings.GEOCODER_BAN_URL = url
+        yield _BanStandIn
 
 
 def _commune(address: str, code: str) -> dict[str, Any]:
