@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.signals import connection_created
 from django.test.utils import override_settings
 
 from carrefour.partners.transparency import FACTS_KEY
@@ -30,6 +32,21 @@ class _UnknownTemplateVariable(str):
 
     def __mod__(self, name: object) -> str:
         raise NameError(f"unknown template variable: {name}")
+
+
+def _reads_take_no_table_lock(sender: Any, connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """Test SQLite only: uncommitted reads, so that a page never makes a worker's write fail.
+
+    The in-memory test database is one shared cache for the live server's thread and the test's: a
+    page reading the job table while the worker updates it made the update fail at once with "table
+    is locked" (shared-cache table locks ignore the busy timeout). In read-uncommitted mode a reader
+    takes no table read-lock (sqlite.org/sharedcache.html); the production file database uses WAL.
+    """
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        connection.connection.execute("PRAGMA read_uncommitted = 1")
+
+
+connection_created.connect(_reads_take_no_table_lock)
 
 
 @pytest.fixture(autouse=True, scope="session")
