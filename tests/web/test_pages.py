@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -79,6 +80,21 @@ def test_project_page(client: Client, corpus: dict[str, Project]) -> None:
     assert 'id="carte"' in html and "data-center=" in html
     assert '"@type": "Project"' in html and 'property="og:title"' in html
     assert 'id="fil-territoire"' in html and f"/projets/{project.pk}/correction" in html
+
+
+def test_project_page_shows_no_unknown_status_badge_nor_region_code(
+    client: Client, corpus: dict[str, Project], territories_loaded: Any
+) -> None:
+    project = corpus["epicerie"]
+    page = client.get(f"/projets/{project.pk}-{project.slug}").content.decode()
+    territory = page.split('id="territoire"')[1]
+    # "Île-de-France (11)" read like the département 11 (Aude): the region by its name only.
+    assert "Île-de-France" in territory.split("</dd>")[0] and "(11)" not in territory.split("</dd>")[0]
+    unknown = project_create("Projet sans état connu", status="inconnu", region_code="44")
+    html = client.get(f"/projets/{unknown.pk}-{unknown.slug}").content.decode()
+    badges = html.split('class="fr-badges-group')[1].split("</ul>")[0]
+    assert "Inconnu" not in badges and "Inconnu" not in html
+    assert "<dt>État d'avancement</dt><dd>Non précisé</dd>" in html and "Grand Est" in html
 
 
 def test_project_redirects_to_canonical(client: Client, corpus: dict[str, Project]) -> None:
@@ -157,6 +173,20 @@ def test_observatoire_and_csv(client: Client, corpus: dict[str, Project]) -> Non
     csv_text = client.get("/observatoire/themes.csv?q=jardin").content.decode()
     assert csv_text.splitlines()[0] == "code,libelle,projets"
     assert client.get("/observatoire/inconnu.csv").status_code == 404
+
+
+def test_the_years_chart_draws_the_most_recent_years(client: Client, corpus: dict[str, Project]) -> None:
+    for year in range(2000, 2026):
+        project_create(f"Projet démarré en {year}", start_year=year, themes=["culture"])
+    index_rebuild()
+    html = client.get("/observatoire").content.decode()
+    chart = html.split('id="bloc-annees"')[1].split("</ul>")[0]
+    drawn = re.findall(r'carrefour-bars__label">(\d{4})<', chart)
+    # 26 years: the 15 latest are drawn, oldest first; the older ones stay in the table.
+    assert drawn == [str(year) for year in range(2011, 2026)]
+    assert "Les 15 années les plus récentes ; toutes sont dans le tableau." in html
+    table = html.split('id="bloc-annees"')[1].split("</table>")[0]
+    assert "2000</a>" in table
 
 
 def test_correction_is_stored_for_moderation(client: Client, corpus: dict[str, Project]) -> None:
