@@ -17,6 +17,7 @@ urlpatterns = [
     path("projets/<int:pk>/proposer", views.change_propose, name="change-propose"),
     # The URL name is the one the rate limits know (carrefour/web/limits.py).
     path("projets/<int:pk>/correction", views.suggestion_propose, name="project-correction"),
+    path("projets/<int:pk>/correction/envoyee", views.suggestion_sent, name="project-correction-sent"),
     path("projets/<int:pk>/doublon", views_duplicates.duplicate_page, name="duplicate-report"),
     path("projets/<int:pk>/distincts", views_duplicates.not_duplicate_page, name="not-duplicate-report"),
     path("projets/<int:pk>/porteur", views_claims.claim_page, name="project-claim"),

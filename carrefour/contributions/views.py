@@ -96,8 +96,16 @@ def suggestion_propose(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.is_robot():
             data = form.cleaned_data
             suggestion_send(project, request.user, data["subject"], data["reason"], data["contact_email"])
-        return render(request, "contributions/suggestion_done.html", {"project": project})
+        # Redirect after POST: reloading the thank-you page must not send the suggestion again.
+        return redirect("project-correction-sent", pk=project.pk)
     return render(request, "contributions/suggestion.html", {"project": project, "form": form})
+
+
+@require_GET
+def suggestion_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    """The thank-you page shown once a suggestion is sent."""
+    project = get_object_or_404(Project, pk=pk, is_published=True)
+    return render(request, "contributions/suggestion_done.html", {"project": project})
 
 
 def _sent_message(contribution: Contribution, user: Any) -> str:

@@ -240,8 +240,9 @@ def test_a_visitor_s_suggestion_reaches_the_queue_and_its_contact_gets_the_decis
             "reason": "La commune est <b>Bagnolet</b>.",
             "contact_email": "lea@example.org",
         },
+        follow=True,
     )
-    assert "Merci" in sent.content.decode()
+    assert sent.redirect_chain[-1][1] == 302 and "Merci" in sent.content.decode()
     suggestion = Contribution.objects.get()
     assert (suggestion.kind, suggestion.author, suggestion.reason) == (
         "suggestion",

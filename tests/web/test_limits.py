@@ -25,7 +25,7 @@ def test_correction_flood_is_stopped(client: Client, corpus: dict[str, Project],
     project = corpus["epicerie"]
     url = f"/projets/{project.pk}/correction"
     statuses = [client.post(url, {"subject": "other", "reason": f"n° {i}"}).status_code for i in range(300)]
-    assert statuses == [200] * 20 + [429] * 280  # CARREFOUR_RATE_FORM: 20/h
+    assert statuses == [302] * 20 + [429] * 280  # CARREFOUR_RATE_FORM: 20/h
     assert Contribution.objects.count() == 20
     response = client.post(url, {"subject": "other", "reason": "encore"})
     page = response.content.decode()

@@ -195,7 +195,11 @@ def test_correction_is_stored_for_moderation(client: Client, corpus: dict[str, P
     response = client.post(
         f"/projets/{project.pk}/correction", {"subject": "location", "reason": "La commune est Bagnolet."}
     )
-    assert "Merci" in response.content.decode()
+    # Redirect after POST: reloading the thank-you page sends nothing again.
+    assert response.status_code == 302 and response["Location"] == f"/projets/{project.pk}/correction/envoyee"
+    assert "Merci" in client.get(response["Location"]).content.decode()
+    client.get(response["Location"])
+    assert Contribution.objects.count() == 1
     suggestion = Contribution.objects.get()
     assert (
         suggestion.project == project and suggestion.status == "pending" and suggestion.kind == "suggestion"
