@@ -1,12 +1,22 @@
 """Pages."""
 
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 
-from carrefour.web import views, views_pages
+from carrefour.web import crawlers, views, views_pages
 from carrefour.web.exports import DUMPS_ROUTE
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("robots.txt", crawlers.robots_txt, name="robots"),
+    path("favicon.ico", crawlers.favicon, name="favicon"),
+    path("sitemap.xml", sitemap_views.index, {"sitemaps": crawlers.SITEMAPS}, name="sitemap-index"),
+    path(
+        "sitemap-<section>.xml",
+        sitemap_views.sitemap,
+        {"sitemaps": crawlers.SITEMAPS},
+        name="django.contrib.sitemaps.views.sitemap",
+    ),
     path("recherche", views.search, name="search"),
     path("recherche/export.<str:fmt>", views.search_export, name="search-export"),
     path(f"{DUMPS_ROUTE.strip('/')}/<str:name>", views.download, name="download"),

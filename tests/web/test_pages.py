@@ -215,6 +215,29 @@ def test_information_pages(client: Client, corpus: dict[str, Project], url: str)
     assert response.status_code == 200 and "fr-header" in response.content.decode()
 
 
+def test_search_engines_get_robots_rules_a_sitemap_of_every_project_and_a_favicon(
+    client: Client, corpus: dict[str, Project]
+) -> None:
+    robots = client.get("/robots.txt")
+    assert robots["Content-Type"].startswith("text/plain")
+    rules = robots.content.decode().splitlines()
+    assert "Disallow: /espace-partenaire/" in rules and "Disallow: /compte/" in rules
+    assert "Sitemap: http://testserver/sitemap.xml" in rules
+    index = client.get("/sitemap.xml").content.decode()
+    assert "http://testserver/sitemap-projets.xml" in index and "http://testserver/sitemap-pages.xml" in index
+    projects = client.get("/sitemap-projets.xml").content.decode()
+    published = Project.objects.filter(is_published=True)
+    assert projects.count("<url>") == published.count() > 0
+    project = corpus["epicerie"]
+    assert f"<loc>http://testserver/projets/{project.pk}-{project.slug}</loc>" in projects
+    assert f"<lastmod>{project.updated_at.date().isoformat()}</lastmod>" in projects
+    hidden = project_create("Projet retiré", is_published=False)
+    assert f"/projets/{hidden.pk}-" not in client.get("/sitemap-projets.xml").content.decode()
+    assert "<loc>http://testserver/observatoire</loc>" in client.get("/sitemap-pages.xml").content.decode()
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 301 and icon["Location"].endswith("favicon.ico")
+
+
 def test_cached_pages_follow_the_index(client: Client, corpus: dict[str, Project]) -> None:
     first = client.get("/recherche?q=ressourcerie").content.decode()
     assert "<strong>0</strong> projet trouvé" in first
