@@ -6,10 +6,15 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
+import pytest
+
+from carrefour.harvest.models import HarvestRun
 from tests.harvest.conftest import MiniSite, minisite_serve
+from tests.harvest.sites import harvest_definition
 
 JSON = "application/json"
 
@@ -52,3 +57,18 @@ def platform_serve() -> Iterator[PlatformSite]:
     """A programmable platform look-alike on a free loopback port (404 for unknown addresses)."""
     with minisite_serve(PlatformSite()) as site:
         yield site
+
+
+@pytest.fixture
+def platform_site() -> Iterator[PlatformSite]:
+    """A platform look-alike for one test."""
+    with platform_serve() as site:
+        yield site
+
+
+def harvest(
+    site: PlatformSite, definition: dict[str, Any], tmp_path: Path, settings: Any, capsys: Any
+) -> HarvestRun:
+    """Harvest the definition against the site through `carrefour harvest`: its run."""
+    run, _ = harvest_definition(definition, site.url, tmp_path / "sources", settings, capsys)
+    return run
