@@ -24,6 +24,7 @@ from tests.harvest.test_lookups import (
     POSTS,
     WORDPRESS,
     serve_categories,
+    serve_incremental_wordpress,
     serve_wordpress,
     themes,
 )
@@ -133,14 +134,7 @@ def test_a_lookup_entry_without_label_does_not_cut_an_offset_table_short(
 def test_a_changed_table_is_not_cached_as_applied_while_a_record_kept_the_old_labels(
     mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    listing = [
-        {"id": post["id"], "modified": post["modified"], "href": f"/wp-json/wp/v2/posts/{post['id']}"}
-        for post in POSTS
-    ]
-    mini_site.route("/wp-json/wp/v2/posts", json.dumps(listing), ctype=JSON)
-    for post in POSTS:
-        mini_site.route(f"/wp-json/wp/v2/posts/{post['id']}", json.dumps(post), ctype=JSON)
-    serve_categories(mini_site, CATEGORIES)
+    serve_incremental_wordpress(mini_site)
     definition = {
         **WORDPRESS,
         "politeness": NO_RETRY,

@@ -75,6 +75,18 @@ def serve_wordpress(site: MiniSite, posts: list[dict[str, Any]] = POSTS) -> None
     serve_categories(site, CATEGORIES)
 
 
+def serve_incremental_wordpress(site: MiniSite) -> None:
+    """A listing giving each post's detail URL and `modified` date, the detail pages, the categories."""
+    listing = [
+        {"id": post["id"], "modified": post["modified"], "href": f"/wp-json/wp/v2/posts/{post['id']}"}
+        for post in POSTS
+    ]
+    site.route("/wp-json/wp/v2/posts", json.dumps(listing), ctype=JSON)
+    for post in POSTS:
+        site.route(f"/wp-json/wp/v2/posts/{post['id']}", json.dumps(post), ctype=JSON)
+    serve_categories(site, CATEGORIES)
+
+
 def themes(slug: str) -> dict[str, Any]:
     """Stored themes of each record of a source."""
     return {record_id: payload["themes"] for record_id, payload in payloads(slug).items()}
@@ -196,14 +208,7 @@ def test_a_renamed_category_updates_every_record_even_those_whose_page_did_not_c
     mini_site: MiniSite, tmp_path: Path, settings: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # Incremental listing: detail pages are fetched again only when their `modified` date changes.
-    listing = [
-        {"id": post["id"], "modified": post["modified"], "href": f"/wp-json/wp/v2/posts/{post['id']}"}
-        for post in POSTS
-    ]
-    mini_site.route("/wp-json/wp/v2/posts", json.dumps(listing), ctype=JSON)
-    for post in POSTS:
-        mini_site.route(f"/wp-json/wp/v2/posts/{post['id']}", json.dumps(post), ctype=JSON)
-    serve_categories(mini_site, CATEGORIES)
+    serve_incremental_wordpress(mini_site)
     definition = {
         **WORDPRESS,
         "list": {"entries": {"json": "[*]"}, "link": {"json": "href"}, "version": {"json": "modified"}},
